@@ -1,0 +1,512 @@
+"""Builders of the nine public tables from a filing. Pure functions.
+
+Every builder takes the gathered figures (in 万元, with error bounds) and returns a
+:class:`Table`. 类 and 款 rows are rollups of the 项 rows; totals are sums of the
+rows above them, so a table built here always reconciles with itself. What can
+disagree is what the filing states twice: the rules check that.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+
+from juesuan import codes
+from juesuan.filing.model import Filing, Fund
+from juesuan.tables.amounts import FUNDS, NIL, Amt, Figures, amt, amt_sum, gather
+from juesuan.tables.layout import (
+    EMPTY_NOTES,
+    NOT_PRINTED_CLASSES,
+    NOTES,
+    Layout,
+    layout_for,
+    ordinal,
+)
+from juesuan.tables.table import Column, Row, RowKind, Table, TableSet, values_of
+
+INCOME = "收入"
+EXPENDITURE = "支出"
+PERSONNEL = "人员经费"
+PUBLIC = "公用经费"
+PERSONNEL_CLASSES = ("301", "303")
+
+FUND_LABELS = {
+    Fund.GENERAL_BUDGET: "一般公共预算财政拨款",
+    Fund.GOVERNMENT_FUND: "政府性基金预算财政拨款",
+    Fund.STATE_CAPITAL: "国有资本经营预算财政拨款",
+}
+
+INCOME_LABELS = (
+    ("general_budget", "一般公共预算财政拨款收入"),
+    ("government_fund", "政府性基金预算财政拨款收入"),
+    ("state_capital", "国有资本经营预算财政拨款收入"),
+    ("superior_subsidy", "上级补助收入"),
+    ("business", "事业收入"),
+    ("operating", "经营收入"),
+    ("affiliated_remittance", "附属单位上缴收入"),
+    ("other", "其他收入"),
+)
+
+EXPENDITURE_LABELS = (
+    ("basic", "基本支出"),
+    ("project", "项目支出"),
+    ("remit_superior", "上缴上级支出"),
+    ("operating", "经营支出"),
+    ("subsidy_affiliated", "对附属单位补助支出"),
+)
+
+ALL_FUNDS = (*FUNDS, Fund.NON_FISCAL)
+
+
+def row(
+    key: str,
+    name: str,
+    amounts: Sequence[Amt],
+    *,
+    code: str | None = None,
+    level: int = 0,
+    kind: RowKind = RowKind.ITEM,
+    section: str | None = None,
+) -> Row:
+    values, errors = values_of(amounts)
+    return Row(key, name, values, errors, code, level, kind, section)
+
+
+def side_row(
+    key: str,
+    name: str,
+    amounts: Sequence[Amt],
+    offset: int,
+    width: int,
+    *,
+    section: str,
+    code: str | None = None,
+    kind: RowKind = RowKind.ITEM,
+    level: int = 0,
+) -> Row:
+    """A row of a side-by-side table: its amounts placed at ``offset`` in a grid ``width`` wide."""
+    cells = [NIL] * width
+    cells[offset : offset + len(amounts)] = amounts
+    return row(key, name, cells, code=code, level=level, kind=kind, section=section)
+
+
+# --- 功能分类 hierarchy -----------------------------------------------------------
+
+
+def functional_name(code: str, year: int, fig: Figures) -> str:
+    return codes.functional().name(year, code) or fig.names.get(code) or "（科目表中无此编码）"
+
+
+def hierarchy_rows(
+    leaves: dict[str, Sequence[Amt]],
+    width: int,
+    year: int,
+    fig: Figures,
+) -> list[Row]:
+    """类 → 款 → 项 rows in code order, each level the sum of the one below."""
+    totals: dict[str, list[Amt]] = {}
+    for code, amounts in leaves.items():
+        for key in (code[:3], code[:5], code):
+            acc = totals.setdefault(key, [NIL] * width)
+            for i, a in enumerate(amounts):
+                acc[i] = acc[i] + a
+    levels = {3: 1, 5: 2, 7: 3}
+    return [
+        row(code, functional_name(code, year, fig), totals[code], code=code, level=levels[len(code)])
+        for code in sorted(totals)
+    ]
+
+
+def column_totals(rows: Iterable[Row], leaves: dict[str, Sequence[Amt]], width: int) -> list[Amt]:
+    del rows  # the leaves carry the errors; the 类 rows would count them again
+    result = [NIL] * width
+    for amounts in leaves.values():
+        for i, a in enumerate(amounts):
+            result[i] = result[i] + a
+    return result
+
+
+def nonzero(amounts: Sequence[Amt]) -> bool:
+    return any(a.value != 0 for a in amounts)
+
+
+def functional_table(
+    number: int,
+    key: str,
+    title: str,
+    columns: tuple[Column, ...],
+    leaves: dict[str, Sequence[Amt]],
+    fig: Figures,
+    year: int,
+    *,
+    total_first: bool,
+    notes: tuple[str, ...],
+) -> Table:
+    width = len(columns)
+    leaves = {code: amounts for code, amounts in leaves.items() if nonzero(amounts)}
+    body = hierarchy_rows(leaves, width, year, fig)
+    total = row("total", "合计", column_totals(body, leaves, width), kind=RowKind.TOTAL)
+    rows = (total, *body) if total_first else (*body, total)
+    return Table(number, key, title, columns, tuple(rows), notes=notes, hierarchical=True)
+
+
+# --- 表1 收入支出决算总表 ---------------------------------------------------------
+
+
+def printed_classes(year: int, fig: Figures, amounts: Callable[[str], Amt]) -> list[tuple[str, str]]:
+    """The 类 rows of 表1/表4: every printable 类 of the year, plus any other with amounts."""
+    classes = {
+        e.code: e.name
+        for e in codes.functional().classes(year)
+        if e.code not in NOT_PRINTED_CLASSES
+    }
+    for code in {c[:3] for c in fig.expenditure}:
+        if code not in classes and amounts(code).value != 0:
+            classes[code] = functional_name(code, year, fig)
+    return sorted(classes.items())
+
+
+def class_expenditure(fig: Figures, funds: Iterable[Fund] | None = None) -> Callable[[str], Amt]:
+    funds = tuple(funds) if funds is not None else None
+
+    def of(class_code: str) -> Amt:
+        return amt_sum(
+            fig.expenditure_of(code, funds) for code in fig.expenditure if code[:3] == class_code
+        )
+
+    return of
+
+
+def table1(fig: Figures, filing: Filing, layout: Layout) -> Table:
+    columns = (
+        Column("income", "决算数", (INCOME,), INCOME),
+        Column("expenditure", "决算数", (EXPENDITURE,), EXPENDITURE),
+    )
+    rows: list[Row] = []
+    incomes = [fig.income_by_source(src) for src, _ in INCOME_LABELS]
+    for i, ((src, label), a) in enumerate(zip(INCOME_LABELS, incomes, strict=True), 1):
+        rows.append(side_row(f"income.{src}", ordinal(i, label), [a], 0, 2, section=INCOME))
+    income_total = amt_sum(incomes)
+    opening = fig.opening_of(ALL_FUNDS)
+    footer = (
+        ("income_total", "本年收入合计", income_total),
+        ("non_fiscal_balance_used", "使用非财政拨款结余", fig.non_fiscal_balance_used),
+        ("opening", "年初结转和结余", opening),
+        ("income_grand_total", "总计", income_total + fig.non_fiscal_balance_used + opening),
+    )
+    for key, label, a in footer:
+        kind = RowKind.ITEM if key in ("non_fiscal_balance_used", "opening") else RowKind.TOTAL
+        rows.append(side_row(key, label, [a], 0, 2, section=INCOME, kind=kind))
+
+    of = class_expenditure(fig)
+    classes = printed_classes(filing.year, fig, of)
+    spent = [of(code) for code, _ in classes]
+    for i, ((code, name), a) in enumerate(zip(classes, spent, strict=True), 1):
+        rows.append(
+            side_row(code, ordinal(i, name), [a], 1, 2, section=EXPENDITURE, code=code, level=1)
+        )
+    exp_total = amt_sum(fig.expenditure_of(code) for code in fig.expenditure)
+    closing = fig.closing_of(ALL_FUNDS)
+    footer = (
+        ("expenditure_total", "本年支出合计", exp_total),
+        ("surplus_distribution", "结余分配", fig.surplus_distribution),
+        ("closing", "年末结转和结余", closing),
+        ("expenditure_grand_total", "总计", exp_total + fig.surplus_distribution + closing),
+    )
+    for key, label, a in footer:
+        kind = RowKind.ITEM if key in ("surplus_distribution", "closing") else RowKind.TOTAL
+        rows.append(side_row(key, label, [a], 1, 2, section=EXPENDITURE, kind=kind))
+    return Table(
+        1, "income_expenditure_summary", layout.titles[1], columns, tuple(rows),
+        notes=(NOTES[1],), sections=(INCOME, EXPENDITURE),
+    )
+
+
+# --- 表2 收入决算表, 表3 支出决算表 ------------------------------------------------
+
+
+def table2(fig: Figures, filing: Filing, layout: Layout) -> Table:
+    columns = (
+        Column("total", "本年收入合计"),
+        Column("fiscal", "财政拨款收入"),
+        *(Column(src, label) for src, label in INCOME_LABELS[3:]),
+    )
+    leaves: dict[str, Sequence[Amt]] = {}
+    for code, by_source in fig.income.items():
+        fiscal = amt_sum(by_source.get(f.value, NIL) for f in FUNDS)
+        others = [by_source.get(src, NIL) for src, _ in INCOME_LABELS[3:]]
+        leaves[code] = [fiscal + amt_sum(others), fiscal, *others]
+    return functional_table(
+        2, "income", layout.titles[2], columns, leaves, fig, filing.year,
+        total_first=True, notes=(NOTES[2],),
+    )
+
+
+def table3(fig: Figures, filing: Filing, layout: Layout) -> Table:
+    columns = (
+        Column("total", "本年支出合计"),
+        *(Column(kind, label) for kind, label in EXPENDITURE_LABELS),
+    )
+    leaves: dict[str, Sequence[Amt]] = {}
+    for code in fig.expenditure:
+        kinds = [fig.expenditure_of(code, kinds=(kind,)) for kind, _ in EXPENDITURE_LABELS]
+        leaves[code] = [amt_sum(kinds), *kinds]
+    return functional_table(
+        3, "expenditure", layout.titles[3], columns, leaves, fig, filing.year,
+        total_first=True, notes=(NOTES[3],),
+    )
+
+
+# --- 表4 财政拨款收入支出决算总表 -------------------------------------------------
+
+
+def table4(fig: Figures, filing: Filing, layout: Layout) -> Table:
+    columns = (
+        Column("income", "决算数", (INCOME,), INCOME),
+        Column("total", "合计", (EXPENDITURE,), EXPENDITURE),
+        *(
+            Column(fund.value, FUND_LABELS[fund], (EXPENDITURE,), EXPENDITURE)
+            for fund in FUNDS
+        ),
+    )
+    width = len(columns)
+    rows: list[Row] = []
+    incomes = [fig.income_by_source(f.value) for f in FUNDS]
+    for i, (fund, a) in enumerate(zip(FUNDS, incomes, strict=True), 1):
+        rows.append(
+            side_row(f"income.{fund.value}", ordinal(i, FUND_LABELS[fund]), [a], 0, width,
+                     section=INCOME)
+        )
+    income_total = amt_sum(incomes)
+    openings = [fig.opening_of((f,)) for f in FUNDS]
+    opening = amt_sum(openings)
+    rows.append(side_row("income_total", "本年收入合计", [income_total], 0, width,
+                         section=INCOME, kind=RowKind.TOTAL))
+    rows.append(side_row("opening", "年初财政拨款结转和结余", [opening], 0, width, section=INCOME))
+    for i, (fund, a) in enumerate(zip(FUNDS, openings, strict=True), 1):
+        rows.append(
+            side_row(f"opening.{fund.value}", ordinal(i, FUND_LABELS[fund]), [a], 0, width,
+                     section=INCOME, level=1)
+        )
+    rows.append(side_row("income_grand_total", "总计", [income_total + opening], 0, width,
+                         section=INCOME, kind=RowKind.TOTAL))
+
+    def by_fund(amounts: Sequence[Amt]) -> list[Amt]:
+        return [amt_sum(amounts), *amounts]
+
+    per_fund = [class_expenditure(fig, (f,)) for f in FUNDS]
+    classes = printed_classes(filing.year, fig, class_expenditure(fig, FUNDS))
+    for i, (code, name) in enumerate(classes, 1):
+        rows.append(
+            side_row(code, ordinal(i, name), by_fund([of(code) for of in per_fund]), 1, width,
+                     section=EXPENDITURE, code=code, level=1)
+        )
+    spent = [amt_sum(fig.expenditure_of(c, (f,)) for c in fig.expenditure) for f in FUNDS]
+    closings = [fig.closing_of((f,)) for f in FUNDS]
+    rows.append(side_row("expenditure_total", "本年支出合计", by_fund(spent), 1, width,
+                         section=EXPENDITURE, kind=RowKind.TOTAL))
+    rows.append(side_row("closing", "年末财政拨款结转和结余", by_fund(closings), 1, width,
+                         section=EXPENDITURE))
+    grand = [s + c for s, c in zip(spent, closings, strict=True)]
+    rows.append(side_row("expenditure_grand_total", "总计", by_fund(grand), 1, width,
+                         section=EXPENDITURE, kind=RowKind.TOTAL))
+    return Table(
+        4, "fiscal_summary", layout.titles[4], columns, tuple(rows),
+        notes=(NOTES[4],), sections=(INCOME, EXPENDITURE),
+    )
+
+
+# --- 表5 一般公共预算财政拨款支出决算表 --------------------------------------------
+
+
+def table5(fig: Figures, filing: Filing, layout: Layout) -> Table:
+    columns = (Column("total", "合计"), Column("basic", "基本支出"), Column("project", "项目支出"))
+    gpb = (Fund.GENERAL_BUDGET,)
+    leaves: dict[str, Sequence[Amt]] = {}
+    for code in fig.expenditure:
+        basic = fig.expenditure_of(code, gpb, ("basic",))
+        project = fig.expenditure_of(code, gpb, ("project",))
+        leaves[code] = [basic + project, basic, project]
+    return functional_table(
+        5, "general_budget_expenditure", layout.titles[5], columns, leaves, fig, filing.year,
+        total_first=layout.total_first_t5, notes=(NOTES[5],),
+    )
+
+
+# --- 表6 一般公共预算财政拨款基本支出决算表 -----------------------------------------
+
+
+def table6(fig: Figures, filing: Filing, layout: Layout) -> Table:
+    columns = (
+        Column("personnel", "决算数", (PERSONNEL,), PERSONNEL),
+        Column("public", "决算数", (PUBLIC,), PUBLIC),
+    )
+    econ = codes.economic()
+    year = filing.year
+    # Template rows: every 款 of 301/302/303/310 the official form prints, even when empty.
+    printed = {
+        e.code
+        for e in econ.entries
+        if e.level == "款" and e.parent in ("301", "302", "303", "310") and "T" in e.source
+        and e.valid_in(year)
+    }
+    printed |= {code for code, a in fig.economic.items() if a.value != 0}
+    classes = sorted({code[:3] for code in printed} | {"301", "302", "303", "310"})
+    rows: list[Row] = []
+    side_totals: dict[str, Amt] = {PERSONNEL: NIL, PUBLIC: NIL}
+    for class_code in classes:
+        section = PERSONNEL if class_code in PERSONNEL_CLASSES else PUBLIC
+        offset = 0 if section == PERSONNEL else 1
+        members = sorted(c for c in printed if c[:3] == class_code)
+        class_total = amt_sum(fig.economic.get(c, NIL) for c in members)
+        side_totals[section] = side_totals[section] + class_total
+        name = econ.name(year, class_code) or fig.names.get(class_code) or "（科目表中无此编码）"
+        rows.append(side_row(class_code, name, [class_total], offset, 2, section=section,
+                             code=class_code, level=1))
+        for code in members:
+            name = econ.name(year, code) or fig.names.get(code) or "（科目表中无此编码）"
+            rows.append(side_row(code, name, [fig.economic.get(code, NIL)], offset, 2,
+                                 section=section, code=code, level=2))
+    rows.append(side_row("personnel_total", "人员经费合计", [side_totals[PERSONNEL]], 0, 2,
+                         section=PERSONNEL, kind=RowKind.TOTAL))
+    rows.append(side_row("public_total", "公用经费合计", [side_totals[PUBLIC]], 1, 2,
+                         section=PUBLIC, kind=RowKind.TOTAL))
+    rows.sort(key=lambda r: 0 if r.section == PERSONNEL else 1)  # stable: keeps code order
+    return Table(
+        6, "general_budget_basic", layout.titles[6], columns, tuple(rows),
+        notes=(NOTES[6],), sections=(PERSONNEL, PUBLIC), hierarchical=True,
+    )
+
+
+# --- 表7 “三公”经费 --------------------------------------------------------------
+
+THREE_PUBLIC_ITEMS = ("total", "outbound", "vehicle", "vehicle_purchase", "vehicle_operation",
+                      "reception")
+
+
+def three_public_labels(layout: Layout) -> dict[str, tuple[str, ...]]:
+    """Header path (groups + leaf) of each item, without the stage."""
+    vehicle = "公务用车购置及运行维护费" if not layout.three_public_by_stage else "公务用车购置及运行费"
+    return {
+        "total": ("合计",),
+        "outbound": ("因公出国（境）费",),
+        "vehicle": (vehicle, "小计"),
+        "vehicle_purchase": (vehicle, "公务用车购置费"),
+        "vehicle_operation": (vehicle, layout.vehicle_operation_label),
+        "reception": ("公务接待费",),
+    }
+
+
+def table7(filing: Filing, layout: Layout) -> Table:
+    tp = filing.three_public
+    unit = filing.unit
+
+
+    items = {
+        "outbound": tp.outbound,
+        "vehicle_purchase": tp.vehicle_purchase,
+        "vehicle_operation": tp.vehicle_operation,
+        "reception": tp.reception,
+    }
+    stage_amounts: dict[tuple[str, str], Amt] = {}
+    for stage in ("budget", "final"):
+        for key, item in items.items():
+            stage_amounts[(key, stage)] = amt(getattr(item, stage), unit)
+        stage_amounts[("vehicle", stage)] = (
+            stage_amounts[("vehicle_purchase", stage)] + stage_amounts[("vehicle_operation", stage)]
+        )
+        stage_amounts[("total", stage)] = (
+            stage_amounts[("outbound", stage)]
+            + stage_amounts[("vehicle_purchase", stage)]
+            + stage_amounts[("vehicle_operation", stage)]
+            + stage_amounts[("reception", stage)]
+        )
+    labels = three_public_labels(layout)
+    stage_names = {"budget": "预算数", "final": "决算数"}
+    order: list[tuple[str, str]]
+    if layout.three_public_by_stage:
+        order = [(item, stage) for stage in ("budget", "final") for item in THREE_PUBLIC_ITEMS]
+        columns = tuple(
+            Column(f"{item}.{stage}", labels[item][-1], (stage_names[stage], *labels[item][:-1]))
+            for item, stage in order
+        )
+    else:
+        order = [(item, stage) for item in THREE_PUBLIC_ITEMS for stage in ("budget", "final")]
+        columns = tuple(
+            Column(f"{item}.{stage}", stage_names[stage], labels[item]) for item, stage in order
+        )
+    data = row("three_public", "“三公”经费", [stage_amounts[k] for k in order])
+    return Table(7, "three_public", layout.titles[7], columns, (data,), notes=(NOTES[7],))
+
+
+# --- 表8 政府性基金, 表9 国有资本经营 ----------------------------------------------
+
+
+def fund_table(
+    number: int, key: str, fund: Fund, fig: Figures, filing: Filing, layout: Layout,
+    *, with_income: bool,
+) -> Table:
+    spent = (
+        Column("expenditure", "合计", ("本年支出",)),
+        Column("basic", "基本支出", ("本年支出",)),
+        Column("project", "项目支出", ("本年支出",)),
+    )
+    if with_income:
+        columns = (
+            Column("opening", "年初结转和结余"),
+            Column("income", "本年收入"),
+            *spent,
+            Column("closing", "年末结转和结余"),
+        )
+    else:
+        columns = spent
+    codes_used = (
+        {c for c, by in fig.income.items() if fund.value in by}
+        | {c for c, by in fig.expenditure.items() if fund in by}
+        | {c for c in fig.opening.get(fund, {}) if c}
+        | {c for c in fig.closing.get(fund, {}) if c}
+    )
+    leaves: dict[str, Sequence[Amt]] = {}
+    for code in codes_used:
+        basic = fig.expenditure_of(code, (fund,), ("basic",))
+        project = fig.expenditure_of(code, (fund,), ("project",))
+        spent_amounts = [fig.expenditure_of(code, (fund,)), basic, project]
+        if with_income:
+            leaves[code] = [
+                fig.opening.get(fund, {}).get(code, NIL),
+                fig.income.get(code, {}).get(fund.value, NIL),
+                *spent_amounts,
+                fig.closing.get(fund, {}).get(code, NIL),
+            ]
+        else:
+            leaves[code] = spent_amounts
+    table = functional_table(
+        number, key, layout.titles[number], columns, leaves, fig, filing.year,
+        total_first=layout.total_first_t5, notes=(NOTES[number],),
+    )
+    if table.empty:
+        name = filing.department.name
+        return Table(
+            table.number, table.key, table.title, table.columns, table.rows,
+            notes=(*table.notes, EMPTY_NOTES[number].format(name=name)), hierarchical=True,
+        )
+    return table
+
+
+def build_tables(filing: Filing) -> TableSet:
+    """The nine public tables of a filing, exact (values in 万元, unrounded)."""
+    layout = layout_for(filing.layout, filing.year)
+    fig = gather(filing)
+    tables = (
+        table1(fig, filing, layout),
+        table2(fig, filing, layout),
+        table3(fig, filing, layout),
+        table4(fig, filing, layout),
+        table5(fig, filing, layout),
+        table6(fig, filing, layout),
+        table7(filing, layout),
+        fund_table(8, "government_fund", Fund.GOVERNMENT_FUND, fig, filing, layout,
+                   with_income=True),
+        fund_table(9, "state_capital", Fund.STATE_CAPITAL, fig, filing, layout,
+                   with_income=layout.t9_has_income),
+    )
+    return TableSet(tables, filing.department.name, filing.year)

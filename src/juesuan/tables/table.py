@@ -1,0 +1,151 @@
+"""The one table structure every public table (and later every 自评表) is built into.
+
+A :class:`Table` is a grid: leaf columns with their header groups, and rows with a
+code, a name, a level in the 类/款/项 hierarchy and one value per column. Tables
+printed side by side (收入 ‖ 支出, 人员经费 ‖ 公用经费) keep one grid: each row and
+each column belongs to a *section*, and a row has values only in its section's
+columns; renderers pair the sections back up.
+
+Each value carries an error bound (half-width of the interval the true amount lies
+in). Figures read from a page printed to 0.01 have 0.005; exact figures have 0. The
+reconciliation rules compare intervals, so a difference that rounding explains is
+never reported as an error.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, replace
+from decimal import Decimal
+from enum import StrEnum
+from functools import cached_property
+
+from juesuan.money import ZERO, half_unit, round_half_up
+
+
+class RowKind(StrEnum):
+    ITEM = "item"  # an ordinary row: a code or a labelled line
+    TOTAL = "total"  # 合计 / 本年收入合计 / 总计 and the like
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str  # leaf header as printed
+    groups: tuple[str, ...] = ()  # enclosing header cells, outermost first
+    section: str | None = None
+
+
+@dataclass(frozen=True)
+class Row:
+    key: str  # stable within its table: a code, or a name such as "income_total"
+    name: str
+    values: tuple[Decimal | None, ...]
+    errors: tuple[Decimal, ...] = ()
+    code: str | None = None
+    level: int = 0  # 0 label/total, 1 类, 2 款, 3 项
+    kind: RowKind = RowKind.ITEM
+    section: str | None = None
+
+    def error(self, index: int) -> Decimal:
+        return self.errors[index] if self.errors else ZERO
+
+
+@dataclass(frozen=True)
+class Table:
+    number: int
+    key: str
+    title: str
+    columns: tuple[Column, ...]
+    rows: tuple[Row, ...]
+    unit: str = "万元"
+    notes: tuple[str, ...] = ()
+    sections: tuple[str, ...] = ()  # two names when printed side by side
+    hierarchical: bool = False  # rows carry functional or economic codes with levels
+
+    @cached_property
+    def _index(self) -> dict[str, int]:
+        return {row.key: i for i, row in enumerate(self.rows)}
+
+    @property
+    def column_keys(self) -> tuple[str, ...]:
+        return tuple(c.key for c in self.columns)
+
+    def column_index(self, key: str) -> int:
+        for i, column in enumerate(self.columns):
+            if column.key == key:
+                return i
+        raise KeyError(f"table {self.number} has no column {key!r}")
+
+    def find(self, key: str) -> Row | None:
+        index = self._index.get(key)
+        return self.rows[index] if index is not None else None
+
+    def row(self, key: str) -> Row:
+        found = self.find(key)
+        if found is None:
+            raise KeyError(f"table {self.number} has no row {key!r}")
+        return found
+
+    def cell(self, row_key: str, column_key: str) -> Decimal | None:
+        row = self.find(row_key)
+        return None if row is None else row.values[self.column_index(column_key)]
+
+    def rows_in(self, section: str | None) -> Iterator[Row]:
+        return (row for row in self.rows if row.section == section)
+
+    def coded_rows(self) -> Iterator[Row]:
+        return (row for row in self.rows if row.code is not None)
+
+    @property
+    def empty(self) -> bool:
+        return all(v is None or v == 0 for row in self.rows for v in row.values)
+
+    def rounded(self, places: int = 2) -> Table:
+        """The table as printed: every value rounded half-up, each carrying its rounding error."""
+        err = half_unit(places)
+        rows = tuple(
+            replace(
+                row,
+                values=tuple(None if v is None else round_half_up(v, places) for v in row.values),
+                errors=tuple(ZERO if v is None else err for v in row.values),
+            )
+            for row in self.rows
+        )
+        return replace(self, rows=rows)
+
+
+@dataclass(frozen=True)
+class TableSet:
+    """The nine public tables of one department-year."""
+
+    tables: tuple[Table, ...]
+    department: str
+    year: int
+
+    def __getitem__(self, number: int) -> Table:
+        for table in self.tables:
+            if table.number == number:
+                return table
+        raise KeyError(number)
+
+    def get(self, number: int) -> Table | None:
+        for table in self.tables:
+            if table.number == number:
+                return table
+        return None
+
+    def rounded(self, places: int = 2) -> TableSet:
+        return replace(self, tables=tuple(t.rounded(places) for t in self.tables))
+
+
+def blank(value: Decimal) -> Decimal | None:
+    """Published tables leave zero cells blank."""
+    return None if value == 0 else value
+
+
+def values_of(amounts: Sequence[tuple[Decimal, Decimal]]) -> tuple[
+    tuple[Decimal | None, ...], tuple[Decimal, ...]
+]:
+    """Split (value, error) pairs into a row's values and errors."""
+    return tuple(blank(v) for v, _ in amounts), tuple(e for _, e in amounts)
