@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -65,6 +66,10 @@ class SourceMap:
 
     lines: dict[PathKey, int] = field(default_factory=dict)
 
+    def line_of_text(self, path: str) -> int | None:
+        """Line of a field path written as text, e.g. ``expenditure[3].basic``."""
+        return self.line_of(parse_path(path))
+
     def line_of(self, path: PathKey) -> int | None:
         # Fall back to the nearest enclosing element that has a line.
         for end in range(len(path), -1, -1):
@@ -79,6 +84,17 @@ class LoadedFiling:
     filing: Filing
     file: str
     source_map: SourceMap
+
+
+_PATH_PART = re.compile(r"\[(\d+)\]|\.?([^.\[\]]+)")
+
+
+def parse_path(text: str) -> PathKey:
+    """Inverse of :func:`path_text`: ``a[1].b`` → ("a", 1, "b")."""
+    parts: list[str | int] = []
+    for index, name in _PATH_PART.findall(text):
+        parts.append(int(index) if index else name)
+    return tuple(parts)
 
 
 def path_text(path: PathKey) -> str:

@@ -1,0 +1,207 @@
+"""The ``juesuan`` command: a thin shell over the core.
+
+Exit codes: 0 no errors, 1 errors were found, 2 the input could not be read.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any, NoReturn
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table as RichTable
+
+from juesuan import __version__
+from juesuan.filing.io import FilingReadError, LoadedFiling, atomic_write, format_problem, load_filing
+from juesuan.rules.finding import Finding, Severity, has_errors
+
+app = typer.Typer(
+    name="juesuan",
+    help="部门决算公开：由填报文件生成九张公开表，检查勾稽关系。",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode="rich",
+)
+
+EXIT_OK, EXIT_FINDINGS, EXIT_UNREADABLE = 0, 1, 2
+
+out = Console(highlight=False, soft_wrap=False)
+err = Console(stderr=True, highlight=False)
+
+
+class CheckFormat(StrEnum):
+    TEXT = "text"
+    JSON = "json"
+
+
+class TableFormat(StrEnum):
+    TEXT = "text"
+    CSV = "csv"
+    JSON = "json"
+    XLSX = "xlsx"
+
+
+def fail_read(error: FilingReadError) -> NoReturn:
+    err.print("[bold red]无法读取填报文件[/]")
+    for problem in error.problems:
+        err.print("  " + escape(format_problem(error.file, problem)))
+    raise typer.Exit(EXIT_UNREADABLE)
+
+
+def read(path: Path) -> LoadedFiling:
+    try:
+        return load_filing(path)
+    except FilingReadError as error:
+        fail_read(error)
+
+
+def located(loaded: LoadedFiling, findings: list[Finding]) -> list[Finding]:
+    """Attach the file name and YAML line to findings that point into the filing."""
+    result = []
+    for f in findings:
+        if f.location.path is not None:
+            f = f.at_file(loaded.file, loaded.source_map.line_of_text(f.location.path))
+        result.append(f)
+    return result
+
+
+def summary(findings: list[Finding]) -> dict[str, int]:
+    return {s.value: sum(1 for f in findings if f.severity is s) for s in Severity}
+
+
+STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
+
+
+def print_findings(loaded: LoadedFiling, findings: list[Finding], minimum: Severity) -> None:
+    filing = loaded.filing
+    out.print(f"[bold]{escape(filing.department.name)}[/] {filing.year} 年度决算  "
+              f"（{escape(loaded.file)}）")
+    shown = [f for f in findings if f.severity.rank <= minimum.rank]
+    for f in shown:
+        out.print(f"[{STYLE[f.severity]}]{f.severity.label}[/] [bold]{escape(f.rule)}[/]  "
+                  f"[dim]{escape(f.location.describe())}[/]")
+        out.print(f"    {escape(f.message)}", soft_wrap=True)
+    counts = summary(findings)
+    verdict = "[bold red]未通过[/]" if counts["error"] else "[bold green]通过[/]"
+    out.print(f"{verdict}：错误 {counts['error']} 条，警告 {counts['warning']} 条，"
+              f"提示 {counts['info']} 条")
+
+
+@app.command()
+def check(
+    filing: Annotated[Path, typer.Argument(help="填报文件（YAML 或 JSON）")],
+    format: Annotated[CheckFormat, typer.Option("--format", "-f", help="输出格式")] = CheckFormat.TEXT,
+    show: Annotated[
+        Severity, typer.Option("--show", help="文本输出中显示到哪一级（error / warning / info）")
+    ] = Severity.INFO,
+) -> None:
+    """检查填报文件及其九张表的勾稽关系。退出码：0 无错误，1 有错误，2 文件无法读取。"""
+    from juesuan.rules.check import check_filing
+
+    loaded = read(filing)
+    findings = located(loaded, check_filing(loaded.filing))
+    if format is CheckFormat.JSON:
+        data = {
+            "file": loaded.file,
+            "department": loaded.filing.department.name,
+            "year": loaded.filing.year,
+            "summary": summary(findings),
+            "findings": [f.to_data() for f in findings],
+        }
+        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    else:
+        print_findings(loaded, findings, show)
+    raise typer.Exit(EXIT_FINDINGS if has_errors(findings) else EXIT_OK)
+
+
+@app.command()
+def tables(
+    filing: Annotated[Path, typer.Argument(help="填报文件（YAML 或 JSON）")],
+    format: Annotated[TableFormat, typer.Option("--format", "-f", help="输出格式")] = TableFormat.TEXT,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="输出文件；xlsx 缺省为 <文件名>-tables.xlsx")
+    ] = None,
+) -> None:
+    """由填报文件生成九张公开表（单位：万元）。"""
+    from juesuan.render.csv import tables_to_csv
+    from juesuan.render.json import tables_to_json
+    from juesuan.render.text import tables_to_text
+    from juesuan.render.xlsx import tables_to_xlsx
+    from juesuan.tables.build import build_tables
+
+    loaded = read(filing)
+    ts = build_tables(loaded.filing)
+    if format is TableFormat.XLSX:
+        target = output or Path(f"{filing.stem}-tables.xlsx")
+        write(target, tables_to_xlsx(ts))
+        err.print(f"已写入 {escape(str(target))}")
+        return
+    renderers = {TableFormat.TEXT: tables_to_text, TableFormat.CSV: tables_to_csv,
+                 TableFormat.JSON: tables_to_json}
+    text = renderers[format](ts)
+    if output is not None:
+        write(output, text.encode("utf-8"))
+        err.print(f"已写入 {escape(str(output))}")
+    else:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+
+
+def write(target: Path, data: bytes) -> None:
+    if target.is_dir():
+        err.print(f"[bold red]输出路径是目录：{escape(str(target))}[/]，请给出文件名")
+        raise typer.Exit(EXIT_UNREADABLE)
+    try:
+        atomic_write(target, data)
+    except OSError as exc:
+        err.print(f"[bold red]无法写入 {escape(str(target))}：{escape(exc.strerror or str(exc))}[/]")
+        raise typer.Exit(EXIT_UNREADABLE) from None
+
+
+@app.command()
+def schema() -> None:
+    """输出填报文件的 JSON Schema。"""
+    from juesuan.filing.schema import filing_schema
+
+    sys.stdout.write(json.dumps(filing_schema(), ensure_ascii=False, indent=2) + "\n")
+
+
+@app.command()
+def rules(
+    markdown: Annotated[bool, typer.Option("--markdown", help="输出 Markdown 规则目录")] = False,
+) -> None:
+    """列出全部检查规则。"""
+    from juesuan.rules.catalogue import catalogue_markdown, catalogue_rows
+
+    if markdown:
+        sys.stdout.write(catalogue_markdown())
+        return
+    table = RichTable()
+    for name in ("规则", "级别", "范围", "名称"):
+        table.add_column(name)
+    for row in catalogue_rows():
+        table.add_row(row["id"], row["severity"], row["scope"], row["title"])
+    out.print(table)
+
+
+def version_callback(value: bool) -> None:
+    if value:
+        out.print(f"juesuan {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    version: Annotated[
+        bool, typer.Option("--version", callback=version_callback, is_eager=True, help="显示版本")
+    ] = False,
+) -> None:
+    """juesuan 部门决算公开工具。"""
+
+
+def main() -> Any:
+    return app()

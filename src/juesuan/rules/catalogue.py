@@ -1,0 +1,47 @@
+"""The rule catalogue, generated from the registry (docs/rules.md is this output)."""
+
+from __future__ import annotations
+
+from juesuan.rules import check as _check  # noqa: F401  (registers every rule)
+from juesuan.rules.registry import REGISTRY
+
+SCOPE_NAMES = {"tables": "公开表", "filing": "填报文件"}
+
+
+def catalogue_rows() -> list[dict[str, str]]:
+    return [
+        {
+            "id": r.id,
+            "title": r.title,
+            "severity": r.severity.value,
+            "scope": SCOPE_NAMES[r.scope],
+            "description": r.description,
+            "reference": r.reference,
+        }
+        for r in sorted(REGISTRY.values(), key=lambda r: (r.scope, _order(r.id)))
+    ]
+
+
+def _order(rule_id: str) -> tuple[str, int, str]:
+    head, _, tail = rule_id.partition(".")
+    digits = "".join(ch for ch in head if ch.isdigit())
+    return (head.rstrip("0123456789"), int(digits) if digits else 0, tail)
+
+
+def catalogue_markdown() -> str:
+    lines = [
+        "# 规则目录",
+        "",
+        "本文件由 `juesuan rules --markdown` 从规则注册表生成，请勿手工编辑。"
+        "测试会核对它与代码一致。",
+        "",
+        "级别是差异不能由四舍五入解释时的级别；四舍五入可以解释的差异一律报为 info（提示）。",
+        "",
+        "| 规则 | 范围 | 级别 | 名称 | 说明 | 依据 |",
+        "|---|---|---|---|---|---|",
+    ]
+    for row in catalogue_rows():
+        cells = [row["id"], row["scope"], row["severity"], row["title"], row["description"],
+                 row["reference"]]
+        lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
+    return "\n".join(lines) + "\n"

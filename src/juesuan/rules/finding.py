@@ -1,0 +1,75 @@
+"""Findings: what a check reports. One type for checks of filings and audits of reports."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, replace
+from enum import StrEnum
+from typing import Any
+
+
+class Severity(StrEnum):
+    ERROR = "error"  # the figures are wrong
+    WARNING = "warning"  # probably wrong, or incomplete; a person should look
+    INFO = "info"  # worth knowing, e.g. a difference rounding explains
+
+    @property
+    def label(self) -> str:
+        return {"error": "错误", "warning": "警告", "info": "提示"}[self.value]
+
+    @property
+    def rank(self) -> int:
+        return {"error": 0, "warning": 1, "info": 2}[self.value]
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where a finding is: a table cell, or a field of a file."""
+
+    table: int | None = None  # 1–9 for the public tables
+    row: str | None = None  # row code, or row key such as income_total
+    column: str | None = None  # column key, or the leaf label
+    file: str | None = None
+    path: str | None = None  # field path in the filing, e.g. expenditure[3].basic
+    line: int | None = None
+
+    def describe(self) -> str:
+        parts: list[str] = []
+        if self.file:
+            parts.append(self.file + (f":{self.line}" if self.line else ""))
+        if self.path:
+            parts.append(self.path)
+        if self.table is not None:
+            parts.append(f"表{self.table}")
+        if self.row:
+            parts.append(f"行 {self.row}")
+        if self.column:
+            parts.append(f"列 {self.column}")
+        return " ".join(parts)
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: str
+    severity: Severity
+    message: str
+    location: Location
+    expected: str | None = None
+    found: str | None = None
+
+    def to_data(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["severity"] = self.severity.value
+        data["location"] = {k: v for k, v in asdict(self.location).items() if v is not None}
+        return data
+
+    def at_file(self, file: str, line: int | None) -> Finding:
+        return replace(self, location=replace(self.location, file=file, line=line))
+
+
+def sort_findings(findings: list[Finding]) -> list[Finding]:
+    """Errors first, then by rule id, stable otherwise."""
+    return sorted(findings, key=lambda f: (f.severity.rank, f.rule))
+
+
+def has_errors(findings: list[Finding]) -> bool:
+    return any(f.severity is Severity.ERROR for f in findings)

@@ -1,0 +1,125 @@
+"""The rule registry: every check has a stable id, a severity and a Chinese description.
+
+Rules are plain functions registered with :func:`rule`. A rule receives its subject
+(a TableSet or a Filing) and a :class:`Report` to which it adds findings; the
+report decides whether a difference is an error or only rounding (info).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, Literal
+
+from juesuan.money import round_half_up
+from juesuan.rules.finding import Finding, Location, Severity
+from juesuan.tables.amounts import Amt
+
+Scope = Literal["tables", "filing"]
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    title: str  # short Chinese name
+    severity: Severity  # severity of a violation that rounding does not explain
+    scope: Scope
+    description: str  # Chinese: what is checked and why
+    reference: str  # where the rule comes from (domain reference id, template, law)
+    check: Callable[[Any, Report], None]
+
+
+REGISTRY: dict[str, Rule] = {}
+
+
+def rule(
+    id: str, title: str, *, severity: Severity, scope: Scope, description: str, reference: str
+) -> Callable[[Callable[[Any, Report], None]], Callable[[Any, Report], None]]:
+    def register(func: Callable[[Any, Report], None]) -> Callable[[Any, Report], None]:
+        if id in REGISTRY:
+            raise ValueError(f"duplicate rule id {id}")
+        REGISTRY[id] = Rule(id, title, severity, scope, description, reference, func)
+        return func
+
+    return register
+
+
+def show(value: Decimal) -> str:
+    """A figure for messages: two decimals, or more when two would hide a difference."""
+    rounded = round_half_up(value, 2)
+    if rounded == value:
+        return f"{rounded:.2f}"
+    return format(value.normalize(), "f")
+
+
+@dataclass
+class Report:
+    """Collects the findings of one rule."""
+
+    rule: Rule
+    findings: list[Finding] = field(default_factory=list)
+    unit: str = "万元"
+
+    def fail(
+        self,
+        message: str,
+        location: Location,
+        *,
+        expected: str | None = None,
+        found: str | None = None,
+        severity: Severity | None = None,
+    ) -> None:
+        self.findings.append(
+            Finding(self.rule.id, severity or self.rule.severity, message, location, expected,
+                    found)
+        )
+
+    def equal(self, expected: Amt, found: Amt, location: Location, what: str) -> bool:
+        """Report unless ``found`` equals ``expected`` within their rounding errors.
+
+        ``what`` says what should be equal, e.g. "本年收入合计应等于各项收入之和".
+        Returns True when the figures agree exactly.
+        """
+        diff = found.value - expected.value
+        if diff == 0:
+            return True
+        unit = self.unit
+        detail = f"应为 {show(expected.value)}{unit}，实为 {show(found.value)}{unit}，差额 {show(diff)}{unit}"
+        if abs(diff) <= expected.error + found.error:
+            self.fail(
+                f"{what}：{detail}，在四舍五入误差范围内（允许 ±{show(expected.error + found.error)}）",
+                location,
+                expected=show(expected.value),
+                found=show(found.value),
+                severity=Severity.INFO,
+            )
+        else:
+            self.fail(f"{what}：{detail}", location, expected=show(expected.value),
+                      found=show(found.value))
+        return False
+
+    def at_most(self, limit: Amt, found: Amt, location: Location, what: str) -> None:
+        """Report when ``found`` exceeds ``limit`` beyond their rounding errors."""
+        excess = found.value - limit.value
+        if excess <= 0:
+            return
+        unit = self.unit
+        detail = f"上限 {show(limit.value)}{unit}，实为 {show(found.value)}{unit}"
+        if excess <= limit.error + found.error:
+            self.fail(f"{what}：{detail}，超出部分在四舍五入误差范围内", location,
+                      expected=f"≤ {show(limit.value)}", found=show(found.value),
+                      severity=Severity.INFO)
+        else:
+            self.fail(f"{what}：{detail}", location, expected=f"≤ {show(limit.value)}",
+                      found=show(found.value))
+
+
+def run(scope: Scope, subject: object, *, unit: str = "万元") -> list[Finding]:
+    findings: list[Finding] = []
+    for registered in REGISTRY.values():
+        if registered.scope == scope:
+            report = Report(registered, unit=unit)
+            registered.check(subject, report)
+            findings.extend(report.findings)
+    return findings

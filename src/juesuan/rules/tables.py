@@ -1,0 +1,632 @@
+"""勾稽关系 of the nine public tables: inside each table and between tables.
+
+These rules read only a TableSet, so they judge tables built from a filing and
+tables read from a published report alike. Ids follow the domain reference
+(T1.a … T9.a inside a table, X1 … X13 between tables).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from juesuan.rules.finding import Location, Severity
+from juesuan.rules.registry import Report, rule
+from juesuan.tables.amounts import NIL, Amt, amt_sum
+from juesuan.tables.table import Row, Table, TableSet
+
+FUND_KEYS = ("general_budget", "government_fund", "state_capital")
+OTHER_INCOME_KEYS = ("superior_subsidy", "business", "operating", "affiliated_remittance", "other")
+
+
+def value(table: Table | None, row_key: str, column_key: str) -> Amt:
+    """A cell as an amount with its error; missing rows and blank cells are zero."""
+    if table is None:
+        return NIL
+    found = table.find(row_key)
+    if found is None:
+        return NIL
+    try:
+        index = table.column_index(column_key)
+    except KeyError:
+        return NIL
+    return cell_of(found, index)
+
+
+def cell_of(row: Row, index: int) -> Amt:
+    v = row.values[index]
+    return Amt(v if v is not None else NIL.value, row.error(index))
+
+
+def has_column(table: Table | None, key: str) -> bool:
+    return table is not None and key in table.column_keys
+
+
+def class_rows(table: Table, section: str | None = None) -> list[Row]:
+    return [
+        r for r in table.rows
+        if r.code is not None and len(r.code) == 3 and (section is None or r.section == section)
+    ]
+
+
+def at(table: Table, row: str, column: str | None = None) -> Location:
+    return Location(table=table.number, row=row, column=column)
+
+
+def label(table: Table, column_key: str) -> str:
+    column = table.columns[table.column_index(column_key)]
+    return "·".join((*column.groups, column.label))
+
+
+# --- shared shapes ---------------------------------------------------------------
+
+
+def check_row_sums(report: Report, table: Table, total: str, parts: Iterable[str]) -> None:
+    """For every row: the ``total`` column equals the sum of the ``parts`` columns."""
+    parts = [p for p in parts if has_column(table, p)]
+    ti = table.column_index(total)
+    pis = [table.column_index(p) for p in parts]
+    for r in table.rows:
+        found = cell_of(r, ti)
+        expected = amt_sum(cell_of(r, i) for i in pis)
+        report.equal(
+            expected, found, at(table, r.code or r.key, label(table, total)),
+            f"表{table.number}“{r.name}”行：{label(table, total)}应等于"
+            + "、".join(label(table, p) for p in parts) + "之和",
+        )
+
+
+def check_hierarchy(report: Report, table: Table) -> None:
+    """类 = Σ 款, 款 = Σ 项 (by code prefix), and the 合计 row = Σ 类, for every column."""
+    coded = [r for r in table.rows if r.code is not None]
+    economic = table.key == "general_budget_basic"
+    child_length = {3: 5} if economic else {3: 5, 5: 7}
+    children: dict[str, list[Row]] = {}
+    for r in coded:
+        assert r.code is not None
+        parent = r.code[:3] if len(r.code) == 5 else r.code[:5] if len(r.code) == 7 else None
+        if parent is not None and child_length.get(len(parent)) == len(r.code):
+            children.setdefault(parent, []).append(r)
+    parents = [r for r in coded if r.code in children]
+    classes = [r for r in coded if r.code is not None and len(r.code) == 3]
+    total = table.find("total")
+    for i, column in enumerate(table.columns):
+        for parent_row in parents:
+            assert parent_row.code is not None
+            report.equal(
+                amt_sum(cell_of(r, i) for r in children[parent_row.code]), cell_of(parent_row, i),
+                at(table, parent_row.code, column.label),
+                f"表{table.number}“{parent_row.name}”（{parent_row.code}）{column.label}应等于其下级科目之和",
+            )
+        if total is not None and classes:
+            report.equal(
+                amt_sum(cell_of(r, i) for r in classes), cell_of(total, i),
+                at(table, "total", column.label),
+                f"表{table.number}合计行{column.label}应等于各类之和",
+            )
+
+
+# --- 表1 -------------------------------------------------------------------------
+
+RULE_REF = "domain.md §3.1"
+
+
+@rule("T1.a", "收入合计等于各项收入之和", severity=Severity.ERROR, scope="tables",
+      description="收入支出决算总表：本年收入合计 = 一般公共预算财政拨款收入 + 政府性基金预算财政拨款收入 + "
+      "国有资本经营预算财政拨款收入 + 上级补助收入 + 事业收入 + 经营收入 + 附属单位上缴收入 + 其他收入。",
+      reference=RULE_REF)
+def t1_a(ts: TableSet, report: Report) -> None:
+    t = ts.get(1)
+    if t is None:
+        return
+    parts = [r for r in t.rows_in("收入") if r.key.startswith("income.")]
+    report.equal(amt_sum(cell_of(r, 0) for r in parts), value(t, "income_total", "income"),
+                 at(t, "income_total"), "表1 本年收入合计应等于各项收入之和")
+
+
+@rule("T1.b", "支出合计等于各类支出之和", severity=Severity.ERROR, scope="tables",
+      description="收入支出决算总表：本年支出合计 = 各功能分类（类）支出之和。", reference=RULE_REF)
+def t1_b(ts: TableSet, report: Report) -> None:
+    t = ts.get(1)
+    if t is None:
+        return
+    i = t.column_index("expenditure")
+    report.equal(amt_sum(cell_of(r, i) for r in class_rows(t)),
+                 value(t, "expenditure_total", "expenditure"),
+                 at(t, "expenditure_total"), "表1 本年支出合计应等于各类支出之和")
+
+
+@rule("T1.c", "收入总计", severity=Severity.ERROR, scope="tables",
+      description="收入支出决算总表：收入总计 = 本年收入合计 + 使用非财政拨款结余 + 年初结转和结余。",
+      reference=RULE_REF)
+def t1_c(ts: TableSet, report: Report) -> None:
+    t = ts.get(1)
+    if t is None:
+        return
+    expected = (value(t, "income_total", "income") + value(t, "non_fiscal_balance_used", "income")
+                + value(t, "opening", "income"))
+    report.equal(expected, value(t, "income_grand_total", "income"), at(t, "income_grand_total"),
+                 "表1 收入总计应等于本年收入合计、使用非财政拨款结余与年初结转和结余之和")
+
+
+@rule("T1.d", "支出总计", severity=Severity.ERROR, scope="tables",
+      description="收入支出决算总表：支出总计 = 本年支出合计 + 结余分配 + 年末结转和结余。",
+      reference=RULE_REF)
+def t1_d(ts: TableSet, report: Report) -> None:
+    t = ts.get(1)
+    if t is None:
+        return
+    c = "expenditure"
+    expected = (value(t, "expenditure_total", c) + value(t, "surplus_distribution", c)
+                + value(t, "closing", c))
+    report.equal(expected, value(t, "expenditure_grand_total", c), at(t, "expenditure_grand_total"),
+                 "表1 支出总计应等于本年支出合计、结余分配与年末结转和结余之和")
+
+
+@rule("T1.e", "收支总计平衡", severity=Severity.ERROR, scope="tables",
+      description="收入支出决算总表：收入总计 = 支出总计。不平衡说明收入、支出或结转结余有误。",
+      reference=RULE_REF)
+def t1_e(ts: TableSet, report: Report) -> None:
+    t = ts.get(1)
+    if t is None:
+        return
+    report.equal(value(t, "income_grand_total", "income"),
+                 value(t, "expenditure_grand_total", "expenditure"),
+                 at(t, "expenditure_grand_total"), "表1 支出总计应等于收入总计")
+
+
+# --- 表2, 表3, 表5: row sums and hierarchy --------------------------------------------
+
+
+@rule("T2.a", "收入决算表横向平衡", severity=Severity.ERROR, scope="tables",
+      description="收入决算表每行：本年收入合计 = 财政拨款收入 + 上级补助收入 + 事业收入 + 经营收入 + "
+      "附属单位上缴收入 + 其他收入。", reference=RULE_REF)
+def t2_a(ts: TableSet, report: Report) -> None:
+    t = ts.get(2)
+    if t is not None:
+        check_row_sums(report, t, "total", ("fiscal", *OTHER_INCOME_KEYS))
+
+
+@rule("T2.b", "收入决算表纵向平衡", severity=Severity.ERROR, scope="tables",
+      description="收入决算表各列：类 = 所属款之和，款 = 所属项之和，合计 = 各类之和。", reference=RULE_REF)
+def t2_b(ts: TableSet, report: Report) -> None:
+    t = ts.get(2)
+    if t is not None:
+        check_hierarchy(report, t)
+
+
+@rule("T3.a", "支出决算表横向平衡", severity=Severity.ERROR, scope="tables",
+      description="支出决算表每行：本年支出合计 = 基本支出 + 项目支出 + 上缴上级支出 + 经营支出 + "
+      "对附属单位补助支出。", reference=RULE_REF)
+def t3_a(ts: TableSet, report: Report) -> None:
+    t = ts.get(3)
+    if t is not None:
+        check_row_sums(report, t, "total",
+                       ("basic", "project", "remit_superior", "operating", "subsidy_affiliated"))
+
+
+@rule("T3.b", "支出决算表纵向平衡", severity=Severity.ERROR, scope="tables",
+      description="支出决算表各列：类 = 所属款之和，款 = 所属项之和，合计 = 各类之和。", reference=RULE_REF)
+def t3_b(ts: TableSet, report: Report) -> None:
+    t = ts.get(3)
+    if t is not None:
+        check_hierarchy(report, t)
+
+
+# --- 表4 -------------------------------------------------------------------------
+
+
+@rule("T4.a", "财政拨款支出按资金来源平衡", severity=Severity.ERROR, scope="tables",
+      description="财政拨款收入支出决算总表支出各行：合计 = 一般公共预算财政拨款 + 政府性基金预算财政拨款 + "
+      "国有资本经营预算财政拨款。", reference=RULE_REF)
+def t4_a(ts: TableSet, report: Report) -> None:
+    t = ts.get(4)
+    if t is None:
+        return
+    ti = t.column_index("total")
+    fis = [t.column_index(k) for k in FUND_KEYS if has_column(t, k)]
+    for r in t.rows_in("支出"):
+        report.equal(amt_sum(cell_of(r, i) for i in fis), cell_of(r, ti), at(t, r.code or r.key, "合计"),
+                     f"表4“{r.name}”行：合计应等于三类财政拨款之和")
+
+
+@rule("T4.b", "财政拨款收入、支出合计", severity=Severity.ERROR, scope="tables",
+      description="财政拨款收入支出决算总表：本年收入合计 = 三类财政拨款收入之和；年初财政拨款结转和结余 = "
+      "其三个分项之和；本年支出合计 = 各类支出之和（每列）。", reference=RULE_REF)
+def t4_b(ts: TableSet, report: Report) -> None:
+    t = ts.get(4)
+    if t is None:
+        return
+    report.equal(amt_sum(value(t, f"income.{k}", "income") for k in FUND_KEYS),
+                 value(t, "income_total", "income"), at(t, "income_total"),
+                 "表4 本年收入合计应等于三类财政拨款收入之和")
+    if any(t.find(f"opening.{k}") is not None for k in FUND_KEYS):
+        report.equal(amt_sum(value(t, f"opening.{k}", "income") for k in FUND_KEYS),
+                     value(t, "opening", "income"), at(t, "opening"),
+                     "表4 年初财政拨款结转和结余应等于其三个分项之和")
+    for column in ("total", *FUND_KEYS):
+        if not has_column(t, column):
+            continue
+        i = t.column_index(column)
+        report.equal(amt_sum(cell_of(r, i) for r in class_rows(t, "支出")),
+                     value(t, "expenditure_total", column), at(t, "expenditure_total", label(t, column)),
+                     f"表4 本年支出合计（{label(t, column)}）应等于各类支出之和")
+
+
+@rule("T4.c", "财政拨款总计平衡", severity=Severity.ERROR, scope="tables",
+      description="财政拨款收入支出决算总表：收入总计 = 本年收入合计 + 年初财政拨款结转和结余；支出总计 = "
+      "本年支出合计 + 年末财政拨款结转和结余；收入总计 = 支出总计。", reference=RULE_REF)
+def t4_c(ts: TableSet, report: Report) -> None:
+    t = ts.get(4)
+    if t is None:
+        return
+    report.equal(value(t, "income_total", "income") + value(t, "opening", "income"),
+                 value(t, "income_grand_total", "income"), at(t, "income_grand_total"),
+                 "表4 收入总计应等于本年收入合计与年初财政拨款结转和结余之和")
+    for column in ("total", *FUND_KEYS):
+        if not has_column(t, column):
+            continue
+        report.equal(value(t, "expenditure_total", column) + value(t, "closing", column),
+                     value(t, "expenditure_grand_total", column),
+                     at(t, "expenditure_grand_total", label(t, column)),
+                     f"表4 支出总计（{label(t, column)}）应等于本年支出合计与年末财政拨款结转和结余之和")
+    report.equal(value(t, "income_grand_total", "income"),
+                 value(t, "expenditure_grand_total", "total"), at(t, "expenditure_grand_total", "合计"),
+                 "表4 支出总计应等于收入总计")
+
+
+@rule("T4.d", "各类财政拨款收支平衡", severity=Severity.ERROR, scope="tables",
+      description="财政拨款收入支出决算总表每类财政拨款：本年收入 + 年初结转和结余 = 本年支出 + 年末结转和结余。",
+      reference=RULE_REF)
+def t4_d(ts: TableSet, report: Report) -> None:
+    t = ts.get(4)
+    if t is None or t.find("opening.general_budget") is None:
+        return
+    for k in FUND_KEYS:
+        if not has_column(t, k):
+            continue
+        income = value(t, f"income.{k}", "income") + value(t, f"opening.{k}", "income")
+        spent = value(t, "expenditure_total", k) + value(t, "closing", k)
+        report.equal(income, spent, at(t, "expenditure_grand_total", label(t, k)),
+                     f"表4 {label(t, k)}：本年支出与年末结转和结余之和应等于本年收入与年初结转和结余之和")
+
+
+@rule("T5.a", "一般公共预算财政拨款支出表平衡", severity=Severity.ERROR, scope="tables",
+      description="一般公共预算财政拨款支出决算表：每行合计 = 基本支出 + 项目支出；类 = 所属款之和，"
+      "款 = 所属项之和，合计行 = 各类之和。", reference=RULE_REF)
+def t5_a(ts: TableSet, report: Report) -> None:
+    t = ts.get(5)
+    if t is None:
+        return
+    check_row_sums(report, t, "total", ("basic", "project"))
+    check_hierarchy(report, t)
+
+
+# --- 表6 -------------------------------------------------------------------------
+
+
+@rule("T6.a", "基本支出表类款平衡", severity=Severity.ERROR, scope="tables",
+      description="一般公共预算财政拨款基本支出决算表：经济分类类 = 所属款之和（如 301 = Σ301xx）。",
+      reference=RULE_REF)
+def t6_a(ts: TableSet, report: Report) -> None:
+    t = ts.get(6)
+    if t is not None:
+        check_hierarchy(report, t)
+
+
+@rule("T6.b", "人员经费、公用经费合计", severity=Severity.ERROR, scope="tables",
+      description="一般公共预算财政拨款基本支出决算表：人员经费合计 = 301 + 303；公用经费合计 = 302 + 310"
+      "（及 307、309、312、313、399 等其他类）。", reference=RULE_REF)
+def t6_b(ts: TableSet, report: Report) -> None:
+    t = ts.get(6)
+    if t is None:
+        return
+    for section, total_key, column in (("人员经费", "personnel_total", "personnel"),
+                                       ("公用经费", "public_total", "public")):
+        if t.find(total_key) is None:
+            continue
+        i = t.column_index(column)
+        report.equal(amt_sum(cell_of(r, i) for r in class_rows(t, section)),
+                     value(t, total_key, column), at(t, total_key),
+                     f"表6 {section}合计应等于其所属经济分类类之和")
+
+
+# --- 表7 -------------------------------------------------------------------------
+
+
+@rule("T7.a", "“三公”经费合计", severity=Severity.ERROR, scope="tables",
+      description="“三公”经费支出决算表：合计 = 因公出国（境）费 + 公务用车购置及运行（维护）费 + 公务接待费，"
+      "预算数、决算数分别核对。", reference=RULE_REF)
+def t7_a(ts: TableSet, report: Report) -> None:
+    t = ts.get(7)
+    if t is None or not t.rows:
+        return
+    r = t.rows[0]
+    for stage, name in (("budget", "预算数"), ("final", "决算数")):
+        parts = [f"outbound.{stage}", f"vehicle.{stage}", f"reception.{stage}"]
+        if not all(has_column(t, p) for p in [*parts, f"total.{stage}"]):
+            continue
+        report.equal(amt_sum(value(t, r.key, p) for p in parts), value(t, r.key, f"total.{stage}"),
+                     at(t, r.key, f"合计·{name}"), f"表7 “三公”经费合计{name}应等于三项之和")
+
+
+@rule("T7.b", "公务用车小计", severity=Severity.ERROR, scope="tables",
+      description="“三公”经费支出决算表：公务用车购置及运行（维护）费小计 = 公务用车购置费 + 公务用车运行（维护）费。",
+      reference=RULE_REF)
+def t7_b(ts: TableSet, report: Report) -> None:
+    t = ts.get(7)
+    if t is None or not t.rows:
+        return
+    r = t.rows[0]
+    for stage, name in (("budget", "预算数"), ("final", "决算数")):
+        parts = [f"vehicle_purchase.{stage}", f"vehicle_operation.{stage}"]
+        if not all(has_column(t, p) for p in [*parts, f"vehicle.{stage}"]):
+            continue
+        report.equal(amt_sum(value(t, r.key, p) for p in parts), value(t, r.key, f"vehicle.{stage}"),
+                     at(t, r.key, f"公务用车小计·{name}"), f"表7 公务用车小计{name}应等于购置费与运行费之和")
+
+
+# --- 表8, 表9 ---------------------------------------------------------------------
+
+
+def check_fund_table(report: Report, t: Table) -> None:
+    if has_column(t, "basic"):
+        check_row_sums(report, t, "expenditure", ("basic", "project"))
+    if all(has_column(t, k) for k in ("opening", "income", "closing")):
+        i = [t.column_index(k) for k in ("opening", "income", "expenditure", "closing")]
+        for r in t.rows:
+            expected = cell_of(r, i[0]) + cell_of(r, i[1]) - cell_of(r, i[2])
+            report.equal(expected, cell_of(r, i[3]), at(t, r.code or r.key, "年末结转和结余"),
+                         f"表{t.number}“{r.name}”行：年末结转和结余应等于年初结转和结余加本年收入减本年支出")
+    check_hierarchy(report, t)
+
+
+@rule("T8.a", "政府性基金表平衡", severity=Severity.ERROR, scope="tables",
+      description="政府性基金预算财政拨款收入支出决算表每行：年初结转和结余 + 本年收入 − 本年支出 = 年末结转和结余；"
+      "本年支出 = 基本支出 + 项目支出；类款项逐级平衡。", reference=RULE_REF)
+def t8_a(ts: TableSet, report: Report) -> None:
+    t = ts.get(8)
+    if t is not None:
+        check_fund_table(report, t)
+
+
+@rule("T9.a", "国有资本经营表平衡", severity=Severity.ERROR, scope="tables",
+      description="国有资本经营预算财政拨款（收入）支出决算表：同表8 的各项平衡关系。", reference=RULE_REF)
+def t9_a(ts: TableSet, report: Report) -> None:
+    t = ts.get(9)
+    if t is not None:
+        check_fund_table(report, t)
+
+
+@rule("T8.b", "空表说明", severity=Severity.WARNING, scope="tables",
+      description="表8、表9 无数据时仍须公开空表，并在表下说明“本年度没有……收入和支出，故本表无数据”。",
+      reference="domain.md §3.1 T8/T9.b；部门决算模板")
+def t8_b(ts: TableSet, report: Report) -> None:
+    for number in (8, 9):
+        t = ts.get(number)
+        if t is None or not t.empty:
+            continue
+        if not any("无数据" in note or "没有" in note for note in t.notes):
+            report.fail(f"表{number}为空表，但表下没有“本表无数据”的说明", Location(table=number),
+                        expected="说明：…本年度没有…收入和支出，故本表无数据。", found="无说明")
+
+
+# --- between tables ----------------------------------------------------------------
+
+X_REF = "domain.md §3.2"
+
+
+@rule("X1", "表1与表2收入合计一致", severity=Severity.ERROR, scope="tables",
+      description="收入支出决算总表本年收入合计 = 收入决算表合计行本年收入合计。", reference=X_REF)
+def x1(ts: TableSet, report: Report) -> None:
+    t1, t2 = ts.get(1), ts.get(2)
+    if t1 is None or t2 is None:
+        return
+    report.equal(value(t1, "income_total", "income"), value(t2, "total", "total"),
+                 at(t2, "total", "本年收入合计"), "表2 合计·本年收入合计应等于表1 本年收入合计")
+
+
+@rule("X2", "表1与表2收入分项一致", severity=Severity.ERROR, scope="tables",
+      description="表1 三类财政拨款收入之和 = 表2 合计·财政拨款收入；表1 上级补助、事业、经营、附属单位上缴、"
+      "其他收入 = 表2 合计行对应列。", reference=X_REF)
+def x2(ts: TableSet, report: Report) -> None:
+    t1, t2 = ts.get(1), ts.get(2)
+    if t1 is None or t2 is None:
+        return
+    fiscal = amt_sum(value(t1, f"income.{k}", "income") for k in FUND_KEYS)
+    report.equal(fiscal, value(t2, "total", "fiscal"), at(t2, "total", "财政拨款收入"),
+                 "表2 合计·财政拨款收入应等于表1 三类财政拨款收入之和")
+    for k in OTHER_INCOME_KEYS:
+        if has_column(t2, k):
+            report.equal(value(t1, f"income.{k}", "income"), value(t2, "total", k),
+                         at(t2, "total", label(t2, k)), f"表2 合计·{label(t2, k)}应等于表1 同项收入")
+
+
+@rule("X3", "表1与表3支出合计一致", severity=Severity.ERROR, scope="tables",
+      description="收入支出决算总表本年支出合计 = 支出决算表合计行本年支出合计。", reference=X_REF)
+def x3(ts: TableSet, report: Report) -> None:
+    t1, t3 = ts.get(1), ts.get(3)
+    if t1 is None or t3 is None:
+        return
+    report.equal(value(t1, "expenditure_total", "expenditure"), value(t3, "total", "total"),
+                 at(t3, "total", "本年支出合计"), "表3 合计·本年支出合计应等于表1 本年支出合计")
+
+
+@rule("X4", "表1与表3各类支出一致", severity=Severity.ERROR, scope="tables",
+      description="收入支出决算总表各功能分类（类）支出 = 支出决算表对应类的本年支出合计。", reference=X_REF)
+def x4(ts: TableSet, report: Report) -> None:
+    t1, t3 = ts.get(1), ts.get(3)
+    if t1 is None or t3 is None:
+        return
+    codes = {r.code for r in class_rows(t1)} | {r.code for r in class_rows(t3)}
+    for code in sorted(c for c in codes if c is not None):
+        report.equal(value(t1, code, "expenditure"), value(t3, code, "total"), at(t3, code, "本年支出合计"),
+                     f"表3 {code} 类本年支出合计应等于表1 同类支出")
+
+
+@rule("X5", "表2与表4财政拨款收入一致", severity=Severity.ERROR, scope="tables",
+      description="收入决算表合计·财政拨款收入 = 财政拨款收入支出决算总表本年收入合计；表1 三类财政拨款收入 = "
+      "表4 对应收入。", reference=X_REF)
+def x5(ts: TableSet, report: Report) -> None:
+    t1, t2, t4 = ts.get(1), ts.get(2), ts.get(4)
+    if t4 is None:
+        return
+    if t2 is not None:
+        report.equal(value(t2, "total", "fiscal"), value(t4, "income_total", "income"),
+                     at(t4, "income_total"), "表4 本年收入合计应等于表2 合计·财政拨款收入")
+    if t1 is not None:
+        for k in FUND_KEYS:
+            report.equal(value(t1, f"income.{k}", "income"), value(t4, f"income.{k}", "income"),
+                         at(t4, f"income.{k}"), f"表4 {label_of_income(k)}应等于表1 同项收入")
+
+
+def label_of_income(key: str) -> str:
+    return {"general_budget": "一般公共预算财政拨款收入", "government_fund": "政府性基金预算财政拨款收入",
+            "state_capital": "国有资本经营预算财政拨款收入"}[key]
+
+
+@rule("X6", "表4与表5一般公共预算支出一致", severity=Severity.ERROR, scope="tables",
+      description="财政拨款收入支出决算总表一般公共预算财政拨款列（合计及各类）= 一般公共预算财政拨款支出决算表"
+      "合计行及对应类。", reference=X_REF)
+def x6(ts: TableSet, report: Report) -> None:
+    t4, t5 = ts.get(4), ts.get(5)
+    if t4 is None or t5 is None:
+        return
+    report.equal(value(t4, "expenditure_total", "general_budget"), value(t5, "total", "total"),
+                 at(t5, "total", "合计"), "表5 合计应等于表4 一般公共预算财政拨款本年支出合计")
+    codes = {r.code for r in class_rows(t4)} | {r.code for r in class_rows(t5)}
+    for code in sorted(c for c in codes if c is not None):
+        report.equal(value(t4, code, "general_budget"), value(t5, code, "total"), at(t5, code, "合计"),
+                     f"表5 {code} 类合计应等于表4 同类一般公共预算财政拨款支出")
+
+
+@rule("X7", "基本支出与经济分类一致", severity=Severity.ERROR, scope="tables",
+      description="一般公共预算财政拨款支出决算表合计·基本支出 = 基本支出决算表人员经费合计 + 公用经费合计。",
+      reference=X_REF)
+def x7(ts: TableSet, report: Report) -> None:
+    t5, t6 = ts.get(5), ts.get(6)
+    if t5 is None or t6 is None:
+        return
+    econ = value(t6, "personnel_total", "personnel") + value(t6, "public_total", "public")
+    report.equal(value(t5, "total", "basic"), econ, at(t6, "public_total"),
+                 "表6 人员经费合计与公用经费合计之和应等于表5 基本支出合计")
+
+
+def check_fund_against_t4(report: Report, ts: TableSet, number: int, key: str) -> None:
+    t4, t = ts.get(4), ts.get(number)
+    if t4 is None or t is None:
+        return
+    report.equal(value(t4, "expenditure_total", key), value(t, "total", "expenditure"),
+                 at(t, "total", "本年支出"), f"表{number} 本年支出合计应等于表4 {label(t4, key)}本年支出合计")
+    if has_column(t, "income"):
+        report.equal(value(t4, f"income.{key}", "income"), value(t, "total", "income"),
+                     at(t, "total", "本年收入"), f"表{number} 本年收入合计应等于表4 对应财政拨款收入")
+        report.equal(value(t4, f"opening.{key}", "income"), value(t, "total", "opening"),
+                     at(t, "total", "年初结转和结余"), f"表{number} 年初结转和结余应等于表4 对应年初结转和结余")
+        report.equal(value(t4, "closing", key), value(t, "total", "closing"),
+                     at(t, "total", "年末结转和结余"), f"表{number} 年末结转和结余应等于表4 对应年末结转和结余")
+
+
+@rule("X8", "表4与表8政府性基金一致", severity=Severity.ERROR, scope="tables",
+      description="财政拨款收入支出决算总表政府性基金预算财政拨款的收入、支出、年初和年末结转结余 = "
+      "政府性基金预算财政拨款收入支出决算表合计。", reference=X_REF)
+def x8(ts: TableSet, report: Report) -> None:
+    check_fund_against_t4(report, ts, 8, "government_fund")
+
+
+@rule("X9", "表4与表9国有资本经营一致", severity=Severity.ERROR, scope="tables",
+      description="财政拨款收入支出决算总表国有资本经营预算财政拨款的支出（及收入、结转结余）= "
+      "国有资本经营预算财政拨款（收入）支出决算表合计。", reference=X_REF)
+def x9(ts: TableSet, report: Report) -> None:
+    check_fund_against_t4(report, ts, 9, "state_capital")
+
+
+@rule("X10", "财政拨款不超过全部资金", severity=Severity.ERROR, scope="tables",
+      description="财政拨款是全部资金的一部分：表4 本年支出合计、年初和年末结转结余不大于表1 对应数；"
+      "各类支出同理。", reference=X_REF)
+def x10(ts: TableSet, report: Report) -> None:
+    t1, t4 = ts.get(1), ts.get(4)
+    if t1 is None or t4 is None:
+        return
+    for t4_key, t1_key, column, what in (
+        ("expenditure_total", "expenditure_total", "total", "本年支出合计"),
+        ("closing", "closing", "total", "年末结转和结余"),
+    ):
+        report.at_most(value(t1, t1_key, "expenditure"), value(t4, t4_key, column),
+                       at(t4, t4_key, "合计"), f"表4 财政拨款{what}不应大于表1 全部资金{what}")
+    report.at_most(value(t1, "opening", "income"), value(t4, "opening", "income"), at(t4, "opening"),
+                   "表4 年初财政拨款结转和结余不应大于表1 年初结转和结余")
+    for r in class_rows(t4, "支出"):
+        assert r.code is not None
+        report.at_most(value(t1, r.code, "expenditure"), value(t4, r.code, "total"),
+                       at(t4, r.code, "合计"), f"表4 {r.code} 类财政拨款支出不应大于表1 同类支出")
+
+
+# 三公 items and the 经济分类 款 that book them (basic expenditure only shows in 表6).
+THREE_PUBLIC_ECONOMIC = (
+    ("outbound", "因公出国（境）费", ("30212",)),
+    ("vehicle_purchase", "公务用车购置费", ("31013", "30913")),
+    ("vehicle_operation", "公务用车运行（维护）费", ("30231",)),
+    ("reception", "公务接待费", ("30217",)),
+)
+
+
+@rule("X11", "“三公”经费不少于基本支出对应经济科目", severity=Severity.ERROR, scope="tables",
+      description="“三公”经费决算数涵盖基本支出和项目支出，因此每项不应小于表6 基本支出中对应经济分类科目："
+      "因公出国（境）费 ≥ 30212，公务接待费 ≥ 30217，公务用车运行维护费 ≥ 30231，公务用车购置费 ≥ 31013 + 30913。",
+      reference=X_REF)
+def x11(ts: TableSet, report: Report) -> None:
+    t6, t7 = ts.get(6), ts.get(7)
+    if t6 is None or t7 is None or not t7.rows:
+        return
+    r = t7.rows[0]
+    for key, name, econ_codes in THREE_PUBLIC_ECONOMIC:
+        if not has_column(t7, f"{key}.final"):
+            continue
+        booked = amt_sum(
+            value(t6, code, "personnel") + value(t6, code, "public") for code in econ_codes
+        )
+        final = value(t7, r.key, f"{key}.final")
+        shortfall = booked.value - final.value
+        if shortfall <= 0:
+            continue
+        codes = "、".join(econ_codes)
+        detail = f"表6 {codes} 为 {booked.value:.2f}万元，表7 {name}决算数为 {final.value:.2f}万元"
+        severity = Severity.INFO if shortfall <= booked.error + final.error else None
+        report.fail(f"{name}决算数小于基本支出中的对应经济科目：{detail}", at(t7, r.key, f"{name}·决算数"),
+                    expected=f"≥ {booked.value:.2f}", found=f"{final.value:.2f}", severity=severity)
+
+
+# Economic 款 and the 功能分类 项 that usually carry the same money (a soft rule).
+SOCIAL_INSURANCE_PAIRS = (
+    (("30108",), ("2080505",), "机关事业单位基本养老保险缴费"),
+    (("30109",), ("2080506",), "职业年金缴费"),
+    (("30110", "30111"), ("2101101", "2101102", "2101103"), "职工基本医疗保险及公务员医疗补助缴费"),
+    (("30113",), ("2210201",), "住房公积金"),
+)
+
+
+@rule("X12", "社保缴费经济科目与功能科目对应", severity=Severity.WARNING, scope="tables",
+      description="基本支出表中的社会保险和住房公积金缴费通常与表5 对应功能科目的基本支出相等："
+      "30108 = 2080505，30109 = 2080506，30110 + 30111 = 2101101–2101103，30113 = 2210201。"
+      "不等时可能是科目用错，只作提示性警告。", reference=X_REF)
+def x12(ts: TableSet, report: Report) -> None:
+    t5, t6 = ts.get(5), ts.get(6)
+    if t5 is None or t6 is None:
+        return
+    for econ_codes, func_codes, name in SOCIAL_INSURANCE_PAIRS:
+        econ = amt_sum(value(t6, c, "personnel") for c in econ_codes)
+        func = amt_sum(value(t5, c, "basic") for c in func_codes)
+        if econ.value == 0 and func.value == 0:
+            continue
+        report.equal(func, econ, at(t6, econ_codes[0]),
+                     f"{name}：表6 {'+'.join(econ_codes)} 应与表5 {'、'.join(func_codes)} 基本支出相等")
+
+
+@rule("X13", "九张表齐全", severity=Severity.ERROR, scope="tables",
+      description="部门决算公开须包含九张表（收入支出决算总表至国有资本经营预算财政拨款支出决算表）。",
+      reference=X_REF)
+def x13(ts: TableSet, report: Report) -> None:
+    present = {t.number for t in ts.tables}
+    for number in range(1, 10):
+        if number not in present:
+            report.fail(f"缺少公开表{number}", Location(table=number), expected="有此表", found="缺失")
