@@ -17,7 +17,13 @@ from rich.markup import escape
 from rich.table import Table as RichTable
 
 from juesuan import __version__
-from juesuan.filing.io import FilingReadError, LoadedFiling, atomic_write, format_problem, load_filing
+from juesuan.filing.io import (
+    FilingReadError,
+    LoadedFiling,
+    atomic_write,
+    format_problem,
+    load_filing,
+)
 from juesuan.rules.finding import Finding, Severity, has_errors
 
 app = typer.Typer(
@@ -145,7 +151,9 @@ def tables(
                  TableFormat.JSON: tables_to_json}
     text = renderers[format](ts)
     if output is not None:
-        write(output, text.encode("utf-8"))
+        # Excel only recognises UTF-8 CSV with a byte-order mark.
+        encoding = "utf-8-sig" if format is TableFormat.CSV else "utf-8"
+        write(output, text.encode(encoding))
         err.print(f"已写入 {escape(str(output))}")
     else:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")

@@ -83,7 +83,7 @@ def _year(text: str) -> int | None:
 @cache
 def _load(classification: Classification) -> tuple[CodeEntry, ...]:
     path = resources.files("juesuan.codes") / "data" / f"{classification.value}.csv"
-    with path.open(encoding="utf-8", newline="") as handle:
+    with path.open("r", encoding="utf-8") as handle:
         return tuple(
             CodeEntry(
                 code=row["code"].strip(),

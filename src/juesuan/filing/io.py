@@ -172,7 +172,7 @@ def parse_yaml(text: str) -> tuple[Any, SourceMap]:
         _walk_lines(node, (), lines)
         return loader.construct_document(node), SourceMap(lines)
     finally:
-        loader.dispose()  # type: ignore[no-untyped-call]
+        loader.dispose()
 
 
 # --- JSON with Decimal ---------------------------------------------------------

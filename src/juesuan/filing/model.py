@@ -349,7 +349,7 @@ class Reasons(Model):
 class Filing(Model):
     """One department's 部门决算 for one year."""
 
-    schema_version: Literal[1] = SCHEMA_VERSION
+    schema_version: Literal[1] = 1
     year: int = Field(ge=2000, le=2100, description="决算年度")
     unit: AmountUnit = Field(description="金额单位：元 或 万元")
     layout: Literal["central-2020", "shanghai-2024"] | None = Field(

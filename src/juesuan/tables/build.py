@@ -17,6 +17,7 @@ from juesuan.tables.layout import (
     EMPTY_NOTES,
     NOT_PRINTED_CLASSES,
     NOTES,
+    NOTES_SPENDING_ONLY,
     Layout,
     layout_for,
     ordinal,
@@ -445,11 +446,12 @@ def fund_table(
     number: int, key: str, fund: Fund, fig: Figures, filing: Filing, layout: Layout,
     *, with_income: bool,
 ) -> Table:
-    spent = (
+    spent: tuple[Column, ...] = (
         Column("expenditure", "合计", ("本年支出",)),
         Column("basic", "基本支出", ("本年支出",)),
         Column("project", "项目支出", ("本年支出",)),
     )
+    columns: tuple[Column, ...]
     if with_income:
         columns = (
             Column("opening", "年初结转和结余"),
@@ -479,9 +481,10 @@ def fund_table(
             ]
         else:
             leaves[code] = spent_amounts
+    note = NOTES[number] if with_income else NOTES_SPENDING_ONLY[number]
     table = functional_table(
         number, key, layout.titles[number], columns, leaves, fig, filing.year,
-        total_first=layout.total_first_t5, notes=(NOTES[number],),
+        total_first=layout.total_first_t5, notes=(note,),
     )
     if table.empty:
         name = filing.department.name

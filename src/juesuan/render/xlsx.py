@@ -1,0 +1,234 @@
+"""Excel rendering: the nine tables as an .xlsx workbook, one sheet per table.
+
+Each sheet is laid out like the official table: the title merged across the
+table, a line with the department and 单位：万元, the header with its group cells
+merged across their leaf columns and the stub cells (项目, or 科目编码 and 科目名称)
+merged down the header's depth, side-by-side tables printed as
+``[项目 | 决算数] ‖ [项目 | …]`` (a double rule between the sections), then the rows
+with names indented by level and totals in bold, and the notes underneath.
+Amounts are real numbers formatted ``#,##0.00``; blank cells stay empty. Headers
+are frozen and repeat on every printed page; wide tables print landscape, fitted
+to the page width. Built in memory with XlsxWriter; nothing touches the disk.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import re
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+import xlsxwriter  # type: ignore[import-untyped]
+from xlsxwriter.utility import xl_range  # type: ignore[import-untyped]
+
+from juesuan.money import format_wan, round_half_up
+from juesuan.render.layout import Grid, display_width, grid, indent
+from juesuan.tables.table import RowKind, Table, TableSet
+
+NUMBER_FORMAT = "#,##0.00"
+FONT = "宋体"
+SHEET_NAME_MAX = 31
+_SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+
+TITLE_ROW = 0
+INFO_ROW = 1
+HEADER_ROW = 2  # first header row
+
+LINE_HEIGHT = 15.0  # points per line of 11-point text
+MAX_NAME_WIDTH = 60
+MAX_LABEL_WIDTH = 16  # value-column header labels wider than this wrap
+LANDSCAPE_ABOVE = 100  # total column width (in characters) beyond which a sheet prints landscape
+
+_THIN = 1
+_DOUBLE = 6
+
+
+def xlsx_sheet_name(table: Table) -> str:
+    """Sheet name such as ``表1 收入支出决算总表``, cut to 31 characters, ``[]:*?/\\`` → ``_``."""
+    name = _SHEET_NAME_FORBIDDEN.sub("_", f"表{table.number} {table.title}")
+    return name[:SHEET_NAME_MAX].strip().strip("'")
+
+
+def tables_to_xlsx(ts: TableSet, *, created: datetime | None = None) -> bytes:
+    """The workbook as bytes, one sheet per table.
+
+    ``created`` fixes the document's creation time (default: now), which makes the
+    output byte-for-byte reproducible.
+    """
+    buffer = io.BytesIO()
+    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    properties: dict[str, Any] = {"title": f"{ts.department} {ts.year}年度部门决算公开表"}
+    if created is not None:
+        properties["created"] = created
+    workbook.set_properties(properties)
+    formats = _Formats(workbook)
+    used: set[str] = set()
+    for table in ts.tables:
+        name = xlsx_sheet_name(table)
+        if name.casefold() in used:  # Excel compares sheet names case-insensitively
+            raise ValueError(f"two tables would share the sheet name {name!r}")
+        used.add(name.casefold())
+        _write_table(workbook.add_worksheet(name), grid(table), ts, formats)
+    workbook.close()
+    return buffer.getvalue()
+
+
+class _Formats:
+    """XlsxWriter formats, created once per distinct set of properties."""
+
+    def __init__(self, workbook: Any) -> None:
+        self._workbook = workbook
+        self._cache: dict[tuple[tuple[str, Any], ...], Any] = {}
+
+    def get(self, **props: Any) -> Any:
+        full = {"font_name": FONT, "font_size": 11, "valign": "vcenter", **props}
+        key = tuple(sorted(full.items()))
+        if key not in self._cache:
+            self._cache[key] = self._workbook.add_format(full)
+        return self._cache[key]
+
+
+def _column_widths(g: Grid) -> list[float]:
+    widths: list[float] = []
+    for col, column in enumerate(g.columns):
+        cells = [g.row_at(line, col) for line in g.lines]
+        rows = [row for row in cells if row is not None]
+        if column.kind == "code":
+            texts = [row.code or "" for row in rows]
+        elif column.kind == "name":
+            texts = [" " * (2 * indent(row)) + row.name for row in rows]
+        else:
+            texts = [format_wan(g.value_at(line, col), thousands=True) for line in g.lines]
+        width = max((display_width(t) for t in texts), default=0)
+        leaf = min(
+            (display_width(c.text) for c in g.header if c.col == col and c.colspan == 1),
+            default=0,
+        )
+        if column.kind == "value":
+            width = max(width, min(leaf, MAX_LABEL_WIDTH), 10)
+        else:
+            width = min(max(width, leaf), MAX_NAME_WIDTH)
+        widths.append(width + 2.0)
+    return widths
+
+
+def _header_heights(g: Grid, widths: list[float]) -> list[float]:
+    heights = [LINE_HEIGHT * 1.2] * g.depth
+    for cell in sorted(g.header, key=lambda c: c.rowspan):
+        span = sum(widths[cell.col : cell.col + cell.colspan]) - 1
+        lines = max(1, math.ceil(display_width(cell.text) / max(span, 1.0)))
+        need = lines * LINE_HEIGHT + 4
+        have = sum(heights[cell.row : cell.row + cell.rowspan])
+        if need > have:
+            heights[cell.last_row] += need - have
+    return heights
+
+
+def _write_table(sheet: Any, g: Grid, ts: TableSet, formats: _Formats) -> None:
+    table = g.table
+    n = len(g.columns)
+    last = n - 1
+    widths = _column_widths(g)
+    for col, width in enumerate(widths):
+        sheet.set_column(col, col, width)
+
+    def edge(col: int) -> dict[str, Any]:
+        """A double rule on the left of the right-hand section: the ‖ of the printed table."""
+        return {"left": _DOUBLE} if g.starts_part(col) else {}
+
+    # Title and the line under it.
+    title = formats.get(bold=True, font_size=16, align="center")
+    sheet.set_row(TITLE_ROW, 30)
+    heading = f"表{table.number} {table.title}"
+    if last:
+        sheet.merge_range(TITLE_ROW, 0, TITLE_ROW, last, heading, title)
+    else:
+        sheet.write_string(TITLE_ROW, 0, heading, title)
+    department = f"编制部门：{ts.department}（{ts.year}年度）"
+    left, right = formats.get(align="left"), formats.get(align="right")
+    if last >= 2:
+        sheet.merge_range(INFO_ROW, 0, INFO_ROW, last - 1, department, left)
+    else:
+        sheet.write_string(INFO_ROW, 0, department, left)
+    sheet.write_string(INFO_ROW, last, f"单位：{table.unit}", right)
+
+    # Header.
+    for r, height in enumerate(_header_heights(g, widths)):
+        sheet.set_row(HEADER_ROW + r, height)
+    for cell in g.header:
+        fmt = formats.get(
+            bold=True, border=_THIN, align="center", text_wrap=True, **edge(cell.col)
+        )
+        top, left_col = HEADER_ROW + cell.row, cell.col
+        bottom, right_col = HEADER_ROW + cell.last_row, cell.last_col
+        if (top, left_col) == (bottom, right_col):
+            sheet.write_string(top, left_col, cell.text, fmt)
+        else:
+            sheet.merge_range(top, left_col, bottom, right_col, cell.text, fmt)
+
+    # Body.
+    first_body = HEADER_ROW + g.depth
+    for i, line in enumerate(g.lines):
+        r = first_body + i
+        for col, column in enumerate(g.columns):
+            row = g.row_at(line, col)
+            bold = row is not None and row.kind is RowKind.TOTAL
+            base: dict[str, Any] = {"border": _THIN, **edge(col)}
+            if bold:
+                base["bold"] = True
+            if row is None:
+                sheet.write_blank(r, col, None, formats.get(**base))
+            elif column.kind == "code":
+                sheet.write_string(r, col, row.code or "", formats.get(align="left", **base))
+            elif column.kind == "name":
+                step = indent(row)
+                props = {"align": "left", **base, **({"indent": step} if step else {})}
+                sheet.write_string(r, col, row.name, formats.get(**props))
+            else:
+                value = g.value_at(line, col)
+                fmt = formats.get(num_format=NUMBER_FORMAT, **base)
+                if value is None:
+                    sheet.write_blank(r, col, None, fmt)
+                else:
+                    sheet.write_number(r, col, _excel_number(value), fmt)
+    end = first_body + len(g.lines)  # first row after the body
+
+    # Notes.
+    note = formats.get(align="left")
+    for i, text in enumerate(table.notes):
+        sheet.write_string(end + i, 0, text, note)
+
+    code_cols = [col for col, column in enumerate(g.columns) if column.kind == "code"]
+    if code_cols and g.lines:  # codes are text on purpose: keep Excel from flagging them
+        ranges = " ".join(xl_range(first_body, col, end - 1, col) for col in code_cols)
+        sheet.ignore_errors({"number_stored_as_text": ranges})
+
+    # View and print setup.
+    stub_cols = 0 if g.side_by_side else sum(1 for c in g.columns if c.kind != "value")
+    sheet.freeze_panes(first_body, stub_cols)
+    sheet.set_paper(9)  # A4
+    if sum(widths) > LANDSCAPE_ABOVE:
+        sheet.set_landscape()
+    else:
+        sheet.set_portrait()
+    sheet.fit_to_pages(1, 0)  # one page wide, as many tall as needed
+    sheet.repeat_rows(HEADER_ROW, first_body - 1)
+    sheet.center_horizontally()
+    sheet.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.6)
+    sheet.set_footer("&C第 &P 页，共 &N 页")
+
+
+def _excel_number(value: Decimal) -> float:
+    """The amount as Excel stores it.
+
+    Excel keeps numbers as binary doubles, so a float is unavoidable here, and only
+    here. Rounding comes first, in Decimal and half-up, so that 1.225 becomes 1.23;
+    the float is then the double nearest to a two-place decimal, which Excel shows
+    (and sums) as that decimal. Rounding the float instead would round 1.225 (stored
+    as 1.22499…) down.
+    """
+    rounded = round_half_up(value, 2)
+    return float(rounded) if rounded else 0.0  # never a negative zero
+

@@ -1,0 +1,60 @@
+"""Docs tested against the code: glossary coverage, the published JSON Schema, README commands."""
+
+from __future__ import annotations
+
+import inspect
+import json
+import re
+from pathlib import Path
+
+from pydantic import BaseModel
+
+from juesuan.filing import model
+from juesuan.filing.schema import filing_schema
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def model_classes() -> list[type[BaseModel]]:
+    return [
+        cls
+        for name, cls in inspect.getmembers(model, inspect.isclass)
+        if issubclass(cls, BaseModel) and cls.__module__ == model.__name__ and name != "Model"
+    ]
+
+
+def test_glossary_names_every_model_and_field() -> None:
+    glossary = (ROOT / "docs" / "glossary.md").read_text(encoding="utf-8")
+    names = set(re.findall(r"`([A-Za-z_][A-Za-z0-9_]*)`", glossary))
+    missing = []
+    for cls in model_classes():
+        if cls.__name__ not in names:
+            missing.append(cls.__name__)
+        missing += [f"{cls.__name__}.{f}" for f in cls.model_fields if f not in names]
+    for fund in model.Fund:
+        if fund.value not in names:
+            missing.append(f"Fund.{fund.value}")
+    assert not missing, f"docs/glossary.md lacks: {missing}"
+
+
+def test_published_schema_is_current() -> None:
+    published = json.loads((ROOT / "docs" / "filing.schema.json").read_text(encoding="utf-8"))
+    assert published == filing_schema(), (
+        "docs/filing.schema.json is stale: run `juesuan schema > docs/filing.schema.json`"
+    )
+
+
+def test_schema_describes_amounts_as_number_or_string() -> None:
+    income = filing_schema()["$defs"]["IncomeRow"]["properties"]["general_budget"]
+    kinds = json.dumps(income)
+    assert '"type": "number"' in kinds and '"type": "string"' in kinds
+
+
+def test_readme_opens_with_the_two_commands() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```(?:bash|sh)?\n(.*?)```", readme, re.S)
+    assert blocks, "README has no command block"
+    first = [line for line in blocks[0].splitlines() if line.strip()]
+    assert first == ["bash scripts/demo.sh", "bash scripts/test.sh"]
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert "scripts/test.sh" in ci
