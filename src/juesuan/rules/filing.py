@@ -70,7 +70,14 @@ def amounts(filing: Filing) -> Iterator[tuple[Location, str, Decimal]]:
             if isinstance(v, Decimal):
                 yield where("procurement", name), "政府采购", v
     if filing.operating_costs is not None:
-        yield where("operating_costs", "final"), "机关运行经费", filing.operating_costs.final
+        for stage in ("final", "budget"):
+            v = getattr(filing.operating_costs, stage)
+            if v is not None:
+                yield where("operating_costs", stage), "机关运行经费", v
+    for key in ("income_initial", "expenditure_initial", "general_budget_initial"):
+        v = getattr(filing.budget, key)
+        if v is not None:
+            yield where("budget", key), "预算数", v
     for i, item in enumerate(filing.budget.items):
         for stage in ("initial", "adjusted"):
             v = getattr(item, stage)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from juesuan.rules.finding import Location, Severity
-from juesuan.rules.registry import Report, rule
+from juesuan.rules.registry import Report, rule, show
 from juesuan.tables.amounts import NIL, Amt, amt_sum
 from juesuan.tables.table import Row, Table, TableSet
 
@@ -590,10 +590,10 @@ def x11(ts: TableSet, report: Report) -> None:
         if shortfall <= 0:
             continue
         codes = "、".join(econ_codes)
-        detail = f"表6 {codes} 为 {booked.value:.2f}万元，表7 {name}决算数为 {final.value:.2f}万元"
+        detail = f"表6 {codes} 为 {show(booked.value)}万元，表7 {name}决算数为 {show(final.value)}万元"
         severity = Severity.INFO if shortfall <= booked.error + final.error else None
         report.fail(f"{name}决算数小于基本支出中的对应经济科目：{detail}", at(t7, r.key, f"{name}·决算数"),
-                    expected=f"≥ {booked.value:.2f}", found=f"{final.value:.2f}", severity=severity)
+                    expected=f"≥ {show(booked.value)}", found=show(final.value), severity=severity)
 
 
 # Economic 款 and the 功能分类 项 that usually carry the same money (a soft rule).
