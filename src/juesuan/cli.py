@@ -55,7 +55,8 @@ class TableFormat(StrEnum):
 def fail_read(error: FilingReadError) -> NoReturn:
     err.print("[bold red]无法读取填报文件[/]")
     for problem in error.problems:
-        err.print("  " + escape(format_problem(error.file, problem)))
+        # soft_wrap: never break "file:line [path]" across lines (editors and grep need it)
+        err.print("  " + escape(format_problem(error.file, problem)), soft_wrap=True)
     raise typer.Exit(EXIT_UNREADABLE)
 
 
@@ -86,11 +87,11 @@ STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: 
 def print_findings(loaded: LoadedFiling, findings: list[Finding], minimum: Severity) -> None:
     filing = loaded.filing
     out.print(f"[bold]{escape(filing.department.name)}[/] {filing.year} 年度决算  "
-              f"（{escape(loaded.file)}）")
+              f"（{escape(loaded.file)}）", soft_wrap=True)
     shown = [f for f in findings if f.severity.rank <= minimum.rank]
     for f in shown:
         out.print(f"[{STYLE[f.severity]}]{f.severity.label}[/] [bold]{escape(f.rule)}[/]  "
-                  f"[dim]{escape(f.location.describe())}[/]")
+                  f"[dim]{escape(f.location.describe())}[/]", soft_wrap=True)
         out.print(f"    {escape(f.message)}", soft_wrap=True)
     counts = summary(findings)
     verdict = "[bold red]未通过[/]" if counts["error"] else "[bold green]通过[/]"

@@ -22,6 +22,7 @@ import yaml
 from pydantic import ValidationError
 
 from juesuan.filing.model import Filing
+from juesuan.money import AmountError
 
 PathKey = tuple[str | int, ...]
 
@@ -133,6 +134,10 @@ def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> dict[
     result: dict[Any, Any] = {}
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
+        if isinstance(key, list | dict):
+            raise yaml.constructor.ConstructorError(
+                None, None, "found unhashable key", key_node.start_mark
+            )
         if key in result:
             raise DuplicateKeyError(
                 None, None, f"重复的键“{key}”（后一个会覆盖前一个）", key_node.start_mark
@@ -146,8 +151,11 @@ _Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_str)
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
-def _walk_lines(node: yaml.Node, path: PathKey, lines: dict[PathKey, int]) -> None:
+def _walk_lines(node: yaml.Node, path: PathKey, lines: dict[PathKey, int], seen: set[int]) -> None:
     lines.setdefault(path, node.start_mark.line + 1)
+    if id(node) in seen:
+        return  # an alias: walked where its anchor is (nested aliases would explode)
+    seen.add(id(node))
     if isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:
             key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
@@ -155,10 +163,10 @@ def _walk_lines(node: yaml.Node, path: PathKey, lines: dict[PathKey, int]) -> No
                 continue
             child = (*path, key)
             lines[child] = key_node.start_mark.line + 1
-            _walk_lines(value_node, child, lines)
+            _walk_lines(value_node, child, lines, seen)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
-            _walk_lines(item, (*path, index), lines)
+            _walk_lines(item, (*path, index), lines, seen)
 
 
 def parse_yaml(text: str) -> tuple[Any, SourceMap]:
@@ -169,7 +177,7 @@ def parse_yaml(text: str) -> tuple[Any, SourceMap]:
         if node is None:
             return None, SourceMap()
         lines: dict[PathKey, int] = {}
-        _walk_lines(node, (), lines)
+        _walk_lines(node, (), lines, set())
         return loader.construct_document(node), SourceMap(lines)
     finally:
         loader.dispose()
@@ -182,8 +190,10 @@ class _JsonValueError(ValueError):
     pass
 
 
-def _refuse_constant(name: str) -> Any:
-    raise _JsonValueError(f"JSON 中不允许 {name}")
+def _constant(name: str) -> Decimal:
+    # NaN and ±Infinity are not JSON; kept as Decimal so validation refuses them
+    # with the field path (a non-finite amount, a non-number elsewhere).
+    return Decimal(name)
 
 
 def _pairs_without_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -199,7 +209,7 @@ def parse_json(text: str) -> Any:
     return json.loads(
         text,
         parse_float=Decimal,
-        parse_constant=_refuse_constant,
+        parse_constant=_constant,
         object_pairs_hook=_pairs_without_duplicates,
     )
 
@@ -255,11 +265,18 @@ def parse_filing_text(text: str, name: str, *, json_format: bool) -> LoadedFilin
     except _JsonValueError as exc:
         raise FilingReadError(name, [Problem(f"JSON 内容错误：{exc}")]) from None
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        problem = exc.problem or exc.context or "无法解析"
+        raise FilingReadError(name, [_yaml_problem(exc)]) from None
+    except yaml.reader.ReaderError as exc:
+        line = text[: exc.position].count("\n") + 1
         raise FilingReadError(
             name,
-            [Problem(f"YAML 格式错误：{problem}", line=mark.line + 1 if mark else None)],
+            [
+                Problem(
+                    f"YAML 格式错误：含有不允许的控制字符 U+{exc.character:04X}",
+                    line=line,
+                    expected="可打印的文本字符",
+                )
+            ],
         ) from None
     except yaml.YAMLError as exc:
         raise FilingReadError(name, [Problem(f"YAML 格式错误：{exc}")]) from None
@@ -271,7 +288,10 @@ def parse_filing_text(text: str, name: str, *, json_format: bool) -> LoadedFilin
             [
                 Problem(
                     "文件顶层应是键值对（year、unit、department、income、expenditure 等）",
-                    found=type(data).__name__,
+                    line=source_map.lines.get(())
+                    or text[: len(text) - len(text.lstrip())].count("\n") + 1,
+                    expected="“year: 2024”这样的“键: 值”，每行一个",
+                    found=_TOP_KINDS.get(type(data), type(data).__name__),
                 )
             ],
         )
@@ -307,12 +327,74 @@ def _json_message(msg: str) -> str:
     return _JSON_MESSAGES.get(msg, msg)
 
 
+_TOP_KINDS: dict[type, str] = {
+    list: "列表",
+    str: "一段文本",
+    int: "数字",
+    Decimal: "数字",
+    bool: "true/false",
+}
+
+# PyYAML's problem text (by prefix) → Chinese message and what was expected.
+_YAML_MESSAGES = (
+    (
+        "mapping values are not allowed here",
+        "此处不能出现“键: 值”（常见原因：缩进不一致，或值中有冒号却没加引号）",
+        "同一层的键左端对齐；含“: ”的值写在引号中",
+    ),
+    ("expected <block end>", "缩进不一致", "同一层的键或列表项左端对齐"),
+    (
+        "did not find expected key",
+        "此处应有一个键（常见原因：缩进不一致）",
+        "“键: 值”，与同一层的键左端对齐",
+    ),
+    ("did not find expected '-' indicator", "此处应是列表项", "以“- ”开头，与同一层的列表项对齐"),
+    ("could not find expected ':'", "缺少冒号", "“键: 值”（冒号后加空格）"),
+    ("expected ',' or ']'", "方括号没有闭合，或列表项之间缺少逗号", "用逗号分隔各项，以“]”结束"),
+    ("expected ',' or '}'", "花括号没有闭合，或键值对之间缺少逗号", "用逗号分隔各项，以“}”结束"),
+    ("found unexpected end of stream", "文件意外结束（引号或括号没有闭合）", "成对的引号或括号"),
+    ("found character '\\t'", "含有制表符（Tab）", "用空格缩进"),
+    (
+        "found unknown escape character",
+        "双引号内有无法识别的转义字符",
+        "反斜杠写成 \\\\，或改用单引号",
+    ),
+    ("found undefined alias", "引用了未定义的锚点（*名称）", "先用 &名称 定义再引用"),
+    ("found unhashable key", "键不能是列表或键值对", "文本键，如 code"),
+    ("found unconstructable recursive node", "锚点引用了自身（递归结构）", "不含自引用的结构"),
+    ("could not determine a constructor", "不支持的 YAML 标签（!…）", "普通的 YAML 值，不带标签"),
+    ("but found another document", "文件含有多个 YAML 文档（“---”分隔）", "只含一份填报"),
+    ("重复的键", "", "同一层的每个键只出现一次"),
+)
+
+
+def _yaml_problem(exc: yaml.MarkedYAMLError) -> Problem:
+    mark = exc.problem_mark or exc.context_mark
+    problem = exc.problem or exc.context or "无法解析"
+    expected = None
+    for prefix, message, hint in _YAML_MESSAGES:
+        if problem.startswith(prefix):
+            problem, expected = message or problem, hint
+            break
+    start, context = exc.context_mark, exc.context or ""
+    if start is not None and mark is not None and start.line != mark.line:
+        if context.startswith("while parsing a flow"):
+            problem += f"（括号从第 {start.line + 1} 行开始）"
+        elif context.startswith("while scanning a quoted"):
+            problem += f"（引号从第 {start.line + 1} 行开始）"
+    return Problem(
+        f"YAML 格式错误：{problem}", line=mark.line + 1 if mark else None, expected=expected
+    )
+
+
 _TYPE_MESSAGES = {
     "missing": ("缺少必填项", None),
     "extra_forbidden": ("不认识的字段（拼写错误，或放错了位置）", None),
+    "invalid_key": ("键应为文本", "文本键"),
     "int_parsing": ("应为整数", "整数"),
     "int_type": ("应为整数", "整数"),
     "int_from_float": ("应为整数", "整数"),
+    "finite_number": ("应为有限数值", "数字"),
     "string_type": ("应为文本", "文本"),
     "string_too_short": ("不能为空", "非空文本"),
     "bool_type": ("应为 true 或 false", None),
@@ -334,9 +416,13 @@ def _problems(exc: ValidationError, source_map: SourceMap) -> Iterator[Problem]:
         message, expected = _TYPE_MESSAGES.get(kind, (error["msg"], None))
         if kind in ("value_error", "assertion_error"):
             message = str(ctx.get("error", error["msg"]))
+            if isinstance(ctx.get("error"), AmountError):
+                expected = "有限的数字金额，如 1234.56"
         elif kind in ("enum", "literal_error"):
             message = "取值不在允许范围内"
-            expected = str(ctx.get("expected", ""))
+            expected = (
+                str(ctx.get("expected", "")).replace("' or '", "'、'").replace("', '", "'、'")
+            )
         elif kind == "greater_than_equal":
             expected = f"不小于 {ctx.get('ge')}"
         elif kind == "less_than_equal":
@@ -352,13 +438,15 @@ def _problems(exc: ValidationError, source_map: SourceMap) -> Iterator[Problem]:
 
 
 def _short(value: object) -> str:
-    text = repr(value) if not isinstance(value, str) else f"“{value}”"
-    if isinstance(value, Decimal):
-        text = str(value)
+    # Containers are named, not repr'd: YAML aliases can make their repr enormous.
     if isinstance(value, dict):
         text = "键值对"
     elif isinstance(value, list):
         text = "列表"
+    elif isinstance(value, Decimal):
+        text = str(value)
+    else:
+        text = repr(value) if not isinstance(value, str) else f"“{value}”"
     return text if len(text) <= 60 else text[:57] + "…"
 
 

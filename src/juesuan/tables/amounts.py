@@ -26,7 +26,8 @@ class Amt(NamedTuple):
     def __add__(self, other: object) -> Amt:
         if not isinstance(other, Amt):
             return NotImplemented
-        return Amt(self.value + other.value, self.error + other.error)
+        # tuple.__new__ directly: the hottest call of building and checking tables
+        return _new(Amt, (self[0] + other[0], self[1] + other[1]))
 
     def __neg__(self) -> Amt:
         return Amt(-self.value, self.error)
@@ -38,13 +39,16 @@ class Amt(NamedTuple):
 
 
 NIL = Amt()
+_new = tuple.__new__
 
 
 def amt_sum(items: Iterable[Amt]) -> Amt:
-    result = NIL
-    for item in items:
-        result = result + item
-    return result
+    # Same additions in the same order as NIL + a + b + …, without the intermediate Amts.
+    value = error = ZERO
+    for item_value, item_error in items:
+        value += item_value
+        error += item_error
+    return _new(Amt, (value, error))
 
 
 def amt(value: Decimal | None, unit: AmountUnit) -> Amt:
