@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The main job on the bundled examples: check both filings, print the nine tables of
-# one, and write all four table formats to out/.
+# The main job on the bundled examples: check both filings, score the seed's performance
+# self-evaluations, print the nine tables of one, and write every format to out/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -13,6 +13,10 @@ for filing in examples/suizhou-zwfw-2020.yaml examples/shanghai-putuo-czj-2024.y
   echo
 done
 
+echo "== juesuan score examples/suizhou-zwfw-2020.yaml"
+$js score examples/suizhou-zwfw-2020.yaml || status=$?
+echo
+
 echo "== juesuan tables examples/shanghai-putuo-czj-2024.yaml"
 $js tables examples/shanghai-putuo-czj-2024.yaml --format text
 
@@ -23,6 +27,8 @@ for filing in examples/suizhou-zwfw-2020.yaml examples/shanghai-putuo-czj-2024.y
   $js tables "$filing" --format json -o "out/$name-tables.json"
   $js tables "$filing" --format csv -o "out/$name-tables.csv"
 done
+$js score examples/suizhou-zwfw-2020.yaml --format xlsx -o out/suizhou-zwfw-2020-自评表.xlsx
+$js score examples/suizhou-zwfw-2020.yaml --format json > out/suizhou-zwfw-2020-score.json || true
 echo
-echo "九张表已写入 out/（xlsx、json、csv）。"
+echo "九张表（xlsx、json、csv）和绩效自评表（xlsx、json）已写入 out/。"
 exit "$status"

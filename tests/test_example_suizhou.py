@@ -81,7 +81,8 @@ def _amounts(value: Any) -> list[Decimal]:
 
 
 def test_every_amount_is_written_to_two_decimals(filing: Filing) -> None:
-    amounts = _amounts(filing.model_dump())
+    # The 绩效自评 section transcribes its forms as printed (scores, rates, 1722.6725).
+    amounts = _amounts(filing.model_dump(exclude={"performance"}))
     assert len(amounts) > 40
     assert all(a.as_tuple().exponent == -2 for a in amounts), [
         str(a) for a in amounts if a.as_tuple().exponent != -2

@@ -84,10 +84,12 @@ def summary(findings: list[Finding]) -> dict[str, int]:
 STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 
 
-def print_findings(loaded: LoadedFiling, findings: list[Finding], minimum: Severity) -> None:
+def print_findings(loaded: LoadedFiling, findings: list[Finding], minimum: Severity, *,
+                   heading: bool = True) -> None:
     filing = loaded.filing
-    out.print(f"[bold]{escape(filing.department.name)}[/] {filing.year} 年度决算  "
-              f"（{escape(loaded.file)}）", soft_wrap=True)
+    if heading:
+        out.print(f"[bold]{escape(filing.department.name)}[/] {filing.year} 年度决算  "
+                  f"（{escape(loaded.file)}）", soft_wrap=True)
     shown = [f for f in findings if f.severity.rank <= minimum.rank]
     for f in shown:
         out.print(f"[{STYLE[f.severity]}]{f.severity.label}[/] [bold]{escape(f.rule)}[/]  "
@@ -169,6 +171,68 @@ def write(target: Path, data: bytes) -> None:
     except OSError as exc:
         err.print(f"[bold red]无法写入 {escape(str(target))}：{escape(exc.strerror or str(exc))}[/]")
         raise typer.Exit(EXIT_UNREADABLE) from None
+
+
+class ScoreFormat(StrEnum):
+    TEXT = "text"
+    JSON = "json"
+    TABLES = "tables"
+    XLSX = "xlsx"
+
+
+@app.command()
+def score(
+    filing: Annotated[Path, typer.Argument(help="填报文件（YAML 或 JSON），含 performance 部分")],
+    scheme: Annotated[
+        str | None,
+        typer.Option("--scheme", "-s", help="评分办法：内置名称（hubei-2020、central-2020、sichuan-2023）"
+                     "或评分办法 YAML 文件；缺省取填报文件 performance.scheme"),
+    ] = None,
+    format: Annotated[ScoreFormat, typer.Option("--format", "-f", help="输出格式")] = ScoreFormat.TEXT,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="输出文件；xlsx 缺省为 <文件名>-自评表.xlsx")
+    ] = None,
+) -> None:
+    """按评分办法为绩效自评计分，并检查自评表。退出码：0 无错误，1 有错误，2 无法读取。"""
+    from juesuan.performance.forms import performance_tables
+    from juesuan.performance.report import score_data, score_text
+    from juesuan.performance.scheme import SchemeError, load_scheme
+    from juesuan.render.text import tables_to_text
+    from juesuan.render.xlsx import tables_to_xlsx
+    from juesuan.rules.check import check_performance
+
+    loaded = read(filing)
+    performance = loaded.filing.performance
+    if performance is None:
+        err.print(f"[bold red]{escape(loaded.file)} 没有绩效自评（performance）部分[/]")
+        raise typer.Exit(EXIT_UNREADABLE)
+    name = scheme or performance.scheme
+    if name is None:
+        err.print("[bold red]未指定评分办法[/]：用 --scheme 指定，或在填报文件 performance.scheme 中填写")
+        raise typer.Exit(EXIT_UNREADABLE)
+    try:
+        chosen = load_scheme(name)
+    except SchemeError as exc:
+        err.print(f"[bold red]{escape(str(exc))}[/]", soft_wrap=True)
+        raise typer.Exit(EXIT_UNREADABLE) from None
+    result, findings = check_performance(loaded.filing, chosen)
+    assert result is not None
+    findings = located(loaded, findings)
+    department, year = loaded.filing.department.name, loaded.filing.year
+    if format is ScoreFormat.JSON:
+        data = score_data(result, findings, file=loaded.file, department=department, year=year)
+        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    elif format is ScoreFormat.TABLES:
+        sys.stdout.write(tables_to_text(performance_tables(performance, result, department, year)))
+        sys.stdout.write("\n")
+    elif format is ScoreFormat.XLSX:
+        target = output or Path(f"{filing.stem}-自评表.xlsx")
+        write(target, tables_to_xlsx(performance_tables(performance, result, department, year)))
+        err.print(f"已写入 {escape(str(target))}")
+    else:
+        out.print(escape(score_text(result, department=department, year=year)), soft_wrap=True)
+        print_findings(loaded, findings, Severity.INFO, heading=False)
+    raise typer.Exit(EXIT_FINDINGS if has_errors(findings) else EXIT_OK)
 
 
 @app.command()

@@ -16,14 +16,14 @@ from juesuan.tables.amounts import Amt
 
 ROOT = Path(__file__).resolve().parents[2]
 RULES_MD = ROOT / "docs" / "rules.md"
-ID = re.compile(r"T\d\.[a-z]|X\d+|F\.[a-z-]+")
+ID = re.compile(r"T\d\.[a-z]|X\d+|F\.[a-z-]+|P\.[a-z-]+")
 CJK = re.compile(r"[\u4e00-\u9fff]")
 ALL = sorted(REGISTRY)
 
 
 def test_registry_is_populated() -> None:
     assert len(REGISTRY) >= 40
-    assert {r.scope for r in REGISTRY.values()} == {"tables", "filing"}
+    assert {r.scope for r in REGISTRY.values()} == {"tables", "filing", "performance"}
 
 
 @pytest.mark.parametrize("rule_id", ALL)
@@ -31,14 +31,30 @@ def test_rule_metadata(rule_id: str) -> None:
     r = REGISTRY[rule_id]
     assert r.id == rule_id
     assert ID.fullmatch(r.id), f"id {r.id!r} does not match {ID.pattern}"
-    # Filing rules are F.*, table rules T*/X*: the id says what the rule reads.
+    # Filing rules are F.*, performance rules P.*, table rules T*/X*: the id says what
+    # the rule reads.
     assert (r.scope == "filing") == r.id.startswith("F.")
+    assert (r.scope == "performance") == r.id.startswith("P.")
     assert isinstance(r.severity, Severity)
     assert r.title.strip() and CJK.search(r.title), "title must be Chinese"
     assert r.description.strip() and CJK.search(r.description), "description must be Chinese"
     assert len(r.description) > len(r.title)
     assert r.reference.strip()
     assert callable(r.check)
+
+
+def test_every_rule_has_a_failing_case() -> None:
+    """Each scope's test module keeps a mapping of failing cases; together they cover the registry."""
+    from test_filing_rules import FILING_CASES
+    from test_performance_rules import PERFORMANCE_CASES
+    from test_table_rules import TABLE_CASES
+
+    cases = {"tables": TABLE_CASES, "filing": FILING_CASES, "performance": PERFORMANCE_CASES}
+    assert set(cases) == {r.scope for r in REGISTRY.values()}
+    missing = [r.id for r in REGISTRY.values() if not cases[r.scope].get(r.id)]
+    assert not missing, f"rules without a failing case: {missing}"
+    unknown = [i for mapping in cases.values() for i in mapping if i not in REGISTRY]
+    assert not unknown, f"failing cases of unregistered rules: {unknown}"
 
 
 def test_titles_are_unique() -> None:
@@ -74,8 +90,12 @@ def test_catalogue_lists_every_rule_once() -> None:
 def test_catalogue_order() -> None:
     ids = [row["id"] for row in catalogue_rows()]
     filing = [i for i in ids if i.startswith("F.")]
-    assert ids[: len(filing)] == filing  # "filing" sorts before "tables"
-    tables = ids[len(filing):]
+    performance = [i for i in ids if i.startswith("P.")]
+    # by scope: "filing", then "performance", then "tables"
+    assert ids[: len(filing)] == filing
+    assert ids[len(filing): len(filing) + len(performance)] == performance
+    assert performance == sorted(performance) and "P.weights" in performance
+    tables = ids[len(filing) + len(performance):]
     assert tables.index("T1.a") < tables.index("T1.e") < tables.index("T2.a")
     assert tables.index("T9.a") < tables.index("X1") < tables.index("X2") < tables.index("X10")
 

@@ -425,8 +425,11 @@ def test_wan_filing_rounding(delta: str, severity: Severity, good_data: dict[str
     assert (findings[0].expected, findings[0].found) == ("130.00", f"{expected_econ:.2f}")
 
 
-def test_yuan_filing_reports_printed_rounding_as_info(good_data: dict[str, Any]) -> None:
-    """Exact figures reconcile; the printed (rounded) 表6 shows a 0.01 尾差, reported as info."""
+def test_yuan_filing_is_checked_exactly_and_its_printed_rounding_is_info(
+    good_data: dict[str, Any],
+) -> None:
+    """A filing in 元 reconciles exactly, so check_filing reports nothing; the printed
+    (rounded) 表6 shows a 0.01 尾差, which the table rules judge as info, never error."""
     econ = good_data["basic_economic"]
     assert (econ[5]["code"], econ[9]["code"]) == ("30201", "30299")
     econ[5]["amount"] = "120050.00"  # 12.005 万元, printed 12.01
@@ -434,8 +437,9 @@ def test_yuan_filing_reports_printed_rounding_as_info(good_data: dict[str, Any])
     filing = Filing.model_validate(good_data)
     tables = build_tables(filing)
     assert check_tables(tables) == []
-    findings = check_filing(filing, tables)
-    assert [(f.rule, f.severity, f.location, f.expected, f.found) for f in findings] == [
+    assert check_filing(filing, tables) == []
+    printed = check_tables(tables.rounded(2))
+    assert [(f.rule, f.severity, f.location, f.expected, f.found) for f in printed] == [
         ("T6.a", Severity.INFO, cell(6, "302", "决算数"), "22.01", "22.00")
     ]
 

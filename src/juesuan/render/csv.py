@@ -13,8 +13,7 @@ from __future__ import annotations
 import csv
 import io
 
-from juesuan.money import format_wan
-from juesuan.render.layout import column_path
+from juesuan.render.layout import cell_text, column_path
 from juesuan.tables.table import TableSet
 
 CSV_COLUMNS = (
@@ -71,7 +70,7 @@ def tables_to_csv(ts: TableSet) -> str:
                         column.key,
                         COLUMN_PATH_SEPARATOR.join(column_path(column)),
                         table.unit,
-                        format_wan(row.values[col_no - 1]),
+                        cell_text(row.values[col_no - 1], column.places),
                     )
                 )
     return out.getvalue()

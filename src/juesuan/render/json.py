@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from juesuan.money import format_wan
+from juesuan.render.layout import cell_text
 from juesuan.tables.table import Row, Table, TableSet
 
 FORMAT_VERSION = 1
@@ -47,12 +47,12 @@ def table_to_data(table: Table) -> dict[str, Any]:
         "column_keys": [column.key for column in table.columns],
         "header_groups": [list(column.groups) for column in table.columns],
         "column_sections": [column.section for column in table.columns],
-        "rows": [_row_data(row) for row in table.rows],
+        "rows": [_row_data(row, table) for row in table.rows],
         "notes": list(table.notes),
     }
 
 
-def _row_data(row: Row) -> dict[str, Any]:
+def _row_data(row: Row, table: Table) -> dict[str, Any]:
     return {
         "key": row.key,
         "code": row.code,
@@ -60,5 +60,8 @@ def _row_data(row: Row) -> dict[str, Any]:
         "level": row.level,
         "kind": row.kind.value,
         "section": row.section,
-        "values": [None if v is None else format_wan(v) for v in row.values],
+        "values": [
+            None if v is None else cell_text(v, column.places)
+            for v, column in zip(row.values, table.columns, strict=True)
+        ],
     }

@@ -17,10 +17,10 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Literal
 
-from juesuan.tables.table import Column, Row, RowKind, Table
+from juesuan.money import format_wan
+from juesuan.tables.table import Cell, Column, Row, RowKind, Table
 
 STUB_ITEM = "项目"
 STUB_CODE = "科目编码"
@@ -83,12 +83,18 @@ class Grid:
     def row_at(self, line: Line, col: int) -> Row | None:
         return line[self.columns[col].part]
 
-    def value_at(self, line: Line, col: int) -> Decimal | None:
+    def value_at(self, line: Line, col: int) -> Cell:
         column = self.columns[col]
         row = line[column.part]
         if row is None or column.index is None:
             return None
         return row.values[column.index]
+
+    def text_at(self, line: Line, col: int, *, thousands: bool = False) -> str:
+        """A value cell as printed, with its column's number of decimals."""
+        index = self.columns[col].index
+        places = self.table.columns[index].places if index is not None else 2
+        return cell_text(self.value_at(line, col), places, thousands=thousands)
 
     def header_at(self, row: int, col: int) -> HeaderCell:
         """The header cell covering position (row, col)."""
@@ -96,6 +102,13 @@ class Grid:
             if cell.row <= row <= cell.last_row and cell.col <= col <= cell.last_col:
                 return cell
         raise KeyError((row, col))
+
+
+def cell_text(value: Cell, places: int = 2, *, thousands: bool = False) -> str:
+    """A cell as printed: text as it is, numbers rounded half-up to ``places``."""
+    if isinstance(value, str):
+        return value
+    return format_wan(value, places, thousands=thousands)
 
 
 def display_width(text: str) -> int:

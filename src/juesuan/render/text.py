@@ -10,7 +10,6 @@ sections next to each other, separated by ``||``. Widths are measured with
 
 from __future__ import annotations
 
-from juesuan.money import format_wan
 from juesuan.render.layout import Grid, display_width, grid, indent
 from juesuan.tables.table import Table, TableSet
 
@@ -19,7 +18,7 @@ INDENT = "  "  # one step of name indentation: the width of one CJK character
 
 def tables_to_text(ts: TableSet, *, thousands: bool = True) -> str:
     """All tables of ``ts`` as text, one block per table separated by a blank line."""
-    blocks = [f"{ts.department} {ts.year}年度部门决算公开表"]
+    blocks = [ts.heading]
     blocks.extend(table_to_text(table, thousands=thousands) for table in ts.tables)
     return "\n\n".join(blocks) + "\n"
 
@@ -92,7 +91,7 @@ def table_to_text(table: Table, *, thousands: bool = True) -> str:
     lines.append(rule(every, none, apart, "-"))
 
     total_width = display_width(lines[0])
-    title = f"表{table.number} {table.title}"
+    title = table.heading
     unit = f"单位：{table.unit}"
     head = [title, " " * max(0, total_width - display_width(unit)) + unit]
     return "\n".join([*head, *lines, *table.notes])
@@ -125,5 +124,6 @@ def _body_cells(g: Grid, line_no: int, thousands: bool) -> list[tuple[str, str]]
         elif column.kind == "name":
             cells.append((INDENT * indent(row) + row.name, "<"))
         else:
-            cells.append((format_wan(g.value_at(line, col), thousands=thousands), ">"))
+            text = g.text_at(line, col, thousands=thousands)
+            cells.append((text, "<" if isinstance(g.value_at(line, col), str) else ">"))
     return cells

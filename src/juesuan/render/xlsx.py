@@ -23,7 +23,7 @@ from typing import Any
 import xlsxwriter  # type: ignore[import-untyped]
 from xlsxwriter.utility import xl_range  # type: ignore[import-untyped]
 
-from juesuan.money import format_wan, round_half_up
+from juesuan.money import round_half_up
 from juesuan.render.layout import Grid, display_width, grid, indent
 from juesuan.tables.table import RowKind, Table, TableSet
 
@@ -38,6 +38,7 @@ HEADER_ROW = 2  # first header row
 
 LINE_HEIGHT = 15.0  # points per line of 11-point text
 MAX_NAME_WIDTH = 60
+MAX_TEXT_WIDTH = 30  # text value columns (targets, explanations) wrap beyond this
 MAX_LABEL_WIDTH = 16  # value-column header labels wider than this wrap
 LANDSCAPE_ABOVE = 100  # total column width (in characters) beyond which a sheet prints landscape
 
@@ -47,7 +48,7 @@ _DOUBLE = 6
 
 def xlsx_sheet_name(table: Table) -> str:
     """Sheet name such as ``表1 收入支出决算总表``, cut to 31 characters, ``[]:*?/\\`` → ``_``."""
-    name = _SHEET_NAME_FORBIDDEN.sub("_", f"表{table.number} {table.title}")
+    name = _SHEET_NAME_FORBIDDEN.sub("_", table.heading)
     return name[:SHEET_NAME_MAX].strip().strip("'")
 
 
@@ -59,7 +60,7 @@ def tables_to_xlsx(ts: TableSet, *, created: datetime | None = None) -> bytes:
     """
     buffer = io.BytesIO()
     workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
-    properties: dict[str, Any] = {"title": f"{ts.department} {ts.year}年度部门决算公开表"}
+    properties: dict[str, Any] = {"title": ts.heading}
     if created is not None:
         properties["created"] = created
     workbook.set_properties(properties)
@@ -100,7 +101,7 @@ def _column_widths(g: Grid) -> list[float]:
         elif column.kind == "name":
             texts = [" " * (2 * indent(row)) + row.name for row in rows]
         else:
-            texts = [format_wan(g.value_at(line, col), thousands=True) for line in g.lines]
+            texts = [g.text_at(line, col, thousands=True) for line in g.lines]
         width = max((display_width(t) for t in texts), default=0)
         leaf = min(
             (display_width(c.text) for c in g.header if c.col == col and c.colspan == 1),
@@ -108,6 +109,8 @@ def _column_widths(g: Grid) -> list[float]:
         )
         if column.kind == "value":
             width = max(width, min(leaf, MAX_LABEL_WIDTH), 10)
+            if any(isinstance(g.value_at(line, col), str) for line in g.lines):
+                width = min(width, MAX_TEXT_WIDTH)  # text cells (自评表) wrap instead
         else:
             width = min(max(width, leaf), MAX_NAME_WIDTH)
         widths.append(width + 2.0)
@@ -141,7 +144,7 @@ def _write_table(sheet: Any, g: Grid, ts: TableSet, formats: _Formats) -> None:
     # Title and the line under it.
     title = formats.get(bold=True, font_size=16, align="center")
     sheet.set_row(TITLE_ROW, 30)
-    heading = f"表{table.number} {table.title}"
+    heading = table.heading
     if last:
         sheet.merge_range(TITLE_ROW, 0, TITLE_ROW, last, heading, title)
     else:
@@ -172,6 +175,14 @@ def _write_table(sheet: Any, g: Grid, ts: TableSet, formats: _Formats) -> None:
     first_body = HEADER_ROW + g.depth
     for i, line in enumerate(g.lines):
         r = first_body + i
+        lines_needed = max(
+            (math.ceil(display_width(text) / max(widths[col] - 2, 1.0))
+             for col in range(len(g.columns))
+             if isinstance(text := g.value_at(line, col), str)),
+            default=1,
+        )
+        if lines_needed > 1:  # wrapped text cells (自评表): make the row tall enough
+            sheet.set_row(r, lines_needed * LINE_HEIGHT)
         for col, column in enumerate(g.columns):
             row = g.row_at(line, col)
             bold = row is not None and row.kind is RowKind.TOTAL
@@ -188,11 +199,16 @@ def _write_table(sheet: Any, g: Grid, ts: TableSet, formats: _Formats) -> None:
                 sheet.write_string(r, col, row.name, formats.get(**props))
             else:
                 value = g.value_at(line, col)
-                fmt = formats.get(num_format=NUMBER_FORMAT, **base)
+                index = column.index
+                places = table.columns[index].places if index is not None else 2
+                fmt = formats.get(num_format=number_format(places), **base)
                 if value is None:
                     sheet.write_blank(r, col, None, fmt)
+                elif isinstance(value, str):
+                    sheet.write_string(r, col, value,
+                                       formats.get(align="left", text_wrap=True, **base))
                 else:
-                    sheet.write_number(r, col, _excel_number(value), fmt)
+                    sheet.write_number(r, col, _excel_number(value, places), fmt)
     end = first_body + len(g.lines)  # first row after the body
 
     # Notes.
@@ -220,7 +236,12 @@ def _write_table(sheet: Any, g: Grid, ts: TableSet, formats: _Formats) -> None:
     sheet.set_footer("&C第 &P 页，共 &N 页")
 
 
-def _excel_number(value: Decimal) -> float:
+def number_format(places: int) -> str:
+    """Excel display format with ``places`` decimals (two for amounts)."""
+    return NUMBER_FORMAT if places == 2 else "#,##0" + ("." + "0" * places if places else "")
+
+
+def _excel_number(value: Decimal, places: int = 2) -> float:
     """The amount as Excel stores it.
 
     Excel keeps numbers as binary doubles, so a float is unavoidable here, and only
@@ -229,6 +250,6 @@ def _excel_number(value: Decimal) -> float:
     (and sums) as that decimal. Rounding the float instead would round 1.225 (stored
     as 1.22499…) down.
     """
-    rounded = round_half_up(value, 2)
+    rounded = round_half_up(value, places)
     return float(rounded) if rounded else 0.0  # never a negative zero
 

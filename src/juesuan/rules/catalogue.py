@@ -5,7 +5,7 @@ from __future__ import annotations
 from juesuan.rules import check as _check  # noqa: F401  (registers every rule)
 from juesuan.rules.registry import REGISTRY
 
-SCOPE_NAMES = {"tables": "公开表", "filing": "填报文件"}
+SCOPE_NAMES = {"tables": "公开表", "filing": "填报文件", "performance": "绩效自评"}
 
 
 def catalogue_rows() -> list[dict[str, str]]:

@@ -16,9 +16,10 @@ from juesuan.filing.model import (
     Filing,
     Fund,
 )
+from juesuan.money import ZERO, AmountUnit
 from juesuan.rules.finding import Location, Severity
 from juesuan.rules.registry import Report, rule, show
-from juesuan.tables.amounts import Amt, amt, amt_sum
+from juesuan.tables.amounts import NIL, Amt, amt, amt_sum
 
 F_REF = "juesuan"
 
@@ -39,59 +40,61 @@ def where(*path: str | int) -> Location:
 
 def native(filing: Filing, value: Decimal | None) -> Amt:
     """An amount in the filing's own unit, with the rounding error of how it was written."""
+    if filing.unit is AmountUnit.YUAN:
+        return NIL if value is None else Amt(value, ZERO)  # a filing in 元 is exact
     a = amt(value, filing.unit)
     scale = Decimal(10000) if filing.unit.value == "元" else Decimal(1)
     return Amt(a.value * scale, a.error * scale)
 
 
-def amounts(filing: Filing) -> Iterator[tuple[Location, str, Decimal]]:
+def amounts(filing: Filing) -> Iterator[tuple[tuple[str | int, ...], str, Decimal]]:
     """Every money amount of the filing with its location and Chinese name."""
     for i, irow in enumerate(filing.income):
         for source in INCOME_SOURCES:
             v = getattr(irow, source)
             if v is not None:
-                yield where("income", i, source), f"收入 {irow.code}", v
+                yield ("income", i, source), f"收入 {irow.code}", v
     for i, erow in enumerate(filing.expenditure):
         for kind in EXPENDITURE_KINDS:
             v = getattr(erow, kind)
             if v is not None:
-                yield where("expenditure", i, kind), f"支出 {erow.code}", v
+                yield ("expenditure", i, kind), f"支出 {erow.code}", v
     for i, econ in enumerate(filing.basic_economic):
-        yield where("basic_economic", i, "amount"), f"基本支出 {econ.code}", econ.amount
+        yield ("basic_economic", i, "amount"), f"基本支出 {econ.code}", econ.amount
     tp = filing.three_public
     for key in ("outbound", "vehicle_purchase", "vehicle_operation", "reception"):
         item = getattr(tp, key)
         for stage in ("budget", "final"):
             v = getattr(item, stage)
             if v is not None:
-                yield where("three_public", key, stage), "“三公”经费", v
+                yield ("three_public", key, stage), "“三公”经费", v
     if filing.procurement is not None:
         for name, v in filing.procurement:
             if isinstance(v, Decimal):
-                yield where("procurement", name), "政府采购", v
+                yield ("procurement", name), "政府采购", v
     if filing.operating_costs is not None:
         for stage in ("final", "budget"):
             v = getattr(filing.operating_costs, stage)
             if v is not None:
-                yield where("operating_costs", stage), "机关运行经费", v
+                yield ("operating_costs", stage), "机关运行经费", v
     for key in ("income_initial", "expenditure_initial", "general_budget_initial"):
         v = getattr(filing.budget, key)
         if v is not None:
-            yield where("budget", key), "预算数", v
+            yield ("budget", key), "预算数", v
     for i, item in enumerate(filing.budget.items):
         for stage in ("initial", "adjusted"):
             v = getattr(item, stage)
             if v is not None:
-                yield where("budget", "items", i, stage), f"预算 {item.code}", v
+                yield ("budget", "items", i, stage), f"预算 {item.code}", v
 
 
 @rule("F.negative", "金额不能为负", severity=Severity.ERROR, scope="filing",
       description="收入、支出、经济分类支出、“三公”经费、政府采购、机关运行经费和预算数不能为负数。"
       "结转结余允许为负（会作为警告提示）。", reference=F_REF)
 def negative(filing: Filing, report: Report) -> None:
-    for location, name, v in amounts(filing):
+    for path, name, v in amounts(filing):
         if v < 0:
-            report.fail(f"{name}金额为负数", location, expected="≥ 0", found=show(v))
+            report.fail(f"{name}金额为负数", where(*path), expected="≥ 0", found=show(v))
     for i, carry in enumerate(filing.carry_over):
         for stage, label in (("opening", "年初结转和结余"), ("closing", "年末结转和结余")):
             v = getattr(carry, stage)
@@ -195,23 +198,39 @@ def code_name(filing: Filing, report: Report) -> None:
       description="每类资金：年初结转和结余 + 本年收入（+ 使用非财政拨款结余）= 本年支出（+ 结余分配）"
       "+ 年末结转和结余。", reference="domain.md §3.1 T4.d；会计恒等式")
 def fund_balance(filing: Filing, report: Report) -> None:
-    for fund in Fund:
-        sources = (fund.value,) if fund.fiscal else INCOME_SOURCES[3:]
-        income = amt_sum(native(filing, getattr(r, s)) for r in filing.income for s in sources)
-        spent = amt_sum(native(filing, getattr(r, kind)) for r in filing.expenditure if r.fund == fund
-                        for kind in EXPENDITURE_KINDS)
-        opening = amt_sum(native(filing, c.opening) for c in filing.carry_over if c.fund == fund)
-        closing = amt_sum(native(filing, c.closing) for c in filing.carry_over if c.fund == fund)
-        if fund is Fund.NON_FISCAL:
-            income = income + native(filing, filing.non_fiscal_balance_used)
-            spent = spent + native(filing, filing.surplus_distribution)
+    # One pass over the rows, per fund: [opening, income, spent, closing] as Amt in the file's unit.
+    sums: dict[Fund, list[Amt]] = {fund: [NIL, NIL, NIL, NIL] for fund in Fund}
+
+    def add(fund: Fund, slot: int, value: Decimal | None) -> None:
+        if value is not None:
+            sums[fund][slot] = sums[fund][slot] + native(filing, value)
+
+    for r in filing.income:
+        for fund in FISCAL_FUNDS:
+            add(fund, 1, getattr(r, fund.value))
+        for source in INCOME_SOURCES[3:]:
+            add(Fund.NON_FISCAL, 1, getattr(r, source))
+    for e in filing.expenditure:
+        for kind in EXPENDITURE_KINDS:
+            add(e.fund, 2, getattr(e, kind))
+    for c in filing.carry_over:
+        add(c.fund, 0, c.opening)
+        add(c.fund, 3, c.closing)
+    add(Fund.NON_FISCAL, 1, filing.non_fiscal_balance_used)
+    add(Fund.NON_FISCAL, 2, filing.surplus_distribution)
+    for fund, (opening, income, spent, closing) in sums.items():
         if not any(a.value for a in (income, spent, opening, closing)):
+            continue
+        if opening.value + income.value == spent.value + closing.value:
             continue
         name = FUND_NAMES[fund]
         report.equal(opening + income, spent + closing, where("carry_over"),
                      f"{name}：本年支出与年末结转和结余之和应等于年初结转和结余与本年收入之和"
                      f"（年初 {show(opening.value)}，收入 {show(income.value)}，支出 {show(spent.value)}，"
                      f"年末 {show(closing.value)}）")
+
+
+FISCAL_FUNDS = (Fund.GENERAL_BUDGET, Fund.GOVERNMENT_FUND, Fund.STATE_CAPITAL)
 
 
 @rule("F.fiscal-kind", "财政拨款支出性质", severity=Severity.WARNING, scope="filing",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
@@ -27,6 +27,8 @@ class Location:
 
     table: int | None = None  # 1–9 for the public tables
     row: str | None = None  # row code, or row key such as income_total
+    # The row as printed (公用经费合计): for people, not part of the location's identity.
+    row_name: str | None = field(default=None, compare=False)
     column: str | None = None  # column key, or the leaf label
     file: str | None = None
     path: str | None = None  # field path in the filing, e.g. expenditure[3].basic
@@ -40,7 +42,9 @@ class Location:
             parts.append(self.path)
         if self.table is not None:
             parts.append(f"表{self.table}")
-        if self.row:
+        if self.row_name and self.row_name != self.row:
+            parts.append(f"“{self.row_name}”" + (f"（{self.row}）" if self.row and self.row.isdigit() else ""))
+        elif self.row:
             parts.append(f"行 {self.row}")
         if self.column:
             parts.append(f"列 {self.column}")

@@ -8,7 +8,9 @@ tables read from a published report alike. Ids follow the domain reference
 from __future__ import annotations
 
 from collections.abc import Iterable
+from decimal import Decimal
 
+from juesuan.money import ZERO
 from juesuan.rules.finding import Location, Severity
 from juesuan.rules.registry import Report, rule, show
 from juesuan.tables.amounts import NIL, Amt, amt_sum
@@ -34,7 +36,7 @@ def value(table: Table | None, row_key: str, column_key: str) -> Amt:
 
 def cell_of(row: Row, index: int) -> Amt:
     v = row.values[index]
-    return Amt(v if v is not None else NIL.value, row.error(index))
+    return Amt(v if isinstance(v, Decimal) else NIL.value, row.error(index))
 
 
 def has_column(table: Table | None, key: str) -> bool:
@@ -49,7 +51,9 @@ def class_rows(table: Table, section: str | None = None) -> list[Row]:
 
 
 def at(table: Table, row: str, column: str | None = None) -> Location:
-    return Location(table=table.number, row=row, column=column)
+    found = table.find(row)
+    name = found.name.strip() if found is not None else None
+    return Location(table=table.number, row=row, row_name=name, column=column)
 
 
 def label(table: Table, column_key: str) -> str:
@@ -63,52 +67,41 @@ def label(table: Table, column_key: str) -> str:
 def check_row_sums(report: Report, table: Table, total: str, parts: Iterable[str]) -> None:
     """For every row: the ``total`` column equals the sum of the ``parts`` columns."""
     parts = [p for p in parts if has_column(table, p)]
+    values, errors = table.grid
     ti = table.column_index(total)
     pis = [table.column_index(p) for p in parts]
-    total_label = label(table, total)
-    parts_label = "、".join(label(table, p) for p in parts)
-    for r in table.rows:
-        found = cell_of(r, ti)
-        expected = amt_sum(cell_of(r, i) for i in pis)
-        if found.value == expected.value:
+    found_col, part_cols = values[ti], [values[i] for i in pis]
+    for r, row in enumerate(table.rows):
+        expected = sum([col[r] for col in part_cols], ZERO)
+        if expected == found_col[r]:
             continue  # equal() would report nothing; skip building its message
         report.equal(
-            expected, found, at(table, r.code or r.key, total_label),
-            f"表{table.number}“{r.name}”行：{total_label}应等于" + parts_label + "之和",
+            Amt(expected, sum([errors[i][r] for i in pis], ZERO)),
+            Amt(found_col[r], errors[ti][r]),
+            at(table, row.code or row.key, label(table, total)),
+            f"表{table.number}“{row.name}”行：{label(table, total)}应等于"
+            + "、".join(label(table, p) for p in parts) + "之和",
         )
 
 
 def check_hierarchy(report: Report, table: Table) -> None:
     """类 = Σ 款, 款 = Σ 项 (by code prefix), and the 合计 row = Σ 类, for every column."""
-    coded = [r for r in table.rows if r.code is not None]
-    economic = table.key == "general_budget_basic"
-    child_length = {3: 5} if economic else {3: 5, 5: 7}
-    children: dict[str, list[Row]] = {}
-    for r in coded:
-        assert r.code is not None
-        parent = r.code[:3] if len(r.code) == 5 else r.code[:5] if len(r.code) == 7 else None
-        if parent is not None and child_length.get(len(parent)) == len(r.code):
-            children.setdefault(parent, []).append(r)
-    parents = [r for r in coded if r.code in children]
-    classes = [r for r in coded if r.code is not None and len(r.code) == 3]
-    total = table.find("total")
+    links = table.hierarchy_links
+    values, errors = table.grid
     for i, column in enumerate(table.columns):
-        for parent_row in parents:
-            assert parent_row.code is not None
-            expected = amt_sum(cell_of(r, i) for r in children[parent_row.code])
-            found = cell_of(parent_row, i)
-            if found.value == expected.value:
+        col = values[i]
+        for parent, kids in links:
+            expected = sum([col[k] for k in kids], ZERO)
+            if expected == col[parent]:
                 continue  # equal() would report nothing; skip building its message
-            report.equal(
-                expected, found, at(table, parent_row.code, column.label),
-                f"表{table.number}“{parent_row.name}”（{parent_row.code}）{column.label}应等于其下级科目之和",
-            )
-        if total is not None and classes:
-            report.equal(
-                amt_sum(cell_of(r, i) for r in classes), cell_of(total, i),
-                at(table, "total", column.label),
-                f"表{table.number}合计行{column.label}应等于各类之和",
-            )
+            row = table.rows[parent]
+            err = errors[i]
+            if row.key == "total":
+                what = f"表{table.number}合计行{column.label}应等于各类之和"
+            else:
+                what = f"表{table.number}“{row.name}”（{row.code}）{column.label}应等于其下级科目之和"
+            report.equal(Amt(expected, sum([err[k] for k in kids], ZERO)), Amt(col[parent], err[parent]),
+                         at(table, row.code or row.key, column.label), what)
 
 
 # --- 表1 -------------------------------------------------------------------------

@@ -6,6 +6,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 from typing import NamedTuple
 
 from juesuan.filing.model import (
@@ -89,6 +90,43 @@ class Figures:
 
     def income_by_source(self, source: str) -> Amt:
         return amt_sum(by_source.get(source, NIL) for by_source in self.income.values())
+
+    @cached_property
+    def spent_by_fund(self) -> dict[str, dict[Fund, Amt]]:
+        """Expenditure of each 项 by fund, all kinds together."""
+        return {
+            code: {fund: amt_sum(kinds.values()) for fund, kinds in by_fund.items()}
+            for code, by_fund in self.expenditure.items()
+        }
+
+    @cached_property
+    def spent_by_class(self) -> dict[str, dict[Fund, Amt]]:
+        """Expenditure of each 类 by fund, all kinds together."""
+        result: dict[str, dict[Fund, Amt]] = {}
+        for code, by_fund in self.spent_by_fund.items():
+            slot = result.setdefault(code[:3], {})
+            for fund, a in by_fund.items():
+                slot[fund] = slot.get(fund, NIL) + a
+        return result
+
+    @cached_property
+    def spent_by_kind(self) -> dict[str, dict[str, Amt]]:
+        """Expenditure of each 项 by kind, all funds together."""
+        result: dict[str, dict[str, Amt]] = {}
+        for code, by_fund in self.expenditure.items():
+            slot: dict[str, Amt] = {}
+            for kinds in by_fund.values():
+                for kind, a in kinds.items():
+                    slot[kind] = slot.get(kind, NIL) + a
+            result[code] = slot
+        return result
+
+    def spent(self, code: str, funds: Iterable[Fund] | None = None) -> Amt:
+        """Expenditure of a 项, all kinds, from ``funds`` (all when None)."""
+        by_fund = self.spent_by_fund.get(code, {})
+        if funds is None:
+            return amt_sum(by_fund.values())
+        return amt_sum(by_fund[f] for f in funds if f in by_fund)
 
     def expenditure_of(
         self, code: str, funds: Iterable[Fund] | None = None, kinds: Iterable[str] | None = None

@@ -9,9 +9,12 @@ disagree is what the filing states twice: the rules check that.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from decimal import Decimal
+from functools import lru_cache
 
 from juesuan import codes
 from juesuan.filing.model import Filing, Fund
+from juesuan.money import ZERO
 from juesuan.tables.amounts import FUNDS, NIL, Amt, Figures, amt, amt_sum, gather
 from juesuan.tables.layout import (
     EMPTY_NOTES,
@@ -93,8 +96,13 @@ def side_row(
 # --- 功能分类 hierarchy -----------------------------------------------------------
 
 
+@lru_cache(maxsize=4096)
+def official_name(year: int, code: str) -> str | None:
+    return codes.functional().name(year, code)
+
+
 def functional_name(code: str, year: int, fig: Figures) -> str:
-    return codes.functional().name(year, code) or fig.names.get(code) or "（科目表中无此编码）"
+    return official_name(year, code) or fig.names.get(code) or "（科目表中无此编码）"
 
 
 def hierarchy_rows(
@@ -102,28 +110,34 @@ def hierarchy_rows(
     width: int,
     year: int,
     fig: Figures,
-) -> list[Row]:
-    """类 → 款 → 项 rows in code order, each level the sum of the one below."""
-    totals: dict[str, list[Amt]] = {}
+) -> tuple[list[Row], list[Amt]]:
+    """类 → 款 → 项 rows in code order, each level the sum of the one below, and the
+    column totals (the sum of the 类 rows)."""
+    values: dict[str, list[Decimal]] = {}
+    errors: dict[str, list[Decimal]] = {}
     for code, amounts in leaves.items():
         for key in (code[:3], code[:5], code):
-            acc = totals.setdefault(key, [NIL] * width)
-            for i, a in enumerate(amounts):
-                acc[i] = acc[i] + a
+            v = values.get(key)
+            if v is None:
+                values[key] = [a.value for a in amounts]
+                errors[key] = [a.error for a in amounts]
+            else:
+                e = errors[key]
+                for i, a in enumerate(amounts):
+                    v[i] += a.value
+                    e[i] += a.error
     levels = {3: 1, 5: 2, 7: 3}
-    return [
-        row(code, functional_name(code, year, fig), totals[code], code=code, level=levels[len(code)])
-        for code in sorted(totals)
+    rows = [
+        Row(code, functional_name(code, year, fig), tuple([x or None for x in values[code]]),
+            tuple(errors[code]), code, levels[len(code)])
+        for code in sorted(values)
     ]
-
-
-def column_totals(rows: Iterable[Row], leaves: dict[str, Sequence[Amt]], width: int) -> list[Amt]:
-    del rows  # the leaves carry the errors; the 类 rows would count them again
-    result = [NIL] * width
-    for amounts in leaves.values():
-        for i, a in enumerate(amounts):
-            result[i] = result[i] + a
-    return result
+    classes = [code for code in values if len(code) == 3]
+    totals = [
+        Amt(sum([values[c][i] for c in classes], ZERO), sum([errors[c][i] for c in classes], ZERO))
+        for i in range(width)
+    ]
+    return rows, totals
 
 
 def nonzero(amounts: Sequence[Amt]) -> bool:
@@ -144,8 +158,8 @@ def functional_table(
 ) -> Table:
     width = len(columns)
     leaves = {code: amounts for code, amounts in leaves.items() if nonzero(amounts)}
-    body = hierarchy_rows(leaves, width, year, fig)
-    total = row("total", "合计", column_totals(body, leaves, width), kind=RowKind.TOTAL)
+    body, totals = hierarchy_rows(leaves, width, year, fig)
+    total = row("total", "合计", totals, kind=RowKind.TOTAL)
     rows = (total, *body) if total_first else (*body, total)
     return Table(number, key, title, columns, tuple(rows), notes=notes, hierarchical=True)
 
@@ -167,12 +181,13 @@ def printed_classes(year: int, fig: Figures, amounts: Callable[[str], Amt]) -> l
 
 
 def class_expenditure(fig: Figures, funds: Iterable[Fund] | None = None) -> Callable[[str], Amt]:
-    funds = tuple(funds) if funds is not None else None
+    """Expenditure by 类 (all kinds) from ``funds`` (all funds when None)."""
+    by_class = fig.spent_by_class
+    chosen = tuple(funds) if funds is not None else None
 
     def of(class_code: str) -> Amt:
-        return amt_sum(
-            fig.expenditure_of(code, funds) for code in fig.expenditure if code[:3] == class_code
-        )
+        by_fund = by_class.get(class_code, {})
+        return amt_sum(a for f, a in by_fund.items() if chosen is None or f in chosen)
 
     return of
 
@@ -205,7 +220,7 @@ def table1(fig: Figures, filing: Filing, layout: Layout) -> Table:
         rows.append(
             side_row(code, ordinal(i, name), [a], 1, 2, section=EXPENDITURE, code=code, level=1)
         )
-    exp_total = amt_sum(fig.expenditure_of(code) for code in fig.expenditure)
+    exp_total = amt_sum(fig.spent(code) for code in fig.expenditure)
     closing = fig.closing_of(ALL_FUNDS)
     footer = (
         ("expenditure_total", "本年支出合计", exp_total),
@@ -248,8 +263,8 @@ def table3(fig: Figures, filing: Filing, layout: Layout) -> Table:
         *(Column(kind, label) for kind, label in EXPENDITURE_LABELS),
     )
     leaves: dict[str, Sequence[Amt]] = {}
-    for code in fig.expenditure:
-        kinds = [fig.expenditure_of(code, kinds=(kind,)) for kind, _ in EXPENDITURE_LABELS]
+    for code, by_kind in fig.spent_by_kind.items():
+        kinds = [by_kind.get(kind, NIL) for kind, _ in EXPENDITURE_LABELS]
         leaves[code] = [amt_sum(kinds), *kinds]
     return functional_table(
         3, "expenditure", layout.titles[3], columns, leaves, fig, filing.year,
@@ -301,7 +316,7 @@ def table4(fig: Figures, filing: Filing, layout: Layout) -> Table:
             side_row(code, ordinal(i, name), by_fund([of(code) for of in per_fund]), 1, width,
                      section=EXPENDITURE, code=code, level=1)
         )
-    spent = [amt_sum(fig.expenditure_of(c, (f,)) for c in fig.expenditure) for f in FUNDS]
+    spent = [amt_sum(fig.spent(c, (f,)) for c in fig.expenditure) for f in FUNDS]
     closings = [fig.closing_of((f,)) for f in FUNDS]
     rows.append(side_row("expenditure_total", "本年支出合计", by_fund(spent), 1, width,
                          section=EXPENDITURE, kind=RowKind.TOTAL))
@@ -321,11 +336,10 @@ def table4(fig: Figures, filing: Filing, layout: Layout) -> Table:
 
 def table5(fig: Figures, filing: Filing, layout: Layout) -> Table:
     columns = (Column("total", "合计"), Column("basic", "基本支出"), Column("project", "项目支出"))
-    gpb = (Fund.GENERAL_BUDGET,)
     leaves: dict[str, Sequence[Amt]] = {}
     for code in fig.expenditure:
-        basic = fig.expenditure_of(code, gpb, ("basic",))
-        project = fig.expenditure_of(code, gpb, ("project",))
+        kinds = fig.expenditure[code].get(Fund.GENERAL_BUDGET, {})
+        basic, project = kinds.get("basic", NIL), kinds.get("project", NIL)
         leaves[code] = [basic + project, basic, project]
     return functional_table(
         5, "general_budget_expenditure", layout.titles[5], columns, leaves, fig, filing.year,
@@ -469,9 +483,9 @@ def fund_table(
     )
     leaves: dict[str, Sequence[Amt]] = {}
     for code in codes_used:
-        basic = fig.expenditure_of(code, (fund,), ("basic",))
-        project = fig.expenditure_of(code, (fund,), ("project",))
-        spent_amounts = [fig.expenditure_of(code, (fund,)), basic, project]
+        kinds = fig.expenditure.get(code, {}).get(fund, {})
+        basic, project = kinds.get("basic", NIL), kinds.get("project", NIL)
+        spent_amounts = [amt_sum(kinds.values()), basic, project]
         if with_income:
             leaves[code] = [
                 fig.opening.get(fund, {}).get(code, NIL),

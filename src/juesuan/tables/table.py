@@ -16,11 +16,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from functools import cached_property
 
-from juesuan.money import ZERO, half_unit, round_half_up
+from juesuan.money import ZERO, half_unit
+
+Cell = Decimal | str | None
+"""A table cell: an amount or number, a text (自评表 targets, actual values), or blank."""
 
 
 class RowKind(StrEnum):
@@ -34,13 +37,14 @@ class Column:
     label: str  # leaf header as printed
     groups: tuple[str, ...] = ()  # enclosing header cells, outermost first
     section: str | None = None
+    places: int = 2  # decimals shown for numbers in this column (amounts: 2; rates: 4)
 
 
 @dataclass(frozen=True)
 class Row:
     key: str  # stable within its table: a code, or a name such as "income_total"
     name: str
-    values: tuple[Decimal | None, ...]
+    values: tuple[Cell, ...]
     errors: tuple[Decimal, ...] = ()
     code: str | None = None
     level: int = 0  # 0 label/total, 1 类, 2 款, 3 项
@@ -63,9 +67,50 @@ class Table:
     sections: tuple[str, ...] = ()  # two names when printed side by side
     hierarchical: bool = False  # rows carry functional or economic codes with levels
 
+    @property
+    def heading(self) -> str:
+        """The printed heading: 表N and the title for the nine public tables, else the title."""
+        return f"表{self.number} {self.title}" if 1 <= self.number <= 9 else self.title
+
     @cached_property
     def _index(self) -> dict[str, int]:
         return {row.key: i for i, row in enumerate(self.rows)}
+
+    @cached_property
+    def hierarchy_links(self) -> tuple[tuple[int, tuple[int, ...]], ...]:
+        """(parent row, child rows) by code — 类 → 款 → 项 (经济分类: 类 → 款) — and
+        the 合计 row → the 类 rows, as row indexes."""
+        economic = self.key == "general_budget_basic"
+        child_length = {3: 5} if economic else {3: 5, 5: 7}
+        index = {r.code: n for n, r in enumerate(self.rows) if r.code is not None}
+        children: dict[int, list[int]] = {}
+        for code, n in index.items():
+            parent = code[: len(code) - 2] if len(code) in (5, 7) else None
+            if parent is not None and parent in index and child_length.get(len(parent)) == len(code):
+                children.setdefault(index[parent], []).append(n)
+        links = [(parent, tuple(kids)) for parent, kids in sorted(children.items())]
+        total = self._index.get("total")
+        classes = tuple(n for code, n in index.items() if len(code) == 3)
+        if total is not None and classes:
+            links.append((total, classes))
+        return tuple(links)
+
+    @cached_property
+    def grid(self) -> tuple[tuple[list[Decimal], ...], tuple[list[Decimal], ...]]:
+        """Values (blanks as zero) and errors by column: ``values[column][row]``.
+
+        The checks read every cell several times; plain lists keep that cheap.
+        """
+        width = len(self.columns)
+        values: tuple[list[Decimal], ...] = tuple([] for _ in range(width))
+        errors: tuple[list[Decimal], ...] = tuple([] for _ in range(width))
+        for row in self.rows:
+            row_errors = row.errors or (ZERO,) * width
+            for i in range(width):
+                v = row.values[i]
+                values[i].append(v if isinstance(v, Decimal) else ZERO)
+                errors[i].append(row_errors[i])
+        return values, errors
 
     @property
     def column_keys(self) -> tuple[str, ...]:
@@ -87,7 +132,7 @@ class Table:
             raise KeyError(f"table {self.number} has no row {key!r}")
         return found
 
-    def cell(self, row_key: str, column_key: str) -> Decimal | None:
+    def cell(self, row_key: str, column_key: str) -> Cell:
         row = self.find(row_key)
         return None if row is None else row.values[self.column_index(column_key)]
 
@@ -99,20 +144,20 @@ class Table:
 
     @property
     def empty(self) -> bool:
-        return all(v is None or v == 0 for row in self.rows for v in row.values)
+        return all(not isinstance(v, Decimal) or v == 0 for row in self.rows for v in row.values)
 
     def rounded(self, places: int = 2) -> Table:
         """The table as printed: every value rounded half-up, each carrying its rounding error."""
         err = half_unit(places)
-        rows = tuple(
-            replace(
-                row,
-                values=tuple(None if v is None else round_half_up(v, places) for v in row.values),
-                errors=tuple(ZERO if v is None else err for v in row.values),
-            )
-            for row in self.rows
-        )
-        return replace(self, rows=rows)
+        exponent = Decimal(1).scaleb(-places)
+        rows = []
+        for row in self.rows:
+            values = tuple(v.quantize(exponent, ROUND_HALF_UP) if isinstance(v, Decimal) else v
+                           for v in row.values)
+            errors = tuple(err if isinstance(v, Decimal) else ZERO for v in values)
+            rows.append(Row(row.key, row.name, values, errors, row.code, row.level, row.kind,
+                            row.section))
+        return replace(self, rows=tuple(rows))
 
 
 @dataclass(frozen=True)
@@ -122,6 +167,11 @@ class TableSet:
     tables: tuple[Table, ...]
     department: str
     year: int
+    kind: str = "部门决算公开表"  # what the set is, for headings: or 绩效自评表
+
+    @property
+    def heading(self) -> str:
+        return f"{self.department} {self.year}年度{self.kind}"
 
     def __getitem__(self, number: int) -> Table:
         for table in self.tables:

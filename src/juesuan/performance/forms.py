@@ -1,0 +1,164 @@
+"""The 绩效自评表 as tables, in the layout of the scheme's form. Pure functions.
+
+Each evaluation becomes two tables of the one table structure every renderer
+serves: 预算执行情况 (the funds block) and 绩效指标 (the indicator block, with the
+total). The form's header (项目名称, 主管部门 …) and footer (偏差原因分析, 改进措施)
+become table notes.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from juesuan.money import decimal_places
+from juesuan.performance.model import (
+    DepartmentEvaluation,
+    Funds,
+    Performance,
+    ProjectEvaluation,
+)
+from juesuan.performance.scheme import Scheme
+from juesuan.performance.scoring import EvaluationResult, PerformanceResult, fmt
+from juesuan.tables.table import Cell, Column, Row, RowKind, Table, TableSet
+
+FIRST_NUMBER = 10  # after the nine public tables
+
+
+def _central_form(scheme: Scheme) -> bool:
+    """The central form (and the forms modelled on it) list funds by source and give
+    each indicator its own deviation analysis; the Hubei form does neither."""
+    return scheme.execution.weight == 10
+
+
+def _header_notes(evaluation: ProjectEvaluation | DepartmentEvaluation, result: EvaluationResult,
+                  scheme: Scheme) -> tuple[str, ...]:
+    notes: list[str] = []
+    if isinstance(evaluation, ProjectEvaluation):
+        notes.append(f"项目名称：{evaluation.name}")
+        pairs = (("主管部门", evaluation.department), ("项目实施单位", evaluation.implementer),
+                 ("项目类别", evaluation.category), ("项目属性", evaluation.attribute),
+                 ("项目类型", evaluation.kind))
+        notes += [f"{label}：{value}" for label, value in pairs if value]
+        if evaluation.goal:
+            notes.append(f"年度总体目标：{evaluation.goal}")
+        if evaluation.achieved:
+            notes.append(f"实际完成情况：{evaluation.achieved}")
+    else:
+        notes.append(f"单位名称：{result.name}")
+        if evaluation.basic_total is not None:
+            notes.append(f"基本支出总额：{fmt(evaluation.basic_total)}万元")
+        if evaluation.project_total is not None:
+            notes.append(f"项目支出总额：{fmt(evaluation.project_total)}万元")
+    notes.append(result.execution.explanation)
+    return tuple(notes)
+
+
+def execution_table(number: int, title: str, evaluation: ProjectEvaluation | DepartmentEvaluation,
+                    result: EvaluationResult, scheme: Scheme) -> Table:
+    ex = result.execution
+    rate_places = scheme.execution.rate_places
+    score_places = scheme.score_places
+    notes = _header_notes(evaluation, result, scheme)
+    group = (f"预算执行情况（万元）（{fmt(ex.weight)}分）",)
+    columns: tuple[Column, ...]
+    if _central_form(scheme) and isinstance(evaluation, ProjectEvaluation):
+        columns = (
+            Column("initial", "年初预算数", group),
+            Column("adjusted", "全年预算数", group),
+            Column("executed", "全年执行数", group),
+            Column("weight", "分值", group, places=0),
+            Column("rate", "执行率", group, places=rate_places),
+            Column("score", "得分", group, places=score_places),
+        )
+        funds = evaluation.funds
+        rows = [_funds_row("total", "年度资金总额", funds.total, ex.weight, ex.rate, ex.score)]
+        for key, name, source in (("current_year", "其中：当年财政拨款", funds.current_year),
+                                  ("carried_over", "上年结转资金", funds.carried_over),
+                                  ("other", "其他资金", funds.other)):
+            rows.append(_funds_row(key, name, source or Funds(), None, None, None, level=1))
+    else:
+        places = max(2, *(decimal_places(v) for v in (ex.budget, ex.executed) if v is not None))
+        columns = (
+            Column("budget", "预算数（A）", group, places=places),
+            Column("executed", "执行数（B）", group, places=places),
+            Column("rate", "执行率（B/A）", group, places=rate_places),
+            Column("weight", "分值", group, places=0),
+            Column("score", "得分", group, places=score_places),
+        )
+        name = "部门整体支出总额" if result.kind == "department" else "年度财政资金总额"
+        rows = [Row("total", name, (ex.budget, ex.executed, ex.rate, ex.weight, ex.score))]
+    return Table(number, f"{result.path}.execution", f"{title}（预算执行情况）", columns,
+                 tuple(rows), unit="万元", notes=notes)
+
+
+def _funds_row(key: str, name: str, funds: Funds, weight: Decimal | None, rate: Decimal | None,
+               score: Decimal | None, level: int = 0) -> Row:
+    return Row(key, name, (funds.initial, funds.adjusted, funds.executed, weight, rate, score),
+               level=level)
+
+
+def indicator_table(number: int, title: str, evaluation: ProjectEvaluation | DepartmentEvaluation,
+                    result: EvaluationResult, scheme: Scheme) -> Table:
+    places = scheme.score_places
+    central = _central_form(scheme)
+    columns: tuple[Column, ...] = (
+        Column("level1", "一级指标"),
+        Column("level2", "二级指标"),
+        Column("target", "年度指标值" if central else "年初目标值（A）"),
+        Column("actual", "实际完成值" if central else "实际完成值（B）"),
+        Column("weight", "分值", places=places),
+        Column("score", "得分", places=places),
+        Column("basis", "计分依据"),
+    )
+    if central:
+        columns += (Column("deviation", "偏差原因分析及改进措施"),)
+    rows: list[Row] = []
+    multi = result.kind == "department"
+    for g_no, group in enumerate(result.groups, 1):
+        if multi:
+            stated = f"（表上得分 {fmt(group.stated_score)}）" if group.stated_score is not None else ""
+            values: list[Cell] = [None, None, None, None, group.weight, group.score, stated or None]
+            if central:
+                values.append(None)
+            rows.append(Row(f"target.{g_no}", f"年度目标{g_no}：{group.description}", tuple(values)))
+        for i_no, item in enumerate(group.indicators, 1):
+            ind = item.indicator
+            values = [ind.level1.label, ind.level2, ind.target, ind.actual, item.weight, item.score,
+                      item.explanation]
+            if central:
+                values.append(ind.deviation)
+            rows.append(Row(f"indicator.{g_no}.{i_no}", ind.name, tuple(values),
+                            level=1 if multi else 0))
+    total_values: list[Cell] = [None, None, None, None, scheme.total, result.total,
+                                f"等级：{result.grade}" + ("" if scheme.grades.stated else "（参考）")]
+    if central:
+        total_values.append(None)
+    rows.append(Row("total", "总分", tuple(total_values), kind=RowKind.TOTAL))
+    notes = [
+        f"偏差大或目标未完成原因分析：{result.deviation_analysis or '（未填写）'}",
+        f"改进措施及结果应用方案：{result.improvement or '（未填写）'}",
+    ]
+    if result.stated.total is not None and result.stated.total != result.total:
+        notes.append(f"注：表上总分为 {fmt(result.stated.total)}，按评分办法计算为 {fmt(result.total)}。")
+    notes.append(f"评分办法：{scheme.title}（{scheme.source}）")
+    return Table(number, f"{result.path}.indicators", f"{title}（绩效指标）", columns, tuple(rows),
+                 unit="分", notes=tuple(notes))
+
+
+def performance_tables(performance: Performance, result: PerformanceResult, department: str,
+                       year: int) -> TableSet:
+    """Every self-evaluation form of the filing, as tables numbered from 10."""
+    scheme = result.scheme
+    tables: list[Table] = []
+    number = FIRST_NUMBER
+    pairs: list[tuple[ProjectEvaluation | DepartmentEvaluation, EvaluationResult, str]] = []
+    if performance.department is not None and result.department is not None:
+        pairs.append((performance.department, result.department,
+                      f"{year}年度{result.department.name}部门整体支出绩效自评表"))
+    for project, scored in zip(performance.projects, result.projects, strict=True):
+        pairs.append((project, scored, f"{year}年度{project.name}项目支出绩效自评表"))
+    for evaluation, scored, title in pairs:
+        tables.append(execution_table(number, title, evaluation, scored, scheme))
+        tables.append(indicator_table(number + 1, title, evaluation, scored, scheme))
+        number += 2
+    return TableSet(tuple(tables), department, year, kind="绩效自评表")

@@ -1,0 +1,183 @@
+"""The 预算绩效自评 part of a filing: department and project self-evaluations.
+
+What the forms state (targets, actual values, weights, tiers for qualitative
+indicators, the scores as printed) is recorded; what juesuan computes (rates,
+scores, totals, grades) is not stored, so the two can be compared.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import BeforeValidator, Field
+
+from juesuan.filing.base import Amount, Model
+
+
+def _alias(mapping: dict[str, str]) -> BeforeValidator:
+    """Accept the official Chinese term as well as the identifier."""
+
+    def convert(value: object) -> object:
+        if isinstance(value, str):
+            text = "".join(value.split())
+            return mapping.get(text, text)
+        return value
+
+    return BeforeValidator(convert)
+
+
+class FirstLevel(StrEnum):
+    """一级指标."""
+
+    OUTPUT = "output"  # 产出指标
+    BENEFIT = "benefit"  # 效益指标
+    SATISFACTION = "satisfaction"  # 满意度指标
+
+    @property
+    def label(self) -> str:
+        return {"output": "产出指标", "benefit": "效益指标", "satisfaction": "满意度指标"}[self.value]
+
+
+FIRST_LEVEL_ALIASES = {
+    "产出指标": "output", "产出": "output",
+    "效益指标": "benefit", "效益": "benefit",
+    "满意度指标": "satisfaction", "满意度": "satisfaction",
+}
+
+
+class Tier(StrEnum):
+    """定性指标的评价档次."""
+
+    MET = "met"  # 达成预期指标
+    PARTLY = "partly"  # 部分达成预期指标并具有一定效果
+    UNMET = "unmet"  # 未达成预期指标且效果较差
+
+    @property
+    def label(self) -> str:
+        return {"met": "达成预期指标", "partly": "部分达成预期指标并具有一定效果",
+                "unmet": "未达成预期指标且效果较差"}[self.value]
+
+
+TIER_ALIASES = {"达成": "met", "达成预期指标": "met", "达成年度指标": "met",
+                "部分达成": "partly", "部分达成预期指标并具有一定效果": "partly",
+                "部分达成年度指标并具有一定效果": "partly",
+                "未达成": "unmet", "未达成预期指标且效果较差": "unmet",
+                "未达成年度指标且效果较差": "unmet"}
+
+
+class Direction(StrEnum):
+    """指标性质 as some forms state it explicitly (四川: =, ≥, ≤)."""
+
+    AT_LEAST = "≥"
+    AT_MOST = "≤"
+    EQUAL = "="
+
+
+# Scores, weights and rates are read like amounts: Decimal, never float.
+Number = Amount
+Weight = Annotated[Amount, Field(ge=0)]
+Fraction = Annotated[Amount, Field(ge=0, le=1)]
+
+
+class IndicatorPart(Model):
+    """One unit's (or one fund's) completion of an indicator, for aggregation (湖北 备注2)."""
+
+    unit: str | None = Field(None, description="实施单位或资金来源")
+    actual: str = Field(description="实际完成值")
+    amount: Amount | None = Field(None, description="资金额度（相对值按其加权平均）")
+
+
+class Indicator(Model):
+    """绩效指标 (三级指标) with its target and actual value."""
+
+    level1: Annotated[FirstLevel, _alias(FIRST_LEVEL_ALIASES)] = Field(description="一级指标")
+    level2: str | None = Field(None, description="二级指标，如 数量指标、社会效益指标")
+    name: str = Field(min_length=1, description="三级指标")
+    target: str = Field(description="年度指标值（年初目标值）原文")
+    actual: str | None = Field(None, description="实际完成值原文")
+    parts: tuple[IndicatorPart, ...] = Field(default=(), description="分单位完成值，汇总后计分")
+    weight: Weight | None = Field(None, description="分值（权重）")
+    direction: Direction | None = Field(None, description="指标性质（表上注明时）")
+    unit: str | None = Field(None, description="度量单位（表上注明时）")
+    tier: Annotated[Tier | None, _alias(TIER_ALIASES)] = Field(
+        None, description="定性评价档次（无法量化时由评价人记录）"
+    )
+    fraction: Fraction | None = Field(None, description="在档次区间内给出的得分比例，如 0.9")
+    stated_score: Number | None = Field(None, description="表上填报的得分")
+    deviation: str | None = Field(None, description="偏差原因分析及改进措施（逐项填写的表样）")
+
+
+class Funds(Model):
+    """项目资金（万元）of one source."""
+
+    initial: Amount | None = Field(None, description="年初预算数")
+    adjusted: Amount | None = Field(None, description="全年预算数（调整后）")
+    executed: Amount | None = Field(None, description="全年执行数")
+
+
+class ProjectFunds(Model):
+    total: Funds = Field(description="年度资金总额")
+    current_year: Funds | None = Field(None, description="其中：当年财政拨款")
+    carried_over: Funds | None = Field(None, description="其中：上年结转资金")
+    other: Funds | None = Field(None, description="其中：其他资金")
+
+
+class Stated(Model):
+    """Figures as printed on the form, to be compared with juesuan's."""
+
+    rate: Number | None = Field(None, description="执行率（表上所填，小数或百分数原样）")
+    rate_is_percent: bool = Field(False, description="执行率以百分数填写（如 87.25 表示 87.25%）")
+    execution_score: Number | None = Field(None, description="预算执行得分")
+    total: Number | None = Field(None, description="总分")
+    grade: str | None = Field(None, description="等级")
+
+
+class ProjectEvaluation(Model):
+    """项目支出绩效自评表."""
+
+    name: str = Field(min_length=1, description="项目名称")
+    department: str | None = Field(None, description="主管部门")
+    implementer: str | None = Field(None, description="项目实施单位")
+    category: str | None = Field(None, description="项目类别，如 部门预算项目")
+    attribute: str | None = Field(None, description="项目属性，如 持续性项目")
+    kind: str | None = Field(None, description="项目类型，如 常年性项目")
+    funds: ProjectFunds
+    goal: str | None = Field(None, description="年度总体目标")
+    achieved: str | None = Field(None, description="年度总体目标实际完成情况")
+    indicators: tuple[Indicator, ...] = ()
+    deviation_analysis: str | None = Field(None, description="偏差大或目标未完成原因分析")
+    improvement: str | None = Field(None, description="改进措施及结果应用方案")
+    summary: str | None = Field(None, description="项目自评综述")
+    stated: Stated = Stated()
+
+
+class AnnualTarget(Model):
+    """部门整体绩效自评表中的一个年度目标及其指标."""
+
+    description: str = Field(description="年度目标内容")
+    weight: Weight = Field(description="该目标分值")
+    indicators: tuple[Indicator, ...] = ()
+    stated_score: Number | None = Field(None, description="表上填报的得分")
+
+
+class DepartmentEvaluation(Model):
+    """部门整体支出绩效自评表."""
+
+    name: str | None = Field(None, description="单位名称")
+    basic_total: Amount | None = Field(None, description="基本支出总额")
+    project_total: Amount | None = Field(None, description="项目支出总额")
+    budget: Amount = Field(description="部门整体支出预算数（A）")
+    executed: Amount = Field(description="部门整体支出执行数（B）")
+    targets: tuple[AnnualTarget, ...] = ()
+    deviation_analysis: str | None = Field(None, description="偏差大或目标未完成原因分析")
+    improvement: str | None = Field(None, description="改进措施及结果应用方案")
+    stated: Stated = Stated()
+
+
+class Performance(Model):
+    """预算绩效自评."""
+
+    scheme: str | None = Field(None, description="评分办法，如 hubei-2020、central-2020")
+    department: DepartmentEvaluation | None = Field(None, description="部门整体支出绩效自评")
+    projects: tuple[ProjectEvaluation, ...] = Field(default=(), description="项目支出绩效自评")

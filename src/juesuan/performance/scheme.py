@@ -1,0 +1,198 @@
+"""Scoring schemes (评分办法) as data: YAML files, not code.
+
+The bundled schemes are in ``schemes/``; a user adds one by writing a file of the
+same shape and passing its path (``juesuan score FILING --scheme my.yaml``).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Literal
+
+import yaml
+from pydantic import Field, ValidationError, model_validator
+
+from juesuan.filing.base import Amount, Model
+from juesuan.performance.model import FirstLevel, Tier
+
+if TYPE_CHECKING:
+    from juesuan.filing.io import SourceMap
+
+Weight = Annotated[Amount, Field(ge=0)]
+Fraction = Annotated[Amount, Field(ge=0, le=1)]
+
+
+class Execution(Model):
+    weight: Weight = Field(description="预算执行分值")
+    base: Literal["adjusted", "initial"] = Field(
+        "adjusted", description="执行率的分母：adjusted 全年（调整后）预算数，initial 年初预算数"
+    )
+    cap: bool = Field(True, description="得分不超过分值")
+    rate_places: int = Field(ge=0, le=10, description="执行率（小数）保留位数，四舍五入后计分")
+
+
+class Indicators(Model):
+    total: Weight = Field(description="绩效指标总分值")
+    level1_weights: dict[FirstLevel, Weight] | None = Field(
+        None, description="各一级指标分值（如 产出 50、效益 30、满意度 10）；为空表示自由分配"
+    )
+    satisfaction_optional: bool = Field(False, description="满意度指标可不评")
+    drop_and_rescale: bool = Field(False, description="未评价的指标不计，其余按比例折算")
+    cap_at_weight: bool = Field(True, description="得分不得突破权重")
+
+
+class Band(Model):
+    """定性档次的得分比例区间 [low, high]."""
+
+    low: Fraction
+    high: Fraction
+    default: Fraction
+
+    @model_validator(mode="after")
+    def ordered(self) -> Band:
+        if not self.low <= self.default <= self.high:
+            raise ValueError("档次缺省比例应在区间内（low ≤ default ≤ high）")
+        return self
+
+
+class GradeBand(Model):
+    name: str
+    min: Amount
+
+
+class Grades(Model):
+    stated: bool = Field(True, description="表样是否规定等级；否则为参考等级")
+    bands: tuple[GradeBand, ...] = Field(min_length=1)
+
+
+class Explanations(Model):
+    rate_below: Fraction | None = Field(None, description="执行率低于此值须说明偏差原因")
+    unmet_indicator: bool = Field(True, description="指标未满分须说明偏差原因")
+    over_target_review: Amount | None = Field(
+        None, description="完成值超过目标值的此倍数时提示核查目标是否偏低"
+    )
+
+
+class Scheme(Model):
+    name: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    title: str
+    source: str
+    total: Weight = Decimal(100)
+    execution: Execution
+    indicators: Indicators
+    qualitative: dict[Tier, Band]
+    score_places: int = Field(ge=0, le=6, description="得分保留位数")
+    grades: Grades
+    explanations: Explanations = Explanations()
+
+    @model_validator(mode="after")
+    def consistent(self) -> Scheme:
+        if self.execution.weight + self.indicators.total != self.total:
+            raise ValueError(
+                f"预算执行分值 {self.execution.weight} 与指标分值 {self.indicators.total} 之和应为总分 {self.total}"
+            )
+        level1 = self.indicators.level1_weights
+        if level1 is not None and sum(level1.values(), Decimal(0)) != self.indicators.total:
+            raise ValueError("各一级指标分值之和应等于指标总分值")
+        if set(self.qualitative) != set(Tier):
+            raise ValueError("定性档次须包括 met、partly、unmet 三档")
+        return self
+
+    def grade(self, score: Decimal) -> str:
+        for band in sorted(self.grades.bands, key=lambda b: b.min, reverse=True):
+            if score >= band.min:
+                return band.name
+        return self.grades.bands[-1].name
+
+
+class SchemeError(Exception):
+    """A scheme that cannot be found or read; the message is Chinese."""
+
+
+def parse_scheme(text: str, source: str) -> Scheme:
+    """Read a scheme from YAML text (amounts and weights as Decimal)."""
+    from juesuan.filing.io import _yaml_problem, parse_yaml
+
+    try:
+        data, source_map = parse_yaml(text)
+    except yaml.MarkedYAMLError as exc:
+        problem = _yaml_problem(exc)
+        line = f"第 {problem.line} 行：" if problem.line else ""
+        hint = f"（应为：{problem.expected}）" if problem.expected else ""
+        raise SchemeError(f"{source}：评分办法文件不是有效的 YAML：{line}{problem.message}{hint}") from None
+    except yaml.YAMLError as exc:
+        raise SchemeError(f"{source}：评分办法文件不是有效的 YAML：{exc}") from None
+    if data is None:
+        raise SchemeError(f"{source}：评分办法文件为空")
+    try:
+        return Scheme.model_validate(data)
+    except ValidationError as exc:
+        raise SchemeError(f"{source}：评分办法文件有误：{_details(exc, source_map)}") from None
+
+
+def _details(exc: ValidationError, source_map: SourceMap) -> str:
+    """The validation errors in Chinese, with field path and line, as for a filing."""
+    from juesuan.filing.io import _problems
+
+    details = []
+    for error, problem in zip(exc.errors(include_url=False), _problems(exc, source_map), strict=True):
+        message, expected, found = problem.message, problem.expected, problem.found
+        if error["type"] == "string_pattern_mismatch":
+            message, expected = "名称格式不对", "小写字母、数字和连字符，如 hubei-2020"
+        if message.startswith("应为"):  # 应为整数: no need to say 应为：整数 again
+            expected = None
+        if error["type"] == "value_error" and isinstance(error.get("input"), dict | list):
+            found = None  # a check of the whole scheme or of a band: the message says it all
+        text = f"{problem.path or '评分办法'}"
+        if problem.line is not None:
+            text += f"（第 {problem.line} 行）"
+        text += f"：{message}"
+        if expected:
+            text += f"（应为：{expected}）"
+        if found is not None:
+            text += f"（实际：{found}）"
+        details.append(text)
+    return "；".join(details)
+
+
+def bundled_names() -> list[str]:
+    folder = resources.files("juesuan.performance") / "schemes"
+    return sorted(p.name.removesuffix(".yaml") for p in folder.iterdir() if p.name.endswith(".yaml"))
+
+
+def load_scheme(name_or_path: str) -> Scheme:
+    """A bundled scheme by name, or a scheme file by path."""
+    if name_or_path in bundled_names():
+        resource = resources.files("juesuan.performance") / "schemes" / f"{name_or_path}.yaml"
+        return parse_scheme(resource.read_text(encoding="utf-8"), name_or_path)
+    path = Path(name_or_path)
+    if not path.is_file():
+        known = "、".join(bundled_names())
+        raise SchemeError(f"找不到评分办法“{name_or_path}”：应为内置办法（{known}）或一个 YAML 文件路径")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SchemeError(f"{path}：无法读取评分办法文件（{exc}）") from None
+    return parse_scheme(text, str(path))
+
+
+class _Dumper(yaml.SafeDumper):
+    pass
+
+
+def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    # PyYAML folds a NEL (U+0085) inside a single-quoted scalar into a space when the text
+    # is read back; double quotes escape it as \N.
+    style = '"' if "\x85" in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_Dumper.add_representer(str, _represent_str)
+
+
+def dump_scheme(scheme: Scheme) -> str:
+    """A scheme as YAML text that :func:`parse_scheme` reads back to an equal scheme."""
+    data = scheme.model_dump(mode="json")
+    return yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False)
