@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # The main job on the bundled examples: check both filings, score the seed's performance
-# self-evaluations, print the nine tables of one, and write every format to out/.
+# self-evaluations, print the nine tables of one, and write the whole disclosure document
+# of each (HTML, DOCX, XLSX, PDF, JSON) and the tables in every format to out/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+bash scripts/system-packages.sh
 bash scripts/setup.sh
 js=.venv/bin/juesuan
 
@@ -29,6 +31,11 @@ for filing in examples/suizhou-zwfw-2020.yaml examples/shanghai-putuo-czj-2024.y
 done
 $js score examples/suizhou-zwfw-2020.yaml --format xlsx -o out/suizhou-zwfw-2020-自评表.xlsx
 $js score examples/suizhou-zwfw-2020.yaml --format json > out/suizhou-zwfw-2020-score.json || true
+
 echo
+echo "== juesuan report examples/ -o out/report"
+$js report examples/ -o out/report || status=$?
+echo
+echo "决算公开文档（HTML、DOCX、XLSX、PDF、JSON）已写入 out/report/；"
 echo "九张表（xlsx、json、csv）和绩效自评表（xlsx、json）已写入 out/。"
 exit "$status"

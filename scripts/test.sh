@@ -2,6 +2,7 @@
 # All checks: lint, types, and the whole test suite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+bash scripts/system-packages.sh --test
 bash scripts/setup.sh
 .venv/bin/ruff check src tests benchmarks
 .venv/bin/mypy

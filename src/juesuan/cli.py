@@ -235,6 +235,86 @@ def score(
     raise typer.Exit(EXIT_FINDINGS if has_errors(findings) else EXIT_OK)
 
 
+class PartOrder(StrEnum):
+    TEMPLATE = "template"
+    SEED = "seed"
+
+
+@app.command()
+def report(
+    paths: Annotated[list[Path], typer.Argument(help="填报文件，或含多个填报文件的目录")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="输出目录")] = Path("out"),
+    formats: Annotated[
+        str, typer.Option("--format", "-f", help="输出格式，逗号分隔：html,docx,xlsx,pdf,json")
+    ] = "html,docx,xlsx,pdf,json",
+    order: Annotated[
+        PartOrder | None,
+        typer.Option("--order", help="各部分顺序与说明文字式样：template（决算表在前，2024 年模板）或 "
+                     "seed（情况说明在前，2020 年式样）；缺省按填报文件的公开表式样"),
+    ] = None,
+    scheme: Annotated[
+        str | None, typer.Option("--scheme", "-s", help="绩效自评评分办法（缺省取填报文件中的）")
+    ] = None,
+    strict: Annotated[bool, typer.Option("--strict", help="有错误的填报不生成文档")] = False,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="并行进程数")] = 2,
+) -> None:
+    """生成部门决算公开文档（HTML、DOCX、XLSX、PDF、JSON）。退出码：0 无错误，1 有错误，2 有文件无法读取。"""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from juesuan.document.build import Order
+    from juesuan.publish import FORMATS, Outcome, filings_in, publish_many
+
+    chosen = tuple(f.strip().lower() for f in formats.split(",") if f.strip())
+    unknown = [f for f in chosen if f not in FORMATS]
+    if unknown or not chosen:
+        err.print(f"[bold red]不支持的格式：{escape('、'.join(unknown) or formats)}[/]；"
+                  f"可选：{'、'.join(FORMATS)}")
+        raise typer.Exit(EXIT_UNREADABLE)
+    missing = [p for p in paths if not p.exists()]
+    if missing:
+        err.print(f"[bold red]找不到：{escape('、'.join(map(str, missing)))}[/]")
+        raise typer.Exit(EXIT_UNREADABLE)
+    if output.exists() and not output.is_dir():
+        err.print(f"[bold red]输出路径不是目录：{escape(str(output))}[/]")
+        raise typer.Exit(EXIT_UNREADABLE)
+    total = len(list(filings_in(paths)))
+    if total == 0:
+        err.print("[bold red]没有找到填报文件（*.yaml、*.yml、*.json）[/]")
+        raise typer.Exit(EXIT_UNREADABLE)
+    with Progress(TextColumn("生成文档"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=err, transient=True) as progress:
+        task = progress.add_task("report", total=total)
+
+        def advance(_: Outcome) -> None:
+            progress.advance(task)
+
+        chosen_order: Order | None = None if order is None else (
+            "seed" if order is PartOrder.SEED else "template")
+        outcomes = publish_many(paths, output, chosen, chosen_order, scheme, strict,
+                                workers=jobs, progress=advance)
+    table = RichTable(title=f"决算公开文档：{total} 份填报")
+    for name in ("填报文件", "部门", "年度", "错误", "警告", "提示", "结果"):
+        table.add_column(name, overflow="fold")
+    for o in outcomes:
+        if o.unreadable:
+            result = "[red]无法读取[/]"
+        elif o.skipped:
+            result = "[red]有错误，未生成（--strict）[/]"
+        else:
+            result = f"已生成 {len(o.written)} 个文件"
+        table.add_row(escape(Path(o.filing).name), escape(o.department), str(o.year or ""), str(o.counts["error"]),
+                      str(o.counts["warning"]), str(o.counts["info"]), result)
+    out.print(table)
+    for o in outcomes:
+        for message in o.unreadable:
+            err.print("  " + escape(message), soft_wrap=True)
+    written = sum(len(o.written) for o in outcomes)
+    out.print(f"共写入 {written} 个文件到 {escape(str(output))}/", soft_wrap=True)
+    if any(o.unreadable for o in outcomes):
+        raise typer.Exit(EXIT_UNREADABLE)
+    raise typer.Exit(EXIT_FINDINGS if any(o.has_errors for o in outcomes) else EXIT_OK)
+
+
 @app.command()
 def schema() -> None:
     """输出填报文件的 JSON Schema。"""

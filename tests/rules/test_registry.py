@@ -16,14 +16,14 @@ from juesuan.tables.amounts import Amt
 
 ROOT = Path(__file__).resolve().parents[2]
 RULES_MD = ROOT / "docs" / "rules.md"
-ID = re.compile(r"T\d\.[a-z]|X\d+|F\.[a-z-]+|P\.[a-z-]+")
+ID = re.compile(r"T\d\.[a-z]|X\d+|F\.[a-z-]+|P\.[a-z-]+|N\.[a-z-]+")
 CJK = re.compile(r"[\u4e00-\u9fff]")
 ALL = sorted(REGISTRY)
 
 
 def test_registry_is_populated() -> None:
     assert len(REGISTRY) >= 40
-    assert {r.scope for r in REGISTRY.values()} == {"tables", "filing", "performance"}
+    assert {r.scope for r in REGISTRY.values()} == {"tables", "filing", "performance", "narrative"}
 
 
 @pytest.mark.parametrize("rule_id", ALL)
@@ -35,6 +35,7 @@ def test_rule_metadata(rule_id: str) -> None:
     # the rule reads.
     assert (r.scope == "filing") == r.id.startswith("F.")
     assert (r.scope == "performance") == r.id.startswith("P.")
+    assert (r.scope == "narrative") == r.id.startswith("N.")
     assert isinstance(r.severity, Severity)
     assert r.title.strip() and CJK.search(r.title), "title must be Chinese"
     assert r.description.strip() and CJK.search(r.description), "description must be Chinese"
@@ -46,10 +47,12 @@ def test_rule_metadata(rule_id: str) -> None:
 def test_every_rule_has_a_failing_case() -> None:
     """Each scope's test module keeps a mapping of failing cases; together they cover the registry."""
     from test_filing_rules import FILING_CASES
+    from test_narrative_rules import NARRATIVE_CASES
     from test_performance_rules import PERFORMANCE_CASES
     from test_table_rules import TABLE_CASES
 
-    cases = {"tables": TABLE_CASES, "filing": FILING_CASES, "performance": PERFORMANCE_CASES}
+    cases = {"tables": TABLE_CASES, "filing": FILING_CASES, "performance": PERFORMANCE_CASES,
+             "narrative": NARRATIVE_CASES}
     assert set(cases) == {r.scope for r in REGISTRY.values()}
     missing = [r.id for r in REGISTRY.values() if not cases[r.scope].get(r.id)]
     assert not missing, f"rules without a failing case: {missing}"

@@ -457,7 +457,10 @@ def atomic_write(path: Path, data: bytes) -> None:
     """Write a file so that readers see the old or the new content, never half."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    umask = os.umask(0)
+    os.umask(umask)
     try:
+        os.fchmod(fd, 0o666 & ~umask)  # mkstemp makes 0600; a written document is for sharing
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()

@@ -142,7 +142,7 @@ def indicator_table(number: int, title: str, evaluation: ProjectEvaluation | Dep
         notes.append(f"注：表上总分为 {fmt(result.stated.total)}，按评分办法计算为 {fmt(result.total)}。")
     notes.append(f"评分办法：{scheme.title}（{scheme.source}）")
     return Table(number, f"{result.path}.indicators", f"{title}（绩效指标）", columns, tuple(rows),
-                 unit="分", notes=tuple(notes))
+                 unit="分", notes=tuple(notes), stub="三级指标")
 
 
 def performance_tables(performance: Performance, result: PerformanceResult, department: str,

@@ -211,7 +211,7 @@ def grid(table: Table) -> Grid:
     parts = [(part, section, _value_columns(table, section)) for part, section in enumerate(sides)]
     depth = 1 + max((len(c.groups) for c in table.columns), default=0)
     stubs: list[tuple[ColumnKind, str]] = (
-        [("code", STUB_CODE), ("name", STUB_NAME)] if table.hierarchical else [("name", STUB_ITEM)]
+        [("code", STUB_CODE), ("name", STUB_NAME)] if table.hierarchical else [("name", table.stub)]
     )
     columns: list[GridColumn] = []
     header: list[HeaderCell] = []

@@ -23,6 +23,7 @@ from typing import Any
 import xlsxwriter  # type: ignore[import-untyped]
 from xlsxwriter.utility import xl_range  # type: ignore[import-untyped]
 
+from juesuan.document.model import Document
 from juesuan.money import round_half_up
 from juesuan.render.layout import Grid, display_width, grid, indent
 from juesuan.tables.table import RowKind, Table, TableSet
@@ -74,6 +75,41 @@ def tables_to_xlsx(ts: TableSet, *, created: datetime | None = None) -> bytes:
         _write_table(workbook.add_worksheet(name), grid(table), ts, formats)
     workbook.close()
     return buffer.getvalue()
+
+
+def document_to_xlsx(doc: Document, *, created: datetime | None = None) -> bytes:
+    """Every table of a disclosure document, one sheet each, in document order.
+
+    The nine public tables, 部门决算单位构成 and the 绩效自评表 forms are laid out
+    as by :func:`tables_to_xlsx`. Sheet names are :func:`xlsx_sheet_name`; a name
+    that repeats an earlier one (case-insensitively, as Excel compares them) gets
+    ``（2）``, ``（3）`` … at its end.
+    """
+    buffer = io.BytesIO()
+    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    properties: dict[str, Any] = {"title": doc.title}
+    if created is not None:
+        properties["created"] = created
+    workbook.set_properties(properties)
+    formats = _Formats(workbook)
+    tables = doc.tables()
+    ts = TableSet(tuple(tables), doc.department, doc.year, kind="部门决算")
+    used: set[str] = set()
+    for table in tables:
+        name = _unique_sheet_name(xlsx_sheet_name(table), used)
+        used.add(name.casefold())
+        _write_table(workbook.add_worksheet(name), grid(table), ts, formats)
+    workbook.close()
+    return buffer.getvalue()
+
+
+def _unique_sheet_name(name: str, used: set[str]) -> str:
+    candidate, n = name, 1
+    while candidate.casefold() in used:
+        n += 1
+        suffix = f"（{n}）"
+        candidate = name[: SHEET_NAME_MAX - len(suffix)] + suffix
+    return candidate
 
 
 class _Formats:
@@ -155,7 +191,8 @@ def _write_table(sheet: Any, g: Grid, ts: TableSet, formats: _Formats) -> None:
         sheet.merge_range(INFO_ROW, 0, INFO_ROW, last - 1, department, left)
     else:
         sheet.write_string(INFO_ROW, 0, department, left)
-    sheet.write_string(INFO_ROW, last, f"单位：{table.unit}", right)
+    if table.unit:  # 部门决算单位构成 has none
+        sheet.write_string(INFO_ROW, last, f"单位：{table.unit}", right)
 
     # Header.
     for r, height in enumerate(_header_heights(g, widths)):

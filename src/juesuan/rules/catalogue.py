@@ -5,7 +5,10 @@ from __future__ import annotations
 from juesuan.rules import check as _check  # noqa: F401  (registers every rule)
 from juesuan.rules.registry import REGISTRY
 
-SCOPE_NAMES = {"tables": "公开表", "filing": "填报文件", "performance": "绩效自评"}
+SCOPE_NAMES = {"tables": "公开表", "filing": "填报文件", "performance": "绩效自评",
+               "narrative": "情况说明"}
+# Catalogue order of the scopes; the 情况说明 rules come last.
+SCOPE_ORDER = {"filing": 0, "performance": 1, "tables": 2, "narrative": 3}
 
 
 def catalogue_rows() -> list[dict[str, str]]:
@@ -18,7 +21,7 @@ def catalogue_rows() -> list[dict[str, str]]:
             "description": r.description,
             "reference": r.reference,
         }
-        for r in sorted(REGISTRY.values(), key=lambda r: (r.scope, _order(r.id)))
+        for r in sorted(REGISTRY.values(), key=lambda r: (SCOPE_ORDER[r.scope], _order(r.id)))
     ]
 
 

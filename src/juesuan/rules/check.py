@@ -6,6 +6,7 @@ from juesuan.filing.model import Filing
 from juesuan.performance.scheme import Scheme
 from juesuan.performance.scoring import PerformanceResult, score_performance
 from juesuan.rules import filing as _filing_rules  # noqa: F401  (registers the rules)
+from juesuan.rules import narrative as _narrative_rules  # noqa: F401  (registers the rules)
 from juesuan.rules import performance as _performance_rules
 from juesuan.rules import tables as _table_rules  # noqa: F401  (registers the rules)
 from juesuan.rules.finding import Finding, sort_findings

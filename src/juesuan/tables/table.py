@@ -66,6 +66,7 @@ class Table:
     notes: tuple[str, ...] = ()
     sections: tuple[str, ...] = ()  # two names when printed side by side
     hierarchical: bool = False  # rows carry functional or economic codes with levels
+    stub: str = "项目"  # header of the row-name column of a table without codes
 
     @property
     def heading(self) -> str:

@@ -1,0 +1,122 @@
+"""Rendering the section templates into sections of finished text.
+
+Templates are package data (``templates/<style>/<section>.j2``). A template's output
+is read as follows: the first line ``# …`` is the section heading, a line ``## …``
+starts a subsection, blank lines separate paragraphs, and the lines of one paragraph
+are joined without a space (templates may wrap long Chinese sentences freely).
+
+A block tag that ends a line of text swallows its newline (``trim_blocks``); where
+the newline matters — before a blank line or a heading — end the tag with ``+%}``.
+
+Templates only choose and format facts: every ``{{ … }}`` goes through ``finalize``,
+which prints a :class:`Gap` as its placeholder and records it, and refuses an amount
+that was not formatted by a filter.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import cache
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, pass_context
+from jinja2.runtime import Context
+
+from juesuan.document.model import Chart, Section
+from juesuan.narrative.facts import Gap
+from juesuan.narrative.filters import FILTERS, TESTS
+
+GAPS = "_gaps"
+
+
+@pass_context
+def _finalize(context: Context, value: Any) -> Any:
+    if isinstance(value, Gap):
+        gaps = context.get(GAPS)
+        if isinstance(gaps, list):
+            gaps.append(value)
+        return value.text + value.suffix
+    if isinstance(value, Decimal | float):
+        raise TypeError(f"模板输出了未格式化的数值 {value!r}：金额用 wan，百分比用 pct")
+    if value is None:
+        raise TypeError("模板输出了 None：缺少的事实应为 Gap")
+    return value
+
+
+@cache
+def environment() -> Environment:
+    env = Environment(
+        loader=PackageLoader("juesuan.narrative", "templates"),
+        autoescape=False,  # plain text
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=False,
+        finalize=_finalize,
+    )
+    env.filters.update(FILTERS)
+    env.tests.update(TESTS)
+    return env
+
+
+@dataclass
+class _Block:
+    heading: str
+    paragraphs: list[str] = field(default_factory=list)
+
+
+def parse(text: str) -> tuple[str, list[str], list[tuple[str, list[str]]]]:
+    """Heading, paragraphs and (heading, paragraphs) subsections of a template's output."""
+    heading = ""
+    top = _Block("")
+    subsections: list[_Block] = []
+    current = top
+    lines: list[str] = []
+
+    def flush() -> None:
+        if lines:
+            current.paragraphs.append("".join(line.strip() for line in lines))
+            lines.clear()
+
+    for raw in text.splitlines():
+        line = raw.strip()
+        if line.startswith("## "):
+            flush()
+            current = _Block(line[3:].strip())
+            subsections.append(current)
+        elif line.startswith("# "):
+            flush()
+            heading = line[2:].strip()
+        elif not line:
+            flush()
+        else:
+            if "# " in line:
+                # A block tag at the end of the line before ate its newline: fix the
+                # template (end that tag with "+%}").
+                raise ValueError(f"标题标记不在行首：{line[:40]}…")
+            lines.append(line)
+    flush()
+    return heading, top.paragraphs, [(b.heading, b.paragraphs) for b in subsections]
+
+
+def render_section(style: str, name: str, key: str, context: dict[str, Any],
+                   charts: tuple[Chart, ...] = ()) -> tuple[Section, list[Gap]]:
+    """One section from ``templates/<style>/<name>.j2``, with the gaps it printed."""
+    gaps: list[Gap] = []
+    template = environment().get_template(f"{style}/{name}.j2")
+    text = template.render({**context, GAPS: gaps})
+    heading, paragraphs, subsections = parse(text)
+    if not heading:
+        raise ValueError(f"模板 {style}/{name}.j2 没有标题行（# …）")
+    section = Section(
+        key=key,
+        heading=heading,
+        paragraphs=tuple(paragraphs),
+        charts=charts,
+        subsections=tuple(
+            Section(f"{key}.{n}", sub_heading, tuple(sub_paragraphs))
+            for n, (sub_heading, sub_paragraphs) in enumerate(subsections, 1)
+        ),
+    )
+    return section, gaps
