@@ -23,6 +23,7 @@ from juesuan import codes
 from juesuan.document.model import placeholder
 from juesuan.filing.model import BudgetItem, Filing, Fund
 from juesuan.money import ZERO, AmountUnit, format_wan, round_half_up, to_wan
+from juesuan.performance.model import ProjectCount
 from juesuan.performance.report import summary
 from juesuan.performance.scoring import EvaluationResult, PerformanceResult
 from juesuan.tables.table import Row, Table, TableSet
@@ -304,6 +305,11 @@ class PerformanceFacts:
     grades_stated: bool  # the scheme's form states grades; otherwise they are for reference
     department: EvaluationLine | None
     lines: tuple[EvaluationLine, ...]
+    # 预算绩效管理情况 as the filing states it (2024 template 十); None when not given.
+    description: str | None = None
+    targets: tuple[int, Decimal | None] | None = None  # 编报绩效目标的项目: count, amount
+    tracking: tuple[int, Decimal | None] | None = None  # 绩效跟踪评价的项目
+    problems: tuple[int | None, int | None, int | None] | None = None  # 发现、已整改、正在整改
 
 
 @dataclass(frozen=True)
@@ -592,21 +598,49 @@ def _evaluation(e: EvaluationResult) -> EvaluationLine:
 
 
 def _performance(r: _Reader, result: PerformanceResult | None) -> PerformanceFacts | Gap:
-    if r.filing.performance is None:
+    performance = r.filing.performance
+    if performance is None:
         return r.data("预算绩效管理情况", "performance", "预算绩效自评（绩效自评表）")
-    if result is None:
+    m = performance.management
+    if result is None and (m is None or m.self_evaluation is None):
         return r.data("绩效自评结果", "performance.scheme",
                       "可用的评分办法，绩效自评结果无法计算")
-    s = summary(result)
-    average = s["average_score"]
+    s = summary(result) if result is not None else None
+    if m is not None and m.self_evaluation is not None:
+        projects, budget = m.self_evaluation.projects, m.self_evaluation.amount or ZERO
+    else:
+        assert s is not None
+        projects, budget = s["projects"], Decimal(s["budget"])
+    average: Decimal | None = m.average_score if m is not None else None
+    if average is None and s is not None and s["average_score"] is not None:
+        average = Decimal(s["average_score"])
+    if m is not None and m.grades is not None:
+        grades, grades_stated = tuple(m.grades.items()), True  # as the department reports them
+    else:
+        grades = tuple(s["grades"].items()) if s is not None else ()
+        grades_stated = result.scheme.grades.stated if result is not None else True
+
+    def count(c: ProjectCount | None) -> tuple[int, Decimal | None] | None:
+        if c is None:
+            return None
+        return c.projects, None if c.amount is None else round_half_up(c.amount, PLACES)
+
+    problems = None
+    if m is not None and any(v is not None for v in (m.problems_found, m.problems_fixed,
+                                                       m.problems_fixing)):
+        problems = (m.problems_found, m.problems_fixed, m.problems_fixing)
     return PerformanceFacts(
-        projects=s["projects"],
-        budget=round_half_up(Decimal(s["budget"]), PLACES),
-        average=None if average is None else Decimal(average),
-        grades=tuple(s["grades"].items()),
-        grades_stated=result.scheme.grades.stated,
-        department=None if result.department is None else _evaluation(result.department),
-        lines=tuple(_evaluation(p) for p in result.projects),
+        projects=projects,
+        budget=round_half_up(budget, PLACES),
+        average=average,
+        grades=grades,
+        grades_stated=grades_stated,
+        department=None if result is None or result.department is None else _evaluation(result.department),
+        lines=() if result is None else tuple(_evaluation(p) for p in result.projects),
+        description=m.description if m is not None else None,
+        targets=count(m.targets) if m is not None else None,
+        tracking=count(m.tracking) if m is not None else None,
+        problems=problems,
     )
 
 

@@ -175,8 +175,35 @@ class DepartmentEvaluation(Model):
     stated: Stated = Stated()
 
 
+class ProjectCount(Model):
+    """A number of projects and the budget they involve."""
+
+    projects: Annotated[int, Field(ge=0)] = Field(description="项目个数")
+    amount: Amount | None = Field(None, description="涉及预算金额（万元）")
+
+
+class Management(Model):
+    """预算绩效管理情况, as the 情况说明 reports it (2024 template 十)."""
+
+    description: str | None = Field(None, description="预算绩效管理制度、工作机制等开展情况")
+    targets: ProjectCount | None = Field(None, description="编报绩效目标的项目")
+    tracking: ProjectCount | None = Field(None, description="绩效跟踪评价的项目")
+    self_evaluation: ProjectCount | None = Field(
+        None, description="绩效自评的项目（缺省时由项目自评表统计）"
+    )
+    average_score: Number | None = Field(None, description="自评平均得分（缺省时由自评表计算）")
+    grades: dict[str, Annotated[int, Field(ge=0)]] | None = Field(
+        None, description="各评级项目个数，如 优、良、合格、不合格"
+    )
+    problems_found: Annotated[int, Field(ge=0)] | None = Field(None, description="自评发现问题个数")
+    problems_fixed: Annotated[int, Field(ge=0)] | None = Field(None, description="已完成整改个数")
+    problems_fixing: Annotated[int, Field(ge=0)] | None = Field(None, description="正在整改个数")
+
+
 class Performance(Model):
     """预算绩效自评."""
+
+    management: Management | None = Field(None, description="预算绩效管理情况（情况说明用）")
 
     scheme: str | None = Field(None, description="评分办法，如 hubei-2020、central-2020")
     department: DepartmentEvaluation | None = Field(None, description="部门整体支出绩效自评")
