@@ -5,7 +5,7 @@
 set -euo pipefail
 packages=(fonts-noto-cjk fonts-wqy-microhei libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0)
 if [ "${1:-}" = "--test" ]; then
-  packages+=(poppler-utils chromium libreoffice-writer-nogui)
+  packages+=(poppler-utils chromium libreoffice-writer-nogui libreoffice-calc-nogui)
 fi
 missing=()
 for p in "${packages[@]}"; do

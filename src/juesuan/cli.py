@@ -5,6 +5,7 @@ Exit codes: 0 no errors, 1 errors were found, 2 the input could not be read.
 
 from __future__ import annotations
 
+import io
 import json
 import sys
 from enum import StrEnum
@@ -313,6 +314,114 @@ def report(
     if any(o.unreadable for o in outcomes):
         raise typer.Exit(EXIT_UNREADABLE)
     raise typer.Exit(EXIT_FINDINGS if any(o.has_errors for o in outcomes) else EXIT_OK)
+
+
+class AuditFormat(StrEnum):
+    TEXT = "text"
+    JSON = "json"
+    HTML = "html"
+
+
+@app.command()
+def audit(
+    paths: Annotated[
+        list[Path], typer.Argument(help="公开报告（.txt .html .htm .pdf .docx .doc），或含报告的文件夹")
+    ],
+    format: Annotated[AuditFormat, typer.Option("--format", "-f", help="输出格式")] = AuditFormat.TEXT,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="输出文件；缺省写到标准输出")
+    ] = None,
+    show: Annotated[
+        Severity, typer.Option("--show", help="文本输出中显示到哪一级（error / warning / info）")
+    ] = Severity.INFO,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="并行进程数")] = 2,
+) -> None:
+    """审查已公开的部门决算报告：读出九张表并检查勾稽关系、完整性、名称和单位。
+    退出码：0 无错误，1 有错误，2 有文件无法读取。"""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from juesuan.audit.batch import REPORT_SUFFIXES, AuditOutcome, audit_many, reports_in
+
+    missing = [p for p in paths if not p.exists()]
+    if missing:
+        err.print(f"[bold red]找不到：{escape('、'.join(map(str, missing)))}[/]")
+        raise typer.Exit(EXIT_UNREADABLE)
+    total = len(list(reports_in(paths)))
+    if total == 0:
+        err.print(f"[bold red]没有找到公开报告（{'、'.join('*' + s for s in REPORT_SUFFIXES)}）[/]")
+        raise typer.Exit(EXIT_UNREADABLE)
+    with Progress(TextColumn("审查报告"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=err, transient=True, disable=total <= 1) as progress:
+        task = progress.add_task("audit", total=total)
+
+        def advance(_: AuditOutcome) -> None:
+            progress.advance(task)
+
+        outcomes = audit_many(paths, workers=jobs, progress=advance)
+
+    if format is AuditFormat.TEXT:
+        console = out
+        if output is not None:
+            console = Console(file=io.StringIO(), highlight=False, soft_wrap=False, width=120)
+        for o in outcomes:
+            print_audit(console, o, show)
+        print_audit_summary(console, outcomes)
+        if output is not None:
+            write(output, console.file.getvalue().encode("utf-8"))  # type: ignore[attr-defined]
+            err.print(f"已写入 {escape(str(output))}")
+    else:
+        if format is AuditFormat.JSON:
+            text = json.dumps([o.to_data() for o in outcomes], ensure_ascii=False, indent=2) + "\n"
+        else:
+            from juesuan.audit.html import audit_html
+
+            text = audit_html(outcomes)
+        if output is not None:
+            write(output, text.encode("utf-8"))
+            err.print(f"已写入 {escape(str(output))}")
+        else:
+            sys.stdout.write(text)
+        print_audit_summary(err, outcomes)
+    if any(o.error for o in outcomes):
+        raise typer.Exit(EXIT_UNREADABLE)
+    raise typer.Exit(EXIT_FINDINGS if any(o.has_errors for o in outcomes) else EXIT_OK)
+
+
+def print_audit(console: Console, outcome: Any, minimum: Severity) -> None:
+    """One report's findings, each with where it is and the text it quotes."""
+    name = outcome.department or "（未认出部门）"
+    year = f" {outcome.year} 年度" if outcome.year else ""
+    console.print(f"[bold]{escape(name)}[/]{year}  （{escape(outcome.file)}）", soft_wrap=True)
+    if outcome.error:
+        console.print(f"  [bold red]无法读取[/]：{escape(outcome.error)}", soft_wrap=True)
+        return
+    for f in outcome.findings:
+        if f.severity.rank > minimum.rank:
+            continue
+        console.print(f"[{STYLE[f.severity]}]{f.severity.label}[/] [bold]{escape(f.rule)}[/]  "
+                      f"[dim]{escape(f.location.describe())}[/]", soft_wrap=True)
+        console.print(f"    {escape(f.message)}", soft_wrap=True)
+        if f.location.quote:
+            console.print(f"    [dim]原文：{escape(f.location.quote)}[/]", soft_wrap=True)
+    counts = outcome.summary
+    verdict = "[bold red]未通过[/]" if counts["error"] else "[bold green]通过[/]"
+    console.print(f"{verdict}：错误 {counts['error']} 条，警告 {counts['warning']} 条，"
+                  f"提示 {counts['info']} 条")
+
+
+def print_audit_summary(console: Console, outcomes: list[Any]) -> None:
+    table = RichTable(title=f"公开报告审查：{len(outcomes)} 份")
+    for name in ("文件", "部门", "年度", "错误", "警告", "提示", "结果"):
+        table.add_column(name, overflow="fold")
+    for o in outcomes:
+        counts = o.summary
+        if o.error:
+            result = "[red]无法读取[/]"
+        else:
+            result = "[red]未通过[/]" if counts["error"] else "[green]通过[/]"
+        table.add_row(escape(Path(o.file).name), escape(o.department or ""), str(o.year or ""),
+                      str(counts["error"]), str(counts["warning"]), str(counts["info"]), result)
+    console.print(table)
 
 
 @app.command()

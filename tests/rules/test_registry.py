@@ -16,14 +16,15 @@ from juesuan.tables.amounts import Amt
 
 ROOT = Path(__file__).resolve().parents[2]
 RULES_MD = ROOT / "docs" / "rules.md"
-ID = re.compile(r"T\d\.[a-z]|X\d+|F\.[a-z-]+|P\.[a-z-]+|N\.[a-z-]+")
+ID = re.compile(r"T\d\.[a-z]|X\d+|F\.[a-z-]+|P\.[a-z-]+|N\.[a-z-]+|C\.[a-z-]+|A\.[a-z-]+")
 CJK = re.compile(r"[\u4e00-\u9fff]")
 ALL = sorted(REGISTRY)
 
 
 def test_registry_is_populated() -> None:
     assert len(REGISTRY) >= 40
-    assert {r.scope for r in REGISTRY.values()} == {"tables", "filing", "performance", "narrative"}
+    assert {r.scope for r in REGISTRY.values()} == {"tables", "filing", "performance", "narrative",
+                                                    "claims", "audit"}
 
 
 @pytest.mark.parametrize("rule_id", ALL)
@@ -36,6 +37,8 @@ def test_rule_metadata(rule_id: str) -> None:
     assert (r.scope == "filing") == r.id.startswith("F.")
     assert (r.scope == "performance") == r.id.startswith("P.")
     assert (r.scope == "narrative") == r.id.startswith("N.")
+    assert (r.scope == "claims") == r.id.startswith("C.")
+    assert (r.scope == "audit") == r.id.startswith("A.")
     assert isinstance(r.severity, Severity)
     assert r.title.strip() and CJK.search(r.title), "title must be Chinese"
     assert r.description.strip() and CJK.search(r.description), "description must be Chinese"
@@ -46,13 +49,16 @@ def test_rule_metadata(rule_id: str) -> None:
 
 def test_every_rule_has_a_failing_case() -> None:
     """Each scope's test module keeps a mapping of failing cases; together they cover the registry."""
+    from test_audit_rules import AUDIT_CASES
+    from test_claims_rules import CLAIMS_CASES
     from test_filing_rules import FILING_CASES
     from test_narrative_rules import NARRATIVE_CASES
     from test_performance_rules import PERFORMANCE_CASES
     from test_table_rules import TABLE_CASES
 
     cases = {"tables": TABLE_CASES, "filing": FILING_CASES, "performance": PERFORMANCE_CASES,
-             "narrative": NARRATIVE_CASES}
+             "narrative": NARRATIVE_CASES, "claims": CLAIMS_CASES,
+             "audit": AUDIT_CASES}
     assert set(cases) == {r.scope for r in REGISTRY.values()}
     missing = [r.id for r in REGISTRY.values() if not cases[r.scope].get(r.id)]
     assert not missing, f"rules without a failing case: {missing}"

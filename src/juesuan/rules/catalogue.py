@@ -6,9 +6,11 @@ from juesuan.rules import check as _check  # noqa: F401  (registers every rule)
 from juesuan.rules.registry import REGISTRY
 
 SCOPE_NAMES = {"tables": "公开表", "filing": "填报文件", "performance": "绩效自评",
-               "narrative": "情况说明"}
+               "narrative": "情况说明", "claims": "说明中的数字",
+               "audit": "公开报告"}
 # Catalogue order of the scopes; the 情况说明 rules come last.
-SCOPE_ORDER = {"filing": 0, "performance": 1, "tables": 2, "narrative": 3}
+SCOPE_ORDER = {"filing": 0, "performance": 1, "tables": 2, "narrative": 3, "claims": 4,
+               "audit": 5}
 
 
 def catalogue_rows() -> list[dict[str, str]]:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from juesuan.filing.model import Filing
 from juesuan.performance.scheme import Scheme
 from juesuan.performance.scoring import PerformanceResult, score_performance
+from juesuan.rules import audit as _audit_rules  # noqa: F401  (registers the rules)
+from juesuan.rules import claims as _claims_rules  # noqa: F401  (registers the rules)
 from juesuan.rules import filing as _filing_rules  # noqa: F401  (registers the rules)
 from juesuan.rules import narrative as _narrative_rules  # noqa: F401  (registers the rules)
 from juesuan.rules import performance as _performance_rules

@@ -33,11 +33,21 @@ class Location:
     file: str | None = None
     path: str | None = None  # field path in the filing, e.g. expenditure[3].basic
     line: int | None = None
+    page: int | None = None  # page of a published report (PDF), 1-based
+    section: str | None = None  # heading(s) of the report text the finding stands under
+    # The sentence as printed: for people, not part of the location's identity.
+    quote: str | None = field(default=None, compare=False)
 
     def describe(self) -> str:
         parts: list[str] = []
         if self.file:
             parts.append(self.file + (f":{self.line}" if self.line else ""))
+        elif self.line:
+            parts.append(f"第{self.line}行")
+        if self.page is not None:
+            parts.append(f"第{self.page}页")
+        if self.section:
+            parts.append(f"“{self.section}”")
         if self.path:
             parts.append(self.path)
         if self.table is not None:

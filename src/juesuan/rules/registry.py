@@ -16,7 +16,7 @@ from juesuan.money import round_half_up
 from juesuan.rules.finding import Finding, Location, Severity
 from juesuan.tables.amounts import Amt
 
-Scope = Literal["tables", "filing", "performance", "narrative"]
+Scope = Literal["tables", "filing", "performance", "narrative", "claims", "audit"]
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,153 @@
+"""Audit a published report: read its tables back and run every check on them.
+
+:func:`audit` takes a :class:`~juesuan.audit.source.SourceDocument` (from any reader),
+recognises its structure, reads its nine tables into a TableSet with the keys of
+:mod:`juesuan.tables.build`, and runs the table rules (勾稽关系, compared within the
+printed precision: a 0.01 that rounding explains is info, never an error) and the
+audit rules (scope "audit": completeness, names, units, what could not be read).
+Findings of table rules get the page, line, table heading and printed row they
+point at, so every finding can be shown beside its quote.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, replace
+from typing import Any
+
+from juesuan.audit.source import SourceDocument
+from juesuan.audit.structure import Structure, recognise
+from juesuan.audit.tables import UNIT_FACTORS, TableReading, read_tables
+from juesuan.rules.audit import AuditSubject, UnitConflict
+from juesuan.rules.check import check_tables
+from juesuan.rules.finding import Finding, Severity, sort_findings
+from juesuan.rules.registry import run
+from juesuan.tables.table import TableSet
+
+LOCATION_KEYS = ("page", "line", "section", "table", "row", "column", "quote")
+
+
+@dataclass(frozen=True)
+class AuditResult:
+    file: str
+    format: str
+    department: str | None
+    year: int | None
+    tables: TableSet
+    structure: Structure
+    reading: TableReading
+    findings: tuple[Finding, ...]
+
+    @property
+    def summary(self) -> dict[str, int]:
+        return {s.value: sum(1 for f in self.findings if f.severity is s) for s in Severity}
+
+    @property
+    def has_errors(self) -> bool:
+        return any(f.severity is Severity.ERROR for f in self.findings)
+
+    def to_data(self) -> dict[str, Any]:
+        """The JSON form (docs/audit.md)."""
+        return {
+            "file": self.file,
+            "department": self.department,
+            "year": self.year,
+            "summary": self.summary,
+            "findings": [finding_data(f) for f in self.findings],
+        }
+
+
+def finding_data(f: Finding) -> dict[str, Any]:
+    loc = f.location
+    return {
+        "rule": f.rule,
+        "severity": f.severity.value,
+        "message": f.message,
+        "location": {key: getattr(loc, key) for key in LOCATION_KEYS},
+        "expected": f.expected,
+        "found": f.found,
+    }
+
+
+def _errors(tables: TableSet) -> int:
+    return sum(1 for f in check_tables(tables) if f.severity is Severity.ERROR)
+
+
+def _read(structure: Structure) -> tuple[TableReading, tuple[UnitConflict, ...]]:
+    """The tables, each in the unit its figures fit.
+
+    A table without a unit is read in the unit most tables state. A table stating a unit
+    the others do not is read as stated unless reading it in theirs makes the tables
+    reconcile better; then it is a unit mistake (A.unit).
+    """
+    first: dict[int, str | None] = {}
+    for t in structure.tables:
+        first.setdefault(t.number, t.unit)
+    known = [u for u in first.values() if u in UNIT_FACTORS]
+    if not known:
+        return read_tables(structure), ()
+    majority = Counter(known).most_common(1)[0][0]
+    overrides = {n: majority for n, u in first.items() if u is None or u not in UNIT_FACTORS}
+    reading = read_tables(structure, units=overrides)
+    conflicts: list[UnitConflict] = []
+    odd = {n: u for n, u in first.items() if u in UNIT_FACTORS and u != majority}
+    if odd:
+        errors = _errors(reading.tables)
+        for number, printed in sorted(odd.items()):
+            trial = read_tables(structure, units={**overrides, number: majority})
+            trial_errors = _errors(trial.tables)
+            if trial_errors < errors:
+                overrides[number] = majority
+                reading, errors = trial, trial_errors
+                assert printed is not None
+                conflicts.append(UnitConflict(number, printed, majority))
+    return reading, tuple(conflicts)
+
+
+def _locate(f: Finding, subject: AuditSubject) -> Finding:
+    """A table rule's finding with the file, page, line, table heading and printed row."""
+    loc = f.location
+    path = subject.source.path
+    if loc.table is None:
+        return replace(f, location=replace(loc, file=path))
+    located = subject.structure.table(loc.table)
+    if located is None:
+        return replace(f, location=replace(loc, file=path))
+    section = f"表{located.number} {located.title.official}"
+    printed = subject.reading.printed.get((loc.table, loc.row)) if loc.row else None
+    if printed is not None:
+        line, page, quote = printed.line, printed.page, printed.quote
+    else:
+        place = located.title.place
+        line, page, quote = place.line, place.page, place.text
+    return replace(f, location=replace(loc, file=path, line=line, page=page, section=section,
+                                       quote=quote))
+
+
+def audit(source: SourceDocument, *, claims: bool = True) -> AuditResult:
+    """Every finding on a published report: its tables' 勾稽关系, the audit rules and
+    (unless ``claims`` is off) the figures stated in its text against the tables."""
+    structure = recognise(source)
+    reading, conflicts = _read(structure)
+    subject = AuditSubject(source, structure, reading, conflicts)
+    findings = run("audit", subject)
+    unreadable = set(reading.unreadable)
+    for f in check_tables(reading.tables):
+        if f.rule == "X13" and f.location.table in unreadable:
+            continue  # the title is there; A.table-structure says the table could not be read
+        findings.append(_locate(f, subject))
+    if claims:
+        from juesuan.audit.claims import extract_claims
+        from juesuan.audit.text_checks import check_claims
+
+        findings += check_claims(extract_claims(source), reading.tables)
+    return AuditResult(
+        file=source.path,
+        format=source.format,
+        department=structure.department,
+        year=structure.year,
+        tables=reading.tables,
+        structure=structure,
+        reading=reading,
+        findings=tuple(sort_findings(findings)),
+    )

@@ -1,0 +1,769 @@
+"""The figures a report states in its running text (情况说明), each with what it is.
+
+:func:`extract_claims` reads the :class:`~juesuan.audit.source.Line` blocks of a
+:class:`~juesuan.audit.source.SourceDocument` and returns one :class:`Claim` per number
+stated in the text — amount (万元/元), percentage, count, score, year — with, where the
+sentence follows the wording of the templates, its *role*: a **topic** (which figure:
+``grand_total`` 收入支出总计, ``income.fiscal`` 财政拨款收入, ``three_public`` “三公”经费,
+``general_budget.item`` one 项 of 五（三）…) and a **measure** (what is said of it: the
+value, the change against last year, its share, the budget, the completion rate…).
+
+A few statements carry no number but are claims about numbers all the same, and are
+returned as claims of kind ``statement``: comparison words (“决算数小于预算数”,
+“持平”), the presence of a reason (“主要原因”) and duplicated words (“增加增加”).
+
+Numbers are read as printed: the decimals shown are the precision the checks judge
+them at, and a malformed figure (“93.27了%”, “1121.82.”, “2,9 40.05”) is kept, parsed as
+far as it can be, with what is wrong recorded in :attr:`Claim.malformed`.
+
+The module is pure: no I/O, no tables; the checks are in :mod:`juesuan.audit.text_checks`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from enum import StrEnum
+from typing import Any
+
+from juesuan.audit.source import Grid, Line, SourceDocument
+
+
+class Kind(StrEnum):
+    AMOUNT = "amount"  # 万元 / 元 / 亿元 (and an incomplete “万”)
+    PERCENT = "percent"
+    POINTS = "points"  # 百分点
+    COUNT = "count"  # 个、辆、台（套）、人次…
+    SCORE = "score"  # 分
+    YEAR = "year"
+    DATE = "date"  # 月 / 日
+    OTHER = "other"  # a number without a unit: a code, a hotline (12345)…
+    STATEMENT = "statement"  # no number: a comparison word, a reason, a duplicated word
+
+
+class Measure(StrEnum):
+    VALUE = "value"  # the figure itself (收入支出总计2995.39万元)
+    PRIOR = "prior"  # last year's figure (比上年决算收入1205.87万元)
+    CHANGE = "change"  # 增加/减少 X 万元 against last year
+    CHANGE_PCT = "change_pct"  # 增长/下降 Y%
+    SHARE = "share"  # 占 Z%
+    BUDGET = "budget"  # 年初预算（数）为
+    ADJUSTED_BUDGET = "adjusted_budget"  # 全年预算（数）为
+    FINAL = "final"  # （支出）决算（数）为 / 执行数
+    COMPLETION = "completion"  # 完成（年初）预算的 C% / 执行率
+    BUDGET_DIFF = "budget_diff"  # 比年初预算数…增加 X 万元
+    BUDGET_DIFF_PCT = "budget_diff_pct"  # 预决算差异率 / 比年初预算…上升 Y%
+    COUNT = "count"
+    SCORE = "score"
+    REPORT_YEAR = "report_year"  # 2024年度部门决算, 截至2024年12月31日
+    PRIOR_YEAR = "prior_year"  # 与2023年度相比
+    COMPARISON = "comparison"  # statement: 决算数大于/小于/等于/与…持平 预算数
+    TREND = "trend"  # statement: 与上年持平
+    REASON = "reason"  # statement: 主要原因…
+    DUPLICATE = "duplicate"  # statement: a word or punctuation mark printed twice
+    PURPOSE = "purpose"  # statement: 主要用于：… (what an item's money was spent on)
+
+
+# Topics: the figure a claim is about. Amount topics map to table cells in text_checks.
+TOPIC_NAMES: dict[str, str] = {
+    "grand_total": "收入支出总计",
+    "fiscal_grand_total": "财政拨款收入支出总计",
+    "income_total": "本年收入合计",
+    "expenditure_total": "本年支出合计",
+    "income.fiscal": "财政拨款收入",
+    "income.superior_subsidy": "上级补助收入",
+    "income.business": "事业收入",
+    "income.operating": "经营收入",
+    "income.affiliated_remittance": "附属单位上缴收入",
+    "income.other": "其他收入",
+    "expenditure.basic": "基本支出",
+    "expenditure.project": "项目支出",
+    "expenditure.remit_superior": "上缴上级支出",
+    "expenditure.operating": "经营支出",
+    "expenditure.subsidy_affiliated": "对附属单位补助支出",
+    "general_budget": "一般公共预算财政拨款支出",
+    "general_budget.basic": "一般公共预算财政拨款基本支出",
+    "general_budget.class": "一般公共预算财政拨款支出（类）",
+    "general_budget.item": "一般公共预算财政拨款支出（项）",
+    "personnel": "人员经费",
+    "public": "公用经费",
+    "operating_costs": "机关运行经费",
+    "three_public": "“三公”经费",
+    "outbound": "因公出国（境）费",
+    "vehicle": "公务用车购置及运行维护费",
+    "vehicle_purchase": "公务用车购置费",
+    "vehicle_operation": "公务用车运行维护费",
+    "reception": "公务接待费",
+    "reception.foreign": "外宾接待费",
+    "procurement.total": "政府采购金额",
+    "procurement.goods": "货物采购金额",
+    "procurement.works": "工程采购金额",
+    "procurement.services": "服务采购金额",
+    "procurement.sme_reserved": "面向中小企业预留政府采购项目预算金额",
+    "procurement.small_reserved": "面向小微企业预留政府采购项目预算金额",
+    "procurement.sme_reserved_awarded": "面向中小企业预留项目中由中小企业中标或成交的金额",
+    "procurement.small_reserved_awarded": "面向小微企业预留项目中由小微企业中标或成交的金额",
+    "procurement.other_sme_awarded": "其他政府采购项目中由中小企业中标或成交的金额",
+    "vehicles": "车辆",
+    "vehicles.kind": "车辆（按用途）",
+    "equipment": "单价100万元（含）以上设备",
+    "equipment.unit_price": "设备单价标准",
+    "performance.targets": "编报绩效目标的项目",
+    "performance.tracking": "绩效跟踪评价的项目",
+    "performance.self": "绩效自评的项目",
+    "performance.rated": "绩效评级",
+    "performance.issues": "绩效自评发现问题",
+    "performance.rectified": "已完成整改的问题",
+    "performance.rectifying": "正在整改的问题",
+    "performance.project": "项目支出绩效自评",
+}
+
+MEASURE_NAMES: dict[Measure, str] = {
+    Measure.VALUE: "金额",
+    Measure.PRIOR: "上年数",
+    Measure.CHANGE: "增减额",
+    Measure.CHANGE_PCT: "增减率",
+    Measure.SHARE: "占比",
+    Measure.BUDGET: "年初预算数",
+    Measure.ADJUSTED_BUDGET: "全年预算数",
+    Measure.FINAL: "决算数",
+    Measure.COMPLETION: "预算完成率",
+    Measure.BUDGET_DIFF: "决算与预算差额",
+    Measure.BUDGET_DIFF_PCT: "预决算差异率",
+    Measure.COUNT: "数量",
+    Measure.SCORE: "得分",
+    Measure.REPORT_YEAR: "报告年度",
+    Measure.PRIOR_YEAR: "上年度",
+    Measure.COMPARISON: "决算与预算比较",
+    Measure.TREND: "与上年比较",
+    Measure.REASON: "原因说明",
+    Measure.DUPLICATE: "重复字词",
+    Measure.PURPOSE: "主要用途",
+}
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One number (or one statement about numbers) in the running text."""
+
+    text: str  # as printed, with its unit: "2995.39万元", "93.27了%", "决算数小于预算数"
+    value: Decimal | None  # the number as far as it can be read; None for statements
+    kind: Kind
+    unit: str = ""  # 万元 / 元 / % / 个 …, as printed ("" when none)
+    places: int = 0  # decimals printed
+    topic: str | None = None
+    measure: Measure | None = None
+    subject: str | None = None  # the 类, the 类/款/项, the project, the vehicle kind, the rating
+    direction: int | None = None  # +1 增加, −1 减少, 0 持平/等于; None when not a change
+    word: str | None = None  # the direction or comparison word as printed
+    reference: str | None = None  # share: denominator topic; completion/comparison: budget kind
+    approximate: bool = False  # 96余人, 2万多个
+    malformed: str | None = None  # what is wrong with the figure as printed
+    line: int = 0
+    page: int | None = None
+    section: str | None = None  # the headings it stands under, " / " between levels
+    quote: str = field(default="", compare=False)  # the sentence, as printed
+    sentence: int = 0  # index of its sentence in the document
+    paragraph: int = 0  # index of its paragraph (a list item or the text under a heading)
+    offset: int = 0  # position inside the sentence
+    heading: bool = False  # stated in a heading (第三部分…2024年度…, 一、…), not running text
+
+    @property
+    def role(self) -> str | None:
+        """``topic:measure`` (``grand_total:change``), or None when not recognised."""
+        if self.topic is None or self.measure is None:
+            return None
+        return f"{self.topic}:{self.measure.value}"
+
+    @property
+    def name(self) -> str:
+        """What the figure is, in Chinese: 一般公共服务支出（类）占比."""
+        topic = TOPIC_NAMES.get(self.topic or "", self.topic or "数字")
+        if self.subject:
+            if self.topic == "general_budget.class":
+                topic = f"{self.subject}（类）"
+            elif self.topic == "general_budget.item":
+                topic = "".join(f"{part}（{level}）" for part, level in
+                                zip(self.subject.split("/"), "类款项", strict=False))
+            else:
+                topic = f"{topic}（{self.subject}）"
+        measure = MEASURE_NAMES.get(self.measure, "") if self.measure else ""
+        if self.measure in (Measure.VALUE, Measure.COUNT, None):
+            return topic
+        return f"{topic}{measure}"
+
+
+# --- text of the document: paragraphs with headings --------------------------------------
+
+_MARKER = re.compile(r"^(第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）)")
+_LIST_START = re.compile(
+    r"^\s*(?:\d+[、.．](?!\d)|[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|（\d+）)"
+)
+_PAGE_NUMBER = re.compile(r"^\s*(?:[-—–]\s*)?\d{1,3}(?:\s*[-—–])?\s*$|^\s*第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?\s*$")
+_HEADING_PUNCT = re.compile(r"[，；：、！？,;:]")
+
+
+def _canonical(text: str) -> str:
+    """ASCII punctuation of Chinese text to full width (one character for one)."""
+    text = text.replace("(", "（").replace(")", "）").replace(":", "：").replace(";", "；")
+    text = text.replace("\"", "”").replace("!", "！").replace("?", "？")
+    return re.sub(r"(?<!\d),|,(?!\d)", "，", text)
+
+
+def heading_level(text: str) -> int | None:
+    """0 for 第X部分, 1 for 一、, 2 for （一）; None when the line is not a heading.
+
+    A heading is short and has no clause punctuation after its marker (a paragraph
+    that starts with （一） has commas: “(一)2020年,全年无团组…”)."""
+    canon = _canonical(text).strip()
+    match = _MARKER.match(canon)
+    if match is None or len(canon) > 60:
+        return None
+    body = canon[match.end():]
+    if _HEADING_PUNCT.search(body) or "。" in body.rstrip("。 "):
+        return None
+    marker = match.group(1)
+    return 0 if marker.startswith("第") else 1 if marker.endswith("、") else 2
+
+
+@dataclass
+class _Paragraph:
+    """Running text between headings, list items and tables: the unit the checks group by.
+
+    ``chars`` is the canonical text (spaces dropped except between digits), ``origin``
+    the index of each character in ``raw`` (the lines joined as printed) and ``lines``
+    the Line each raw character came from."""
+
+    path: tuple[str, ...]
+    heading: bool
+    raw: str = ""
+    raw_lines: list[Line] = field(default_factory=list)
+    chars: str = ""
+    origin: list[int] = field(default_factory=list)
+
+    def add(self, line: Line) -> None:
+        start = len(self.raw)
+        self.raw += line.text
+        self.raw_lines.extend([line] * len(line.text))
+        text = _canonical(line.text)
+        kept: list[str] = []
+        for i, ch in enumerate(text):
+            if ch.isspace():
+                before = text[i - 1] if i else (self.chars[-1:] if self.chars else "")
+                after = text[i + 1] if i + 1 < len(text) else ""
+                if not (before[-1:].isdigit() and after.isdigit()):
+                    continue
+                ch = " "
+            kept.append(ch)
+            self.origin.append(start + i)
+        self.chars += "".join(kept)
+
+    def line_at(self, index: int) -> Line:
+        return self.raw_lines[self.origin[min(index, len(self.origin) - 1)]]
+
+    def quote(self, start: int, end: int) -> str:
+        if not self.origin:
+            return ""
+        lo = self.origin[min(start, len(self.origin) - 1)]
+        hi = self.origin[min(max(end - 1, start), len(self.origin) - 1)] + 1
+        return self.raw[lo:hi].strip()
+
+
+def _paragraphs(source: SourceDocument) -> Iterator[_Paragraph]:
+    path: list[str] = ["", "", ""]
+    current: _Paragraph | None = None
+    heading_at: int | None = None  # level of ``current`` when it is a heading
+    for block in source.blocks:
+        if isinstance(block, Grid):
+            if current is not None:
+                yield current
+            current, heading_at = None, None
+            continue
+        text = block.text.strip()
+        if not text or _PAGE_NUMBER.match(text):
+            continue
+        level = heading_level(text)
+        if (level is None and current is not None and heading_at is not None
+                and len(text) <= 6 and not re.search(r"[\d，。；：、,.;:]", text)):
+            # the end of a heading wrapped onto the next line (…决算情况 / 说明)
+            current.add(block)
+            path[heading_at] += text
+            current.path = tuple(path)
+            continue
+        if level is not None:
+            if current is not None:
+                yield current
+            path[level] = text
+            for deeper in range(level + 1, 3):
+                path[deeper] = ""
+            current, heading_at = _Paragraph(tuple(path), heading=True), level
+            current.add(block)
+            continue
+        if current is None or current.heading or _LIST_START.match(_canonical(text)):
+            if current is not None:
+                yield current
+            current, heading_at = _Paragraph(tuple(path), heading=False), None
+        current.add(block)
+    if current is not None:
+        yield current
+
+
+def section_of(path: tuple[str, ...]) -> str | None:
+    """The headings a claim stands under: from 一、 down when there is one, else the part."""
+    inner = [p for p in path[1:] if p]
+    if inner:
+        return " / ".join(inner)
+    return path[0] or None
+
+
+# --- numbers ---------------------------------------------------------------------------
+
+_NUMBER = re.compile(
+    r"(?<![\d.])(?P<sign>-)?(?P<num>\d(?:[\d,]|\s(?=\d))*(?:\.\d+)?)(?P<dot>\.(?![\d]))?"
+)
+_UNIT = re.compile(
+    r"(?P<stray>[\u4e00-\u9fff](?=%))?"
+    r"(?P<scale>万|亿)?(?P<approx>余|多)?"
+    r"(?P<base>元|%|‰|个百分点|百分点|台（套）|台|套|辆|批次|人次|人|次|个|项|家|件|分|年度|年|月|日|倍|天|户|名)?"
+)
+_GROUPED = re.compile(r"^\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
+_COUNT_UNITS = {"台（套）", "台", "套", "辆", "批次", "人次", "人", "次", "个", "项", "家", "件",
+                "倍", "天", "户", "名"}
+
+
+@dataclass(frozen=True)
+class _Number:
+    start: int
+    end: int  # after the unit
+    text: str
+    value: Decimal | None
+    kind: Kind
+    unit: str
+    places: int
+    approximate: bool
+    malformed: str | None
+
+
+def _numbers(text: str) -> Iterator[_Number]:
+    for match in _NUMBER.finditer(text):
+        digits = match.group("num")
+        problems: list[str] = []
+        if " " in digits:
+            problems.append("数字中间有空格")
+        if "," in digits and not _GROUPED.match(digits):
+            problems.append("千分位逗号位置不对")
+        cleaned = digits.replace(",", "").replace(" ", "")
+        dot = match.group("dot")
+        end = match.end("num")
+        if dot and "." in cleaned:
+            problems.append("数字末尾多了小数点")
+            end = match.end()
+        elif dot:
+            dot = None
+        unit_match = _UNIT.match(text, end)
+        assert unit_match is not None  # every group is optional
+        stray = unit_match.group("stray")
+        scale = unit_match.group("scale") or ""
+        base = unit_match.group("base") or ""
+        approximate = unit_match.group("approx") is not None
+        if stray:
+            problems.append(f"数字与“%”之间夹有“{stray}”")
+        if not base and not scale:
+            approximate = False
+        after = unit_match.end() if (base or scale) else end
+        # a list ordinal (1、 2. ), not a figure
+        if not base and not scale and text[end:end + 1] in ("、", ".", "．") and "." not in cleaned:
+            continue
+        try:
+            value = Decimal(cleaned)
+        except InvalidOperation:  # pragma: no cover - the pattern only matches digits
+            continue
+        if match.group("sign") and match.start() > 0 and not text[match.start() - 1].isdigit():
+            value = -value
+        places = len(cleaned.split(".")[1]) if "." in cleaned else 0
+        unit = scale + base
+        kind = _kind(unit, cleaned)
+        if kind is Kind.YEAR and base == "年度":
+            unit = "年度"
+        if kind is not Kind.YEAR and base in ("年", "年度"):
+            # "3年" is a duration; "年度" after a short number is not a year either
+            kind = Kind.COUNT
+        yield _Number(match.start(), after, text[match.start():after], value, kind, unit, places,
+                      approximate, "；".join(problems) or None)
+
+
+def _kind(unit: str, digits: str) -> Kind:
+    if unit in ("万元", "亿元", "元", "万"):
+        return Kind.AMOUNT
+    if unit in ("%", "‰"):
+        return Kind.PERCENT
+    if unit.endswith("百分点"):
+        return Kind.POINTS
+    if unit in ("年", "年度"):
+        return Kind.YEAR if len(digits) == 4 and 1949 < int(digits) < 2100 else Kind.COUNT
+    if unit in ("月", "日"):
+        return Kind.DATE
+    if unit == "分":
+        return Kind.SCORE
+    base = unit[1:] if unit[:1] in ("万", "亿") else unit
+    if base in _COUNT_UNITS:
+        return Kind.COUNT
+    return Kind.OTHER
+
+
+# --- topics and measures -----------------------------------------------------------------
+
+_Q = "[“”\"']?"
+_TOPICS: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(p), t) for p, t in [
+        (r"财政拨款收入支出总计", "fiscal_grand_total"),
+        (r"收入支出总计", "grand_total"),
+        (r"本年收入合计", "income_total"),
+        (r"本年支出合计", "expenditure_total"),
+        (r"(?:部门)?(?:决算|预算)收入(?:总计|合计)?", "income_total"),
+        (r"(?:部门)?(?:决算|预算)支出(?:总计|合计)?", "expenditure_total"),
+        (r"一般公共预算财政拨款基本支出", "general_budget.basic"),
+        (r"一般公共预算财政拨款(?:支出)?", "general_budget"),
+        (r"财政拨款收入", "income.fiscal"),
+        (r"上级补助收入", "income.superior_subsidy"),
+        (r"事业收入", "income.business"),
+        (r"经营收入", "income.operating"),
+        (r"附属单位上缴收入", "income.affiliated_remittance"),
+        (r"其他收入", "income.other"),
+        (r"基本支出", "expenditure.basic"),
+        (r"项目支出(?!绩效)", "expenditure.project"),
+        (r"上缴上级支出", "expenditure.remit_superior"),
+        (r"(?<!非独立核算)经营支出", "expenditure.operating"),
+        (r"对附属单位补助支出", "expenditure.subsidy_affiliated"),
+        (r"人员经费", "personnel"),
+        (r"机关运行经费|机关日常公用经费|日常公用经费", "operating_costs"),
+        (r"公用经费", "public"),
+        (rf"{_Q}三公{_Q}经费", "three_public"),
+        (r"因公出国（境）费(?:用)?", "outbound"),
+        (r"公务用车购置及运行(?:维护)?费", "vehicle"),
+        (r"公务用车购置(?:费|支出)", "vehicle_purchase"),
+        (r"公务用车运行(?:维护)?(?:费|支出)", "vehicle_operation"),
+        (r"公务用车费", "vehicle"),
+        (r"外宾接待(?:支出|费)?", "reception.foreign"),
+        (r"公务接待(?:费)?", "reception"),
+        (r"政府采购(?:金额|支出总额|总额)", "procurement.total"),
+        (r"货物采购(?:金额)?", "procurement.goods"),
+        (r"工程采购(?:金额)?", "procurement.works"),
+        (r"服务采购(?:金额)?", "procurement.services"),
+        (r"面向中小企业预留政府采购项目预算金额", "procurement.sme_reserved"),
+        (r"面向小微企业预留政府采购项目预算金额", "procurement.small_reserved"),
+        (r"在面向中小企业预留的?政府采购项目中", "procurement.sme_reserved_awarded"),
+        (r"在面向小微企业预留的?政府采购项目中", "procurement.small_reserved_awarded"),
+        (r"在其他政府采购项目中", "procurement.other_sme_awarded"),
+        (r"共有车辆|(?:公务用车|车辆)保有量", "vehicles"),
+        (r"(?P<s>部级领导干部|主要领导干部|机要通信|应急保障|执法执勤|特种专业技术|离退休干部|其他)用车",
+         "vehicles.kind"),
+        (r"单价", "equipment.unit_price"),
+        (r"以上(?:通用|专用)?设备", "equipment"),
+        (r"编报绩效目标", "performance.targets"),
+        (r"绩效(?:跟踪评价|运行监控|监控)", "performance.tracking"),
+        (r"绩效自评(?!中|综述|表)", "performance.self"),
+        (rf"绩效评级为{_Q}(?P<s>不合格|合格|优|良){_Q}", "performance.rated"),
+        (r"发现问题", "performance.issues"),
+        (r"已(?:经)?完成整改", "performance.rectified"),
+        (r"正在整改", "performance.rectifying"),
+        (r"(?P<s>[^，；：。、（）\d]+?)（类）", "general_budget.class"),
+    ]
+]
+
+_ITEM = re.compile(
+    r"^\s*(?:\d+[、.．]|（\d+）)\s*(?P<c>[^（）。]+?)（类）(?P<k>[^（）。]+?)（款）(?P<x>[^（）。]+?)（项）"
+)
+_PROJECT = re.compile(r"^\s*(?:\d+[、.．]|（\d+）)\s*(?P<p>[^：。]+?)项目自评综述")
+
+_CHANGE_WORDS = {"增加": 1, "增长": 1, "上升": 1, "提高": 1, "超支": 1, "增": 1,
+                 "减少": -1, "下降": -1, "降低": -1, "节约": -1, "节支": -1, "减": -1}
+_DIR = "增加|减少|增长|下降|上升|降低|提高|节约|节支|超支"
+_CHANGE_TAIL = re.compile(rf"(?P<w>(?:{_DIR})(?:（(?:{_DIR})）)?)了?$")
+_MEASURES: list[tuple[re.Pattern[str], Measure]] = [
+    (re.compile(p), m) for p, m in [
+        (r"预决算差异率(?:为|是)?$", Measure.BUDGET_DIFF_PCT),
+        (r"完成(?P<ref>年初|全年)?预算(?:数)?的?$", Measure.COMPLETION),
+        (r"(?:预算)?(?:执行率|完成率)(?:达到|为|是)?$", Measure.COMPLETION),
+        (r"(?:比|较|与)(?P<ref>年初|全年)?预算(?:数)?(?:为)?$", Measure.BUDGET),
+        (r"(?:比|较|与)(?:上年|上一年|上年度|上一年度)[^，；]*$", Measure.PRIOR),
+        (r"全年预算(?:数)?(?:为|是)?$", Measure.ADJUSTED_BUDGET),
+        (r"预算(?:数)?(?:为|是)?$", Measure.BUDGET),
+        (r"预算(?:收入|支出)(?:数)?(?:为|是)?$", Measure.BUDGET),
+        (r"(?:决算|执行)(?:数)?(?:为|是)?$", Measure.FINAL),
+        (r"占[^，；。]*$", Measure.SHARE),
+    ]
+]
+_PRIOR_CLAUSE = re.compile(r"(?:比|较|与)(?:上年|上一年|上年度|上一年度|\d{4}年度?)[^，；增减上下]*$")
+_BUDGET_REFERENCE = re.compile(r"(?:比|较|与)(?:年初|全年)?预算")
+_YEAR_REFERENCE = re.compile(r"(?:比|较|与)(?:上年|上一年|上年度|\d{4}年)")
+_PCT_WITHOUT_SIGN = re.compile(rf"(?:{_DIR}|占|的|差异率|执行率(?:达到|为)?)了?$")
+
+_COMPARISON = re.compile(
+    r"决算数?(?:(?P<w>大于|小于|等于|高于|低于|超过|多于|少于)(?P<ref>全年|年初)?预算数?"
+    r"|(?:与|同|和)(?P<ref2>全年|年初)?预算数?(?P<basic>基本)?(?P<w2>持平|一致|相等|相同|相符))"
+)
+_TREND = re.compile(r"(?P<basic>基本)?(?:持平|无变化|没有变化)")
+_REASON = re.compile(r"原因|由于|因为|主要是")
+_PURPOSE = re.compile(r"主要用于：?(?P<p>[^。]+)")
+_DUPLICATE = re.compile(r"([\u4e00-\u9fff]{2,6})\1|([。，；：、])\2")
+_COMPARISON_WORDS = {"大于": 1, "高于": 1, "超过": 1, "多于": 1, "小于": -1, "低于": -1,
+                     "少于": -1, "等于": 0}
+_SENTENCE_END = re.compile(r"[。！？]")
+_REPORT_YEAR_AFTER = re.compile(
+    r"^(?:部门|单位)?决算(?!数)|^(?:收入支出总计|财政拨款收入支出总计|政府采购|预算绩效管理|无)"
+)
+
+
+@dataclass
+class _Context:
+    topic: str | None = None
+    subject: str | None = None
+    reference: Measure = Measure.PRIOR  # what 增加/减少 compare with in this sentence
+
+
+def _find_topic(label: str) -> tuple[str, str | None] | None:
+    best: tuple[int, int, str, str | None] | None = None
+    for pattern, topic in _TOPICS:
+        for match in pattern.finditer(label):
+            subject = match.groupdict().get("s")
+            key = (match.end(), match.end() - match.start())
+            if best is None or key > (best[0], best[1]):
+                best = (key[0], key[1], topic, subject)
+    if best is None:
+        return None
+    return best[2], best[3]
+
+
+@dataclass
+class _Event:
+    start: int
+    end: int
+    number: _Number | None = None
+    measure: Measure | None = None  # statements
+    text: str = ""
+    direction: int | None = None
+    word: str | None = None
+    reference: str | None = None
+
+
+def _statements(sentence: str) -> list[_Event]:
+    events: list[_Event] = []
+    taken: list[tuple[int, int]] = []
+    for m in _COMPARISON.finditer(sentence):
+        word = m.group("w") or m.group("w2")
+        ref = m.group("ref") or m.group("ref2")
+        direction = _COMPARISON_WORDS.get(word, 0)
+        events.append(_Event(m.start(), m.end(), measure=Measure.COMPARISON, text=m.group(0),
+                             direction=direction, word=(m.group("basic") or "") + word,
+                             reference=("adjusted_budget" if ref == "全年" else
+                                        "budget" if ref == "年初" else None)))
+        taken.append((m.start(), m.end()))
+    for m in _TREND.finditer(sentence):
+        if any(a <= m.start() < b for a, b in taken):
+            continue
+        events.append(_Event(m.start(), m.end(), measure=Measure.TREND, text=m.group(0),
+                             direction=0, word=m.group(0)))
+    purpose = _PURPOSE.search(sentence)
+    if purpose is not None:
+        # the event is the words 主要用于: the figures after them keep their own labels
+        events.append(_Event(purpose.start(), purpose.start("p"), measure=Measure.PURPOSE,
+                             text=purpose.group("p").strip()))
+    reason = _REASON.search(sentence)
+    if reason is not None:
+        rest = sentence[reason.end():]
+        ups = bool(re.search("增加|增长|上升|提高", rest))
+        downs = bool(re.search("减少|下降|降低|节约|调减", rest))
+        events.append(_Event(reason.start(), reason.end(), measure=Measure.REASON,
+                             text=sentence[reason.start():].rstrip("。"),
+                             direction=1 if ups and not downs else -1 if downs and not ups else None))
+    return events
+
+
+def _measure_of(label: str, number: _Number, context: _Context) -> tuple[
+    Measure | None, int | None, str | None, str | None
+]:
+    """(measure, direction, word, reference) of a number from the words just before it."""
+    tail = label.rstrip()
+    if number.kind is Kind.YEAR:
+        return None, None, None, None
+    change = _CHANGE_TAIL.search(tail)
+    if change is not None and number.kind in (Kind.AMOUNT, Kind.PERCENT, Kind.POINTS):
+        word = change.group("w")
+        directions = {_CHANGE_WORDS[w] for w in re.findall(_DIR, word)}
+        direction = directions.pop() if len(directions) == 1 else None
+        pct = number.kind is not Kind.AMOUNT
+        if context.reference is Measure.BUDGET:
+            return (Measure.BUDGET_DIFF_PCT if pct else Measure.BUDGET_DIFF), direction, word, None
+        return (Measure.CHANGE_PCT if pct else Measure.CHANGE), direction, word, None
+    for pattern, measure in _MEASURES:
+        match = pattern.search(tail)
+        if match is None:
+            continue
+        if measure is Measure.PRIOR and number.kind is not Kind.AMOUNT:
+            continue
+        reference = match.groupdict().get("ref")
+        if measure is Measure.SHARE:
+            found = _find_topic(match.group(0)[1:])
+            return measure, None, None, found[0] if found else None
+        if measure is Measure.COMPLETION:
+            return measure, None, None, ("adjusted_budget" if reference == "全年" else
+                                         "budget" if reference == "年初" else None)
+        if measure in (Measure.BUDGET, Measure.FINAL, Measure.ADJUSTED_BUDGET) and \
+                number.kind is not Kind.AMOUNT:
+            continue
+        if measure is Measure.BUDGET_DIFF_PCT and number.kind is not Kind.PERCENT:
+            continue
+        return measure, None, None, None
+    if number.kind is Kind.COUNT:
+        return Measure.COUNT, None, None, None
+    if number.kind is Kind.SCORE:
+        return Measure.SCORE, None, None, None
+    if number.kind in (Kind.AMOUNT, Kind.PERCENT):
+        return Measure.VALUE, None, None, None
+    return None, None, None, None
+
+
+def extract_claims(source: SourceDocument) -> list[Claim]:
+    """Every number stated in the running text of ``source``, in reading order."""
+    claims: list[Claim] = []
+    sentence_index = 0
+    for paragraph_index, paragraph in enumerate(_paragraphs(source)):
+        context = _Context()
+        item = _ITEM.match(paragraph.chars)
+        project = _PROJECT.match(paragraph.chars) if item is None else None
+        if item is not None:
+            context.topic = "general_budget.item"
+            context.subject = "/".join(item.group(g).strip() for g in ("c", "k", "x"))
+        elif project is not None:
+            context.topic = "performance.project"
+            context.subject = project.group("p").strip()
+        section = section_of(paragraph.path)
+        text = paragraph.chars
+        start = 0
+        for end_match in [*_SENTENCE_END.finditer(text), None]:
+            end = end_match.end() if end_match is not None else len(text)
+            if end <= start:
+                continue
+            claims.extend(_sentence_claims(paragraph, start, end, context, section,
+                                           sentence_index, paragraph_index))
+            sentence_index += 1
+            start = end
+        claims.extend(_duplicates(paragraph, section, sentence_index - 1, paragraph_index))
+    return claims
+
+
+def _duplicates(paragraph: _Paragraph, section: str | None, sentence_index: int,
+                paragraph_index: int) -> Iterator[Claim]:
+    """Words and punctuation printed twice (增加增加, 。。), across sentence ends too."""
+    for match in _DUPLICATE.finditer(paragraph.chars):
+        line = paragraph.line_at(match.start())
+        sentence_start = max(paragraph.chars.rfind("。", 0, match.start()) + 1, 0)
+        yield Claim(match.group(0), None, Kind.STATEMENT, measure=Measure.DUPLICATE,
+                    line=line.line, page=line.page, section=section,
+                    quote=paragraph.quote(sentence_start, match.end()), sentence=sentence_index,
+                    paragraph=paragraph_index, offset=match.start())
+
+
+def _sentence_claims(paragraph: _Paragraph, start: int, end: int, context: _Context,
+                     section: str | None, sentence_index: int,
+                     paragraph_index: int) -> list[Claim]:
+    text = paragraph.chars
+    sentence = text[start:end]
+    quote = paragraph.quote(start, end)
+    events = [_Event(n.start, n.end, number=n) for n in _numbers(sentence)]
+    events.extend(_statements(sentence))
+    events.sort(key=lambda e: (e.start, e.number is None))
+    context.reference = Measure.PRIOR
+    claims: list[Claim] = []
+    previous_end = 0
+    clause_start = 0
+    for event in events:
+        label = sentence[previous_end:event.start] if event.start >= previous_end else ""
+        for delimiter in re.finditer(r"[，；：、]", sentence[previous_end:event.start]):
+            clause_start = previous_end + delimiter.end()
+        clause = sentence[clause_start:event.start]
+        if _BUDGET_REFERENCE.search(clause):
+            context.reference = Measure.BUDGET
+        elif _YEAR_REFERENCE.search(clause):
+            context.reference = Measure.PRIOR
+        topic_label = label
+        share = re.search(r"占[^，；。]*$", label.rstrip())
+        if share is not None:
+            topic_label = label[:share.start()]
+        found = _find_topic(topic_label)
+        if found is not None:
+            context.topic, context.subject = found
+        line = paragraph.line_at(start + event.start)
+        common: dict[str, Any] = {
+            "line": line.line, "page": line.page, "section": section, "quote": quote,
+            "sentence": sentence_index, "paragraph": paragraph_index, "offset": event.start,
+            "heading": paragraph.heading,
+        }
+        if event.number is None:
+            assert event.measure is not None
+            topic = context.topic if event.measure in (
+                Measure.COMPARISON, Measure.TREND, Measure.PURPOSE) else None
+            claims.append(Claim(event.text, None, Kind.STATEMENT, topic=topic,
+                                measure=event.measure,
+                                subject=context.subject if topic else None,
+                                direction=event.direction, word=event.word,
+                                reference=event.reference, **common))
+            previous_end = max(previous_end, event.end)
+            continue
+        number = event.number
+        kind, unit, malformed = number.kind, number.unit, number.malformed
+        if kind is Kind.OTHER and _PCT_WITHOUT_SIGN.search(label.rstrip()) and \
+                "." in number.text and not re.match(r"[\d.]*[\u4e00-\u9fff]", sentence[number.end:]):
+            kind, malformed = Kind.PERCENT, "百分数缺少“%”"
+        elif kind is Kind.AMOUNT and unit == "万":
+            malformed = None  # an incomplete unit is a unit problem (C.unit), the number is fine
+        measure, direction, word, reference = _measure_of(label, _with_kind(number, kind), context)
+        if measure is None and kind is Kind.YEAR:
+            measure = _year_role(sentence, number)
+        if kind is Kind.AMOUNT and measure in (None, Measure.VALUE) and \
+                _PRIOR_CLAUSE.search(clause):
+            measure = Measure.PRIOR  # 比2019年30.63万元: the year is a figure of its own
+        topic = context.topic if measure not in (None, Measure.REPORT_YEAR,
+                                                 Measure.PRIOR_YEAR) else None
+        subject = context.subject if topic else None
+        if kind is Kind.YEAR:
+            topic = "year" if measure else None
+        claims.append(Claim(
+            number.text, number.value, kind, unit, number.places, topic, measure, subject,
+            direction, word, reference, number.approximate, malformed, **common,
+        ))
+        previous_end = event.end
+    return claims
+
+
+def _with_kind(number: _Number, kind: Kind) -> _Number:
+    if kind is number.kind:
+        return number
+    return _Number(number.start, number.end, number.text, number.value, kind, number.unit,
+                   number.places, number.approximate, number.malformed)
+
+
+def _year_role(sentence: str, number: _Number) -> Measure | None:
+    """与2023年度相比 → the prior year; 2024年度部门决算, 截至2024年12月31日 → the report's."""
+    after = sentence[number.end:]
+    before = sentence[:number.start]
+    if re.search(r"(?:与|比|较)$", before):
+        return Measure.PRIOR_YEAR
+    if before.endswith("截至") and re.match(r"12月31日", after):
+        return Measure.REPORT_YEAR
+    if _REPORT_YEAR_AFTER.search(after):
+        return Measure.REPORT_YEAR
+    return None
+
+
+def claims_text(claims: list[Claim]) -> str:
+    """One line per claim, for reading and debugging: line, role, figure, sentence."""
+    rows = []
+    for c in claims:
+        if c.kind is Kind.STATEMENT and c.measure is Measure.REASON:
+            continue
+        rows.append(f"{c.line:>4} {c.role or '-':<40} {c.text:<16} {c.name}")
+    return "\n".join(rows)

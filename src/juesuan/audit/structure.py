@@ -1,0 +1,627 @@
+"""What a published report consists of: cover, 目录, parts, sections and the nine tables.
+
+Pure: reads a :class:`~juesuan.audit.source.SourceDocument` and says where each
+element stands (block, line, page) and how it was printed. Nothing is judged here:
+the audit rules compare what was found (a title close to but not equal to an official
+one, a heading naming another department, a 目录 entry without its section …).
+
+Text extracted from PDFs wraps anywhere, so headings and titles are matched on up to
+four consecutive lines joined, and always without whitespace (“2024 年度”, “目  录”).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from difflib import SequenceMatcher
+from typing import Literal
+
+from juesuan.audit.source import Block, Grid, Line, SourceDocument, normalise
+
+# --- text helpers ------------------------------------------------------------------------
+
+_WHITESPACE = re.compile(r"\s+")
+_QUOTES = str.maketrans("", "", "“”\"'‘’「」『』")
+_BRACKETS = str.maketrans({"(": "（", ")": "）"})
+CHINESE_DIGITS = "零一二三四五六七八九"
+
+
+def compact(text: str) -> str:
+    """The text without any whitespace (NFKC-normalised): how names and titles are compared."""
+    return _WHITESPACE.sub("", normalise(text))
+
+
+def title_key(text: str) -> str:
+    """Compact text without quotation marks and with Chinese brackets: for title matching."""
+    return compact(text).translate(_QUOTES).translate(_BRACKETS)
+
+
+def chinese_int(text: str) -> int | None:
+    """一 → 1, 十 → 10, 十一 → 11, 二十六 → 26 (1–99); None for anything else."""
+    if not text or any(ch not in CHINESE_DIGITS + "十" for ch in text):
+        return None
+    if "十" not in text:
+        return CHINESE_DIGITS.index(text) if len(text) == 1 and text != "零" else None
+    tens, _, ones = text.partition("十")
+    if "十" in ones or len(tens) > 1 or len(ones) > 1:
+        return None
+    t = CHINESE_DIGITS.index(tens) if tens else 1
+    o = CHINESE_DIGITS.index(ones) if ones else 0
+    return t * 10 + o if t > 0 else None
+
+
+def similarity(a: str, b: str) -> float:
+    return SequenceMatcher(None, a, b, autojunk=False).ratio()
+
+
+# --- the official titles -------------------------------------------------------------------
+
+# Every accepted printed form of each title (domain.md §1.3, §2): the first is the
+# 2024 Shanghai template's, then the central 2020 form and regional variants. Compared
+# with title_key(), i.e. whitespace and quotation marks ignored.
+TITLE_VARIANTS: dict[int, tuple[str, ...]] = {
+    1: ("收入支出决算总表", "收入支出决算表", "收支决算总表"),
+    2: ("收入决算表",),
+    3: ("支出决算表",),
+    4: ("财政拨款收入支出决算总表", "财政拨款收入支出决算表", "财政拨款收支决算总表"),
+    5: ("一般公共预算财政拨款支出决算表", "一般公共预算财政拨款收入支出决算表"),
+    6: ("一般公共预算财政拨款基本支出决算表", "一般公共预算财政拨款基本支出决算明细表"),
+    7: (
+        "财政拨款“三公”经费支出决算表",
+        "一般公共预算财政拨款“三公”经费支出决算表",
+        "一般公共预算财政拨款“三公”经费及会议费、培训费支出决算表",
+        "财政拨款“三公”经费及会议费、培训费支出决算表",
+        "“三公”经费支出决算表",
+    ),
+    8: ("政府性基金预算财政拨款收入支出决算表", "政府性基金预算财政拨款支出决算表"),
+    9: ("国有资本经营预算财政拨款收入支出决算表", "国有资本经营预算财政拨款支出决算表"),
+}
+_VARIANT_KEYS: list[tuple[str, int, str]] = sorted(
+    ((title_key(v), n, v) for n, vs in TITLE_VARIANTS.items() for v in vs),
+    key=lambda item: -len(item[0]),
+)
+
+# What may stand in front of a title: 表1 / 附表1 / 公开01表 / 一、 / （一） / the
+# department and year (…2024年度), and behind it: （公开01表）.
+_TITLE_PREFIX = re.compile(
+    r"^(?:.{0,40}?\d{4}年度?)?"
+    r"(?:(?:附表|附件|表|公开|部门决算)?(?:\d{1,2}|[一二三四五六七八九])(?:号表|表)?[-—.．、:：]?"
+    r"|[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）)?$"
+)
+_TITLE_SUFFIX = re.compile(r"[（(](?:公开|部门)?\d{1,2}表[）)]$")
+TYPO_THRESHOLD = 0.75
+
+
+def match_title(text: str) -> tuple[int, str] | None:
+    """(table number, official form) when ``text`` is a known title, with an allowed prefix."""
+    key = _TITLE_SUFFIX.sub("", title_key(text))
+    for variant, number, official in _VARIANT_KEYS:
+        if key.endswith(variant) and _TITLE_PREFIX.match(key[: len(key) - len(variant)]):
+            return number, official
+    return None
+
+
+def closest_title(text: str) -> tuple[int, str, float] | None:
+    """The official title ``text`` most resembles, with the similarity (0–1)."""
+    key = _TITLE_SUFFIX.sub("", title_key(text))
+    key = re.sub(r"^(?:表\d{1,2}|[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）)", "", key)
+    best: tuple[int, str, float] | None = None
+    for variant, number, official in _VARIANT_KEYS:
+        if abs(len(variant) - len(key)) > 6:
+            continue
+        ratio = similarity(key, variant)
+        if best is None or ratio > best[2]:
+            best = (number, official, ratio)
+    return best
+
+
+# --- headings ------------------------------------------------------------------------------
+
+_PART = re.compile(r"^第([一二三四五六七八九十]+)部分[:：、.．]?(.*)$")
+_NAME_YEAR = re.compile(
+    r"^(?P<name>.*?)(?P<year>(?:19|20)\d{2})年度?(?:部门|单位)?决算"
+    r"(?P<what>表|情况说明|说明|公开|报告)?$"
+)
+_YEAR_NAME = re.compile(r"^(?P<year>(?:19|20)\d{2})年度?(?P<name>.+?)(?:部门|单位)?决算(?:公开|报告)?$")
+_OVERVIEW = re.compile(r"^(?P<name>.+?)(?:部门|单位)?概况$")
+_NAME_CHARS = re.compile(r"^[\u4e00-\u9fffA-Za-z（）()·]{2,40}$")
+_ORDINAL_ITEM = re.compile(r"^([一二三四五六七八九十]+)、(.+)$")
+_TOC_PAGE = re.compile(r"[.·…\-—_\s]*\d{1,3}$")
+_UNIT = re.compile(r"(?:金额)?单位[:：]\s*([^\s,，;；)）]+)")
+_COMPLETE_PART = re.compile(r"(概况|决算表|情况说明|名词解释|附件|附表|情况|评价|报告|其他|说明)$")
+
+
+def part_complete(text: str) -> bool:
+    body = _PART.match(text)
+    return bool(body and body.group(2) and _COMPLETE_PART.search(body.group(2))
+                and not body.group(2).endswith("决算情况"))
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where something is printed: its first block, line and page, and the text as printed."""
+
+    block: int
+    line: int | None
+    page: int | None
+    text: str
+    end: int  # last block (headings and titles may wrap over several lines)
+
+
+@dataclass(frozen=True)
+class Cover:
+    department: str | None
+    year: int | None
+    place: Place | None
+
+
+HeadingKind = Literal["part", "tableset", "section"]
+
+
+@dataclass(frozen=True)
+class Heading:
+    kind: HeadingKind
+    number: int | None  # 第N部分 (a table-set heading counts as part 2) or the section's 一、…
+    text: str  # compact, without 第N部分 or the ordinal
+    place: Place
+    name: str | None = None  # the department the heading names, if any
+    year: int | None = None
+    in_toc: bool = False
+    part: int | None = None  # the part a section stands in
+
+
+@dataclass(frozen=True)
+class TocEntry:
+    kind: Literal["part", "item"]
+    number: int | None
+    text: str  # compact, without ordinal and page number
+    part: int | None  # the part an item is listed under
+    place: Place
+
+
+@dataclass(frozen=True)
+class TableTitle:
+    number: int
+    official: str  # the accepted form it matched (or, for a typo, the one it resembles)
+    place: Place
+    typo: bool = False
+    ratio: float = 1.0
+
+
+@dataclass(frozen=True)
+class LocatedTable:
+    """A table as found: title, unit, the grids under it and the lines around them."""
+
+    title: TableTitle
+    unit: str | None  # as printed after 单位：, e.g. 万元
+    unit_place: Place | None
+    grids: tuple[Grid, ...]
+    notes: tuple[Line, ...]  # lines under the table (注：…, 说明：…)
+    lines: tuple[Line, ...]  # every line between the title and the next element
+    end: int  # last block of the table's range
+
+    @property
+    def number(self) -> int:
+        return self.title.number
+
+    @property
+    def header(self) -> tuple[tuple[str, ...], ...]:
+        """The header rows: the first grid's rows above the first row with a code or a figure
+        (栏次 numbers 1, 2, 3 … are header)."""
+        rows: list[tuple[str, ...]] = []
+        for row in self.grids[0].rows if self.grids else ():
+            cells = [compact(c) for c in row]
+            if any(re.search(r"\d{3}|\d\.\d", c) for c in cells):
+                break
+            if any(cells):
+                rows.append(row)
+        return tuple(rows)
+
+
+@dataclass(frozen=True)
+class Structure:
+    source: SourceDocument
+    start: int  # block of the cover (everything before it is not part of the report)
+    cover: Cover
+    toc: tuple[TocEntry, ...]
+    toc_place: Place | None
+    body_start: int
+    headings: tuple[Heading, ...]  # body headings: parts, the table-set heading, sections
+    tables: tuple[LocatedTable, ...]  # in order of appearance, duplicates included
+    toc_typos: tuple[TableTitle, ...]  # 目录 entries close to but not equal to a title
+    markers: tuple[tuple[int, str], ...]  # (line, label) of every heading and table title
+
+    @property
+    def department(self) -> str | None:
+        if self.cover.department:
+            return self.cover.department
+        names = [h.name for h in self.headings if h.name]
+        return max(set(names), key=names.count) if names else None
+
+    @property
+    def year(self) -> int | None:
+        if self.cover.year:
+            return self.cover.year
+        years = [h.year for h in self.headings if h.year]
+        return max(set(years), key=years.count) if years else None
+
+    def table(self, number: int) -> LocatedTable | None:
+        for t in self.tables:
+            if t.number == number:
+                return t
+        return None
+
+    def section_of(self, line: int | None) -> str | None:
+        """The heading or table title a line stands under."""
+        if line is None:
+            return None
+        label = None
+        for at, text in self.markers:
+            if at > line:
+                break
+            label = text
+        return label
+
+    def body_lines(self) -> Iterator[Line]:
+        for block in self.source.blocks[self.start:]:
+            if isinstance(block, Line):
+                yield block
+
+
+# --- recognition ---------------------------------------------------------------------------
+
+
+class _Blocks:
+    """The blocks with helpers to join wrapped lines."""
+
+    def __init__(self, blocks: tuple[Block, ...]) -> None:
+        self.blocks = blocks
+
+    def line(self, i: int) -> Line | None:
+        if 0 <= i < len(self.blocks):
+            block = self.blocks[i]
+            if isinstance(block, Line):
+                return block
+        return None
+
+    def joined(self, i: int, k: int) -> tuple[str, str] | None:
+        """(compact, as printed) of the k lines from block i, or None unless all are lines."""
+        parts = []
+        for j in range(i, i + k):
+            block = self.line(j)
+            if block is None:
+                return None
+            parts.append(block.text)
+        return compact("".join(parts)), "".join(p.strip() for p in parts)
+
+    def place(self, i: int, k: int = 1) -> Place:
+        block = self.blocks[i]
+        joined = self.joined(i, k)
+        text = joined[1] if joined else (block.text if isinstance(block, Line) else "")
+        return Place(i, block.line, block.page, text, i + k - 1)
+
+
+def _cover(b: _Blocks) -> tuple[int, Cover]:
+    limit = min(len(b.blocks), 80)
+    for i in range(limit):
+        for k in range(1, 5):
+            joined = b.joined(i, k)
+            if joined is None:
+                break
+            text = joined[0]
+            m = _NAME_YEAR.match(text)
+            if m and m.group("what") in (None, "公开", "报告") and _NAME_CHARS.match(m.group("name")):
+                return i, Cover(m.group("name"), int(m.group("year")), b.place(i, k))
+            m = _YEAR_NAME.match(text)
+            if m and _NAME_CHARS.match(m.group("name")):
+                return i, Cover(m.group("name"), int(m.group("year")), b.place(i, k))
+    return 0, Cover(None, None, None)
+
+
+def _part_heading(b: _Blocks, i: int) -> tuple[Heading, int] | None:
+    """A 第N部分 heading at block i, joined with the lines it wraps onto; (heading, lines)."""
+    first = b.joined(i, 1)
+    if first is None or not _PART.match(first[0]):
+        return None
+    chosen = 1
+    previous = first[0]
+    for k in (2, 3):
+        joined = b.joined(i, k)
+        if joined is None or part_complete(previous):
+            break
+        tail = joined[0][len(previous):]
+        if _PART.match(tail) or _ORDINAL_ITEM.match(tail) or len(tail) > 40:
+            break
+        if part_complete(joined[0]):
+            chosen = k
+            break
+        previous = joined[0]
+    text = b.joined(i, chosen)
+    assert text is not None
+    m = _PART.match(text[0])
+    assert m is not None
+    rest = m.group(2)
+    name, year = named(rest)
+    return Heading("part", chinese_int(m.group(1)), rest, b.place(i, chosen), name, year), chosen
+
+
+# Words that stand where a heading could name the department but do not name one.
+GENERIC_NAMES = frozenset({"部门", "单位", "本部门", "本单位", "部门基本", "单位基本", "基本"})
+
+
+def _department(name: str | None) -> str | None:
+    if not name or name in GENERIC_NAMES or not _NAME_CHARS.match(name):
+        return None
+    return name
+
+
+def named(text: str) -> tuple[str | None, int | None]:
+    """The department and year a heading states: …2024年度部门决算表, …概况."""
+    m = _NAME_YEAR.match(text)
+    if m:
+        return _department(m.group("name")), int(m.group("year"))
+    m = _OVERVIEW.match(text)
+    if m:
+        return _department(m.group("name")), None
+    return None, None
+
+
+def _tableset_heading(b: _Blocks, i: int) -> tuple[Heading, int] | None:
+    """A heading such as 上海市XX局2024年度部门决算表 without 第二部分 (possibly wrapped)."""
+    for k in (1, 2):
+        joined = b.joined(i, k)
+        if joined is None:
+            return None
+        m = _NAME_YEAR.match(joined[0])
+        if m and m.group("what") == "表" and (not m.group("name") or _NAME_CHARS.match(m.group("name"))):
+            return Heading("tableset", 2, joined[0], b.place(i, k), _department(m.group("name")),
+                           int(m.group("year"))), k
+    return None
+
+
+def _title(b: _Blocks, i: int) -> tuple[TableTitle, int] | None:
+    """A table title at block i, on one line or wrapped over up to three."""
+    for k in (1, 2, 3):
+        joined = b.joined(i, k)
+        if joined is None or len(joined[0]) > 70:
+            return None
+        if k > 1:
+            # a wrapped title: the first line alone is not a title and is short
+            first = b.joined(i, 1)
+            if first is None or len(first[0]) > 40:
+                return None
+        found = match_title(joined[0])
+        if found is not None:
+            return TableTitle(found[0], found[1], b.place(i, k)), k
+    return None
+
+
+def _followed_by_table(b: _Blocks, i: int) -> bool:
+    for j in range(i + 1, min(i + 4, len(b.blocks))):
+        block = b.blocks[j]
+        if isinstance(block, Grid):
+            return True
+        if _UNIT.search(compact(block.text)):
+            return True
+    return False
+
+
+def _typo(b: _Blocks, i: int) -> TableTitle | None:
+    joined = b.joined(i, 1)
+    if joined is None or not 4 <= len(joined[0]) <= 45 or _UNIT.search(joined[0]):
+        return None
+    if not _followed_by_table(b, i):
+        return None
+    best = closest_title(joined[0])
+    if best is None or best[2] < TYPO_THRESHOLD:
+        return None
+    return TableTitle(best[0], best[1], b.place(i), typo=True, ratio=best[2])
+
+
+def _toc(b: _Blocks, start: int) -> tuple[Place | None, int]:
+    """The 目录 heading after the cover: (its place, the block after it)."""
+    for i in range(start, min(start + 15, len(b.blocks))):
+        for k in (1, 2):
+            joined = b.joined(i, k)
+            if joined is not None and joined[0] in ("目录", "目次"):
+                return b.place(i, k), i + k
+    return None, start
+
+
+def _toc_entries(b: _Blocks, begin: int) -> tuple[list[TocEntry], int]:
+    """目录 entries from ``begin`` until the body starts; (entries, body start)."""
+    entries: list[TocEntry] = []
+    seen_parts: set[int] = set()
+    part: int | None = None
+    i = begin
+    while i < len(b.blocks):
+        block = b.blocks[i]
+        if isinstance(block, Grid):
+            return entries, i
+        heading = _part_heading(b, i)
+        if heading is not None:
+            h, k = heading
+            if h.number in seen_parts:
+                return entries, i
+            if h.number is not None:
+                seen_parts.add(h.number)
+            part = h.number
+            entries.append(TocEntry("part", h.number, h.text, part, h.place))
+            i += k
+            continue
+        text = _TOC_PAGE.sub("", compact(block.text))
+        if entries and part is not None and _title(b, i) is not None and not _ORDINAL_ITEM.match(text):
+            return entries, i  # a bare table title: the tables begin, there was no repeat
+        m = _ORDINAL_ITEM.match(text)
+        if m:
+            entry = TocEntry("item", chinese_int(m.group(1)), m.group(2), part, b.place(i))
+            entries.append(entry)
+        elif entries and entries[-1].kind == "item" and len(text) <= 20:
+            last = entries[-1]  # an entry wrapped onto this line
+            place = Place(last.place.block, last.place.line, last.place.page,
+                          last.place.text + block.text.strip(), i)
+            entries[-1] = TocEntry("item", last.number, last.text + text, last.part, place)
+        elif not entries:
+            return entries, i
+        else:
+            return entries, i
+        i += 1
+    return entries, i
+
+
+def _toc_title_typos(entries: list[TocEntry]) -> list[TableTitle]:
+    """Entries of the tables part that resemble a title without matching one."""
+    typos: list[TableTitle] = []
+    table_parts = {e.part for e in entries if e.kind == "item" and match_title(e.text)}
+    for e in entries:
+        if e.kind != "item" or e.part not in table_parts or match_title(e.text):
+            continue
+        best = closest_title(e.text)
+        if best is not None and best[2] >= TYPO_THRESHOLD:
+            typos.append(TableTitle(best[0], best[1], e.place, typo=True, ratio=best[2]))
+    exact = {found[0] for e in entries if e.kind == "item" and (found := match_title(e.text))}
+    return [t for t in typos if t.number not in exact]
+
+
+def _section(text: str) -> tuple[int | None, str] | None:
+    m = _ORDINAL_ITEM.match(text)
+    if not m or len(m.group(2)) > 40 or text.endswith(("。", "；", "，")):
+        return None
+    body = m.group(2)
+    if "：" in body or ":" in body:
+        return None
+    return chinese_int(m.group(1)), body
+
+
+def recognise(source: SourceDocument) -> Structure:
+    """Find the cover, 目录, parts, sections and tables of a report."""
+    b = _Blocks(source.blocks)
+    start, cover = _cover(b)
+    body_from = cover.place.end + 1 if cover.place else start
+    toc_place, toc_begin = _toc(b, body_from)
+    toc: list[TocEntry] = []
+    toc_typos: list[TableTitle] = []
+    if toc_place is not None:
+        toc, body_start = _toc_entries(b, toc_begin)
+        toc_typos = _toc_title_typos(toc)
+    else:
+        body_start = body_from
+
+    headings: list[Heading] = []
+    titles: list[tuple[TableTitle, int]] = []  # title, first block after it
+    boundaries: list[int] = []  # blocks where a table's range ends at the latest
+    part: int | None = None
+    tables_part = False  # the current part is the one with the tables (…决算表)
+    i = body_start
+    while i < len(b.blocks):
+        block = b.blocks[i]
+        if isinstance(block, Grid):
+            i += 1
+            continue
+        found_part = _part_heading(b, i)
+        if found_part is not None:
+            h, k = found_part
+            headings.append(h)
+            boundaries.append(i)
+            part = h.number
+            tables_part = h.text.endswith("表")
+            i += k
+            continue
+        found_set = _tableset_heading(b, i)
+        if found_set is not None:
+            h, k = found_set
+            headings.append(h)
+            boundaries.append(i)
+            part, tables_part = 2, True
+            i += k
+            continue
+        text = compact(block.text)
+        section = _section(text) if part is not None and not tables_part else None
+        if section is not None and not match_title(text):
+            headings.append(Heading("section", section[0], section[1], b.place(i), part=part))
+            boundaries.append(i)
+            i += 1
+            continue
+        found_title = _title(b, i)
+        if found_title is not None:
+            title, k = found_title
+            titles.append((title, i + k))
+            boundaries.append(i)
+            i += k
+            continue
+        typo = _typo(b, i)
+        if typo is not None:
+            titles.append((typo, i + 1))
+            boundaries.append(i)
+        i += 1
+
+    exact = {title.number for title, _ in titles if not title.typo}
+    # a line resembling a title whose table is printed under its exact title elsewhere is
+    # another table (e.g. Beijing's 政府性基金预算财政拨款基本支出决算表), not a typo
+    titles = [(title, after) for title, after in titles if not (title.typo and title.number in exact)]
+    tables = tuple(_located(b, title, after, boundaries) for title, after in titles)
+    toc_parts = {e.number for e in toc if e.kind == "part"}
+    toc_items = {(e.part, e.number) for e in toc if e.kind == "item"}
+    headings = [
+        replace(h, in_toc=(h.kind in ("part", "tableset") and h.number in toc_parts)
+                or (h.kind == "section" and (h.part, h.number) in toc_items))
+        for h in headings
+    ]
+    markers = sorted(
+        [(h.place.line or 0, _label(h)) for h in headings]
+        + [(t.title.place.line or 0, f"表{t.number} {t.title.official}") for t in tables]
+    )
+    return Structure(source, start, cover, tuple(toc), toc_place, body_start, tuple(headings),
+                     tables, tuple(toc_typos), tuple(markers))
+
+
+def _label(h: Heading) -> str:
+    if h.kind == "part" and h.number is not None:
+        return f"第{_chinese(h.number)}部分 {h.text}".strip()
+    if h.kind == "section" and h.number is not None:
+        return f"{_chinese(h.number)}、{h.text}"
+    return h.text
+
+
+def _chinese(n: int) -> str:
+    tens, ones = divmod(n, 10)
+    text = ("" if tens == 1 else CHINESE_DIGITS[tens]) + "十" if tens else ""
+    return text + (CHINESE_DIGITS[ones] if ones else "")
+
+
+def _located(b: _Blocks, title: TableTitle, after: int, boundaries: list[int]) -> LocatedTable:
+    end = next((x for x in sorted(boundaries) if x >= after), len(b.blocks)) - 1
+    grids: list[Grid] = []
+    lines: list[tuple[int, Line]] = []
+    for j in range(after, end + 1):
+        block = b.blocks[j]
+        if isinstance(block, Grid):
+            grids.append(block)
+        else:
+            lines.append((j, block))
+    unit, unit_place = None, None
+    candidates = [(title.place.block, title.place.text), *((j, line.text) for j, line in lines)]
+    for j, text in candidates:
+        m = _UNIT.search(compact(text))
+        if m:
+            unit, unit_place = m.group(1), b.place(j)
+            break
+    if unit is None and grids:
+        grid = grids[0]
+        cells = [cell for row in grid.rows[:3] for cell in row]
+        for cell in cells:
+            m = _UNIT.search(compact(cell))
+            if m:
+                unit = m.group(1)
+                unit_place = Place(after, grid.line, grid.page, cell, after)
+                break
+    last_grid = max((j for j in range(after, end + 1) if isinstance(b.blocks[j], Grid)),
+                    default=-1)
+    notes = tuple(
+        line for j, line in lines
+        if j > last_grid
+        and (compact(line.text).startswith(("注", "说明", "备注")) or "无数据" in line.text)
+    )
+    return LocatedTable(title, unit, unit_place, tuple(grids), notes,
+                        tuple(line for _, line in lines), end)

@@ -1,0 +1,953 @@
+"""Checks of the figures a report states in its text: against each other and its tables.
+
+Every derived figure is recomputed with **interval arithmetic** from the precision its
+inputs are printed with: an amount printed to 0.01 万元 is known to ±0.005, so a share
+printed from two such amounts is only known to lie in the interval of the ratio over
+all inputs within half a unit. A printed figure is graded
+
+* correct — it equals the recomputation from the printed inputs, rounded half-up to the
+  decimals it is printed with;
+* rounding (info, never an error) — it differs from that, but lies inside the
+  interval rounded to its own decimals: unrounded inputs explain it;
+* wrong (the rule's severity) — outside the interval.
+
+A figure printed with fewer decimals than the convention (1.2% for 1.22%) is judged at
+its own precision, and the missing decimals are a separate format finding (C.precision).
+
+The rules themselves are registered in :mod:`juesuan.rules.claims` (scope ``claims``);
+:func:`check_claims` runs them on the claims of one report and, when they were read,
+its tables.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import cached_property
+from typing import Literal
+
+from juesuan.audit.claims import TOPIC_NAMES, Claim, Kind, Measure
+from juesuan.money import ZERO, half_unit, round_half_up
+from juesuan.rules.finding import Finding, Location, Severity, sort_findings
+from juesuan.rules.registry import Report, run, show
+from juesuan.tables.amounts import Amt
+from juesuan.tables.table import Row, Table, TableSet
+
+HUNDRED = Decimal(100)
+PERCENT_PLACES = 2  # the convention for 占比、增减率、完成率 (GBC V33-232)
+Grade = Literal["ok", "rounding", "wrong"]
+
+
+# --- interval arithmetic ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Interval:
+    """A closed interval [lo, hi] of Decimals."""
+
+    lo: Decimal
+    hi: Decimal
+
+    @classmethod
+    def around(cls, value: Decimal, error: Decimal) -> Interval:
+        return cls(value - error, value + error)
+
+    @classmethod
+    def of(cls, amount: Amt) -> Interval:
+        return cls.around(amount.value, amount.error)
+
+    def __add__(self, other: Interval) -> Interval:
+        return Interval(self.lo + other.lo, self.hi + other.hi)
+
+    def __sub__(self, other: Interval) -> Interval:
+        return Interval(self.lo - other.hi, self.hi - other.lo)
+
+    def contains_zero(self) -> bool:
+        return self.lo <= 0 <= self.hi
+
+    def magnitude(self) -> Interval:
+        """The interval of |x|."""
+        if self.contains_zero():
+            return Interval(ZERO, max(-self.lo, self.hi))
+        return Interval(min(abs(self.lo), abs(self.hi)), max(abs(self.lo), abs(self.hi)))
+
+
+def hull(f: Callable[..., Decimal], *intervals: Interval) -> Interval:
+    """The range of ``f`` over the box of ``intervals``, from its corners.
+
+    Exact for a function monotone in each argument over the box — every ratio checked
+    here, once its denominator is known not to cross zero."""
+    values = [f(*corner) for corner in itertools.product(*((i.lo, i.hi) for i in intervals))]
+    return Interval(min(values), max(values))
+
+
+def ratio_percent(numerator: Interval, denominator: Interval) -> Interval | None:
+    """numerator / denominator × 100, or None when the denominator may be zero."""
+    if denominator.contains_zero():
+        return None
+    return hull(lambda n, d: n / d * HUNDRED, numerator, denominator)
+
+
+@dataclass(frozen=True)
+class Derived:
+    """A percentage recomputed from the printed figures it is derived from."""
+
+    point: Decimal  # from the printed inputs as printed
+    interval: Interval  # over the inputs within their rounding errors
+    formula: str  # how, with the figures: "2106.66 / 2940.05"
+
+
+def grade_percent(printed: Decimal, places: int, derived: Derived) -> Grade:
+    if round_half_up(derived.point, places) == printed:
+        return "ok"
+    low = round_half_up(derived.interval.lo, places)
+    high = round_half_up(derived.interval.hi, places)
+    return "rounding" if low <= printed <= high else "wrong"
+
+
+def grade_amounts(expected: Amt, found: Amt) -> Grade:
+    diff = found.value - expected.value
+    if diff == 0:
+        return "ok"
+    return "rounding" if abs(diff) <= expected.error + found.error else "wrong"
+
+
+def pct(value: Decimal, places: int = PERCENT_PLACES) -> str:
+    return f"{round_half_up(value, places):.{places}f}%"
+
+
+# --- the subject --------------------------------------------------------------------------
+
+VALUE_LIKE = (Measure.VALUE, Measure.FINAL)
+THREE_PUBLIC = ("three_public", "outbound", "vehicle", "vehicle_purchase", "vehicle_operation",
+                "reception")
+INCOME_COLUMNS = ("fiscal", "superior_subsidy", "business", "operating", "affiliated_remittance",
+                  "other")
+EXPENDITURE_COLUMNS = ("basic", "project", "remit_superior", "operating", "subsidy_affiliated")
+
+# Table cells of the amounts the text states: (table, row key, column key).
+CELLS: dict[tuple[str, str], tuple[int, str, str]] = {
+    ("grand_total", "value"): (1, "income_grand_total", "income"),
+    ("income_total", "value"): (2, "total", "total"),
+    ("expenditure_total", "value"): (3, "total", "total"),
+    ("fiscal_grand_total", "value"): (4, "income_grand_total", "income"),
+    ("general_budget", "value"): (5, "total", "total"),
+    ("general_budget.basic", "value"): (5, "total", "basic"),
+    ("personnel", "value"): (6, "personnel_total", "personnel"),
+    ("public", "value"): (6, "public_total", "public"),
+    **{(f"income.{c}", "value"): (2, "total", c) for c in INCOME_COLUMNS},
+    **{(f"expenditure.{c}", "value"): (3, "total", c) for c in EXPENDITURE_COLUMNS},
+    **{(t, "value"): (7, "three_public", f"{'total' if t == 'three_public' else t}.final")
+       for t in THREE_PUBLIC},
+    **{(t, "budget"): (7, "three_public", f"{'total' if t == 'three_public' else t}.budget")
+       for t in THREE_PUBLIC},
+}
+# The denominator of a share when the sentence does not name it (domain §3.3).
+SHARE_OF: dict[str, str] = {
+    **{f"income.{c}": "income_total" for c in INCOME_COLUMNS},
+    **{f"expenditure.{c}": "expenditure_total" for c in EXPENDITURE_COLUMNS},
+    "general_budget.class": "general_budget",
+    "general_budget": "expenditure_total",
+    **{t: "three_public" for t in THREE_PUBLIC if t != "three_public"},
+}
+# Totals the text states with their parts (其中：…): total ← parts.
+SUMS: list[tuple[str, str, tuple[str, ...]]] = [
+    ("income_total", "value", tuple(f"income.{c}" for c in INCOME_COLUMNS)),
+    ("expenditure_total", "value", tuple(f"expenditure.{c}" for c in EXPENDITURE_COLUMNS)),
+    ("general_budget.basic", "value", ("personnel", "public")),
+    ("general_budget", "value", ("general_budget.class",)),
+    ("general_budget", "budget", ("general_budget.item",)),
+    ("general_budget", "adjusted_budget", ("general_budget.item",)),
+    ("general_budget", "value", ("general_budget.item",)),  # 决算数 of 五（三）
+    ("three_public", "value", ("outbound", "vehicle", "reception")),
+    ("three_public", "budget", ("outbound", "vehicle", "reception")),
+    ("vehicle", "value", ("vehicle_purchase", "vehicle_operation")),
+    ("vehicle", "budget", ("vehicle_purchase", "vehicle_operation")),
+    ("procurement.total", "value", ("procurement.goods", "procurement.works",
+                                    "procurement.services")),
+    ("vehicles", "count", ("vehicles.kind",)),
+    ("performance.self", "count", ("performance.rated",)),
+    ("performance.issues", "count", ("performance.rectified", "performance.rectifying")),
+]
+_SCALE = {"万元": Decimal(1), "万": Decimal(1), "亿元": Decimal(10000), "元": Decimal("0.0001")}
+
+
+def at(claim: Claim) -> Location:
+    return Location(line=claim.line or None, page=claim.page, section=claim.section,
+                    quote=claim.quote or None)
+
+
+def norm(measure: Measure | None) -> str | None:
+    """Measures that name the same figure: the 决算数 of a topic is its value."""
+    if measure is None:
+        return None
+    return "value" if measure in VALUE_LIKE else measure.value
+
+
+def clean_name(name: str) -> str:
+    return re.sub(r"^[一二三四五六七八九十]+、|\s+", "", name)
+
+
+@dataclass(frozen=True)
+class ClaimSet:
+    """What the claim rules read: the claims of one report and, if read, its tables."""
+
+    claims: tuple[Claim, ...]
+    tables: TableSet | None = None
+
+    @cached_property
+    def amount_unit(self) -> str:
+        """The unit the report states amounts in: its tables', else most of its text's."""
+        if self.tables is not None and self.tables.tables:
+            return self.tables.tables[0].unit
+        units = Counter(c.unit for c in self.claims
+                        if c.kind is Kind.AMOUNT and c.unit in ("万元", "元"))
+        return units.most_common(1)[0][0] if units else "万元"
+
+    def unit_slip(self, claim: Claim) -> bool:
+        """An amount in 元 where the report's figures are in 万元 (GBC R001)."""
+        return (claim.kind is Kind.AMOUNT and claim.unit == "元" and self.amount_unit == "万元"
+                and claim.topic is not None and claim.measure is not None)
+
+    def amount(self, claim: Claim) -> Amt | None:
+        """The figure in the report's amount unit, with the error of its printed decimals;
+        an amount in 元 slipped into a 万元 report is read as the 万元 it stands for."""
+        if claim.value is None or claim.approximate:
+            return None
+        error = half_unit(claim.places)
+        if claim.kind is Kind.COUNT:
+            return Amt(claim.value, error if claim.places else ZERO)
+        if claim.kind is not Kind.AMOUNT:
+            return None
+        unit = claim.unit
+        if self.unit_slip(claim) or unit == self.amount_unit:
+            return Amt(claim.value, error)
+        scale = _SCALE.get(unit, Decimal(1)) / _SCALE.get(self.amount_unit, Decimal(1))
+        return Amt(claim.value * scale, error * scale)
+
+    @cached_property
+    def numbered(self) -> list[tuple[int, Claim]]:
+        return list(enumerate(self.claims))
+
+    @cached_property
+    def position(self) -> dict[int, int]:
+        return {id(c): i for i, c in self.numbered}
+
+    def latest(self, claim: Claim, topic: str | None, measures: Iterable[Measure], *,
+               subject: str | None = None, same: Literal["paragraph", "section", "document"]
+               = "paragraph", any_subject: bool = False) -> Claim | None:
+        """The last claim before ``claim`` of ``topic`` with one of ``measures``."""
+        wanted = tuple(measures)
+        limit = self.position[id(claim)]
+        for i in range(limit - 1, -1, -1):
+            other = self.claims[i]
+            if other.topic != topic or other.measure not in wanted or other.value is None:
+                continue
+            if not any_subject and other.subject != subject:
+                continue
+            if same == "paragraph" and other.paragraph != claim.paragraph:
+                continue
+            if same == "section" and other.section != claim.section:
+                continue
+            return other
+        return None
+
+    def nearest(self, claim: Claim, topic: str, measures: Iterable[Measure]) -> Claim | None:
+        """The claim of ``topic`` nearest before ``claim``, else the first after it."""
+        wanted = tuple(measures)
+        found = self.latest(claim, topic, wanted, same="document")
+        if found is not None:
+            return found
+        return next((c for c in self.claims if c.topic == topic and c.measure in wanted
+                     and c.subject is None and c.value is not None), None)
+
+    # --- table cells --------------------------------------------------------------
+
+    def cell(self, topic: str, measure: str, subject: str | None = None) -> tuple[Amt, str] | None:
+        """The table cell the text's figure must agree with, and its description."""
+        if self.tables is None:
+            return None
+        if topic in ("general_budget.class", "general_budget.item") and measure == "value":
+            table = self.tables.get(5)
+            row = class_or_item_row(table, topic, subject) if table is not None else None
+            if table is None or row is None:
+                return None
+            return cell_amount(table, row, "total"), f"表5“{row.name.strip()}”合计"
+        key = CELLS.get((topic, measure))
+        if key is None:
+            return None
+        number, row_key, column = key
+        table = self.tables.get(number)
+        if table is None or table.find(row_key) is None or column not in table.column_keys:
+            return None
+        row = table.row(row_key)
+        column_label = "·".join((*table.columns[table.column_index(column)].groups,
+                                 table.columns[table.column_index(column)].label))
+        return (cell_amount(table, row, column),
+                f"表{number}“{clean_name(row.name)}”{column_label}")
+
+    # --- derived percentages -------------------------------------------------------
+
+    def budget_of(self, claim: Claim, reference: str | None) -> tuple[Claim | None, Amt | None]:
+        """The budget a completion rate or a comparison refers to: text, else table."""
+        kinds = {"budget": (Measure.BUDGET,), "adjusted_budget": (Measure.ADJUSTED_BUDGET,),
+                 None: (Measure.BUDGET, Measure.ADJUSTED_BUDGET)}[reference]
+        for kind in kinds:
+            found = self.latest(claim, claim.topic, (kind,), subject=claim.subject)
+            if found is not None:
+                return found, self.amount(found)
+        if claim.topic and reference != "adjusted_budget":
+            cell = self.cell(claim.topic, "budget", claim.subject)
+            if cell is not None:
+                return None, cell[0]
+        return None, None
+
+    def final_of(self, claim: Claim) -> tuple[Claim | None, Amt | None]:
+        found = self.latest(claim, claim.topic, VALUE_LIKE, subject=claim.subject)
+        if found is not None:
+            return found, self.amount(found)
+        if claim.topic:
+            cell = self.cell(claim.topic, "value", claim.subject)
+            if cell is not None:
+                return None, cell[0]
+        return None, None
+
+    @cached_property
+    def derived(self) -> dict[int, Derived]:
+        """Every percentage the checks can recompute, by claim position."""
+        result: dict[int, Derived] = {}
+        for i, claim in self.numbered:
+            if claim.kind is not Kind.PERCENT or claim.value is None:
+                continue
+            found: Derived | None = None
+            if claim.measure is Measure.SHARE:
+                found = self._share(claim)
+            elif claim.measure is Measure.COMPLETION:
+                found = self._completion(claim)
+            elif claim.measure in (Measure.CHANGE_PCT, Measure.BUDGET_DIFF_PCT):
+                found = self._change_pct(claim)
+            if found is not None:
+                result[i] = found
+        return result
+
+    def _share(self, claim: Claim) -> Derived | None:
+        part_claim = self.latest(claim, claim.topic, VALUE_LIKE, subject=claim.subject)
+        part = self.amount(part_claim) if part_claim is not None else None
+        denominator_topic = claim.reference or SHARE_OF.get(claim.topic or "")
+        if part is None or denominator_topic is None:
+            return None
+        measures = VALUE_LIKE
+        den_claim = self.nearest(claim, denominator_topic, measures)
+        den = self.amount(den_claim) if den_claim is not None else None
+        if den is None:
+            cell = self.cell(denominator_topic, "value")
+            den = cell[0] if cell is not None else None
+        if den is None or den.value == 0:
+            return None
+        interval = ratio_percent(Interval.of(part), Interval.of(den))
+        if interval is None:
+            return None
+        return Derived(part.value / den.value * HUNDRED, interval,
+                       f"{show(part.value)} / {show(den.value)}")
+
+    def _completion(self, claim: Claim) -> Derived | None:
+        _, budget = self.budget_of(claim, claim.reference)
+        _, final = self.final_of(claim)
+        if budget is None or final is None or budget.value == 0:
+            return None
+        interval = ratio_percent(Interval.of(final), Interval.of(budget))
+        if interval is None:
+            return None
+        return Derived(final.value / budget.value * HUNDRED, interval,
+                       f"{show(final.value)} / {show(budget.value)}")
+
+    def change_inputs(self, claim: Claim) -> tuple[Amt | None, Amt | None, Claim | None]:
+        """(current, base, change amount claim) of a change or a budget difference:
+        base is last year's figure (PRIOR) or the budget."""
+        budget_diff = claim.measure in (Measure.BUDGET_DIFF, Measure.BUDGET_DIFF_PCT)
+        base_measures = (Measure.BUDGET, Measure.ADJUSTED_BUDGET) if budget_diff else (
+            Measure.PRIOR,)
+        current_claim = self.latest(claim, claim.topic, VALUE_LIKE, subject=claim.subject)
+        if current_claim is None and not budget_diff:
+            current_claim = self.latest(claim, claim.topic, VALUE_LIKE, subject=claim.subject,
+                                        same="section")
+        base_claim = self.latest(claim, claim.topic, base_measures, subject=claim.subject)
+        amount_measure = Measure.BUDGET_DIFF if budget_diff else Measure.CHANGE
+        change_claim = None
+        if claim.kind is Kind.PERCENT:
+            change_claim = self.latest(claim, claim.topic, (amount_measure,),
+                                       subject=claim.subject)
+            if change_claim is not None and change_claim.sentence != claim.sentence:
+                change_claim = None
+        current = self.amount(current_claim) if current_claim is not None else None
+        base = self.amount(base_claim) if base_claim is not None else None
+        return current, base, change_claim
+
+    def _change_pct(self, claim: Claim) -> Derived | None:
+        current, base, change_claim = self.change_inputs(claim)
+        change = self.amount(change_claim) if change_claim is not None else None
+        if current is not None and base is not None:
+            if Interval.of(base).contains_zero():
+                return None
+            # by the corners of (current, base): the base is in numerator and denominator
+            interval = hull(lambda c, b: (c - b) / b * HUNDRED, Interval.of(current),
+                            Interval.of(base))
+            point = (current.value - base.value) / base.value * HUNDRED
+            return Derived(abs(point), interval.magnitude(),
+                           f"({show(current.value)} − {show(base.value)}) / {show(base.value)}")
+        if change is None or change_claim is None:
+            return None
+        if base is not None:
+            rate = ratio_percent(Interval.of(change), Interval.of(base))
+            if rate is None or base.value == 0:
+                return None
+            return Derived(change.value / base.value * HUNDRED, rate,
+                           f"{show(change.value)} / {show(base.value)}")
+        direction = change_claim.direction
+        if current is None or direction not in (1, -1):
+            return None
+        assert direction is not None
+        base_interval = Interval.of(current) - (
+            Interval.of(change) if direction == 1 else Interval(-change.value - change.error,
+                                                                -change.value + change.error))
+        if base_interval.contains_zero():
+            return None
+        s = Decimal(direction)
+        interval = hull(lambda c, d: d / (c - s * d) * HUNDRED, Interval.of(current),
+                        Interval.of(change))
+        base_value = current.value - s * change.value
+        if base_value == 0:
+            return None
+        sign = "−" if direction == 1 else "+"
+        return Derived(change.value / base_value * HUNDRED, interval,
+                       f"{show(change.value)} / ({show(current.value)} {sign} "
+                       f"{show(change.value)})")
+
+
+def cell_amount(table: Table, row: Row, column: str) -> Amt:
+    index = table.column_index(column)
+    value = row.values[index]
+    return Amt(value if isinstance(value, Decimal) else ZERO, row.error(index))
+
+
+def class_or_item_row(table: Table, topic: str, subject: str | None) -> Row | None:
+    """The 表5 row of a 类 named in the text, or of a 类/款/项 path."""
+    if not subject:
+        return None
+    names = [clean_name(part) for part in subject.split("/")]
+    if topic == "general_budget.class":
+        names = names[:1]
+    parent: str | None = None
+    row: Row | None = None
+    for depth, name in enumerate(names):
+        length = (3, 5, 7)[depth]
+        row = next((r for r in table.coded_rows()
+                    if r.code is not None and len(r.code) == length
+                    and (parent is None or r.code.startswith(parent))
+                    and clean_name(r.name) == name), None)
+        if row is None or row.code is None:
+            return None
+        parent = row.code
+    return row
+
+
+# --- running the rules --------------------------------------------------------------------
+
+
+def check_claims(claims: Iterable[Claim], tables: TableSet | None = None) -> list[Finding]:
+    """Every claim rule on the claims of one report (and its tables, when read)."""
+    from juesuan.rules import claims as _registered  # noqa: F401  (registers the C.* rules)
+
+    subject = ClaimSet(tuple(claims), tables)
+    unit = tables.tables[0].unit if tables is not None and tables.tables else "万元"
+    return sort_findings(run("claims", subject, unit=unit))
+
+
+# --- the checks (registered in juesuan.rules.claims) -------------------------------------
+
+
+def check_malformed(subject: ClaimSet, report: Report) -> None:
+    for claim in subject.claims:
+        if claim.malformed:
+            report.fail(f"数字“{claim.text}”书写有误：{claim.malformed}", at(claim),
+                        expected="规范的数字", found=claim.text)
+
+
+def check_unit(subject: ClaimSet, report: Report) -> None:
+    for claim in subject.claims:
+        if claim.kind is not Kind.AMOUNT or claim.value is None:
+            continue
+        if claim.unit == "万":
+            report.fail(f"“{claim.name}”{claim.text}的金额单位不完整，应为“万元”", at(claim),
+                        expected="万元", found="万", severity=Severity.WARNING)
+            continue
+        if not subject.unit_slip(claim):
+            continue
+        assert claim.topic is not None and claim.measure is not None
+        as_wan = Amt(claim.value, half_unit(claim.places))
+        as_yuan = Amt(claim.value / 10000, half_unit(claim.places) / 10000)
+        cell = subject.cell(claim.topic, norm(claim.measure) or "", claim.subject)
+        if cell is not None:
+            table_amount, where = cell
+            if grade_amounts(table_amount, as_yuan) != "wrong":
+                continue  # really 元: the same figure as the table's 万元
+            if grade_amounts(table_amount, as_wan) == "wrong":
+                continue  # neither: C.table reports the figure
+            report.fail(f"“{claim.name}”写作 {claim.text}，与{where} {show(table_amount.value)}"
+                        f"{subject.amount_unit}数值相同：单位应为“万元”", at(claim),
+                        expected=f"{claim.value}万元", found=claim.text)
+        else:
+            report.fail(f"“{claim.name}”写作 {claim.text}，而说明中其余金额均以万元为单位："
+                        "单位可能应为“万元”", at(claim), expected=f"{claim.value}万元",
+                        found=claim.text, severity=Severity.WARNING)
+
+
+def check_table(subject: ClaimSet, report: Report) -> None:
+    if subject.tables is None:
+        return
+    for claim in subject.claims:
+        if claim.kind is not Kind.AMOUNT or claim.topic is None or claim.value is None:
+            continue
+        measure = norm(claim.measure)
+        if measure not in ("value", "budget"):
+            continue
+        cell = subject.cell(claim.topic, measure, claim.subject)
+        found = subject.amount(claim)
+        if cell is None or found is None:
+            if claim.topic in ("general_budget.class", "general_budget.item") and \
+                    measure == "value" and subject.tables.get(5) is not None:
+                report.fail(f"说明中的“{claim.name}”{claim.text}在表5中找不到对应的行",
+                            at(claim), expected="表5中的对应科目", found=claim.subject,
+                            severity=Severity.WARNING)
+            continue
+        expected, where = cell
+        grade = grade_amounts(expected, found)
+        if grade == "ok":
+            continue
+        unit = subject.amount_unit
+        detail = (f"说明中“{claim.name}”为 {show(found.value)}{unit}，{where}为 "
+                  f"{show(expected.value)}{unit}，差额 {show(found.value - expected.value)}{unit}")
+        if grade == "rounding":
+            report.fail(f"{detail}，在四舍五入误差范围内（允许 ±"
+                        f"{show(expected.error + found.error)}）", at(claim),
+                        expected=show(expected.value), found=show(found.value),
+                        severity=Severity.INFO)
+        else:
+            report.fail(detail, at(claim), expected=show(expected.value), found=show(found.value))
+
+
+def _judge(report: Report, subject: ClaimSet, claim: Claim, derived: Derived, what: str,
+           note: Callable[[Claim, Derived], str | None] | None = None) -> None:
+    assert claim.value is not None
+    places = claim.places
+    grade = grade_percent(claim.value, places, derived)
+    if grade == "ok":
+        return
+    low = round_half_up(derived.interval.lo, places)
+    high = round_half_up(derived.interval.hi, places)
+    span = pct(low, places) if low == high else f"{pct(low, places)}～{pct(high, places)}"
+    detail = (f"{what}：按说明所列数字 {derived.formula} 计算为 {pct(derived.point, places)}，"
+              f"文中为 {pct(claim.value, places)}")
+    if grade == "rounding":
+        report.fail(f"{detail}；所列数字为四舍五入后的数，原数可得 {span}，在四舍五入误差范围内",
+                    at(claim), expected=pct(derived.point, places), found=pct(claim.value, places),
+                    severity=Severity.INFO)
+        return
+    extra = note(claim, derived) if note is not None else None
+    if extra:
+        report.fail(f"{detail}（{extra}）", at(claim), expected=pct(derived.point, places),
+                    found=pct(claim.value, places), severity=Severity.INFO)
+        return
+    report.fail(f"{detail}，四舍五入误差范围为 {span}", at(claim),
+                expected=pct(derived.point, places), found=pct(claim.value, places))
+
+
+def check_share(subject: ClaimSet, report: Report) -> None:
+    derived = subject.derived
+    for i, claim in subject.numbered:
+        if claim.measure is not Measure.SHARE or i not in derived:
+            continue
+
+        def balanced(claim: Claim, found: Derived) -> str | None:
+            """Shares of one breakdown forced to add up to 100%: the last one takes the
+            rounding remainder. Info, not an error, when the gap is that remainder."""
+            siblings = [c for c in subject.claims if c.sentence == claim.sentence
+                        and c.measure is Measure.SHARE and c.value is not None]
+            total = sum((c.value for c in siblings if c.value is not None), ZERO)
+            gap = abs(round_half_up(found.point, claim.places) - (claim.value or ZERO))
+            if len(siblings) > 1 and total == HUNDRED and \
+                    gap <= half_unit(claim.places) * 2 * len(siblings):
+                return (f"各项占比合计凑整为 100%，此项承担了四舍五入的尾差 "
+                        f"{show(gap)} 个百分点")
+            return None
+
+        _judge(report, subject, claim, derived[i], f"“{claim.name}”", balanced)
+
+
+def check_completion(subject: ClaimSet, report: Report) -> None:
+    derived = subject.derived
+    for i, claim in subject.numbered:
+        if claim.measure is Measure.COMPLETION and i in derived:
+            _judge(report, subject, claim, derived[i], f"“{claim.name}”")
+
+
+def check_budget_zero(subject: ClaimSet, report: Report) -> None:
+    for claim in subject.claims:
+        if claim.measure is not Measure.COMPLETION:
+            continue
+        budget_claim, budget = subject.budget_of(claim, claim.reference)
+        if budget is None or budget.value != 0:
+            continue
+        source = f"年初预算为 {budget_claim.text}" if budget_claim is not None else \
+            "表7中预算数为0"
+        name = TOPIC_NAMES.get(claim.topic or "", "")
+        report.fail(f"“{name}”{source}，却表述为“完成预算的{claim.text}”：预算为0时完成率无意义，"
+                    "应改为说明无预算（或按全年预算表述）", at(claim),
+                    expected="不表述完成率", found=f"完成预算的{claim.text}")
+
+
+def check_change(subject: ClaimSet, report: Report) -> None:
+    derived = subject.derived
+    for i, claim in subject.numbered:
+        if claim.value is None:
+            continue
+        if claim.measure in (Measure.CHANGE, Measure.BUDGET_DIFF) and claim.kind is Kind.AMOUNT:
+            current, base, _ = subject.change_inputs(claim)
+            found = subject.amount(claim)
+            if current is None or base is None or found is None:
+                continue
+            expected = Amt(abs(current.value - base.value), current.error + base.error)
+            grade = grade_amounts(expected, found)
+            if grade == "ok":
+                continue
+            versus = "预算数" if claim.measure is Measure.BUDGET_DIFF else "上年数"
+            detail = (f"“{claim.name}”：按说明所列本年数 {show(current.value)} 与{versus} "
+                      f"{show(base.value)} 计算应为 {show(expected.value)}，文中为 "
+                      f"{show(found.value)}")
+            if grade == "rounding":
+                report.fail(f"{detail}，在四舍五入误差范围内", at(claim),
+                            expected=show(expected.value), found=show(found.value),
+                            severity=Severity.INFO)
+            else:
+                report.fail(detail, at(claim), expected=show(expected.value),
+                            found=show(found.value))
+        elif claim.measure in (Measure.CHANGE_PCT, Measure.BUDGET_DIFF_PCT):
+            if i in derived:
+                _judge(report, subject, claim, derived[i], f"“{claim.name}”")
+            elif claim.measure is Measure.CHANGE_PCT:
+                current, base, change_claim = subject.change_inputs(claim)
+                if (base is not None and base.value == 0) or (
+                        change_claim is not None and current is not None
+                        and change_claim.value == current.value and change_claim.direction == 1):
+                    report.fail(f"“{claim.name}”{claim.text}：上年数为0，增减率无法计算，"
+                                "宜说明为新增", at(claim), expected="不表述增减率",
+                                found=claim.text, severity=Severity.INFO)
+
+
+def check_direction(subject: ClaimSet, report: Report) -> None:
+    claims = subject.claims
+    for claim in claims:
+        measure = claim.measure
+        if measure in (Measure.CHANGE, Measure.CHANGE_PCT, Measure.BUDGET_DIFF,
+                       Measure.BUDGET_DIFF_PCT) and claim.word:
+            if claim.direction is None:
+                continue  # “下降（增长）”: a template choice left in (A.template-text)
+            _direction_against_numbers(subject, report, claim)
+            if measure in (Measure.CHANGE_PCT, Measure.BUDGET_DIFF_PCT):
+                _, _, change_claim = subject.change_inputs(claim)
+                if change_claim is not None and None not in (change_claim.direction,
+                                                             claim.direction) and \
+                        change_claim.direction != claim.direction:
+                    report.fail(f"“{claim.name}”：金额“{change_claim.word}{change_claim.text}”"
+                                f"与比率“{claim.word}{claim.text}”的方向相反", at(claim),
+                                expected=change_claim.word, found=claim.word)
+        elif measure is Measure.COMPARISON:
+            _comparison(subject, report, claim)
+        elif measure is Measure.TREND:
+            _trend(subject, report, claim)
+
+
+def grade_direction(direction: int, final: Amt, base: Amt) -> Grade:
+    """Does ``final`` compare with ``base`` as ``direction`` says (+1 more, −1 less, 0 equal)?
+    A direction only unrounded figures could bear out is rounding, not wrong."""
+    diff = Interval.of(final) - Interval.of(base)
+    point = final.value - base.value
+    if (direction == 1 and point > 0) or (direction == -1 and point < 0) or (
+            direction == 0 and point == 0):
+        return "ok"
+    possible = diff.hi > 0 if direction == 1 else diff.lo < 0 if direction == -1 else \
+        diff.contains_zero()
+    return "rounding" if possible else "wrong"
+
+
+def _truth(point: Decimal, words: tuple[str, str, str]) -> str:
+    return words[0] if point > 0 else words[1] if point < 0 else words[2]
+
+
+def _direction_against_numbers(subject: ClaimSet, report: Report, claim: Claim) -> None:
+    current, base, _ = subject.change_inputs(claim)
+    if current is None or base is None or claim.direction is None:
+        return
+    grade = grade_direction(claim.direction, current, base)
+    if grade == "ok":
+        return
+    versus = "预算数" if claim.measure in (Measure.BUDGET_DIFF, Measure.BUDGET_DIFF_PCT) \
+        else "上年数"
+    truth = _truth(current.value - base.value, ("增加", "减少", "持平"))
+    message = (f"“{claim.name}”写作“{claim.word}”，而本年数 {show(current.value)} 与{versus} "
+               f"{show(base.value)} 相比为{truth}")
+    if grade == "rounding":
+        report.fail(f"{message}，原数的增减方向在四舍五入误差范围内无法确定", at(claim),
+                    expected=truth, found=claim.word, severity=Severity.INFO)
+    else:
+        report.fail(message, at(claim), expected=truth, found=claim.word)
+
+
+def _comparison(subject: ClaimSet, report: Report, claim: Claim) -> None:
+    _, final = subject.final_of(claim)
+    if final is None or claim.direction is None:
+        return
+    budgets = [subject.budget_of(claim, reference)[1] for reference in (
+        [claim.reference] if claim.reference else ["budget", "adjusted_budget"])]
+    candidates = [b for b in budgets if b is not None]
+    if not candidates:
+        return
+    # “决算数小于预算数” without 年初/全年 may mean either budget the text states
+    direction = claim.direction
+    budget = next((b for b in candidates if grade_direction(direction, final, b) == "ok"),
+                  candidates[0])
+    grade = grade_direction(direction, final, budget)
+    if grade == "ok":
+        return
+    point = final.value - budget.value
+    truth = "决算数" + _truth(point, ("大于", "小于", "等于")) + "预算数"
+    message = (f"“{claim.name}”写作“{claim.text}”，而决算数 {show(final.value)}、预算数 "
+               f"{show(budget.value)}：{truth}")
+    if grade == "rounding":
+        report.fail(f"{message}，在四舍五入误差范围内", at(claim), expected=truth,
+                    found=claim.text, severity=Severity.INFO)
+    elif direction == 0 and (claim.word or "").startswith("基本"):
+        relative = abs(point) / abs(budget.value) if budget.value else Decimal(1)
+        if relative > Decimal("0.01"):
+            report.fail(f"{message}，相差 {pct(relative * HUNDRED)}：不宜表述为基本持平",
+                        at(claim), expected=truth, found=claim.text, severity=Severity.WARNING)
+    else:
+        report.fail(message, at(claim), expected=truth, found=claim.text)
+
+
+def _trend(subject: ClaimSet, report: Report, claim: Claim) -> None:
+    if claim.topic is None:
+        return
+    change = subject.latest(claim, claim.topic, (Measure.CHANGE,), subject=claim.subject)
+    if change is None:
+        change = next((c for c in subject.claims if c.paragraph == claim.paragraph
+                       and c.sentence == claim.sentence and c.topic == claim.topic
+                       and c.measure is Measure.CHANGE and c.offset > claim.offset), None)
+    if change is not None and change.value:
+        report.fail(f"“{claim.name}”表述为“{claim.text}”，而同段写有“{change.word}"
+                    f"{change.text}”", at(claim), expected=f"{change.word}{change.text}",
+                    found=claim.text)
+        return
+    reason = next((c for c in subject.claims if c.paragraph == claim.paragraph
+                   and c.measure is Measure.REASON and (c.sentence, c.offset) > (
+                       claim.sentence, claim.offset)
+                   and c.sentence <= claim.sentence + 1), None)
+    if reason is not None and reason.direction in (1, -1):
+        said = "增加" if reason.direction == 1 else "减少"
+        report.fail(f"“{claim.name}”表述为“{claim.text}”，但随后的原因说明的是{said}"
+                    f"（“{reason.text[:40]}”）：持平不需要原因，或增减情况表述有误", at(claim),
+                    expected=f"说明{said}的金额和比率", found=claim.text,
+                    severity=Severity.WARNING)
+
+
+def check_reason_missing(subject: ClaimSet, report: Report) -> None:
+    reasons: dict[int, list[Claim]] = defaultdict(list)
+    for claim in subject.claims:
+        if claim.measure is Measure.REASON:
+            reasons[claim.paragraph].append(claim)
+    reported: set[tuple[int, str | None, str | None]] = set()
+    for claim in subject.claims:
+        why = _needs_reason(subject, claim)
+        if why is None:
+            continue
+        key = (claim.paragraph, claim.topic, claim.subject)
+        if key in reported:
+            continue
+        if any(r.sentence >= claim.sentence for r in reasons[claim.paragraph]):
+            continue
+        reported.add(key)
+        report.fail(f"“{claim.name}”{why}，但未说明主要原因", at(claim),
+                    expected="主要原因：…", found="未说明")
+
+
+def _needs_reason(subject: ClaimSet, claim: Claim) -> str | None:
+    if claim.topic is None or claim.topic.startswith(("year", "performance.rated")):
+        return None
+    if claim.measure in (Measure.CHANGE, Measure.BUDGET_DIFF) and claim.value and \
+            claim.direction in (1, -1):
+        return f"{claim.word}{claim.text}"
+    if claim.measure is Measure.COMPARISON and claim.direction in (1, -1):
+        return f"“{claim.text}”"
+    if claim.measure in (Measure.FINAL,) and claim.kind is Kind.AMOUNT:
+        budget_claim = subject.latest(claim, claim.topic, (Measure.BUDGET,
+                                                           Measure.ADJUSTED_BUDGET),
+                                      subject=claim.subject)
+        final = subject.amount(claim)
+        budget = subject.amount(budget_claim) if budget_claim is not None else None
+        if budget is not None and final is not None and \
+                grade_amounts(budget, final) == "wrong":
+            return f"决算数 {claim.text} 与预算数 {budget_claim.text if budget_claim else ''} 不同"
+    return None
+
+
+def check_duplicate(subject: ClaimSet, report: Report) -> None:
+    for claim in subject.claims:
+        if claim.measure is Measure.DUPLICATE:
+            half = claim.text[: len(claim.text) // 2]
+            report.fail(f"“{claim.text}”重复：应为“{half}”", at(claim), expected=half,
+                        found=claim.text)
+
+
+def check_precision(subject: ClaimSet, report: Report) -> None:
+    derived = subject.derived
+    for i, claim in subject.numbered:
+        if claim.value is None:
+            continue
+        if claim.kind is Kind.PERCENT and claim.measure in (
+                Measure.SHARE, Measure.COMPLETION, Measure.CHANGE_PCT, Measure.BUDGET_DIFF_PCT) \
+                and claim.places < PERCENT_PLACES:
+            found = derived.get(i)
+            if found is not None and round_half_up(found.point, PERCENT_PLACES) != \
+                    round_half_up(claim.value, PERCENT_PLACES):
+                report.fail(f"“{claim.name}”写作 {claim.text}，只保留了{claim.places}位小数，"
+                            f"按两位小数应为 {pct(found.point)}", at(claim),
+                            expected=pct(found.point), found=claim.text,
+                            severity=Severity.WARNING)
+            else:
+                shown = pct(claim.value)
+                report.fail(f"“{claim.name}”写作 {claim.text}，百分比应保留两位小数（{shown}）",
+                            at(claim), expected=shown, found=claim.text,
+                            severity=Severity.INFO)
+        elif claim.kind is Kind.AMOUNT and claim.unit == "万元" and claim.places == 1 and \
+                claim.measure is not None:
+            shown = f"{claim.value:.2f}万元"
+            report.fail(f"“{claim.name}”写作 {claim.text}，金额应保留两位小数（{shown}）",
+                        at(claim), expected=shown, found=claim.text, severity=Severity.INFO)
+
+
+def check_total(subject: ClaimSet, report: Report) -> None:
+    by_section: dict[str | None, list[Claim]] = defaultdict(list)
+    for claim in subject.claims:
+        if claim.value is not None and claim.topic is not None:
+            by_section[claim.section].append(claim)
+    for claims in by_section.values():
+        for total_topic, measure, part_topics in SUMS:
+            totals = [c for c in claims if c.topic == total_topic and norm(c.measure) == measure
+                      and c.subject is None]
+            if not totals:
+                continue
+            total_claim = totals[-1]
+            parts: dict[tuple[str, str | None], Claim] = {}
+            for c in claims:
+                if c.topic in part_topics and norm(c.measure) == measure:
+                    parts[(c.topic, c.subject)] = c
+            amounts = [subject.amount(c) for c in parts.values()]
+            total = subject.amount(total_claim)
+            if len(parts) < 2 or total is None or any(a is None for a in amounts):
+                continue
+            expected = Amt(sum((a.value for a in amounts if a is not None), ZERO),
+                           sum((a.error for a in amounts if a is not None), ZERO))
+            grade = grade_amounts(expected, total)
+            if grade == "ok":
+                continue
+            listed = " + ".join(c.text for c in parts.values())
+            shown = show if total_claim.kind is Kind.AMOUNT else (lambda v: f"{v:f}")
+            detail = (f"“{total_claim.name}”{total_claim.text}应等于所列各项之和 {listed} = "
+                      f"{shown(expected.value)}，差额 {shown(total.value - expected.value)}")
+            if grade == "rounding":
+                report.fail(f"{detail}，在四舍五入误差范围内（允许 ±"
+                            f"{show(expected.error + total.error)}）", at(total_claim),
+                            expected=show(expected.value), found=show(total.value),
+                            severity=Severity.INFO)
+            elif expected.value > total.value:
+                report.fail(f"{detail}：各项之和大于合计", at(total_claim),
+                            expected=show(expected.value), found=show(total.value))
+            else:
+                report.fail(f"{detail}：各项之和小于合计，可能有未列出的项目", at(total_claim),
+                            expected=show(expected.value), found=show(total.value),
+                            severity=Severity.WARNING)
+
+
+def check_repeat(subject: ClaimSet, report: Report) -> None:
+    first: dict[tuple[str, str | None, str], Claim] = {}
+    for claim in subject.claims:
+        measure = norm(claim.measure)
+        if claim.kind is not Kind.AMOUNT or claim.topic is None or \
+                measure not in ("value", "budget", "adjusted_budget"):
+            continue
+        key = (claim.topic, claim.subject, measure)
+        earlier = first.setdefault(key, claim)
+        if earlier is claim:
+            continue
+        a, b = subject.amount(earlier), subject.amount(claim)
+        if a is None or b is None:
+            continue
+        grade = grade_amounts(a, b)
+        if grade == "wrong":
+            report.fail(f"“{claim.name}”前后不一致：第{earlier.line}行为 {earlier.text}，此处为 "
+                        f"{claim.text}", at(claim), expected=earlier.text, found=claim.text)
+
+
+def check_year(subject: ClaimSet, report: Report) -> None:
+    stated = [c for c in subject.claims if c.measure is Measure.REPORT_YEAR and c.value]
+    if subject.tables is not None:
+        year = subject.tables.year
+    elif stated:
+        counts = Counter(int(c.value) for c in stated if c.value is not None)
+        year = max(counts, key=lambda y: (counts[y], y))
+    else:
+        return
+    for claim in subject.claims:
+        if claim.value is None or claim.kind is not Kind.YEAR or claim.heading:
+            continue  # headings: A.year
+        if claim.measure is Measure.REPORT_YEAR and int(claim.value) != year:
+            report.fail(f"报告年度为{year}年，此处写作“{claim.text}”", at(claim),
+                        expected=f"{year}年", found=claim.text)
+        elif claim.measure is Measure.PRIOR_YEAR and int(claim.value) != year - 1:
+            report.fail(f"与上年比较应为{year - 1}年度，此处写作“{claim.text}”", at(claim),
+                        expected=f"{year - 1}年", found=claim.text)
+
+
+# What a 项 is for, by the words of its name: (words of the name, words its 主要用于 may use).
+PURPOSES: list[tuple[tuple[str, ...], tuple[str, ...]]] = [
+    (("住房公积金",), ("公积金",)),
+    (("购房补贴",), ("购房",)),
+    (("提租补贴",), ("租",)),
+    (("医疗",), ("医疗", "医保")),
+    (("职业年金",), ("年金",)),
+    (("养老",), ("养老", "退休", "离休")),
+    (("离退休", "退休"), ("退休", "离休")),
+]
+
+
+def check_purpose(subject: ClaimSet, report: Report) -> None:
+    for claim in subject.claims:
+        if claim.measure is not Measure.PURPOSE or claim.topic != "general_budget.item" or \
+                not claim.subject:
+            continue
+        name = claim.subject.split("/")[-1]
+        own = next((words for keys, words in PURPOSES if any(k in name for k in keys)), None)
+        if own is None or any(w in claim.text for w in own):
+            continue
+        foreign = sorted({w for _, words in PURPOSES for w in words
+                          if w not in own and w in claim.text})
+        if foreign:
+            said = "、".join(foreign)
+            item = claim.name.removesuffix("主要用途")
+            report.fail(f"“{item}”的主要用途写作“{claim.text}”，说的是{said}，"
+                        f"与科目“{name}”不符", at(claim), expected=f"{name}的用途",
+                        found=claim.text)

@@ -1,0 +1,219 @@
+"""The C.* rules (figures stated in a report's text): each passes on a short text that
+states its figures right and fires, on the line of the figure, on the same text with one
+thing wrong.
+
+The texts follow the wording of the Shanghai 2024 template (and, where noted, of the
+Suizhou 2020 seed). Cases marked ``tables`` are checked against the tables of the
+Shanghai example as printed (every amount ±0.005): 本年收入合计 2946.26, 财政拨款收入
+2940.06, 表7 预算数 0.95 (all 公务接待费).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+from juesuan.audit.claims import extract_claims
+from juesuan.audit.source import from_text
+from juesuan.audit.text_checks import ClaimSet
+from juesuan.filing.io import load_filing
+from juesuan.rules import claims as _claims_rules  # noqa: F401  (registers the rules)
+from juesuan.rules.finding import Finding, Severity
+from juesuan.rules.registry import REGISTRY, Report
+from juesuan.tables.build import build_tables
+from juesuan.tables.table import TableSet
+
+ROOT = Path(__file__).resolve().parents[2]
+CLAIMS_RULES = sorted(r.id for r in REGISTRY.values() if r.scope == "claims")
+
+
+@cache
+def shanghai_tables() -> TableSet:
+    filing = load_filing(ROOT / "examples" / "shanghai-putuo-czj-2024.yaml").filing
+    return build_tables(filing).rounded(2)
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    good: str  # the rule reports nothing at all
+    bad: str  # the rule fires on ``line``
+    line: int
+    severity: Severity | None = None  # default: the rule's
+    tables: bool = False
+    found: str | None = None
+
+
+def findings_of(rule_id: str, text: str, tables: bool) -> list[Finding]:
+    subject = ClaimSet(tuple(extract_claims(from_text(text))),
+                       shanghai_tables() if tables else None)
+    report = Report(REGISTRY[rule_id])
+    REGISTRY[rule_id].check(subject, report)
+    return report.findings
+
+
+INCOME = "二、收入决算情况说明\n本年收入合计{total}，其中：财政拨款收入2940.06万元，占99.79%；其他收入6.20万元，占0.21%。"
+EXPENDITURE = ("三、支出决算情况说明\n本年支出合计2940.06万元，其中：基本支出{basic}万元，占{share}%；"
+               "项目支出603.14万元，占20.51%。")
+OPERATING = ("十一、其他重要事项的情况说明\n机关运行经费支出184.65万元，比2023年度{prior}{word}{change}万元，"
+             "{word2}{rate}%。{reason}")
+REASON = "主要原因是更换了老旧照明设施。"
+ITEM = ("（三）一般公共预算财政拨款支出决算具体情况\n1、一般公共服务支出（类）财政事务（款）行政运行（项）。"
+        "主要用于：基本支出。年初预算为{budget}万元，支出决算为1511.89万元。{comparison}")
+COMPLETION = ("一般公共预算财政拨款支出年初预算为{budget}，支出决算为2940.05万元，完成年初预算的{rate}。"
+              "决算数小于预算数的主要原因：调减。")
+GENERAL = ("（一）一般公共预算财政拨款支出决算总体情况\n一般公共预算财政拨款支出2940.05万元。\n"
+           "（二）一般公共预算财政拨款支出决算结构情况\n一般公共预算财政拨款支出{again}万元，主要用于以下方面："
+           "一般公共服务支出（类）2106.66万元，占71.65%；社会保障和就业支出（类）833.39万元，占28.35%。")
+YEAR = ("第三部分上海市普陀区财政局2024年度部门决算情况说明\n"
+        "上海市普陀区财政局2024年度收入支出总计2995.39万元。\n"
+        "（三）国有资产占有使用情况说明\n截至{year}年12月31日，共有车辆0辆。")
+
+CLAIMS_CASES: dict[str, list[Case]] = {
+    "C.table": [
+        Case("本年收入合计 10.00 above 表2", INCOME.format(total="2946.26万元"),
+             INCOME.format(total="2956.26万元"), 2, tables=True, found="2956.26"),
+        Case("“三公”预算 above 表7", "“三公”经费财政拨款支出年初预算为0.95万元。",
+             "“三公”经费财政拨款支出年初预算为1.95万元。", 1, tables=True, found="1.95"),
+    ],
+    "C.total": [
+        Case("基本 + 项目 > 本年支出合计", EXPENDITURE.format(basic="2336.92", share="79.49"),
+             EXPENDITURE.format(basic="2436.92", share="79.49"), 2, found="2940.06"),
+        Case("车辆 by use < total (warning)", "共有车辆3辆，其中：执法执勤用车2辆、其他用车1辆。",
+             "共有车辆4辆，其中：执法执勤用车2辆、其他用车1辆。", 1, Severity.WARNING),
+    ],
+    "C.share": [
+        # 2336.92 / 2940.06 = 79.486% → 79.49%
+        Case("基本支出 79.59%", EXPENDITURE.format(basic="2336.92", share="79.49"),
+             EXPENDITURE.format(basic="2336.92", share="79.59"), 2, found="79.59%"),
+    ],
+    "C.change": [
+        # 2.55 / (184.65 − 2.55) = 1.4003% → 1.40%
+        Case("增长 1.50%", OPERATING.format(prior="", word="增加", change="2.55", word2="增长",
+                                          rate="1.40", reason=REASON),
+             OPERATING.format(prior="", word="增加", change="2.55", word2="增长", rate="1.50",
+                              reason=REASON), 2, found="1.50%"),
+        Case("增加额 ≠ 本年 − 上年",
+             OPERATING.format(prior="182.10万元", word="增加", change="2.55", word2="增长",
+                              rate="1.40", reason=REASON),
+             OPERATING.format(prior="182.10万元", word="增加", change="2.65", word2="增长",
+                              rate="1.40", reason=REASON), 2, found="2.65"),
+    ],
+    "C.completion": [
+        # 2940.05 / 2993.92 = 98.2007% → 98.20%
+        Case("完成 98.30%", COMPLETION.format(budget="2993.92万元", rate="98.20%"),
+             COMPLETION.format(budget="2993.92万元", rate="98.30%"), 1, found="98.30%"),
+    ],
+    "C.direction": [
+        Case("决算数大于预算数 with 1511.89 < 1560.05",
+             ITEM.format(budget="1560.05", comparison="决算数小于预算数的主要原因：人员变化。"),
+             ITEM.format(budget="1560.05", comparison="决算数大于预算数的主要原因：人员变化。"), 2,
+             found="决算数大于预算数"),
+        Case("减少 with 184.65 > 182.10",
+             OPERATING.format(prior="182.10万元", word="增加", change="2.55", word2="增长",
+                              rate="1.40", reason=REASON),
+             OPERATING.format(prior="182.10万元", word="减少", change="2.55", word2="下降",
+                              rate="1.40", reason=REASON), 2, found="减少"),
+        Case("持平 with a reason for a decrease (warning)",
+             "财政拨款收入支出总计2961.68万元。与2023年度相比，财政拨款收入支出总计持平。",
+             "财政拨款收入支出总计2961.68万元。与2023年度相比，财政拨款收入支出总计持平。"
+             "主要原因：项目支出减少。", 1, Severity.WARNING),
+    ],
+    "C.unit": [
+        Case("元 for 万元, as in 表2", INCOME.format(total="2946.26万元"),
+             INCOME.format(total="2946.26元"), 2, tables=True, found="2946.26元"),
+        Case("元 among 万元, no tables (warning)", INCOME.format(total="2946.26万元"),
+             INCOME.format(total="2946.26元"), 2, Severity.WARNING),
+        Case("万 without 元 (warning)", "国内公务接待支出0.39万元。", "国内公务接待支出0.39万。", 1,
+             Severity.WARNING),
+    ],
+    "C.malformed": [
+        Case("93.27了%", "比上年决算支出1092.27万元增加1018.80万元，增加93.27%。",
+             "比上年决算支出1092.27万元增加1018.80万元，增加93.27了%。", 1, found="93.27了%"),
+        Case("1121.82.", "执行数1121.82万元。", "执行数1121.82.", 1, found="1121.82."),
+    ],
+    "C.duplicate-word": [
+        Case("增加增加", OPERATING.format(prior="", word="增加", change="2.55", word2="增长",
+                                      rate="1.40", reason=REASON),
+             OPERATING.format(prior="", word="增加增加", change="2.55", word2="增长", rate="1.40",
+                              reason=REASON), 2, found="增加增加"),
+    ],
+    "C.reason-missing": [
+        Case("增加 without 原因", OPERATING.format(prior="", word="增加", change="2.55",
+                                                word2="增长", rate="1.40", reason=REASON),
+             OPERATING.format(prior="", word="增加", change="2.55", word2="增长", rate="1.40",
+                              reason=""), 2),
+        Case("决算数小于预算数 without 原因",
+             ITEM.format(budget="1560.05", comparison="决算数小于预算数的主要原因：人员变化。"),
+             ITEM.format(budget="1560.05", comparison=""), 2),
+    ],
+    "C.budget-zero": [
+        Case("年初预算 0", COMPLETION.format(budget="2993.92万元", rate="98.20%"),
+             COMPLETION.format(budget="0万元", rate="98.20%"), 1),
+        Case("表7 has no 因公出国 budget",
+             "“三公”经费财政拨款支出年初预算为0.95万元，支出决算为0.00万元，完成预算的0.00%，其中："
+             "公务接待费支出决算为0.00万元，完成预算的0.00%。",
+             "“三公”经费财政拨款支出年初预算为0.95万元，支出决算为0.00万元，完成预算的0.00%，其中："
+             "因公出国（境）费决算为0.00万元，完成预算的0.00%。", 1, tables=True),
+    ],
+    "C.precision": [
+        # seed: 比年初预算数2091.77万元增加19.3万元，上升1% — 0.92% to two decimals
+        Case("上升1% for 0.92%",
+             "决算支出2111.07万元，比年初预算数2091.77万元增加19.30万元，上升0.92%。原因：追加。",
+             "决算支出2111.07万元，比年初预算数2091.77万元增加19.30万元，上升1%。原因：追加。", 1,
+             Severity.WARNING, found="1%"),
+        Case("6.2万元 (info)", INCOME.format(total="2946.26万元"),
+             INCOME.format(total="2946.26万元").replace("6.20", "6.2"), 2, Severity.INFO),
+    ],
+    "C.purpose": [
+        # 03 (中共上海市普陀区委社会工作部 2024), 五（三）8
+        Case("住房公积金 used for 医疗保险",
+             "8、住房保障支出（类）住房改革支出（款）住房公积金（项）。主要用于：事业单位住房公积金支出。",
+             "8、住房保障支出（类）住房改革支出（款）住房公积金（项）。主要用于：事业单位医疗保险支出。",
+             1, found="事业单位医疗保险支出"),
+    ],
+    "C.repeat": [
+        Case("一般公共预算财政拨款支出 2940.05 then 2940.15", GENERAL.format(again="2940.05"),
+             GENERAL.format(again="2940.15"), 4, found="2940.15万元"),
+    ],
+    "C.year": [
+        Case("截至2023年12月31日 in a 2024 report", YEAR.format(year="2024"),
+             YEAR.format(year="2023"), 4, found="2023年"),
+    ],
+}
+
+FLAT_CASES = [
+    pytest.param(rule_id, case, id=f"{rule_id}:{case.name}")
+    for rule_id, cases in CLAIMS_CASES.items()
+    for case in cases
+]
+
+
+@pytest.mark.parametrize("rule_id", CLAIMS_RULES)
+def test_every_claims_rule_has_a_case(rule_id: str) -> None:
+    assert CLAIMS_CASES.get(rule_id), f"rule {rule_id} has no case: add one to CLAIMS_CASES"
+
+
+def test_cases_name_registered_rules() -> None:
+    assert set(CLAIMS_CASES) <= set(CLAIMS_RULES)
+
+
+@pytest.mark.parametrize(("rule_id", "case"), FLAT_CASES)
+def test_rule_passes(rule_id: str, case: Case) -> None:
+    assert findings_of(rule_id, case.good, case.tables) == []
+
+
+@pytest.mark.parametrize(("rule_id", "case"), FLAT_CASES)
+def test_rule_fires(rule_id: str, case: Case) -> None:
+    findings = findings_of(rule_id, case.bad, case.tables)
+    severity = case.severity or REGISTRY[rule_id].severity
+    at_line = [f for f in findings if f.location.line == case.line and f.severity is severity]
+    assert at_line, f"{rule_id} did not fire ({severity}) on line {case.line}: {findings}"
+    finding = at_line[0]
+    assert finding.rule == rule_id
+    assert finding.location.quote, "a claim finding quotes its sentence"
+    if case.found is not None:
+        assert finding.found == case.found
