@@ -424,6 +424,42 @@ def print_audit_summary(console: Console, outcomes: list[Any]) -> None:
     console.print(table)
 
 
+@app.command("import")
+def import_(
+    report: Annotated[Path, typer.Argument(help="公开报告（.txt .html .htm .pdf .docx .doc）")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="写出的填报文件（YAML）")],
+) -> None:
+    """由已公开的部门决算报告读出填报文件（部分）：九张表、绩效自评表、部门概况。
+    未能提取的部分在文件开头的“未能提取”注释中列出。退出码：0 已写出，2 报告无法读取或无法写出。"""
+    from juesuan.audit.batch import UnreadableReport, read_source
+    from juesuan.audit.check import audit as audit_report
+    from juesuan.audit.importer import import_report
+
+    if not report.is_file():
+        err.print(f"[bold red]找不到报告文件：{escape(str(report))}[/]")
+        raise typer.Exit(EXIT_UNREADABLE)
+    try:
+        source = read_source(report)
+    except UnreadableReport as exc:
+        err.print(f"[bold red]无法读取报告[/]：{escape(str(exc))}", soft_wrap=True)
+        raise typer.Exit(EXIT_UNREADABLE) from None
+    imported = import_report(audit_report(source, claims=False))
+    write(output, imported.text.encode("utf-8"))
+    filing = imported.filing
+    err.print(f"已写入 {escape(str(output))}：{escape(filing.department.name)} {filing.year} 年度，"
+              f"收入 {len(filing.income)} 行，支出 {len(filing.expenditure)} 行，"
+              f"绩效自评表 {_forms(filing)} 张", soft_wrap=True)
+    if imported.missing:
+        err.print("未能提取：" + escape("；".join(imported.missing)), soft_wrap=True)
+
+
+def _forms(filing: Any) -> int:
+    performance = filing.performance
+    if performance is None:
+        return 0
+    return len(performance.projects) + (1 if performance.department is not None else 0)
+
+
 @app.command()
 def schema() -> None:
     """输出填报文件的 JSON Schema。"""

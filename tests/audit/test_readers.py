@@ -530,7 +530,7 @@ def read_or_refuse(path: Path) -> None:
                 assert all(isinstance(cell, str) for row in block.rows for cell in row)
             else:
                 assert isinstance(block.text, str) and block.text
-    assert time.perf_counter() - start < 10
+    assert time.perf_counter() - start < 60  # a hang guard; speed is benchmarked, not tested
 
 
 FUZZ = settings(

@@ -4,7 +4,8 @@
 recognises its structure, reads its nine tables into a TableSet with the keys of
 :mod:`juesuan.tables.build`, and runs the table rules (勾稽关系, compared within the
 printed precision: a 0.01 that rounding explains is info, never an error) and the
-audit rules (scope "audit": completeness, names, units, what could not be read).
+audit rules (scope "audit": completeness, names, units, what could not be read), and,
+when the report prints 绩效自评表, the performance rules (P.*) on them.
 Findings of table rules get the page, line, table heading and printed row they
 point at, so every finding can be shown beside its quote.
 """
@@ -141,6 +142,12 @@ def audit(source: SourceDocument, *, claims: bool = True) -> AuditResult:
         from juesuan.audit.text_checks import check_claims
 
         findings += check_claims(extract_claims(source), reading.tables)
+    from juesuan.audit.selfeval import check_forms, self_evaluation
+
+    forms = self_evaluation(source)  # 绩效自评表: scored under the scheme their form implies
+    if forms is not None:
+        findings += check_forms(forms, file=source.path, tables=reading.tables,
+                                department=structure.department, year=structure.year)
     return AuditResult(
         file=source.path,
         format=source.format,

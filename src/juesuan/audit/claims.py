@@ -402,7 +402,8 @@ def _kind(unit: str, digits: str) -> Kind:
     if unit.endswith("百分点"):
         return Kind.POINTS
     if unit in ("年", "年度"):
-        return Kind.YEAR if len(digits) == 4 and 1949 < int(digits) < 2100 else Kind.COUNT
+        return Kind.YEAR if len(digits) == 4 and digits.isdigit() and 1949 < int(digits) < 2100 \
+            else Kind.COUNT  # "12.5年" is a duration, not a year
     if unit in ("月", "日"):
         return Kind.DATE
     if unit == "分":

@@ -740,8 +740,19 @@ def _read_docx(path: Path, data: bytes) -> SourceDocument:
 def _docx_grid(table: Any) -> tuple[tuple[str, ...], ...]:
     """Rows of a Word table; a merged cell's text in its first slot, "" in the others
     (python-docx hands back the same ``w:tc`` for every slot a merged cell covers)."""
+    from docx.oxml.ns import qn
+
     rows: list[list[str]] = []
     above: list[object] = []
+    # python-docx expands w:gridSpan / w:gridBefore into one slot each: cap them as the
+    # HTML reader caps colspan, or a damaged file asks for millions of slots.
+    for element in table._tbl.iter(qn("w:gridSpan"), qn("w:gridBefore")):
+        try:
+            span = int(element.get(qn("w:val"), "1"))
+        except ValueError:
+            span = 1
+        if not 0 <= span <= _MAX_COLSPAN:
+            element.set(qn("w:val"), str(_MAX_COLSPAN if span > 0 else 1))
     for row in table.rows:
         try:
             cells = list(row.cells)

@@ -15,6 +15,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from difflib import SequenceMatcher
+from functools import lru_cache
 from typing import Literal
 
 from juesuan.audit.source import Block, Grid, Line, SourceDocument, normalise
@@ -29,7 +30,19 @@ CHINESE_DIGITS = "零一二三四五六七八九"
 
 def compact(text: str) -> str:
     """The text without any whitespace (NFKC-normalised): how names and titles are compared."""
+    if len(text) > _CACHED_LENGTH:
+        return _compact(text)
+    return _compact_cached(text)
+
+
+def _compact(text: str) -> str:
     return _WHITESPACE.sub("", normalise(text))
+
+
+# The audit compacts the same cells, lines and joined lines many times over (a report's
+# 7000 calls are of 1000 strings): remember the short ones.
+_CACHED_LENGTH = 200
+_compact_cached = lru_cache(maxsize=16384)(_compact)
 
 
 def title_key(text: str) -> str:
@@ -93,6 +106,7 @@ _TITLE_SUFFIX = re.compile(r"[（(](?:公开|部门)?\d{1,2}表[）)]$")
 TYPO_THRESHOLD = 0.75
 
 
+@lru_cache(maxsize=4096)
 def match_title(text: str) -> tuple[int, str] | None:
     """(table number, official form) when ``text`` is a known title, with an allowed prefix."""
     key = _TITLE_SUFFIX.sub("", title_key(text))
@@ -277,6 +291,7 @@ class _Blocks:
 
     def __init__(self, blocks: tuple[Block, ...]) -> None:
         self.blocks = blocks
+        self._joined: dict[tuple[int, int], tuple[str, str] | None] = {}
 
     def line(self, i: int) -> Line | None:
         if 0 <= i < len(self.blocks):
@@ -287,6 +302,12 @@ class _Blocks:
 
     def joined(self, i: int, k: int) -> tuple[str, str] | None:
         """(compact, as printed) of the k lines from block i, or None unless all are lines."""
+        key = (i, k)
+        if key not in self._joined:  # asked for again and again by each kind of heading
+            self._joined[key] = self._join(i, k)
+        return self._joined[key]
+
+    def _join(self, i: int, k: int) -> tuple[str, str] | None:
         parts = []
         for j in range(i, i + k):
             block = self.line(j)

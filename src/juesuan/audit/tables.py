@@ -209,6 +209,7 @@ class _Reader:
         self.year = structure.year or 0
         self.reading = TableReading(TableSet((), structure.department or "", self.year))
         self.units_override = dict(units or {})
+        self.kept: dict[int, tuple[list[Row], set[str]]] = {}
 
     # -- shared -------------------------------------------------------------------------------
 
@@ -236,11 +237,17 @@ class _Reader:
         return Amount(a.value * factor, a.error * factor)
 
     def keep(self, lt: LocatedTable, rows: list[Row], key: str, row: Row, printed: Printed) -> None:
-        if any(r.key == key for r in rows):
+        # the keys in ``rows``, so that a long table is not searched once per row (built
+        # afresh should rows have come in some other way)
+        entry = self.kept.get(id(rows))
+        if entry is None or entry[0] is not rows or len(entry[1]) != len(rows):
+            entry = self.kept[id(rows)] = (rows, {r.key for r in rows})
+        if key in entry[1]:
             self.problem("structure", lt.number, f"表{lt.number}中“{row.name}”（{key}）出现两次，只读第一次",
                          printed, row=key)
             return
         rows.append(row)
+        entry[1].add(key)
         self.reading.printed[(lt.number, key)] = printed
 
     # -- 表2/3/5/8/9 ---------------------------------------------------------------------------

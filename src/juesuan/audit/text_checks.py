@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -40,6 +41,7 @@ from juesuan.tables.table import Row, Table, TableSet
 HUNDRED = Decimal(100)
 PERCENT_PLACES = 2  # the convention for 占比、增减率、完成率 (GBC V33-232)
 Grade = Literal["ok", "rounding", "wrong"]
+Scope = Literal["paragraph", "section", "document"]
 
 
 # --- interval arithmetic ------------------------------------------------------------------
@@ -237,24 +239,73 @@ class ClaimSet:
     def position(self) -> dict[int, int]:
         return {id(c): i for i, c in self.numbered}
 
+    @cached_property
+    def _indexes(self) -> dict[tuple[Scope, bool], dict[tuple[object, ...], list[int]]]:
+        return {}
+
+    def _positions(self, same: Scope, by_subject: bool, topic: str | None,
+                   measure: Measure | None, place: object, subject: str | None) -> list[int]:
+        """Positions (ascending) of the claims with a value of ``topic`` and ``measure`` in
+        ``place`` (the paragraph or section for that scope) and, ``by_subject``, ``subject``:
+        an index, so that finding the latest claim is not a scan of all before it."""
+        index = self._indexes.get((same, by_subject))
+        if index is None:
+            index = defaultdict(list)
+            for i, c in self.numbered:
+                if c.value is None:
+                    continue
+                where = c.paragraph if same == "paragraph" else \
+                    c.section if same == "section" else None
+                index[(c.topic, c.measure, where, c.subject if by_subject else None)].append(i)
+            self._indexes[(same, by_subject)] = index
+        return index.get((topic, measure, place, subject if by_subject else None), [])
+
     def latest(self, claim: Claim, topic: str | None, measures: Iterable[Measure], *,
-               subject: str | None = None, same: Literal["paragraph", "section", "document"]
-               = "paragraph", any_subject: bool = False) -> Claim | None:
+               subject: str | None = None, same: Scope = "paragraph",
+               any_subject: bool = False) -> Claim | None:
         """The last claim before ``claim`` of ``topic`` with one of ``measures``."""
-        wanted = tuple(measures)
         limit = self.position[id(claim)]
-        for i in range(limit - 1, -1, -1):
-            other = self.claims[i]
-            if other.topic != topic or other.measure not in wanted or other.value is None:
-                continue
-            if not any_subject and other.subject != subject:
-                continue
-            if same == "paragraph" and other.paragraph != claim.paragraph:
-                continue
-            if same == "section" and other.section != claim.section:
-                continue
-            return other
-        return None
+        place = claim.paragraph if same == "paragraph" else \
+            claim.section if same == "section" else None
+        best = -1
+        for measure in set(measures):
+            positions = self._positions(same, not any_subject, topic, measure, place, subject)
+            before = bisect_left(positions, limit)
+            if before:
+                best = max(best, positions[before - 1])
+        return self.claims[best] if best >= 0 else None
+
+    @cached_property
+    def _later(self) -> dict[tuple[object, ...], tuple[list[int], list[int]]]:
+        """Changes by (paragraph, sentence, topic) and reasons by (paragraph, sentence): the
+        offsets in ascending order and, for each, the first position (in the order of the
+        claims) of those at that offset or later."""
+        found: dict[tuple[object, ...], list[tuple[int, int]]] = defaultdict(list)
+        for i, c in self.numbered:
+            if c.measure is Measure.CHANGE:
+                found[(Measure.CHANGE, c.paragraph, c.sentence, c.topic)].append((c.offset, i))
+            elif c.measure is Measure.REASON:
+                found[(Measure.REASON, c.paragraph, c.sentence)].append((c.offset, i))
+        index: dict[tuple[object, ...], tuple[list[int], list[int]]] = {}
+        for key, entries in found.items():
+            entries.sort()
+            firsts = [i for _, i in entries]
+            for k in range(len(firsts) - 2, -1, -1):
+                firsts[k] = min(firsts[k], firsts[k + 1])
+            index[key] = ([offset for offset, _ in entries], firsts)
+        return index
+
+    def first_after(self, measure: Measure, where: tuple[object, ...],
+                    offset: int | None) -> int | None:
+        """The position of the first claim of ``measure`` in ``where`` — (paragraph, sentence,
+        topic) for a change, (paragraph, sentence) for a reason — whose offset is greater
+        than ``offset`` (any offset for None)."""
+        entry = self._later.get((measure, *where))
+        if entry is None:
+            return None
+        offsets, firsts = entry
+        k = 0 if offset is None else bisect_right(offsets, offset)
+        return firsts[k] if k < len(firsts) else None
 
     def nearest(self, claim: Claim, topic: str, measures: Iterable[Measure]) -> Claim | None:
         """The claim of ``topic`` nearest before ``claim``, else the first after it."""
@@ -262,10 +313,16 @@ class ClaimSet:
         found = self.latest(claim, topic, wanted, same="document")
         if found is not None:
             return found
-        return next((c for c in self.claims if c.topic == topic and c.measure in wanted
-                     and c.subject is None and c.value is not None), None)
+        first = [positions[0] for measure in set(wanted)
+                 if (positions := self._positions("document", True, topic, measure, None, None))]
+        return self.claims[min(first)] if first else None
 
     # --- table cells --------------------------------------------------------------
+
+    @cached_property
+    def _table5_rows(self) -> dict[tuple[int, str], list[Row]] | None:
+        table = self.tables.get(5) if self.tables is not None else None
+        return rows_by_name(table) if table is not None else None
 
     def cell(self, topic: str, measure: str, subject: str | None = None) -> tuple[Amt, str] | None:
         """The table cell the text's figure must agree with, and its description."""
@@ -273,7 +330,8 @@ class ClaimSet:
             return None
         if topic in ("general_budget.class", "general_budget.item") and measure == "value":
             table = self.tables.get(5)
-            row = class_or_item_row(table, topic, subject) if table is not None else None
+            row = class_or_item_row(table, topic, subject, self._table5_rows) \
+                if table is not None else None
             if table is None or row is None:
                 return None
             return cell_amount(table, row, "total"), f"表5“{row.name.strip()}”合计"
@@ -434,21 +492,35 @@ def cell_amount(table: Table, row: Row, column: str) -> Amt:
     return Amt(value if isinstance(value, Decimal) else ZERO, row.error(index))
 
 
-def class_or_item_row(table: Table, topic: str, subject: str | None) -> Row | None:
-    """The 表5 row of a 类 named in the text, or of a 类/款/项 path."""
+def rows_by_name(table: Table) -> dict[tuple[int, str], list[Row]]:
+    """The coded rows of a table by the length of their code and their name (cleaned)."""
+    found: dict[tuple[int, str], list[Row]] = defaultdict(list)
+    for r in table.coded_rows():
+        if r.code is not None:
+            found[(len(r.code), clean_name(r.name))].append(r)
+    return found
+
+
+def class_or_item_row(table: Table, topic: str, subject: str | None,
+                      by_name: dict[tuple[int, str], list[Row]] | None = None) -> Row | None:
+    """The 表5 row of a 类 named in the text, or of a 类/款/项 path (``by_name``: the
+    table's :func:`rows_by_name`, when the caller keeps it)."""
     if not subject:
         return None
     names = [clean_name(part) for part in subject.split("/")]
     if topic == "general_budget.class":
         names = names[:1]
+    if len(names) > 3:  # a name with "/" in it: the path does not name a 类/款/项 row
+        return None
+    if by_name is None:
+        by_name = rows_by_name(table)
     parent: str | None = None
     row: Row | None = None
     for depth, name in enumerate(names):
         length = (3, 5, 7)[depth]
-        row = next((r for r in table.coded_rows()
-                    if r.code is not None and len(r.code) == length
-                    and (parent is None or r.code.startswith(parent))
-                    and clean_name(r.name) == name), None)
+        row = next((r for r in by_name.get((length, name), ())
+                    if r.code is not None and (parent is None or r.code.startswith(parent))),
+                   None)
         if row is None or row.code is None:
             return None
         parent = row.code
@@ -568,6 +640,10 @@ def _judge(report: Report, subject: ClaimSet, claim: Claim, derived: Derived, wh
 
 def check_share(subject: ClaimSet, report: Report) -> None:
     derived = subject.derived
+    shares: dict[int, list[Decimal]] = defaultdict(list)  # the shares of each sentence
+    for c in subject.claims:
+        if c.measure is Measure.SHARE and c.value is not None:
+            shares[c.sentence].append(c.value)
     for i, claim in subject.numbered:
         if claim.measure is not Measure.SHARE or i not in derived:
             continue
@@ -575,9 +651,8 @@ def check_share(subject: ClaimSet, report: Report) -> None:
         def balanced(claim: Claim, found: Derived) -> str | None:
             """Shares of one breakdown forced to add up to 100%: the last one takes the
             rounding remainder. Info, not an error, when the gap is that remainder."""
-            siblings = [c for c in subject.claims if c.sentence == claim.sentence
-                        and c.measure is Measure.SHARE and c.value is not None]
-            total = sum((c.value for c in siblings if c.value is not None), ZERO)
+            siblings = shares.get(claim.sentence, [])
+            total = sum(siblings, ZERO)
             gap = abs(round_half_up(found.point, claim.places) - (claim.value or ZERO))
             if len(siblings) > 1 and total == HUNDRED and \
                     gap <= half_unit(claim.places) * 2 * len(siblings):
@@ -743,19 +818,21 @@ def _trend(subject: ClaimSet, report: Report, claim: Claim) -> None:
     if claim.topic is None:
         return
     change = subject.latest(claim, claim.topic, (Measure.CHANGE,), subject=claim.subject)
-    if change is None:
-        change = next((c for c in subject.claims if c.paragraph == claim.paragraph
-                       and c.sentence == claim.sentence and c.topic == claim.topic
-                       and c.measure is Measure.CHANGE and c.offset > claim.offset), None)
+    if change is None:  # the first change of the topic later in the sentence
+        later = subject.first_after(Measure.CHANGE, (claim.paragraph, claim.sentence, claim.topic),
+                                    claim.offset)
+        change = subject.claims[later] if later is not None else None
     if change is not None and change.value:
         report.fail(f"“{claim.name}”表述为“{claim.text}”，而同段写有“{change.word}"
                     f"{change.text}”", at(claim), expected=f"{change.word}{change.text}",
                     found=claim.text)
         return
-    reason = next((c for c in subject.claims if c.paragraph == claim.paragraph
-                   and c.measure is Measure.REASON and (c.sentence, c.offset) > (
-                       claim.sentence, claim.offset)
-                   and c.sentence <= claim.sentence + 1), None)
+    # the first reason after it in its sentence or the next one (of the paragraph)
+    later_reasons = [
+        subject.first_after(Measure.REASON, (claim.paragraph, claim.sentence), claim.offset),
+        subject.first_after(Measure.REASON, (claim.paragraph, claim.sentence + 1), None)]
+    first = min((i for i in later_reasons if i is not None), default=None)
+    reason = subject.claims[first] if first is not None else None
     if reason is not None and reason.direction in (1, -1):
         said = "增加" if reason.direction == 1 else "减少"
         report.fail(f"“{claim.name}”表述为“{claim.text}”，但随后的原因说明的是{said}"
@@ -769,6 +846,7 @@ def check_reason_missing(subject: ClaimSet, report: Report) -> None:
     for claim in subject.claims:
         if claim.measure is Measure.REASON:
             reasons[claim.paragraph].append(claim)
+    last_reason = {paragraph: max(r.sentence for r in found) for paragraph, found in reasons.items()}
     reported: set[tuple[int, str | None, str | None]] = set()
     for claim in subject.claims:
         why = _needs_reason(subject, claim)
@@ -777,7 +855,7 @@ def check_reason_missing(subject: ClaimSet, report: Report) -> None:
         key = (claim.paragraph, claim.topic, claim.subject)
         if key in reported:
             continue
-        if any(r.sentence >= claim.sentence for r in reasons[claim.paragraph]):
+        if last_reason.get(claim.paragraph, -1) >= claim.sentence:
             continue
         reported.add(key)
         report.fail(f"“{claim.name}”{why}，但未说明主要原因", at(claim),
