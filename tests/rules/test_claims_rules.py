@@ -36,6 +36,13 @@ def shanghai_tables() -> TableSet:
     return build_tables(filing).rounded(2)
 
 
+@cache
+def suizhou_tables() -> TableSet:
+    """表7 with 公务接待费 spent (决算数 0.76) and nothing else."""
+    filing = load_filing(ROOT / "examples" / "suizhou-zwfw-2020.yaml").filing
+    return build_tables(filing).rounded(2)
+
+
 @dataclass(frozen=True)
 class Case:
     name: str
@@ -43,13 +50,13 @@ class Case:
     bad: str  # the rule fires on ``line``
     line: int
     severity: Severity | None = None  # default: the rule's
-    tables: bool = False
+    tables: bool | str = False  # True: the Shanghai tables; "suizhou": the seed example's
     found: str | None = None
 
 
-def findings_of(rule_id: str, text: str, tables: bool) -> list[Finding]:
-    subject = ClaimSet(tuple(extract_claims(from_text(text))),
-                       shanghai_tables() if tables else None)
+def findings_of(rule_id: str, text: str, tables: bool | str) -> list[Finding]:
+    chosen = suizhou_tables() if tables == "suizhou" else shanghai_tables() if tables else None
+    subject = ClaimSet(tuple(extract_claims(from_text(text))), chosen)
     report = Report(REGISTRY[rule_id])
     REGISTRY[rule_id].check(subject, report)
     return report.findings
@@ -149,6 +156,14 @@ CLAIMS_CASES: dict[str, list[Case]] = {
         Case("决算数小于预算数 without 原因",
              ITEM.format(budget="1560.05", comparison="决算数小于预算数的主要原因：人员变化。"),
              ITEM.format(budget="1560.05", comparison=""), 2),
+    ],
+    "C.three-public-counts": [
+        # 表7 of the seed example: 公务接待费 决算数 0.76, nothing else spent
+        Case("接待 0.76 without 批次/人次",
+             "二、2020年“三公”经费决算情况说明\n（二）2020年本部门共有国内公务接待10次96余人，"
+             "公务接待费支出决算数0.76万元。",
+             "二、2020年“三公”经费决算情况说明\n（二）2020年本部门公务接待费支出决算数0.76万元。",
+             2, tables="suizhou", found="未说明"),
     ],
     "C.budget-zero": [
         Case("年初预算 0", COMPLETION.format(budget="2993.92万元", rate="98.20%"),

@@ -1029,3 +1029,36 @@ def check_purpose(subject: ClaimSet, report: Report) -> None:
             report.fail(f"“{item}”的主要用途写作“{claim.text}”，说的是{said}，"
                         f"与科目“{name}”不符", at(claim), expected=f"{name}的用途",
                         found=claim.text)
+
+
+# 三公 items, the 表7 决算数 column that shows them spent, and the counts the text must give
+# (部门决算公开模板 七（二）: 团组、人次; 购置车辆数、保有量; 接待批次、人次).
+THREE_PUBLIC_COUNTS = (
+    ("outbound.final", "因公出国（境）费", {"个", "人次", "人", "批"}, ("团组", "出国", "出境"),
+     "团组数和人次"),
+    ("vehicle.final", "公务用车购置及运行维护费", {"辆"}, (), "车辆购置数或保有量"),
+    ("reception.final", "公务接待费", {"批次", "次", "批", "人次", "人"}, ("接待",), "接待批次和人次"),
+)
+
+
+def check_three_public_counts(subject: ClaimSet, report: Report) -> None:
+    """Spending on a 三公 item in 表7 needs its counts in the 三公 section of the text."""
+    t7 = subject.tables.get(7) if subject.tables is not None else None
+    if t7 is None or not t7.rows:
+        return
+    in_section = [c for c in subject.claims if c.section and "三公" in c.section]
+    if not in_section:
+        return  # no 三公 section in the text: the completeness rules report that
+    row = t7.rows[0]
+    for column, name, units, words, counts in THREE_PUBLIC_COUNTS:
+        if column not in t7.column_keys:
+            continue
+        spent = row.values[t7.column_index(column)]
+        if not isinstance(spent, Decimal) or spent <= 0:
+            continue
+        stated = any(c.kind is Kind.COUNT and c.unit in units
+                     and (not words or any(w in c.quote for w in words)) for c in in_section)
+        if not stated:
+            about = next((c for c in in_section if name[:4] in c.quote), in_section[0])
+            report.fail(f"表7 {name}决算数为 {show(spent)}万元，但“三公”经费说明中没有{counts}",
+                        at(about), expected=counts, found="未说明")

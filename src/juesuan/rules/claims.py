@@ -144,3 +144,11 @@ def c_year(subject: Any, report: Report) -> None:
       reference=f"{GBC} R005")
 def c_purpose(subject: Any, report: Report) -> None:
     tc.check_purpose(subject, report)
+
+
+@rule("C.three-public-counts", "“三公”经费说明数量", severity=Severity.WARNING, scope="claims",
+      description="表7 中有因公出国（境）费、公务用车购置及运行维护费或公务接待费支出的，“三公”经费说明应写明"
+                  "相应数量：团组数和人次、车辆购置数或保有量、接待批次和人次。",
+      reference="部门决算公开模板 七（二）")
+def c_three_public_counts(subject: Any, report: Report) -> None:
+    tc.check_three_public_counts(subject, report)
