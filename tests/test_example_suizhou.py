@@ -24,7 +24,7 @@ from juesuan.tables.table import Table, TableSet
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "suizhou-zwfw-2020.yaml"
-SEED = Path("/work/shared/seeds/000_44786e08d71f3d42.txt")
+SEED = Path(__file__).resolve().parent / "fixtures" / "reports" / "seed-suizhou-2020.txt"
 NAME = "随州市政务服务和大数据管理局"
 
 

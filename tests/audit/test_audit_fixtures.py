@@ -66,7 +66,8 @@ def result(key: str) -> AuditResult:
 
 
 def test_fixtures_are_the_research_copies() -> None:
-    research = Path("/work/shared/research/reports")
+    # The project's research material sits beside the repository as shared/ (not in it).
+    research = Path(__file__).resolve().parents[3] / "shared" / "research" / "reports"
     if not research.exists():
         pytest.skip("research folder not mounted")
     for name in FILES.values():

@@ -33,7 +33,7 @@ GOLDEN = Path(__file__).parent / "golden"
 SHANGHAI = ROOT / "examples" / "shanghai-putuo-czj-2024.yaml"
 SUIZHOU = ROOT / "examples" / "suizhou-zwfw-2020.yaml"
 REPORT = ROOT / "tests" / "fixtures" / "reports" / "01_shanghai-putuo-czj-2024.txt"
-SEED = Path("/work/shared/seeds/000_44786e08d71f3d42.txt")
+SEED = Path(__file__).resolve().parents[1] / "fixtures" / "reports" / "seed-suizhou-2020.txt"
 
 EXAMPLES: dict[str, tuple[Path, Order, str]] = {
     "shanghai-2024": (SHANGHAI, "template", "shanghai-2024.txt"),

@@ -1,6 +1,6 @@
 """Scoring of performance self-evaluations (预算绩效自评).
 
-The seed (/work/shared/seeds/000_44786e08d71f3d42.txt, 随州市政务服务和大数据管理局 2020)
+The seed (tests/fixtures/reports/seed-suizhou-2020.txt, 随州市政务服务和大数据管理局 2020)
 prints five 自评表 scored under its 备注1–4 (湖北, 20/80): 执行率 B/A, 预算执行得分 =
 20 × 执行率, 正向指标 = 权重 × B/A, 反向指标 = 权重 × A/B, capped at the weight.
 examples/suizhou-zwfw-2020.yaml transcribes them. Three of the five are consistent and

@@ -1,7 +1,7 @@
 """Parsing 绩效指标 target and actual text; commensurability and completion ratio.
 
 Phrasings marked SEED are the 年初目标值 / 实际完成值 cells of the 绩效自评表 in
-/work/shared/seeds/000_44786e08d71f3d42.txt (随州市政务服务和大数据管理局 2020);
+tests/fixtures/reports/seed-suizhou-2020.txt (随州市政务服务和大数据管理局 2020);
 CZ is the 2022 项目支出绩效自评表 of 池州贵池区棠溪镇 and DY a 项目支出绩效自评表 from
 dyrmt.com (both cited in reference/domain.md §5); the rest are common 绩效目标 wordings.
 """
