@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 import yaml
+from damage import damage
 from typer.testing import CliRunner
 
 from juesuan.audit.check import audit
@@ -284,21 +285,7 @@ def test_damaged_reports_still_import_to_readable_filings() -> None:
     junk = ["", "|", " | | ", "1,2.34", "XX", "合计", "总分", "三级指标", "2010601", "30101",
             "单位：元", "-5", "0.00", "1121.82.", "年度目标1:(30分) | x", "# 注释", "key: value", "- 项"]
     for _ in range(40):
-        lines = list(rng.choice(texts))
-        for _ in range(rng.randint(1, 25)):
-            i = rng.randrange(len(lines))
-            op = rng.random()
-            if op < 0.3:
-                del lines[i]
-            elif op < 0.5:
-                lines.insert(i, rng.choice(junk))
-            elif op < 0.85:
-                cells = lines[i].split(" | ")
-                cells[rng.randrange(len(cells))] = rng.choice(junk)
-                lines[i] = " | ".join(cells)
-            else:
-                j = rng.randrange(len(lines))
-                lines[i], lines[j] = lines[j], lines[i]
+        lines = damage(rng.choice(texts), rng, junk, rng.randint(1, 25), (0.3, 0.5, 0.85))
         result = import_report(audit(from_text("\n".join(lines), "damaged.txt"), claims=False))
         assert loaded(result) == result.filing
 

@@ -14,6 +14,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from damage import damage
 
 from juesuan.audit.check import audit
 from juesuan.audit.selfeval import (
@@ -389,20 +390,6 @@ def test_damaged_forms_never_crash() -> None:
             "年度目标1:(30分) | x", "-5", "0", "99999999999", "1e5", "满意度指标", "√□", "项目名称",
             "单位名称 | ", "偏差原因", "改进措施", "自评表", "—", "1121.82.", "100%"]
     for _ in range(80):
-        lines = list(rng.choice(texts))
-        for _ in range(rng.randint(1, 20)):
-            i = rng.randrange(len(lines))
-            op = rng.random()
-            if op < 0.25:
-                del lines[i]
-            elif op < 0.45:
-                lines.insert(i, rng.choice(junk))
-            elif op < 0.8:
-                cells = lines[i].split(" | ")
-                cells[rng.randrange(len(cells))] = rng.choice(junk)
-                lines[i] = " | ".join(cells)
-            else:
-                j = rng.randrange(len(lines))
-                lines[i], lines[j] = lines[j], lines[i]
+        lines = damage(rng.choice(texts), rng, junk, rng.randint(1, 20), (0.25, 0.45, 0.8))
         result = audit(from_text("\n".join(lines), "damaged.txt"))
         assert all(f.message for f in result.findings)

@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from mutations import both, delete, set_
 
 from juesuan.filing.model import Filing
 from juesuan.rules.check import check_filing
@@ -37,33 +38,6 @@ def filing_findings(data: Data) -> list[Finding]:
 # --- mutations ---------------------------------------------------------------------
 
 
-def set_(path: str, value: Any) -> Callable[[Data], None]:
-    """Set a field by path: "expenditure.1.project", "three_public.outbound.groups"."""
-
-    def mutate(data: Data) -> None:
-        *parents, last = path.split(".")
-        node: Any = data
-        for part in parents:
-            node = node[int(part)] if part.isdigit() else node[part]
-        if last.isdigit():
-            node[int(last)] = value
-        else:
-            node[last] = value
-
-    return mutate
-
-
-def delete(path: str) -> Callable[[Data], None]:
-    def mutate(data: Data) -> None:
-        *parents, last = path.split(".")
-        node: Any = data
-        for part in parents:
-            node = node[int(part)] if part.isdigit() else node[part]
-        del node[last]
-
-    return mutate
-
-
 def repeat(section: str, index: int) -> Callable[[Data], None]:
     """Append a copy of ``section[index]`` (``budget.items`` for budget items)."""
 
@@ -72,14 +46,6 @@ def repeat(section: str, index: int) -> Callable[[Data], None]:
         for part in section.split("."):
             node = node[part]
         node.append(dict(node[index]))
-
-    return mutate
-
-
-def both(*mutations: Callable[[Data], None]) -> Callable[[Data], None]:
-    def mutate(data: Data) -> None:
-        for m in mutations:
-            m(data)
 
     return mutate
 

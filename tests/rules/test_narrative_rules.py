@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from mutations import both, set_
+from mutations import delete as drop
 from test_performance_rules import PERFORMANCE
 
 from juesuan.document.model import PLACEHOLDER_OPEN
@@ -116,39 +118,7 @@ def explain(data: Data, style: str) -> tuple[str, list[Finding]]:
 # --- mutations --------------------------------------------------------------------------
 
 
-def _walk(data: Data, path: str) -> tuple[Any, str]:
-    parts = path.split(".")
-    node: Any = data
-    for part in parts[:-1]:
-        node = node[int(part)] if isinstance(node, list) else node[part]
-    return node, parts[-1]
 
-
-def drop(path: str) -> Callable[[Data], None]:
-    def mutate(data: Data) -> None:
-        node, last = _walk(data, path)
-        del node[int(last) if isinstance(node, list) else last]
-
-    return mutate
-
-
-def set_(path: str, value: Any) -> Callable[[Data], None]:
-    def mutate(data: Data) -> None:
-        node, last = _walk(data, path)
-        if isinstance(node, list):
-            node[int(last)] = value
-        else:
-            node[last] = value
-
-    return mutate
-
-
-def both(*mutations: Callable[[Data], None]) -> Callable[[Data], None]:
-    def mutate(data: Data) -> None:
-        for m in mutations:
-            m(data)
-
-    return mutate
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import mutations
 import pytest
+from mutations import both
 
 from juesuan.filing.model import Filing
 from juesuan.performance.scheme import load_scheme
@@ -103,30 +105,9 @@ def findings_of(data: Data, scheme: str | None = None) -> list[Finding]:
 # --- mutations (paths inside the performance section) ------------------------------------
 
 
-def _node(data: Data, parents: list[str]) -> Any:
-    node: Any = data["performance"]
-    for part in parents:
-        node = node[int(part)] if part.isdigit() else node[part]
-    return node
-
-
 def set_(path: str, value: Any) -> Callable[[Data], None]:
     """Set a field of the performance section: "projects.0.indicators.1.actual"."""
-
-    def mutate(data: Data) -> None:
-        *parents, last = path.split(".")
-        node = _node(data, parents)
-        node[int(last) if last.isdigit() else last] = value
-
-    return mutate
-
-
-def both(*mutations: Callable[[Data], None]) -> Callable[[Data], None]:
-    def mutate(data: Data) -> None:
-        for m in mutations:
-            m(data)
-
-    return mutate
+    return mutations.set_(f"performance.{path}", value)
 
 
 @dataclass(frozen=True)
