@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 import json
 import sys
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
@@ -151,7 +152,7 @@ def tables(
         write(target, tables_to_xlsx(ts))
         err.print(f"已写入 {escape(str(target))}")
         return
-    renderers = {TableFormat.TEXT: tables_to_text, TableFormat.CSV: tables_to_csv,
+    renderers: dict[TableFormat, Callable[[Any], str]] = {TableFormat.TEXT: tables_to_text, TableFormat.CSV: tables_to_csv,
                  TableFormat.JSON: tables_to_json}
     text = renderers[format](ts)
     if output is not None:
@@ -484,6 +485,59 @@ def rules(
     for row in catalogue_rows():
         table.add_row(row["id"], row["severity"], row["scope"], row["title"])
     out.print(table)
+
+
+DEMO_PASSWORD = "juesuan-demo"
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option("--host", help="监听地址")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", "-p", help="端口")] = 8000,
+    workers: Annotated[int, typer.Option("--workers", "-w", help="工作进程数")] = 2,
+    data: Annotated[
+        Path | None, typer.Option("--data", help="数据目录（SQLite 数据库、密钥、缓存），缺省 ./juesuan-data")
+    ] = None,
+    examples: Annotated[bool, typer.Option("--examples/--no-examples", help="首次启动时载入示例")] = True,
+    demo: Annotated[bool, typer.Option("--demo", help=f"创建各角色的演示账号（密码 {DEMO_PASSWORD}）")] = False,
+    prepare_only: Annotated[bool, typer.Option("--prepare-only", help="只迁移数据库、载入示例，不启动服务")] = False,
+) -> None:
+    """启动决算公开平台（单位填报、部门和财政审核、公开门户）。缺省使用内嵌 SQLite；设置 DATABASE_URL 使用 PostgreSQL。"""
+    from juesuan.web import serve as web
+
+    web.setup(data)
+    done = web.prepare(examples=examples, demo_password=DEMO_PASSWORD if demo else None)
+    for record in done["examples"]:
+        out.print(f"已载入示例：{record}（已公开）")
+    if demo:
+        from juesuan.web.seed import DEMO_USERS
+
+        table = RichTable(title=f"演示账号（密码均为 {DEMO_PASSWORD}，仅供演示，正式使用前请删除或修改）")
+        table.add_column("用户名")
+        table.add_column("角色")
+        table.add_column("说明")
+        for user in DEMO_USERS:
+            table.add_row(user.username, user.role.label, user.name)
+        out.print(table)
+    if prepare_only:
+        return
+    shown = "localhost" if host in ("127.0.0.1", "0.0.0.0") else host
+    out.print(f"决算公开平台：http://{shown}:{port}/  （公开门户）  http://{shown}:{port}/work/  （工作台）  按 Ctrl+C 停止")
+    web.run(host, port, workers)
+
+
+@app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
+def manage(
+    ctx: typer.Context,
+    data: Annotated[Path | None, typer.Option("--data", help="数据目录，缺省 ./juesuan-data")] = None,
+) -> None:
+    """运行 Django 管理命令，如 juesuan manage createsuperuser、juesuan manage dbshell。"""
+    from django.core.management import execute_from_command_line
+
+    from juesuan.web import serve as web
+
+    web.setup(data)
+    execute_from_command_line(["juesuan manage", *ctx.args])
 
 
 def version_callback(value: bool) -> None:

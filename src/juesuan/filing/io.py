@@ -302,6 +302,16 @@ def parse_filing_text(text: str, name: str, *, json_format: bool) -> LoadedFilin
     return LoadedFiling(filing, name, source_map)
 
 
+def filing_from_data(data: Any, name: str) -> Filing:
+    """Validate plain data (from a web form or the database) with the same messages as files."""
+    if not isinstance(data, dict):
+        raise FilingReadError(name, [Problem("填报内容应是键值对", expected="对象")])
+    try:
+        return Filing.model_validate(data)
+    except ValidationError as exc:
+        raise FilingReadError(name, list(_problems(exc, SourceMap()))) from None
+
+
 def load_filing(path: Path | str) -> LoadedFiling:
     path = Path(path)
     text = read_text(path)

@@ -1,0 +1,1 @@
+"""Filings in the database: one record per unit and year, immutable versions, review, audit log."""

@@ -1,0 +1,114 @@
+"""A unit's filing for a year, its immutable versions, workflow steps and the audit log.
+
+The content of a version is the filing as the CLI reads it (JSON of ``filing_to_data``,
+amounts as decimal strings), so what a form saves is exactly what ``juesuan check`` reads.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+
+from juesuan.web.orgs.models import Unit
+from juesuan.web.workflow import STATE_LABELS, TRANSITIONS, State
+
+
+class FilingRecord(models.Model):
+    unit = models.ForeignKey(Unit, verbose_name="单位", on_delete=models.PROTECT, related_name="filings")
+    year = models.PositiveSmallIntegerField("决算年度")
+    state = models.CharField("状态", max_length=30, default=State.DRAFT.value,
+                             choices=[(s.value, s.label) for s in State])
+    current = models.ForeignKey("FilingVersion", verbose_name="当前版本", null=True, blank=True,
+                                on_delete=models.PROTECT, related_name="+")
+    published = models.ForeignKey("FilingVersion", verbose_name="公开版本", null=True, blank=True,
+                                  on_delete=models.PROTECT, related_name="+")
+    published_at = models.DateTimeField("公开时间", null=True, blank=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "决算填报"
+        ordering = ["-year", "unit__department__region__code", "unit__department__code", "unit__code"]
+        constraints = [models.UniqueConstraint(fields=["unit", "year"], name="one_filing_per_unit_year")]
+
+    def __str__(self) -> str:
+        return f"{self.unit.name} {self.year} 年度"
+
+    @property
+    def state_label(self) -> str:
+        return STATE_LABELS[State(self.state)]
+
+
+class FilingVersion(models.Model):
+    """One saved state of a filing. Never changed after it is written."""
+
+    SOURCES = [("form", "表单编辑"), ("yaml", "导入 YAML"), ("json", "导入 JSON"), ("xlsx", "导入 XLSX"),
+               ("report", "导入公开报告"), ("example", "示例数据"), ("prior", "上年数据")]
+
+    record = models.ForeignKey(FilingRecord, verbose_name="填报", on_delete=models.CASCADE,
+                               related_name="versions")
+    number = models.PositiveIntegerField("版本号")
+    content = models.TextField("内容（JSON）")
+    digest = models.CharField("内容摘要", max_length=64)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="保存人", null=True,
+                               on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField("保存时间", auto_now_add=True)
+    source = models.CharField("来源", max_length=20, choices=SOURCES, default="form")
+    note = models.CharField("说明", max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "填报版本"
+        ordering = ["record", "-number"]
+        constraints = [models.UniqueConstraint(fields=["record", "number"], name="version_number_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.record} 第 {self.number} 版"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise ValueError("填报版本一经保存不可修改")
+        super().save(*args, **kwargs)
+
+
+class WorkflowStep(models.Model):
+    """A submit, return, approval or publication, with its comment."""
+
+    record = models.ForeignKey(FilingRecord, verbose_name="填报", on_delete=models.CASCADE,
+                               related_name="steps")
+    version = models.ForeignKey(FilingVersion, verbose_name="版本", null=True, on_delete=models.PROTECT,
+                                related_name="+")
+    action = models.CharField("操作", max_length=30, choices=[(a.value, t.label) for a, t in TRANSITIONS.items()])
+    from_state = models.CharField("原状态", max_length=30)
+    to_state = models.CharField("新状态", max_length=30)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="操作人", null=True,
+                              on_delete=models.SET_NULL, related_name="+")
+    comment = models.TextField("意见", blank=True)
+    at = models.DateTimeField("时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "审核流程"
+        ordering = ["record", "at", "pk"]
+
+
+class AuditEvent(models.Model):
+    """Every action a user takes, for the 操作日志. Append-only."""
+
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, blank=True,
+                              on_delete=models.SET_NULL, related_name="+")
+    action = models.CharField("操作", max_length=50)
+    record = models.ForeignKey(FilingRecord, verbose_name="填报", null=True, blank=True,
+                               on_delete=models.SET_NULL, related_name="events")
+    detail = models.JSONField("详情", default=dict, blank=True)
+    ip = models.GenericIPAddressField("IP 地址", null=True, blank=True)
+    at = models.DateTimeField("时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "操作日志"
+        ordering = ["-at", "-pk"]
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise ValueError("操作日志只能追加")
+        super().save(*args, **kwargs)

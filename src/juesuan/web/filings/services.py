@@ -1,0 +1,188 @@
+"""Operations on filings in the database: the imperative shell the views and the API call.
+
+Every change goes through here, so versions stay immutable, concurrent edits are detected,
+workflow rules hold and each action lands in the audit log. Pure work (validation, checks,
+documents) is delegated to the core.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from decimal import Decimal
+from functools import lru_cache
+from typing import Any
+
+from django.core.cache import cache
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from juesuan.document.build import build_document
+from juesuan.document.model import Document
+from juesuan.filing.io import filing_from_data, filing_to_data, parse_json
+from juesuan.filing.model import Filing
+from juesuan.rules.check import check_filing
+from juesuan.rules.finding import Finding
+from juesuan.web.filings.models import AuditEvent, FilingRecord, FilingVersion, WorkflowStep
+from juesuan.web.orgs.models import Unit
+from juesuan.web.workflow import Action, State, next_state
+
+
+class EditConflict(Exception):
+    """Someone saved a newer version since the editor opened the form."""
+
+    def __init__(self, current: FilingVersion, base: int | None) -> None:
+        self.current = current
+        self.base = base
+        who = current.author.get_username() if current.author else "他人"
+        when = timezone.localtime(current.created_at).strftime("%Y-%m-%d %H:%M")
+        super().__init__(f"此填报已由 {who} 于 {when} 保存为第 {current.number} 版（您编辑的是第 {base} 版）。"
+                         "为避免覆盖他人的修改，本次未保存；请查看差异后在最新版本上重新编辑。")
+
+
+class NotEditable(Exception):
+    pass
+
+
+def canonical(filing: Filing) -> str:
+    """The stored form of a filing: JSON with amounts as decimal strings."""
+    return json.dumps(filing_to_data(filing), ensure_ascii=False, separators=(",", ":"))
+
+
+def version_data(version: FilingVersion) -> Any:
+    return parse_json(version.content)
+
+
+@lru_cache(maxsize=256)
+def _filing(digest: str, content: str) -> Filing:
+    return filing_from_data(parse_json(content), "数据库")
+
+
+def filing_of(version: FilingVersion) -> Filing:
+    """The validated filing of a version (cached: versions never change)."""
+    return _filing(version.digest, version.content)
+
+
+@lru_cache(maxsize=64)
+def _document(digest: str, content: str) -> Document:
+    return build_document(_filing(digest, content))
+
+
+def document_of(version: FilingVersion) -> Document:
+    return _document(version.digest, version.content)
+
+
+def findings_of(version: FilingVersion) -> list[Finding]:
+    return list(document_of(version).findings)
+
+
+def check(filing: Filing) -> list[Finding]:
+    return check_filing(filing)
+
+
+def rendered(version: FilingVersion, fmt: str) -> bytes:
+    """One format of a version's document; cached on disk because versions are immutable."""
+    from juesuan.publish import render
+
+    key = f"juesuan:render:{version.digest}:{fmt}"
+    data: bytes | None = cache.get(key)
+    if data is None:
+        data = render(document_of(version), fmt)
+        cache.set(key, data, timeout=None)
+    return data
+
+
+def client_ip(request: HttpRequest | None) -> str | None:
+    if request is None:
+        return None
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def log(request: HttpRequest | None, action: str, record: FilingRecord | None = None,
+        user: Any = None, **detail: Any) -> None:
+    actor = user if user is not None else (getattr(request, "user", None) if request else None)
+    if actor is not None and not getattr(actor, "is_authenticated", False):
+        actor = None
+    AuditEvent.objects.create(actor=actor, action=action, record=record, detail=_plain(detail),
+                              ip=client_ip(request))
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _digest(content: str) -> str:
+    return hashlib.sha256(content.encode("utf-8")).hexdigest()
+
+
+@transaction.atomic
+def create_record(unit: Unit, year: int, filing: Filing, user: Any, *, source: str = "form",
+                  note: str = "", request: HttpRequest | None = None) -> FilingRecord:
+    record = FilingRecord.objects.create(unit=unit, year=year)
+    _new_version(record, filing, user, source=source, note=note or "新建")
+    log(request, "create", record, user=user, year=year, source=source)
+    return record
+
+
+def _new_version(record: FilingRecord, filing: Filing, user: Any, *, source: str, note: str) -> FilingVersion:
+    content = canonical(filing)
+    number = (record.current.number + 1) if record.current else 1
+    version = FilingVersion.objects.create(record=record, number=number, content=content,
+                                           digest=_digest(content), author=user, source=source, note=note[:500])
+    record.current = version
+    record.save(update_fields=["current", "updated_at"])
+    return version
+
+
+def save_version(record: FilingRecord, filing: Filing, user: Any, *, base: int | None, source: str = "form",
+                 note: str = "", request: HttpRequest | None = None) -> tuple[FilingVersion, bool]:
+    """Save ``filing`` as the next version unless someone saved since ``base``.
+
+    Returns the current version and whether a new one was written (an unchanged filing
+    writes nothing). Raises :class:`EditConflict` or :class:`NotEditable`.
+    """
+    with transaction.atomic():
+        locked = FilingRecord.objects.select_for_update().select_related("current__author").get(pk=record.pk)
+        if State(locked.state) not in (State.DRAFT, State.RETURNED):
+            raise NotEditable(f"当前状态为{locked.state_label}，不能修改；"
+                              + ("请先“修订”。" if locked.state == State.PUBLISHED else "请等待审核或撤回。"))
+        current = locked.current
+        if current is not None and base is not None and current.number != base:
+            raise EditConflict(current, base)
+        content = canonical(filing)
+        if current is not None and current.digest == _digest(content):
+            return current, False
+        version = _new_version(locked, filing, user, source=source, note=note)
+        log(request, "save", locked, user=user, version=version.number, source=source)
+    record.refresh_from_db()
+    return version, True
+
+
+def transition(record: FilingRecord, action: Action, user: Any, *, comment: str = "",
+               request: HttpRequest | None = None) -> WorkflowStep:
+    """Take a workflow step (permission is checked by the caller). Raises WorkflowError."""
+    with transaction.atomic():
+        locked = FilingRecord.objects.select_for_update().get(pk=record.pk)
+        before = State(locked.state)
+        after = next_state(before, action, comment=comment)
+        locked.state = after.value
+        fields = ["state", "updated_at"]
+        if action is Action.PUBLISH:
+            locked.published = locked.current
+            locked.published_at = timezone.now()
+            fields += ["published", "published_at"]
+        locked.save(update_fields=fields)
+        step = WorkflowStep.objects.create(record=locked, version=locked.current, action=action.value,
+                                           from_state=before.value, to_state=after.value, actor=user,
+                                           comment=comment.strip())
+        log(request, action.value, locked, user=user, version=locked.current.number if locked.current else None,
+            comment=comment.strip())
+    record.refresh_from_db()
+    return step

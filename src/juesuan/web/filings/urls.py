@@ -1,0 +1,15 @@
+from django.urls import path
+
+from juesuan.web.filings import editor, views
+
+urlpatterns = [
+    path("", views.workspace, name="workspace"),
+    path("new/", editor.new, name="filing-new"),
+    path("f/<int:pk>/", views.overview, name="filing"),
+    path("f/<int:pk>/edit/", editor.edit, name="filing-edit"),
+    path("f/<int:pk>/act/<str:action>/", views.act, name="filing-act"),
+    path("f/<int:pk>/versions/", views.versions, name="filing-versions"),
+    path("f/<int:pk>/versions/<int:a>/diff/<int:b>/", views.version_diff, name="filing-diff"),
+    path("f/<int:pk>/log/", views.audit_log, name="filing-log"),
+    path("f/<int:pk>/v<int:number>.<str:fmt>", views.download, name="filing-download"),
+]

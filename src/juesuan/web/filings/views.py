@@ -1,0 +1,172 @@
+"""Pages of the working area: my filings, a filing's overview, workflow steps, versions, log."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from juesuan.rules.finding import Severity
+from juesuan.web.access import Permission, allowed
+from juesuan.web.diff import diff
+from juesuan.web.filings import services
+from juesuan.web.filings.access import record_for, visible_records
+from juesuan.web.filings.models import FilingRecord, FilingVersion
+from juesuan.web.orgs.models import grants_of
+from juesuan.web.workflow import TRANSITIONS, Action, Role, State, WorkflowError, actions_from
+
+DOWNLOAD_TYPES = {
+    "html": "text/html; charset=utf-8",
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "json": "application/json",
+}
+
+
+def _review_role(state: State) -> Role | None:
+    return {State.SUBMITTED: Role.DEPARTMENT_REVIEWER, State.DEPARTMENT_APPROVED: Role.FINANCE_REVIEWER,
+            State.APPROVED: Role.FINANCE_REVIEWER}.get(state)
+
+
+@login_required
+def workspace(request: HttpRequest) -> HttpResponse:
+    """我的工作台: the filings the user may see, and those waiting for the user's review."""
+    records = list(visible_records(request))
+    grants = grants_of(request.user)
+    state_filter = request.GET.get("state", "")
+    year_filter = request.GET.get("year", "")
+    waiting = [r for r in records
+               if any(allowed(grants, r.unit.place, a, State(r.state)) for a in actions_from(State(r.state))
+                      if TRANSITIONS[a].role is not Role.UNIT_EDITOR)]
+    shown = [r for r in records if (not state_filter or r.state == state_filter)
+             and (not year_filter or str(r.year) == year_filter)]
+    return render(request, "work/workspace.html", {
+        "records": shown,
+        "waiting": waiting,
+        "states": list(State),
+        "years": sorted({r.year for r in records}, reverse=True),
+        "state_filter": state_filter,
+        "year_filter": year_filter,
+        "can_create": any(g.role in (Role.UNIT_EDITOR, Role.ADMIN) for g in grants),
+    })
+
+
+def _summary(findings: list[Any]) -> dict[str, int]:
+    counts = {s.value: 0 for s in Severity}
+    for f in findings:
+        counts[f.severity.value] += 1
+    return counts
+
+
+@login_required
+def overview(request: HttpRequest, pk: int) -> HttpResponse:
+    record = record_for(request, pk)
+    grants = grants_of(request.user)
+    place = record.unit.place
+    state = State(record.state)
+    version = record.current
+    findings = services.findings_of(version) if version else []
+    actions = [TRANSITIONS[a] for a in actions_from(state) if allowed(grants, place, a, state)]
+    filing = services.filing_of(version) if version else None
+    return render(request, "work/overview.html", {
+        "record": record,
+        "version": version,
+        "filing": filing,
+        "findings": findings,
+        "counts": _summary(findings),
+        "actions": actions,
+        "steps": record.steps.select_related("actor", "version").all(),
+        "can_edit": allowed(grants, place, Permission.EDIT, state),
+        "formats": list(DOWNLOAD_TYPES),
+    })
+
+
+@login_required
+@require_POST
+def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """Take a workflow step; the comment goes with it."""
+    try:
+        step = Action(action)
+    except ValueError:
+        raise Http404("没有这个操作") from None
+    record = record_for(request, pk, step)
+    comment = request.POST.get("comment", "")[:5000]
+    if step is Action.SUBMIT and record.current:
+        errors = [f for f in services.findings_of(record.current) if f.severity is Severity.ERROR]
+        if errors and not comment.strip():
+            messages.error(request, f"检查发现 {len(errors)} 条错误。请改正后上报，或在意见中逐条说明出错原因后再上报。")
+            return redirect("filing", pk=pk)
+    try:
+        services.transition(record, step, request.user, comment=comment, request=request)
+    except WorkflowError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"已{TRANSITIONS[step].label}。")
+    return redirect("filing", pk=pk)
+
+
+@login_required
+def versions(request: HttpRequest, pk: int) -> HttpResponse:
+    record = record_for(request, pk, Permission.HISTORY)
+    return render(request, "work/versions.html", {
+        "record": record,
+        "versions": record.versions.select_related("author").all(),
+    })
+
+
+def _version(record: FilingRecord, number: int) -> FilingVersion:
+    try:
+        return record.versions.select_related("author").get(number=number)
+    except FilingVersion.DoesNotExist:
+        raise Http404("没有这个版本") from None
+
+
+@login_required
+def version_diff(request: HttpRequest, pk: int, a: int, b: int) -> HttpResponse:
+    record = record_for(request, pk, Permission.HISTORY)
+    old, new = _version(record, a), _version(record, b)
+    changes = diff(services.version_data(old), services.version_data(new))
+    return render(request, "work/diff.html", {"record": record, "old": old, "new": new, "changes": changes})
+
+
+@login_required
+def audit_log(request: HttpRequest, pk: int) -> HttpResponse:
+    record = record_for(request, pk, Permission.HISTORY)
+    return render(request, "work/log.html", {
+        "record": record, "events": record.events.select_related("actor").all()[:500]})
+
+
+@login_required
+def download(request: HttpRequest, pk: int, number: int, fmt: str) -> HttpResponse:
+    """A working version's document (login and view permission required)."""
+    record = record_for(request, pk)
+    if fmt not in DOWNLOAD_TYPES and fmt != "yaml":
+        raise Http404("不支持的格式")
+    version = _version(record, number)
+    stem = f"{record.unit.code}-{record.year}-v{version.number}"
+    if fmt == "yaml":
+        from juesuan.web.filings.exports import filing_yaml
+
+        data = filing_yaml(services.filing_of(version)).encode("utf-8")
+        content_type = "application/yaml; charset=utf-8"
+    else:
+        data = services.rendered(version, fmt)
+        content_type = DOWNLOAD_TYPES[fmt]
+    response = HttpResponse(data, content_type=content_type)
+    if fmt != "html":
+        response["Content-Disposition"] = f'attachment; filename="{stem}.{fmt}"'
+    else:
+        response.headers["Content-Security-Policy"] = DOCUMENT_POLICY
+    services.log(request, "download", record, version=version.number, format=fmt)
+    return response
+
+
+# Generated disclosure HTML inlines its script (ECharts) and styles: allow those, nothing remote.
+DOCUMENT_POLICY = ("default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; "
+                   "script-src 'unsafe-inline'; frame-ancestors 'self'; base-uri 'none'; form-action 'none'")
+

@@ -1,0 +1,1 @@
+"""Django admin for organisations and grants (for administrators only)."""

@@ -1,0 +1,1 @@
+"""The public portal: published disclosures by region, year and department."""

@@ -1,0 +1,16 @@
+"""URL map: / portal (public), /work/ (filing and review, login required), /api/ (read-only JSON)."""
+
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from juesuan.web.filings.auth import LoginView
+
+urlpatterns = [
+    path("accounts/login/", LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/password/", auth_views.PasswordChangeView.as_view(
+        template_name="registration/password_change.html", success_url="/work/"), name="password-change"),
+    path("work/", include("juesuan.web.filings.urls")),
+    path("api/", include("juesuan.web.api.urls")),
+    path("", include("juesuan.web.portal.urls")),
+]

@@ -1,0 +1,92 @@
+"""Fixtures for the web app: two regions with a department and unit each, a user per role,
+and filings built from the bundled examples."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from juesuan.filing.io import load_filing
+from juesuan.filing.model import Filing
+from juesuan.web.workflow import Action, Role
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+
+
+@pytest.fixture(scope="session")
+def shanghai_filing() -> Filing:
+    return load_filing(EXAMPLES / "shanghai-putuo-czj-2024.yaml").filing
+
+
+@pytest.fixture(scope="session")
+def suizhou_filing() -> Filing:
+    return load_filing(EXAMPLES / "suizhou-zwfw-2020.yaml").filing
+
+
+@dataclass
+class World:
+    """Organisations and one user per role on each side (A: 普陀, B: 随州)."""
+
+    regions: dict[str, Any]
+    departments: dict[str, Any]
+    units: dict[str, Any]
+    users: dict[str, Any]  # keys: unit_a, dept_a, finance_a, unit_b, dept_b, finance_b, admin, nobody
+
+
+@pytest.fixture
+def world(db: Any) -> World:
+    from django.contrib.auth import get_user_model
+
+    from juesuan.web.orgs.models import Department, Membership, Region, Unit
+
+    user_model = get_user_model()
+    regions = {"a": Region.objects.create(code="310107", name="上海市普陀区"),
+               "b": Region.objects.create(code="421300", name="湖北省随州市")}
+    departments = {k: Department.objects.create(region=r, code=f"d{k}", name=f"部门{k.upper()}")
+                   for k, r in regions.items()}
+    units = {k: Unit.objects.create(department=d, code=f"u{k}", name=f"单位{k.upper()}", consolidated=True)
+             for k, d in departments.items()}
+    users: dict[str, Any] = {}
+    for side in ("a", "b"):
+        for key, role in (("unit", Role.UNIT_EDITOR), ("dept", Role.DEPARTMENT_REVIEWER),
+                          ("finance", Role.FINANCE_REVIEWER)):
+            user = user_model.objects.create_user(f"{key}_{side}", password="pass-word-123")
+            Membership.objects.create(
+                user=user, role=role.value,
+                unit=units[side] if role is Role.UNIT_EDITOR else None,
+                department=departments[side] if role is Role.DEPARTMENT_REVIEWER else None,
+                region=regions[side] if role is Role.FINANCE_REVIEWER else None)
+            users[f"{key}_{side}"] = user
+    admin = user_model.objects.create_user("admin", password="pass-word-123")
+    Membership.objects.create(user=admin, role=Role.ADMIN.value)
+    users["admin"] = admin
+    users["nobody"] = user_model.objects.create_user("nobody", password="pass-word-123")
+    return World(regions, departments, units, users)
+
+
+@pytest.fixture
+def make_record(world: World, shanghai_filing: Filing) -> Callable[..., Any]:
+    """A filing record on side ``side`` taken through ``steps`` workflow actions."""
+    from juesuan.web.filings import services
+
+    def make(side: str = "a", *, year: int = 2024, steps: tuple[Action, ...] = (),
+             filing: Filing | None = None) -> Any:
+        record = services.create_record(world.units[side], year, filing or shanghai_filing,
+                                        world.users[f"unit_{side}"])
+        actors = {Role.UNIT_EDITOR: "unit", Role.DEPARTMENT_REVIEWER: "dept", Role.FINANCE_REVIEWER: "finance"}
+        from juesuan.web.workflow import TRANSITIONS
+
+        for action in steps:
+            who = world.users[f"{actors[TRANSITIONS[action].role]}_{side}"]
+            services.transition(record, action, who, comment="意见")
+        record.refresh_from_db()
+        return record
+
+    return make
+
+
+PUBLISHED = (Action.SUBMIT, Action.DEPARTMENT_APPROVE, Action.FINANCE_APPROVE, Action.PUBLISH)

@@ -1,0 +1,32 @@
+"""The pages of the working area answer for the right people."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.web.conftest import PUBLISHED
+
+pytestmark = pytest.mark.django_db
+
+
+def test_workspace_requires_login(client: Any) -> None:
+    response = client.get("/work/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+
+
+def test_login_form_logs_in_and_records_it(client: Any, world: Any) -> None:
+    from juesuan.web.filings.models import AuditEvent
+
+    response = client.post("/accounts/login/", {"username": "unit_a", "password": "pass-word-123"})
+    assert response.status_code == 302 and response["Location"] == "/work/"
+    assert AuditEvent.objects.filter(action="login", actor=world.users["unit_a"]).count() == 1
+
+
+def test_overview_shows_state_and_findings(client: Any, world: Any, make_record: Any) -> None:
+    record = make_record("a", steps=PUBLISHED)
+    client.force_login(world.users["unit_a"])
+    page = client.get(f"/work/f/{record.pk}/").content.decode()
+    assert "已公开" in page and "检查结果" in page and "修订" in page
