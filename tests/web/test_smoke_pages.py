@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-
 from tests.web.conftest import PUBLISHED
 
 pytestmark = pytest.mark.django_db

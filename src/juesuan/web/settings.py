@@ -48,6 +48,7 @@ CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("JUESUAN_CSRF_TRUSTED_
                         if o.strip()]
 
 INSTALLED_APPS = [
+    "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -60,6 +61,7 @@ INSTALLED_APPS = [
     "juesuan.web.filings",
     "juesuan.web.portal",
     "juesuan.web.api",
+    "ninja",  # only for the API docs page: Swagger UI served from our static files, not a CDN
 ]
 
 MIDDLEWARE = [
@@ -153,6 +155,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATICFILES_DIRS = [PACKAGE_DIR / "static"]  # site.css, htmx, portal.js: not inside an app
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -1,5 +1,7 @@
-"""URL map: / portal (public), /work/ (filing and review, login required), /api/ (read-only JSON)."""
+"""URL map: / portal (public), /work/ (filing and review, login required), /api/ (read-only JSON),
+/admin/ (organisations, users and role grants; administrators only)."""
 
+from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
@@ -10,6 +12,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", auth_views.PasswordChangeView.as_view(
         template_name="registration/password_change.html", success_url="/work/"), name="password-change"),
+    path("admin/", admin.site.urls),
     path("work/", include("juesuan.web.filings.urls")),
     path("api/", include("juesuan.web.api.urls")),
     path("", include("juesuan.web.portal.urls")),

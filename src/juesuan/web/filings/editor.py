@@ -1,15 +1,509 @@
-"""Editing a filing in forms (placeholder until the editor lands)."""
+"""Editing a filing in the browser: a page per section, live checks, new filings and imports.
 
+Every view checks permissions on the server (``record_for`` / ``allowed``). A form is read into
+plain data by :mod:`forms_schema`, merged into the saved filing, validated by the model and
+saved through :func:`services.save_version` against the version the form was opened on, so two
+people editing never overwrite each other.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import UploadedFile
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from juesuan.filing.io import FilingReadError, Problem, filing_from_data, filing_to_data
+from juesuan.filing.model import Filing
+from juesuan.rules.finding import Finding, Severity
+from juesuan.web.access import Permission, allowed
+from juesuan.web.filings import services
+from juesuan.web.filings.access import editable_units, record_for
+from juesuan.web.filings.form_html import FormRenderer, Note, code_options
+from juesuan.web.filings.forms_schema import (
+    SECTION_BY_SLUG,
+    SECTIONS,
+    Parsed,
+    Section,
+    dotted,
+    from_form,
+    merge,
+    normalise_number,
+    parse_path,
+    section_of,
+    to_form,
+)
+from juesuan.web.filings.imports import (
+    ALLOWED,
+    KIND_LABELS,
+    Reading,
+    Upload,
+    UploadError,
+    display_name,
+    empty_filing_data,
+    from_last_year,
+    level_of_region,
+    merge_tables,
+    read_upload,
+    web_problems,
+)
+from juesuan.web.filings.models import FilingRecord, FilingVersion
+from juesuan.web.orgs.models import Unit, grants_of
+from juesuan.web.workflow import State
+
+logger = logging.getLogger(__name__)
+
+# Form keys that are not data (data paths never start with "_").
+BASE, NOTE, ADD = "_base", "_note", "_add"
+
+
+# --- opening a record ----------------------------------------------------------------------------
+
+
+def _open(request: HttpRequest, pk: int, need: Permission) -> FilingRecord | HttpResponse:
+    """The record when the user may ``need`` it now; a message and the overview when the user
+    could but the state does not allow it; 404 / 403 otherwise."""
+    record = record_for(request, pk)
+    grants = grants_of(request.user)
+    place = record.unit.place
+    if allowed(grants, place, need, State(record.state)):
+        return record
+    if allowed(grants, place, need):
+        hint = "请先在概览页“修订”。" if record.state == State.PUBLISHED else "请等待审核结果，或撤回后再修改。"
+        messages.error(request, f"此填报当前为“{record.state_label}”状态，不能修改。{hint}")
+        return redirect("filing", pk=pk)
+    raise PermissionDenied("您没有权限修改此填报")
+
+
+def _section(slug: str) -> Section:
+    section = SECTION_BY_SLUG.get(slug)
+    if section is None:
+        raise Http404("没有这一部分")
+    return section
+
+
+def _values(post: Any) -> dict[str, str]:
+    return {str(k): str(v) for k, v in post.items()}
+
+
+def _base(post: Any) -> int | None:
+    text = str(post.get(BASE, "")).strip()
+    return int(text) if text.isdigit() else None
+
+
+def _problem_text(problem: Problem) -> str:
+    text = problem.message
+    if problem.expected:
+        text += f"；应为：{problem.expected}"
+    if problem.found is not None:
+        text += f"；实际：{problem.found}"
+    return text
+
+
+def _data_of(version: FilingVersion | None) -> dict[str, Any]:
+    data = services.version_data(version) if version is not None else {}
+    return data if isinstance(data, dict) else {}
+
+
+# --- checks and scores -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Score:
+    kind: str
+    name: str
+    rate: str
+    total: str
+    grade: str
+    stated: str
+
+
+def _scores(filing: Filing) -> tuple[list[Score], str]:
+    """Scores of the self-evaluations, or why there are none."""
+    from juesuan.performance.scheme import bundled_names, load_scheme
+    from juesuan.performance.scoring import fmt
+    from juesuan.rules.check import check_performance
+
+    if filing.performance is None:
+        return [], "未填写绩效自评。"
+    name = filing.performance.scheme
+    if not name:
+        return [], "未填写评分办法（绩效自评 › 评分办法），无法计分。"
+    if name not in bundled_names():  # never a path on the server
+        return [], f"评分办法“{name[:60]}”不是内置办法，无法计分。"
+    scheme = load_scheme(name)
+    try:
+        result, _ = check_performance(filing, scheme)
+    except Exception:  # the panel must not take the page down with it
+        logger.exception("scoring failed")
+        return [], "计分时出错，请检查绩效自评的内容。"
+    if result is None:
+        return [], ""
+    scores = [Score("部门整体" if e.kind == "department" else "项目", e.name,
+                    fmt(e.execution.rate) if e.execution.rate is not None else "—", fmt(e.total), e.grade,
+                    fmt(e.stated.total) if e.stated.total is not None else "—")
+              for e in result.evaluations]
+    return scores, f"评分办法：{scheme.title}"
+
+
+def _counts(findings: list[Finding]) -> dict[str, int]:
+    counts = {s.value: 0 for s in Severity}
+    for f in findings:
+        counts[f.severity.value] += 1
+    return counts
+
+
+def _panel(version: FilingVersion | None, filing: Filing | None, *, live: bool,
+           invalid: list[str] | None = None) -> dict[str, Any]:
+    findings: list[Finding] = []
+    scores: list[Score] = []
+    scheme_note = ""
+    if filing is not None:
+        if live:
+            from juesuan.document.build import build_document
+
+            findings = list(build_document(filing).findings)
+        elif version is not None:
+            findings = services.findings_of(version)
+        scores, scheme_note = _scores(filing)
+    return {"live": live, "version": version, "findings": findings, "counts": _counts(findings),
+            "scores": scores, "scheme_note": scheme_note, "invalid": invalid or []}
+
+
+def _notes(findings: list[Finding], section: Section) -> dict[str, list[Note]]:
+    """Findings about the fields of this section, by form path (saved data: indices as shown)."""
+    notes: dict[str, list[Note]] = {}
+    for f in findings:
+        loc = parse_path(f.location.path or "")
+        if not loc or section_of(loc) is not section:
+            continue
+        notes.setdefault(dotted(loc), []).append(Note(f.severity.value, f.severity.label, f.message))
+    return notes
+
+
+# --- the section page --------------------------------------------------------------------------------
 
 
 @login_required
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
-    return redirect("filing", pk=pk)
+    return redirect("filing-edit-section", pk=pk, section=SECTIONS[0].slug)
+
+
+def _validate(merged: dict[str, Any], parsed: Parsed, section: Section,
+              record: FilingRecord) -> tuple[Filing | None, dict[str, list[str]], list[str]]:
+    """The filing, or problems by form path (this section's) and as text (elsewhere)."""
+    errors: dict[str, list[str]] = {k: list(v) for k, v in parsed.errors.items()}
+    elsewhere: list[str] = []
+    filing: Filing | None = None
+    try:
+        filing = filing_from_data(merged, "表单")
+    except FilingReadError as exc:
+        for problem in exc.problems:
+            loc = parse_path(problem.path or "")
+            owner = section_of(loc)
+            if owner is section:
+                errors.setdefault(parsed.form_path(loc), []).append(_problem_text(problem))
+            else:
+                where = f"“{owner.title}”中的 {problem.path}" if owner else (problem.path or "填报")
+                elsewhere.append(f"{where}：{_problem_text(problem)}")
+    if filing is not None:
+        for problem in web_problems(filing):
+            loc = parse_path(problem.path or "")
+            if section_of(loc) is section:
+                errors.setdefault(parsed.form_path(loc), []).append(_problem_text(problem))
+            else:
+                elsewhere.append(f"{problem.path}：{_problem_text(problem)}")
+    year = merged.get("year")
+    if isinstance(year, int) and year != record.year:
+        message = f"决算年度应为 {record.year}（这份填报是 {record.year} 年度的，年度不能在此更改）"
+        if "year" in section.fields:
+            errors.setdefault("year", []).append(message)
+        else:
+            elsewhere.append(message)
+    if errors or elsewhere:
+        filing = None
+    return filing, errors, elsewhere
+
+
+def _render_section(request: HttpRequest, record: FilingRecord, section: Section, values: dict[str, str], *,
+                    base: int | None, note: str = "", errors: dict[str, list[str]] | None = None,
+                    elsewhere: list[str] | None = None, conflict: services.EditConflict | None = None,
+                    extra_rows: dict[str, int] | None = None, status: int = 200) -> HttpResponse:
+    version = record.current
+    saved = services.filing_of(version) if version is not None else None
+    year = record.year
+    code_url = reverse("code-lookup") + f"?year={year}"
+    panel = _panel(version, saved, live=False)
+    renderer = FormRenderer(values, errors or {}, _notes(panel["findings"], section) if not errors else {},
+                            year=year, code_url=code_url, extra_rows=extra_rows or {})
+    form_html = renderer.section(section.nodes)
+    leftovers = [f"{path}：{m}" for path, ms in (errors or {}).items() if path not in renderer.used for m in ms]
+    problem_count = sum(len(ms) for ms in (errors or {}).values()) + len(elsewhere or [])
+    context = {
+        "record": record, "version": version, "section": section, "sections": SECTIONS,
+        "form_html": form_html, "base": base, "note": note, "unit": saved.unit.value if saved else "万元", "problem_count": problem_count,
+        "leftovers": leftovers + list(elsewhere or []), "conflict": conflict, "can_edit": True,
+        "functional_codes": code_options("functional", year, "", limit=400),
+        "economic_codes": code_options("economic", year, "", limit=400),
+        **panel,
+    }
+    return render(request, "edit/section.html", context, status=status)
+
+
+@login_required
+def section(request: HttpRequest, pk: int, section: str) -> HttpResponse:
+    chosen = _section(section)
+    opened = _open(request, pk, Permission.EDIT)
+    if isinstance(opened, HttpResponse):
+        return opened
+    record = opened
+    current = _data_of(record.current)
+    if request.method != "POST":
+        values = to_form(chosen.nodes, current)
+        return _render_section(request, record, chosen, values,
+                               base=record.current.number if record.current else None)
+    values = _values(request.POST)
+    base = _base(request.POST)
+    note = str(request.POST.get(NOTE, ""))[:200]
+    if ADD in request.POST:  # 增加一行 without scripts: the same form with one more blank row
+        return _render_section(request, record, chosen, values, base=base, note=note,
+                               extra_rows={str(request.POST[ADD]): 1})
+    if base is None:
+        return _render_section(request, record, chosen, values, base=None, note=note,
+                               elsewhere=["表单缺少所依据的版本号，未保存。请重新打开编辑页面后再修改。"])
+    parsed = from_form(chosen.nodes, values)
+    merged = merge(current, chosen, parsed.data)
+    filing, errors, elsewhere = _validate(merged, parsed, chosen, record)
+    if filing is None:
+        return _render_section(request, record, chosen, values, base=base, note=note, errors=errors,
+                               elsewhere=elsewhere)
+    try:
+        version, created = services.save_version(record, filing, request.user, base=base, source="form",
+                                                 note=note or f"编辑“{chosen.title}”", request=request)
+    except services.EditConflict as exc:
+        return _render_section(request, record, chosen, values, base=base, note=note, conflict=exc, status=409)
+    except services.NotEditable as exc:
+        messages.error(request, str(exc))
+        return redirect("filing", pk=pk)
+    if created:
+        messages.success(request, f"已保存“{chosen.title}”，为第 {version.number} 版。")
+    else:
+        messages.info(request, "内容没有变化，没有保存新版本。")
+    return redirect("filing-edit-section", pk=pk, section=chosen.slug)
+
+
+@login_required
+@require_POST
+def check(request: HttpRequest, pk: int, section: str) -> HttpResponse:
+    """Check the posted (unsaved) section with the rest of the saved filing; nothing is saved."""
+    chosen = _section(section)
+    record = record_for(request, pk)
+    grants = grants_of(request.user)
+    if not allowed(grants, record.unit.place, Permission.EDIT, State(record.state)):
+        return HttpResponse('<p class="errors">当前不能修改此填报，检查结果以已保存的版本为准。</p>', status=403)
+    parsed = from_form(chosen.nodes, _values(request.POST))
+    merged = merge(_data_of(record.current), chosen, parsed.data)
+    filing, errors, elsewhere = _validate(merged, parsed, chosen, record)
+    invalid = [f"{path}：{m}" for path, ms in errors.items() for m in ms] + elsewhere
+    panel = _panel(record.current, filing, live=True, invalid=invalid)
+    return render(request, "edit/_checks.html", {"record": record, **panel})
+
+
+@login_required
+@require_GET
+def codes(request: HttpRequest) -> HttpResponse:
+    """Options of a code list for a year: ``?kind=functional|economic&year=2024&q=2010``; the query
+    may also come as the value of the code field itself (htmx sends the field's name)."""
+    kind = request.GET.get("kind", "functional")
+    if kind not in ("functional", "economic"):
+        kind = "functional"
+    year_text = request.GET.get("year", "")
+    year = int(year_text) if year_text.isdigit() and 2000 <= int(year_text) <= 2100 else datetime.date.today().year
+    query = request.GET.get("q")
+    if query is None:
+        query = next((str(v) for k, v in request.GET.items() if k not in ("kind", "year")), "")
+    digits = normalise_number(query)
+    options = code_options(kind, year, (digits if digits.isdigit() else query.strip())[:20])
+    return render(request, "edit/_codes.html", {"options": options, "kind": kind, "year": year})
+
+
+# --- uploads -------------------------------------------------------------------------------------------
+
+
+def _upload(file: UploadedFile | None) -> Upload:
+    if file is None:
+        raise UploadError(["请选择要导入的文件。" + ALLOWED])
+    name = display_name(file.name)
+    limit = int(settings.UPLOAD_LIMIT)
+    size = file.size or 0
+    if size > limit:
+        raise UploadError([f"{name}：文件有 {size / 1048576:.1f} MB，超过上限 {limit / 1048576:.0f} MB，未导入"])
+    data = file.read(limit + 1)
+    if len(data) > limit:
+        raise UploadError([f"{name}：文件超过上限 {limit / 1048576:.0f} MB，未导入"])
+    return Upload(name, data)
+
+
+@login_required
+def import_(request: HttpRequest, pk: int) -> HttpResponse:
+    """导入: a filing file replaces the content; tables or a report replace the table parts."""
+    opened = _open(request, pk, Permission.IMPORT)
+    if isinstance(opened, HttpResponse):
+        return opened
+    record = opened
+    context: dict[str, Any] = {"record": record, "can_edit": True, "sections": SECTIONS, "allowed": ALLOWED,
+                               "base": record.current.number if record.current else None, "limit_mb":
+                               int(settings.UPLOAD_LIMIT) // 1048576}
+    if request.method != "POST":
+        return render(request, "edit/import.html", context)
+    base = _base(request.POST)
+    note = str(request.POST.get(NOTE, ""))[:200]
+    context.update(base=base, note=note)
+    try:
+        upload = _upload(request.FILES.get("file"))
+        reading = read_upload(upload)
+    except UploadError as exc:
+        context["problems"] = exc.messages
+        return render(request, "edit/import.html", context, status=400)
+    current = _data_of(record.current)
+    skipped: list[str] = []
+    if reading.complete:
+        data = filing_to_data(reading.filing)
+        taken, kept = ["全部内容（替换当前版本）"], []
+    else:
+        merged = merge_tables(current, reading)
+        data, taken, kept, skipped = merged.data, merged.taken, merged.kept, merged.skipped
+    if not taken:
+        context["problems"] = [f"{reading.name}：没有可导入的决算表，未保存", *skipped, *reading.missing]
+        return render(request, "edit/import.html", context, status=400)
+    try:
+        filing = filing_from_data(data, reading.name)
+    except FilingReadError as exc:
+        context["problems"] = [f"{reading.name}：导入后的填报不合格式：{p.path or ''} {_problem_text(p)}"
+                               for p in exc.problems[:50]]
+        return render(request, "edit/import.html", context, status=400)
+    refused = web_problems(filing)
+    if refused:
+        context["problems"] = [f"{reading.name}：{p.path} {_problem_text(p)}" for p in refused]
+        return render(request, "edit/import.html", context, status=400)
+    if filing.year != record.year:
+        context["problems"] = [f"{reading.name}：文件是 {filing.year} 年度的填报，这份填报是 {record.year} 年度，"
+                               "未导入"]
+        return render(request, "edit/import.html", context, status=400)
+    previous = record.current.number if record.current else None
+    try:
+        version, created = services.save_version(
+            record, filing, request.user, base=base, source=reading.kind,
+            note=note or f"导入{reading.label} {reading.name}", request=request)
+    except services.EditConflict as exc:
+        context.update(problems=[str(exc)], conflict=exc)
+        return render(request, "edit/import.html", context, status=409)
+    except services.NotEditable as exc:
+        messages.error(request, str(exc))
+        return redirect("filing", pk=pk)
+    services.log(request, "import", record, version=version.number, format=reading.kind, file=reading.name,
+                 created=created, taken=taken)
+    context.update(reading=reading, taken=taken, kept=kept, skipped=skipped, version=version, created=created,
+                   previous=previous, kind_label=KIND_LABELS[reading.kind])
+    return render(request, "edit/import_done.html", context)
+
+
+# --- new filings ---------------------------------------------------------------------------------------
+
+STARTS = (("empty", "空白填报（单位名称等基本信息）"), ("prior", "由上年度填报生成（上年数、部门信息、机构职能）"),
+          ("upload", "由文件导入（YAML、JSON、XLSX 决算表或公开报告）"))
 
 
 @login_required
 def new(request: HttpRequest) -> HttpResponse:
-    return redirect("workspace")
+    units = list(editable_units(request))
+    if not units:
+        raise PermissionDenied("您没有可填报的单位")
+    today = datetime.date.today()
+    form: dict[str, Any] = {"unit": str(units[0].pk) if len(units) == 1 else "", "year": str(today.year - 1),
+                            "start": "empty"}
+    context: dict[str, Any] = {"units": units, "starts": STARTS, "form": form, "errors": {},
+                               "limit_mb": int(settings.UPLOAD_LIMIT) // 1048576, "allowed": ALLOWED}
+    if request.method != "POST":
+        return render(request, "edit/new.html", context)
+    form.update({k: str(request.POST.get(k, "")).strip() for k in ("unit", "year", "start")})
+    errors: dict[str, str] = {}
+    unit = next((u for u in units if str(u.pk) == form["unit"]), None)
+    if unit is None:
+        errors["unit"] = "请选择您可以填报的单位"
+    elif not allowed(grants_of(request.user), unit.place, Permission.CREATE):
+        errors["unit"] = "您不能为此单位新建填报"
+    year_text = form["year"].translate(str.maketrans("０１２３４５６７８９", "0123456789"))
+    year = int(year_text) if year_text.isdigit() else None
+    if year is None or not 2000 <= year <= 2100:
+        errors["year"] = f"决算年度应为 2000 至 2100 之间的整数，实际为“{form['year']}”"
+        year = None
+    if form["start"] not in {s for s, _ in STARTS}:
+        errors["start"] = "请选择新建方式"
+    if unit is not None and year is not None:
+        existing = FilingRecord.objects.filter(unit=unit, year=year).first()
+        if existing is not None:
+            errors["year"] = f"{unit.name} {year} 年度的填报已经存在"
+            context["existing"] = existing
+    if errors:
+        context["errors"] = errors
+        return render(request, "edit/new.html", context, status=400)
+    assert unit is not None and year is not None
+    try:
+        data, source, note, reading = _start(request, unit, year, form["start"])
+        filing = filing_from_data(data, "新建填报")
+        refused = web_problems(filing)
+        if refused:
+            raise FilingReadError("新建填报", refused)
+    except UploadError as exc:
+        context["errors"] = {"file": "；".join(exc.messages)} if form["start"] == "upload" else {
+            "start": "；".join(exc.messages)}
+        return render(request, "edit/new.html", context, status=400)
+    except FilingReadError as exc:
+        context["errors"] = {"file": "；".join(f"{p.path or ''} {_problem_text(p)}" for p in exc.problems[:20])}
+        return render(request, "edit/new.html", context, status=400)
+    record = services.create_record(unit, year, filing, request.user, source=source, note=note, request=request)
+    if reading is not None:
+        services.log(request, "import", record, version=1, format=reading.kind, file=reading.name, created=True)
+        text = f"已由{reading.label}“{reading.name}”新建 {year} 年度填报。"
+        if reading.missing:
+            text += "未能提取：" + "；".join(reading.missing)
+        messages.success(request, text)
+    else:
+        messages.success(request, f"已新建 {unit.name} {year} 年度填报（{note}）。")
+    return redirect("filing-edit-section", pk=record.pk, section=SECTIONS[0].slug)
+
+
+def _start(request: HttpRequest, unit: Unit, year: int, start: str) -> tuple[dict[str, Any], str, str,
+                                                                             Reading | None]:
+    region = unit.department.region
+    if start == "prior":
+        last = FilingRecord.objects.filter(unit=unit, year=year - 1).select_related("current", "published").first()
+        version = (last.published or last.current) if last else None
+        if version is None:
+            raise UploadError([f"没有找到 {unit.name} {year - 1} 年度的填报，无法由上年度生成"])
+        data = from_last_year(services.filing_of(version), year)
+        return data, "prior", f"由 {year - 1} 年度填报第 {version.number} 版生成", None
+    if start == "upload":
+        reading = read_upload(_upload(request.FILES.get("file")))
+        data = filing_to_data(reading.filing)
+        if (reading.complete or reading.year_known) and reading.filing.year != year:
+            raise UploadError([f"{reading.name}：文件是 {reading.filing.year} 年度的，与所选年度 {year} 不符"])
+        data["year"] = year
+        if not reading.complete and not reading.name_known:
+            data["department"] = {**data.get("department", {}), "name": unit.name, "region": region.name,
+                                  "level": level_of_region(region.code)}
+        return data, reading.kind, f"导入{reading.label} {reading.name}", reading
+    return (empty_filing_data(year, unit.name, region.name, level_of_region(region.code)), "form",
+            "新建（空白）", None)
+

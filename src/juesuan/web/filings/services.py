@@ -64,9 +64,21 @@ def filing_of(version: FilingVersion) -> Filing:
     return _filing(version.digest, version.content)
 
 
+def _web_safe(filing: Filing) -> Filing:
+    """The command line also reads a scoring scheme from a file path; on a server a filing must
+    never name a file, so only bundled schemes are used (saves refuse others; this is the
+    last line for data that reached the database another way)."""
+    from juesuan.performance.scheme import bundled_names
+
+    performance = filing.performance
+    if performance is None or performance.scheme is None or performance.scheme in bundled_names():
+        return filing
+    return filing.model_copy(update={"performance": performance.model_copy(update={"scheme": None})})
+
+
 @lru_cache(maxsize=64)
 def _document(digest: str, content: str) -> Document:
-    return build_document(_filing(digest, content))
+    return build_document(_web_safe(_filing(digest, content)))
 
 
 def document_of(version: FilingVersion) -> Document:
@@ -149,7 +161,7 @@ def save_version(record: FilingRecord, filing: Filing, user: Any, *, base: int |
     writes nothing). Raises :class:`EditConflict` or :class:`NotEditable`.
     """
     with transaction.atomic():
-        locked = FilingRecord.objects.select_for_update().select_related("current__author").get(pk=record.pk)
+        locked = FilingRecord.objects.select_for_update(of=("self",)).select_related("current__author").get(pk=record.pk)
         if State(locked.state) not in (State.DRAFT, State.RETURNED):
             raise NotEditable(f"当前状态为{locked.state_label}，不能修改；"
                               + ("请先“修订”。" if locked.state == State.PUBLISHED else "请等待审核或撤回。"))
@@ -184,5 +196,9 @@ def transition(record: FilingRecord, action: Action, user: Any, *, comment: str 
                                            comment=comment.strip())
         log(request, action.value, locked, user=user, version=locked.current.number if locked.current else None,
             comment=comment.strip())
+        if action is Action.PUBLISH and locked.published is not None:
+            published = locked.published
+            # The public page shows the HTML document: render it now, not for the first visitor.
+            transaction.on_commit(lambda: rendered(published, "html"))
     record.refresh_from_db()
     return step

@@ -1,0 +1,391 @@
+"""Reading an uploaded file into a filing, and building new filings (empty, from last year's).
+
+The kind of an upload is decided by its content: a PDF, a Word or Excel file (ZIP), an old
+Office file, or text — which is a JSON filing when it starts with ``{``, a YAML filing when it
+parses as one (or is named .yaml/.yml), an HTML page or else a plain-text report. Filing files
+go through :func:`juesuan.filing.io.parse_filing_text`; reports and the XLSX that ``juesuan
+tables --format xlsx`` writes through the auditor's readers and :func:`import_report`, from a
+temporary file whose name the user does not choose. Every failure is an :class:`UploadError`
+with Chinese messages naming the file.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import tempfile
+import unicodedata
+import zipfile
+from dataclasses import dataclass, field
+from decimal import Decimal
+from io import BytesIO
+from pathlib import Path, PurePosixPath, PureWindowsPath
+from typing import Any, Literal
+
+import yaml
+
+from juesuan.filing.io import (
+    FilingReadError,
+    Problem,
+    filing_to_data,
+    format_problem,
+    parse_filing_text,
+    parse_yaml,
+)
+from juesuan.filing.model import Filing
+from juesuan.money import AmountUnit, round_half_up
+from juesuan.tables.build import build_tables
+from juesuan.tables.table import TableSet
+from juesuan.web.filings.forms_schema import FILING, scale_amounts
+
+logger = logging.getLogger(__name__)
+
+Kind = Literal["yaml", "json", "xlsx", "report"]
+KIND_LABELS: dict[str, str] = {"yaml": "YAML 填报文件", "json": "JSON 填报文件",
+                               "xlsx": "XLSX 决算表", "report": "公开报告"}
+MAX_PAGES = 300  # of a PDF report
+ALLOWED = "可导入：YAML 或 JSON 填报文件、juesuan 导出的 XLSX 决算表、公开报告（TXT、HTML、PDF、DOCX）"
+
+TABLE_NAMES = {
+    1: "收入支出决算总表", 2: "收入决算表", 3: "支出决算表", 4: "财政拨款收入支出决算总表",
+    5: "一般公共预算财政拨款支出决算表", 6: "一般公共预算财政拨款基本支出决算表",
+    7: "财政拨款“三公”经费支出决算表", 8: "政府性基金预算财政拨款收入支出决算表",
+    9: "国有资本经营预算财政拨款收入支出决算表",
+}
+
+
+class UploadError(Exception):
+    """An upload that cannot be used; ``messages`` are Chinese and name the file."""
+
+    def __init__(self, messages: list[str]) -> None:
+        self.messages = messages
+        super().__init__("\n".join(messages))
+
+
+@dataclass(frozen=True)
+class Upload:
+    name: str  # for messages only (never a path on disk)
+    data: bytes
+
+
+def display_name(name: str | None) -> str:
+    """The last part of an uploaded file's name, without control characters, at most 80 long."""
+    text = PureWindowsPath(PurePosixPath(name or "").name).name
+    text = "".join(ch for ch in text if unicodedata.category(ch)[0] != "C").strip()
+    return (text[:77] + "…" if len(text) > 80 else text) or "上传的文件"
+
+
+def web_problems(filing: Filing) -> list[Problem]:
+    """What the web app refuses though the model allows it: a 评分办法 that is not bundled
+    (the command line also reads a scheme from a file path; a web user must not name files)."""
+    from juesuan.performance.scheme import bundled_names
+
+    scheme = filing.performance.scheme if filing.performance else None
+    names = bundled_names()
+    if scheme is not None and scheme not in names:
+        return [Problem("评分办法应为内置办法之一", path="performance.scheme", expected="、".join(names),
+                        found=f"“{scheme[:60]}”")]
+    return []
+
+
+# --- what kind of file -----------------------------------------------------------------------------
+
+_MAGIC = (
+    (b"\x89PNG", "PNG 图片"), (b"\xff\xd8\xff", "JPEG 图片"), (b"GIF8", "GIF 图片"), (b"BM", None),
+    (b"\x1f\x8b", "GZIP 压缩包"), (b"7z\xbc\xaf", "7z 压缩包"), (b"Rar!", "RAR 压缩包"),
+    (b"\x7fELF", "程序文件"), (b"MZ", "Windows 程序文件"), (b"RIFF", "音视频文件"),
+)
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_OLE_SUFFIXES = {".doc", ".wps", ".xls", ".et"}
+_FILING_KEYS = {"year", "unit", "department", "income", "expenditure"}
+
+
+@dataclass(frozen=True)
+class Detected:
+    kind: Kind
+    suffix: str  # of the temporary file a report is read from
+    text: str | None = None  # decoded text of a YAML/JSON filing
+
+
+def detect(upload: Upload) -> Detected:
+    data, name = upload.data, upload.name
+    suffix = Path(name).suffix.lower()
+    if not data.strip():
+        raise UploadError([f"{name}：文件是空的"])
+    head = data[:1024]
+    if b"%PDF-" in head:
+        return Detected("report", ".pdf")
+    if data.startswith(b"PK\x03\x04"):
+        try:
+            with zipfile.ZipFile(BytesIO(data)) as archive:
+                names = set(archive.namelist())
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError, RuntimeError):
+            raise UploadError([f"{name}：ZIP 压缩包已损坏，无法打开（{ALLOWED}）"]) from None
+        if "xl/workbook.xml" in names:
+            return Detected("xlsx", ".xlsx")
+        if "word/document.xml" in names:
+            return Detected("report", ".docx")
+        raise UploadError([f"{name}：是 ZIP 压缩包，但不是 Excel（.xlsx）或 Word（.docx）文件（{ALLOWED}）"])
+    if data.startswith(_OLE):
+        if suffix in _OLE_SUFFIXES:
+            return Detected("report", suffix)
+        raise UploadError([f"{name}：是旧版 Office/WPS 文件，但从文件名看不出是文档还是表格；"
+                           "请另存为 .docx 或 .xlsx 后再导入"])
+    for magic, what in _MAGIC:
+        if data.startswith(magic) and (what or b"\x00" in head):
+            raise UploadError([f"{name}：不支持的文件类型（看起来是{what or '图片'}）。{ALLOWED}"])
+    if b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise UploadError([f"{name}：不是文本文件，也不是 PDF、DOCX 或 XLSX 文件，无法识别。{ALLOWED}"])
+    return _detect_text(upload, suffix)
+
+
+def _detect_text(upload: Upload, suffix: str) -> Detected:
+    data, name = upload.data, upload.name
+    raw = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
+    try:
+        text: str | None = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        text = None
+    start = (text or "").lstrip()[:200].lower()
+    if suffix == ".json" or start.startswith("{"):
+        return Detected("json", suffix, _utf8(text, name, raw))
+    if suffix in (".yaml", ".yml"):
+        return Detected("yaml", suffix, _utf8(text, name, raw))
+    if suffix in (".html", ".htm") or start.startswith(("<!doctype html", "<html", "<table", "<meta", "<?xml")):
+        return Detected("report", ".html")
+    if text is not None and _looks_like_filing(text):
+        return Detected("yaml", ".yaml", text)
+    return Detected("report", ".txt")
+
+
+def _utf8(text: str | None, name: str, raw: bytes) -> str:
+    if text is not None:
+        return text
+    try:
+        raw.decode("gb18030")
+        hint = "文件看起来是 GBK/GB18030 编码"
+    except UnicodeDecodeError:
+        hint = "文件含有无法按 UTF-8 解码的字节"
+    raise UploadError([f"{name}：{hint}，请用 UTF-8 编码另存后再导入"])
+
+
+def _looks_like_filing(text: str) -> bool:
+    try:
+        data, _ = parse_yaml(text)
+    except (yaml.YAMLError, RecursionError, ValueError):
+        # A filing with a mistake in it still starts like one: top-level keys we know.
+        keys = {m.group(1) for m in re.finditer(r"^([a-z_]+):", text, re.MULTILINE)}
+        return len(keys & _FILING_KEYS) >= 3
+    return isinstance(data, dict) and len(set(map(str, data)) & _FILING_KEYS) >= 2
+
+
+# --- reading -----------------------------------------------------------------------------------
+
+
+@dataclass
+class Reading:
+    """What an upload gave: a whole filing (YAML/JSON) or the parts read from tables/a report."""
+
+    kind: Kind
+    name: str
+    filing: Filing
+    complete: bool  # a whole filing file
+    tables: set[int] = field(default_factory=set)  # public tables found (xlsx/report)
+    missing: list[str] = field(default_factory=list)  # what could not be extracted
+    notes: list[str] = field(default_factory=list)
+    year_known: bool = True
+    name_known: bool = True
+
+    @property
+    def label(self) -> str:
+        return KIND_LABELS[self.kind]
+
+
+def read_upload(upload: Upload) -> Reading:
+    detected = detect(upload)
+    if detected.kind in ("yaml", "json"):
+        assert detected.text is not None
+        try:
+            loaded = parse_filing_text(detected.text, upload.name, json_format=detected.kind == "json")
+        except FilingReadError as exc:
+            raise UploadError([format_problem(upload.name, p) for p in exc.problems[:50]]) from None
+        return Reading(detected.kind, upload.name, loaded.filing, complete=True)
+    return _read_report(upload, detected)
+
+
+def _read_report(upload: Upload, detected: Detected) -> Reading:
+    from juesuan.audit.check import audit
+    from juesuan.audit.importer import import_report
+    from juesuan.audit.readers import ReportReadError, read_report
+
+    with tempfile.TemporaryDirectory(prefix="juesuan-upload-") as folder:
+        path = Path(folder) / f"upload{detected.suffix}"
+        path.write_bytes(upload.data)
+        try:
+            source = read_report(path, max_pages=MAX_PAGES)
+        except ReportReadError as exc:
+            message = exc.message.replace(str(path), upload.name).replace(folder, "")
+            raise UploadError([f"{upload.name}：{message}"]) from None
+        try:
+            result = audit(source, claims=False)
+            imported = import_report(result)
+        except Exception as exc:  # the auditor must not take the page down with it
+            logger.exception("import of %s failed", upload.name)
+            raise UploadError([f"{upload.name}：无法从文件中读出决算数据（{type(exc).__name__}）"]) from None
+    tables = {n for n in range(1, 10)
+              if result.structure.table(n) is not None and n not in result.reading.unreadable}
+    performance = imported.filing.performance
+    if not tables and performance is None:
+        what = "XLSX 应为 juesuan tables --format xlsx 导出的九张表" if detected.kind == "xlsx" else \
+            "公开报告应含九张决算表或绩效自评表"
+        raise UploadError([f"{upload.name}：未能从文件中读出任何决算表或绩效自评表（{what}）"])
+    kind: Kind = "xlsx" if detected.suffix == ".xlsx" else "report"
+    notes = list(imported.notes) + [f"{upload.name}：{p}" for p in source.problems]
+    return Reading(kind, upload.name, imported.filing, complete=False, tables=tables,
+                   missing=list(imported.missing), notes=notes,
+                   year_known=not any(m.startswith("决算年度") for m in imported.missing),
+                   name_known=not any(m.startswith("部门名称") for m in imported.missing))
+
+
+# --- taking the tables of an import into a filing ---------------------------------------------------
+
+# Parts of a filing the public tables give, and the tables each is read from.
+TABLE_PARTS: tuple[tuple[str, str, frozenset[int]], ...] = (
+    ("income", "收入", frozenset({2})),
+    ("expenditure", "支出", frozenset({3, 5})),
+    ("basic_economic", "基本支出经济分类", frozenset({6})),
+    ("carry_over", "结转和结余", frozenset({1, 4})),
+    ("non_fiscal_balance_used", "使用非财政拨款结余", frozenset({1})),
+    ("surplus_distribution", "结余分配", frozenset({1})),
+)
+THREE_PUBLIC_ITEMS = ("outbound", "vehicle_purchase", "vehicle_operation", "reception")
+
+
+@dataclass
+class Merged:
+    data: dict[str, Any]
+    taken: list[str]  # what was imported, for people
+    kept: list[str]  # what was kept from the current version
+    skipped: list[str] = field(default_factory=list)  # tables found but nothing read from them
+
+
+def merge_tables(current: dict[str, Any], reading: Reading) -> Merged:
+    """The current filing's data with the table parts the import read (amounts converted to the
+    current filing's unit); department, organisation, reasons and performance stay as they are
+    (performance is taken only when the current filing has none). A table whose title was found
+    but from which no row could be read changes nothing."""
+    imported = filing_to_data(reading.filing)
+    unit = current.get("unit", "万元")
+    if unit == AmountUnit.YUAN.value:  # the importer writes 万元
+        imported = scale_amounts(FILING.fields, imported, Decimal(10000))
+    dropped = {m.split("（", 1)[0] for m in reading.missing if "读出的内容不合填报格式" in m}
+    data = dict(current)
+    taken: list[str] = []
+    skipped: list[str] = []
+    for key, label, tables in TABLE_PARTS:
+        if not tables & reading.tables:
+            continue
+        value = imported.get(key)
+        if key in dropped or value == []:
+            names = "、".join(f"表{n}" for n in sorted(tables & reading.tables))
+            skipped.append(f"{label}：{names}中未能读出任何行，保留当前版本")
+            continue
+        if value is None:
+            data.pop(key, None)
+        else:
+            data[key] = value
+        rows = f"（{len(value)} 行）" if isinstance(value, list) else (f"：{value}" if value is not None else "：无")
+        taken.append(f"{label}{rows}")
+    got = imported.get("three_public") or {}
+    if 7 in reading.tables and not got:
+        skipped.append("“三公”经费：表7 中未能读出金额，保留当前版本")
+    elif 7 in reading.tables and "three_public" not in dropped:
+        three = dict(current.get("three_public") or {})
+        for item in THREE_PUBLIC_ITEMS:
+            entry = dict(three.get(item) or {})
+            for stage in ("budget", "final"):
+                value = (got.get(item) or {}).get(stage)
+                if value is None:
+                    entry.pop(stage, None)
+                else:
+                    entry[stage] = value
+            three[item] = entry
+        data["three_public"] = three
+        taken.append("“三公”经费预算数和决算数（团组数、人次、车辆数保留当前版本）")
+    kept = ["部门信息", "机构职能", "预算数", "上年决算数", "增减变化原因", "机关运行经费", "政府采购", "国有资产"]
+    if imported.get("performance") is not None and current.get("performance") is None:
+        data["performance"] = imported["performance"]
+        count = len(imported["performance"].get("projects", ())) + (
+            1 if imported["performance"].get("department") else 0)
+        taken.append(f"绩效自评表（{count} 张，当前版本没有绩效自评）")
+    else:
+        kept.append("绩效自评")
+    return Merged(data, taken, kept, skipped)
+
+
+# --- new filings ----------------------------------------------------------------------------------
+
+
+def level_of_region(code: str) -> str:
+    """预算级次 from a GB/T 2260 region code: 310000 省级, 421300 市级, 310107 县级."""
+    if len(code) == 6 and code.isdigit():
+        if code.endswith("0000"):
+            return "省级"
+        if code.endswith("00"):
+            return "市级"
+    return "县级"
+
+
+def empty_filing_data(year: int, name: str, region: str, level: str) -> dict[str, Any]:
+    """The smallest valid filing of a unit: its names, no figures yet."""
+    return {"year": year, "unit": AmountUnit.WAN_YUAN.value,
+            "department": {"name": name, "region": region, "level": level},
+            "income": [], "expenditure": []}
+
+
+def _table(ts: TableSet, number: int) -> Any:
+    return next((t for t in ts.tables if t.number == number), None)
+
+
+def _cell(ts: TableSet, number: int, row: str, column: str) -> Decimal | None:
+    table = _table(ts, number)
+    if table is None or table.find(row) is None or column not in table.column_keys:
+        return None
+    value = table.cell(row, column)
+    return value if isinstance(value, Decimal) else None
+
+
+def prior_year_data(last: Filing) -> dict[str, Any]:
+    """上年决算数 from last year's filing: the totals as its tables print them (in the filing's
+    unit), 机关运行经费 and “三公”经费 by item."""
+    ts = build_tables(last)
+    factor = Decimal(1) if last.unit is AmountUnit.WAN_YUAN else Decimal(10000)
+
+    def amount(value: Decimal | None) -> str | None:
+        return None if value is None else str(round_half_up(value * factor, 2))
+
+    data: dict[str, Any] = {
+        "grand_total": amount(_cell(ts, 1, "income_grand_total", "income")),
+        "income_total": amount(_cell(ts, 1, "income_total", "income")),
+        "expenditure_total": amount(_cell(ts, 1, "expenditure_total", "expenditure")),
+        "fiscal_grand_total": amount(_cell(ts, 4, "income_grand_total", "income")),
+        "general_budget_expenditure": amount(_cell(ts, 5, "total", "total")),
+        "operating_costs": str(last.operating_costs.final) if last.operating_costs else None,
+    }
+    three = {item: str(getattr(last.three_public, item).final) for item in THREE_PUBLIC_ITEMS
+             if getattr(last.three_public, item).final is not None}
+    if three:
+        data["three_public"] = three
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def from_last_year(last: Filing, year: int) -> dict[str, Any]:
+    """A new year's filing from last year's: department and organisation copied, 上年数 taken
+    from last year's tables, every table row left empty."""
+    old = filing_to_data(last)
+    data: dict[str, Any] = {"year": year, "unit": old["unit"], "department": old["department"],
+                            "income": [], "expenditure": [], "prior_year": prior_year_data(last)}
+    for key in ("layout", "organisation"):
+        if key in old:
+            data[key] = old[key]
+    return data

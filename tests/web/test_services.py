@@ -1,0 +1,136 @@
+"""Saving versions, conflicts, workflow steps and the audit log (database)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from tests.web.conftest import PUBLISHED
+
+from juesuan.web.filings import services
+from juesuan.web.filings.models import AuditEvent, FilingVersion, WorkflowStep
+from juesuan.web.workflow import Action, State, WorkflowError
+
+pytestmark = pytest.mark.django_db
+
+
+def _changed(filing: Any, amount: str) -> Any:
+    rows = list(filing.income)
+    rows[0] = rows[0].model_copy(update={"general_budget": Decimal(amount)})
+    return filing.model_copy(update={"income": tuple(rows)})
+
+
+def test_a_version_stores_what_the_cli_reads(make_record: Any, shanghai_filing: Any) -> None:
+    record = make_record()
+    assert record.current.number == 1
+    assert services.filing_of(record.current) == shanghai_filing
+    assert '"general_budget":"1511.89"' in record.current.content  # decimal strings, never floats
+
+
+def test_saving_an_unchanged_filing_writes_nothing(make_record: Any, world: Any, shanghai_filing: Any) -> None:
+    record = make_record()
+    version, written = services.save_version(record, shanghai_filing, world.users["unit_a"], base=1)
+    assert not written and version.number == 1
+    assert FilingVersion.objects.filter(record=record).count() == 1
+
+
+def test_a_change_is_a_new_version_and_logged(make_record: Any, world: Any, shanghai_filing: Any) -> None:
+    record = make_record()
+    version, written = services.save_version(record, _changed(shanghai_filing, "1500.00"),
+                                             world.users["unit_a"], base=1, note="改正收入")
+    assert written and version.number == 2 and record.current_id == version.pk
+    assert services.filing_of(version).income[0].general_budget == Decimal("1500.00")
+    assert AuditEvent.objects.filter(record=record, action="save").get().detail == {"version": 2, "source": "form"}
+
+
+def test_two_editors_on_the_same_base_conflict(make_record: Any, world: Any, shanghai_filing: Any) -> None:
+    record = make_record()
+    services.save_version(record, _changed(shanghai_filing, "1500.00"), world.users["unit_a"], base=1)
+    with pytest.raises(services.EditConflict) as caught:
+        services.save_version(record, _changed(shanghai_filing, "1400.00"), world.users["admin"], base=1)
+    assert "第 2 版" in str(caught.value) and "您编辑的是第 1 版" in str(caught.value)
+    record.refresh_from_db()
+    assert services.filing_of(record.current).income[0].general_budget == Decimal("1500.00")
+
+
+def test_versions_cannot_be_changed_once_written(make_record: Any) -> None:
+    version = make_record().current
+    version.note = "改写"
+    with pytest.raises(ValueError, match="不可修改"):
+        version.save()
+
+
+def test_submitted_filings_are_not_editable(make_record: Any, world: Any, shanghai_filing: Any) -> None:
+    record = make_record(steps=(Action.SUBMIT,))
+    with pytest.raises(services.NotEditable, match="已上报"):
+        services.save_version(record, _changed(shanghai_filing, "1.00"), world.users["unit_a"], base=1)
+
+
+def test_publishing_fixes_the_public_version_while_a_revision_goes_on(
+        make_record: Any, world: Any, shanghai_filing: Any) -> None:
+    record = make_record(steps=PUBLISHED)
+    assert record.state == State.PUBLISHED and record.published.number == 1 and record.published_at
+    services.transition(record, Action.REVISE, world.users["unit_a"])
+    services.save_version(record, _changed(shanghai_filing, "1.00"), world.users["unit_a"], base=1)
+    record.refresh_from_db()
+    assert record.state == State.DRAFT and record.current.number == 2 and record.published.number == 1
+
+
+def test_every_step_is_recorded_with_its_comment(make_record: Any, world: Any) -> None:
+    record = make_record(steps=(Action.SUBMIT,))
+    services.transition(record, Action.DEPARTMENT_RETURN, world.users["dept_a"], comment="表7 缺少接待批次")
+    steps = list(WorkflowStep.objects.filter(record=record).values_list("action", "to_state", "comment"))
+    assert steps == [("submit", "submitted", "意见"), ("department_return", "returned", "表7 缺少接待批次")]
+    assert AuditEvent.objects.filter(record=record, action="department_return").get().detail["comment"] == \
+        "表7 缺少接待批次"
+
+
+def test_a_refused_step_changes_nothing(make_record: Any, world: Any) -> None:
+    record = make_record()
+    with pytest.raises(WorkflowError):
+        services.transition(record, Action.PUBLISH, world.users["finance_a"])
+    record.refresh_from_db()
+    assert record.state == State.DRAFT and not WorkflowStep.objects.filter(record=record).exists()
+
+
+def test_rendered_documents_are_cached_per_version(make_record: Any, monkeypatch: Any) -> None:
+    import juesuan.publish
+
+    calls: list[str] = []
+    real = juesuan.publish.render
+
+    def counting(doc: Any, fmt: str) -> bytes:
+        calls.append(fmt)
+        return real(doc, fmt)
+
+    monkeypatch.setattr(juesuan.publish, "render", counting)
+    from django.core.cache import cache
+
+    cache.clear()  # other tests may have rendered the same content already
+    version = make_record().current
+    first = services.rendered(version, "html")
+    assert first.lower().startswith(b"<!doctype html") and "普陀区财政局".encode() in first
+    assert services.rendered(version, "html") == first
+    assert calls == ["html"]
+
+
+def test_a_stored_scheme_path_is_never_read_on_the_server(make_record: Any, world: Any,
+                                                          suizhou_filing: Any, monkeypatch: Any) -> None:
+    import juesuan.performance.scheme as scheme_module
+
+    opened: list[str] = []
+    real = scheme_module.load_scheme
+
+    def spy(name: str) -> Any:
+        opened.append(name)
+        return real(name)
+
+    monkeypatch.setattr(scheme_module, "load_scheme", spy)
+    monkeypatch.setattr("juesuan.document.build.load_scheme", spy)
+    assert suizhou_filing.performance is not None
+    hostile = suizhou_filing.model_copy(update={"performance": suizhou_filing.performance.model_copy(
+        update={"scheme": "/etc/passwd"})})
+    record = make_record("b", year=2020, filing=hostile)
+    services.document_of(record.current)
+    assert "/etc/passwd" not in opened
