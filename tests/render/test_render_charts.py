@@ -102,3 +102,14 @@ def test_many_categories_draw_horizontal_bars() -> None:
     option = echarts_option(chart)
     assert option["yAxis"]["type"] == "category" and option["yAxis"]["inverse"] is True
     assert chart_svg(chart)
+
+
+def test_has_data() -> None:
+    from juesuan.render.charts import has_data
+
+    assert has_data(Chart("p", "有", "pie", ("甲", "乙"), (Series("决算数", (Decimal(0), Decimal(1))),)))
+    assert not has_data(Chart("p", "无", "pie", ("甲",), (Series("决算数", (Decimal(0),)),)))
+    assert not has_data(Chart("p", "无", "pie", ("甲",), ()))
+    assert has_data(Chart("b", "有", "bar", ("甲",), (Series("决算数", (Decimal(0),)),)))
+    assert not has_data(Chart("b", "无", "bar", ("甲",), (Series("决算数", (None,)),)))
+    assert not has_data(Chart("b", "无", "grouped_bar", (), (Series("决算数", ()),)))

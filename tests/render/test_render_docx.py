@@ -9,6 +9,7 @@ import subprocess
 import unicodedata
 import zipfile
 from dataclasses import replace
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -18,9 +19,10 @@ from docx.enum.section import WD_ORIENT
 from docx.oxml.ns import qn
 from docx.shared import Cm
 from docx.text.paragraph import Paragraph
+from lxml import etree
 
 from juesuan.document.build import build_document
-from juesuan.document.model import Document, Section
+from juesuan.document.model import Chart, Document, Section, Series
 from juesuan.filing.io import load_filing
 from juesuan.render.docx import (
     FINDINGS_HEADING,
@@ -232,18 +234,130 @@ def test_tables_have_borders_title_unit_and_notes(opened: Any, document: Documen
                                                               "insideV"}
 
 
-def test_charts_are_pictures_with_their_data(data: bytes, opened: Any,
-                                             document: Document) -> None:
+C = "{http://schemas.openxmlformats.org/drawingml/2006/chart}"
+A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+
+
+def chart_parts(data: bytes) -> list[Any]:
+    """The chart parts of the document, in order (word/charts/chart1.xml, …), parsed."""
     archive = zipfile.ZipFile(io.BytesIO(data))
-    media = [n for n in archive.namelist() if n.startswith("word/media/")]
-    assert len(media) == len(document.charts())
-    assert all(archive.read(n).startswith(b"\x89PNG") for n in media)
+    names = sorted((n for n in archive.namelist() if re.fullmatch(r"word/charts/chart\d+\.xml", n)),
+                   key=lambda n: int(re.sub(r"\D", "", n)))
+    return [etree.fromstring(archive.read(n)) for n in names]
+
+
+def cached(element: Any, path: str) -> list[str]:
+    """The cached values under ``path`` (c:cat or c:val) of a series."""
+    return [v.text for v in element.findall(f"{C}{path}//{C}pt/{C}v")]
+
+
+def test_charts_are_word_charts_with_their_data(data: bytes, opened: Any,
+                                                document: Document) -> None:
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    assert not [n for n in archive.namelist() if n.startswith("word/media/")]  # no pictures
+    charts = chart_parts(data)
+    assert len(charts) == len(document.charts())
     assert len(opened.inline_shapes) == len(document.charts())
+    kinds = {"pie": "pieChart", "bar": "barChart", "grouped_bar": "barChart"}
+    for chart, part in zip(document.charts(), charts, strict=True):
+        assert part.tag == f"{C}chartSpace"
+        assert part.find(f"{C}chart/{C}plotArea/{C}{kinds[chart.kind]}") is not None
+        # The text of the chart is in the CJK font.
+        assert {e.get("typeface") for e in part.iter(f"{A}ea")} == {NOTO_FONTS.heading}
     texts = [p.text for p in opened.paragraphs]
     for n, chart in enumerate(document.charts(), 1):
         assert f"图{n} {chart.title}" in texts
     xml = body_xml(data)
     assert "财政拨款收入" in xml and "1,672.64" in xml  # the pie's data table
+    assert '<c:chart xmlns:c="http://schemas.openxmlformats.org/drawingml/2006/chart" r:id=' in xml
+
+
+def test_chart_figures_are_the_decimals_rounded_half_up(data: bytes) -> None:
+    pie, bars, grouped = chart_parts(data)
+    ser = pie.find(f".//{C}ser")
+    # The pie: positive slices only (事业收入 is blank), the legend with the amounts.
+    assert cached(ser, "cat") == ["财政拨款收入  1,672.64", "其他收入  1.23"]
+    assert cached(ser, "val") == ["1672.64", "1.23"]
+    # Shares half-up from the Decimals: 1 672.64 / 1 673.87 = 99.926…%; 其他收入 is under
+    # 4 % and left unlabelled (the legend and the table have it).
+    labels = ser.findall(f"{C}dLbls/{C}dLbl")
+    assert [t.text for t in labels[0].iter(f"{A}t")] == ["99.93%"]
+    assert labels[1].find(f"{C}delete").get("val") == "1"
+    # Bars: one value per category, labelled #,##0.00.
+    assert cached(bars.find(f".//{C}ser"), "val") == ["1511.89", "160.75"]
+    assert bars.find(f".//{C}ser/{C}dLbls/{C}numFmt").get("formatCode") == "#,##0.00"
+    assert bars.find(f".//{C}ser/{C}dLbls/{C}showVal").get("val") == "1"
+    assert [cached(s, "val") for s in grouped.iter(f"{C}ser")] == [["1700.00", "10.00"],
+                                                                    ["1664.27", "8.37"]]
+    assert grouped.find(f".//{C}legend") is not None
+
+
+def test_chart_data_opens_in_a_workbook(data: bytes, document: Document) -> None:
+    """编辑数据 in Word opens the embedded workbook: the chart's data, where its formulas
+    point."""
+    import openpyxl
+
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    rels = etree.fromstring(archive.read("word/charts/_rels/chart3.xml.rels"))
+    target = rels[0].get("Target")
+    assert target.startswith("../embeddings/") and target.endswith(".xlsx")
+    book = openpyxl.load_workbook(io.BytesIO(archive.read("word/" + target[3:])))
+    sheet = book["Sheet1"]
+    rows = [[c.value for c in row] for row in sheet.iter_rows()]
+    assert rows == [[None, "预算数", "决算数"], ["基本支出", 1700, 1664.27],
+                    ["项目支出", 10, 8.37]]
+    assert sheet["B2"].number_format == "#,##0.00"
+    part = chart_parts(data)[2]
+    refs = [f.text for f in part.iter(f"{C}f")]
+    assert refs[:3] == ["Sheet1!$B$1", "Sheet1!$A$2:$A$3", "Sheet1!$B$2:$B$3"]
+
+
+def test_many_categories_make_horizontal_bars_within_a_page(document: Document) -> None:
+    n = 60
+    chart = Chart("many", "多项", "grouped_bar", tuple(f"项目{i}（2010{i:03d}）" for i in range(n)),
+                  (Series("预算数", tuple(Decimal(i) for i in range(n))),
+                   Series("决算数", tuple(Decimal(i) + Decimal("0.005") for i in range(n)))))
+    few = replace(chart, categories=chart.categories[:12],
+                  series=tuple(replace(s, values=s.values[:12]) for s in chart.series))
+    section = Section("explanation.many", "多项", charts=(chart, few))
+    parts = (*document.parts, replace(document.parts[-1], key="more", sections=(section,)))
+    data = document_to_docx(replace(document, parts=parts))
+    dense, roomy = chart_parts(data)[-2:]
+    for part in (dense, roomy):
+        assert part.find(f".//{C}barDir").get("val") == "bar"
+        assert part.find(f".//{C}catAx/{C}scaling/{C}orientation").get("val") == "maxMin"
+    assert cached(dense.findall(f".//{C}ser")[1], "val")[1] == "1.01"  # half-up
+    # Twelve categories get every label and every amount; sixty get a page and no amounts.
+    assert roomy.find(f".//{C}catAx/{C}tickLblSkip").get("val") == "1"
+    assert {e.get("val") for e in roomy.iter(f"{C}showVal")} == {"1"}
+    assert dense.find(f".//{C}catAx/{C}tickLblSkip") is None
+    assert {e.get("val") for e in dense.iter(f"{C}showVal")} == {"0"}
+    inline = docx.Document(io.BytesIO(data)).inline_shapes
+    heights = [shape.height for shape in inline][-2:]
+    assert heights[1] < heights[0] <= Cm(22.1)
+    assert all(shape.width == Cm(15) for shape in inline)
+
+
+def test_chart_without_data_is_a_picture_of_its_note(document: Document) -> None:
+    empty = Chart("empty", "空", "pie", ("甲",), (Series("决算数", (Decimal(0),)),))
+    section = Section("explanation.empty", "空", charts=(empty,))
+    parts = (*document.parts, replace(document.parts[-1], key="more", sections=(section,)))
+    data = document_to_docx(replace(document, parts=parts))
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    media = [n for n in archive.namelist() if n.startswith("word/media/")]
+    assert len(media) == 1 and archive.read(media[0]).startswith(b"\x89PNG")
+    assert len(chart_parts(data)) == len(document.charts())  # the others are still charts
+    opened = docx.Document(io.BytesIO(data))
+    assert len(opened.inline_shapes) == len(document.charts()) + 1
+    ids = re.findall(r'<wp:docPr id="(\d+)"', body_xml(data))
+    assert len(ids) == len(set(ids))  # drawing ids are unique
+
+
+def test_same_document_same_bytes(document: Document) -> None:
+    from datetime import datetime
+
+    stamp = datetime(2025, 1, 1)
+    assert document_to_docx(document, created=stamp) == document_to_docx(document, created=stamp)
 
 
 def test_footer_page_fields(opened: Any) -> None:
@@ -359,3 +473,34 @@ def test_libreoffice_converts_to_pdf(tmp_path: Path, data: bytes, document: Docu
     assert "1,511.89" in text and "1.23" in text
     assert "表2收入决算表" in text
     assert "第2页共" in text
+
+
+@pytest.mark.parametrize(("values", "code"), [(("0.95", "0"), "#,##0.00"), (("1.21", "0.76"), "#,##0.0"),
+                                              (("1511.89", "160.75"), "#,##0"), (("0", "0"), "#,##0")])
+def test_value_axis_shows_the_decimals_small_amounts_need(values: tuple[str, ...], code: str) -> None:
+    from juesuan.render.docx_chart import chart_xml
+
+    chart = Chart("c", "三公", "grouped_bar", ("公务接待费", "其他 <&>"),
+                  (Series("预算数", tuple(Decimal(v) for v in values)),
+                   Series("决算数", (None, Decimal(0)))))
+    part = etree.fromstring(chart_xml(chart, "黑体"))
+    assert part.find(f".//{C}valAx/{C}numFmt").get("formatCode") == code
+    assert cached(part.find(f".//{C}ser"), "cat") == ["公务接待费", "其他 <&>"]
+    assert cached(part.findall(f".//{C}ser")[1], "val") == ["0.00"]  # the blank is a gap
+
+
+def test_characters_xml_cannot_hold_are_left_out(document: Document) -> None:
+    """A control character in a name (a filing may carry one) leaves a valid file."""
+    table = document.tables()[1]
+    rows = (replace(table.rows[0], name=table.rows[0].name + "\x01\x0b"), *table.rows[1:])
+    odd = replace(table, rows=rows)
+    chart = Chart("odd", "图\x02", "bar", ("甲\x1f",), (Series("决算数\x00", (Decimal(1),)),))
+    section = Section("explanation.odd", "说明\x0c", ("正文\x08。",), tables=(odd,), charts=(chart,))
+    parts = (*document.parts, replace(document.parts[-1], key="more", sections=(section,)))
+    data = document_to_docx(replace(document, parts=parts))
+    opened: Any = docx.Document(io.BytesIO(data))
+    texts = [p.text for p in opened.paragraphs]
+    assert "正文。" in texts and "说明" in texts
+    assert table.rows[0].name in body_xml(data)
+    part = chart_parts(data)[-1]
+    assert cached(part.find(f".//{C}ser"), "cat") == ["甲"]

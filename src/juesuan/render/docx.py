@@ -18,9 +18,16 @@ A4 Word file that reads like the published disclosures and stays editable:
   numbers right-aligned with thousands separators, totals bold, borders, a double
   rule between the two sides of a side-by-side table, the notes underneath; tables
   too wide for a portrait page go on a landscape page of their own;
-* charts as PNG pictures, each followed by its caption and its data as a table;
+* charts as Word charts (:mod:`juesuan.render.docx_chart`: drawn by Word or LibreOffice,
+  editable, their data in an embedded workbook), each followed by its caption and its
+  data as a table; a chart without data is matplotlib's picture of 无数据;
 * 第 X 页 共 Y 页 in the footer (``PAGE`` and ``NUMPAGES`` fields), none on the title page;
 * a last part, 检查结果, listing the findings.
+
+Speed (a filing's document in some 40 ms): the styles, page and settings are set up
+once per font choice (:func:`_template`); paragraphs go in through python-docx, but
+tables, the bulk of the file, are written as text (:mod:`juesuan.render.docx_xml`)
+and spliced into the body's XML when the package is written.
 
 Fonts: every run names its Latin and East Asian fonts (``w:rFonts``). The default,
 :data:`NOTO_FONTS`, uses Noto Serif CJK SC for text and Noto Sans CJK SC for headings,
@@ -37,20 +44,28 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 import docx
 from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.style import WD_STYLE_TYPE
-from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT, WD_TAB_LEADER
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
+from docx.opc.constants import CONTENT_TYPE as CT
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.oxml import serialize_part_xml
+from docx.opc.packuri import PackURI
+from docx.opc.part import Part
+from docx.oxml import OxmlElement, parse_xml
+from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Pt, Twips
 from docx.text.paragraph import Paragraph
+from lxml import etree
 
-from juesuan.document.model import PLACEHOLDER_CLOSE, PLACEHOLDER_OPEN, Chart, Document, Section
-from juesuan.render.charts import chart_png
+from juesuan.document.model import Chart, Document, Section
+from juesuan.render import docx_xml as dx
+from juesuan.render.charts import chart_png, has_data
+from juesuan.render.docx_chart import WORKBOOK_RID, chart_size, chart_workbook, chart_xml
 from juesuan.render.layout import Grid, display_width, grid, indent
 from juesuan.rules.finding import Finding, Severity
 from juesuan.tables.table import Column, Row, RowKind, Table
@@ -103,9 +118,19 @@ def _text_width(landscape: bool) -> int:
     return int((page - MARGIN_LEFT - MARGIN_RIGHT) / _EMU_PER_TWIP)
 
 
+def _orient(section: Any, *, landscape: bool) -> None:
+    section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = (
+        (A4_HEIGHT, A4_WIDTH) if landscape else (A4_WIDTH, A4_HEIGHT)
+    )
+    section.top_margin, section.bottom_margin = MARGIN_TOP, MARGIN_BOTTOM
+    section.left_margin, section.right_margin = MARGIN_LEFT, MARGIN_RIGHT
+    section.header_distance, section.footer_distance = Cm(1.5), Cm(1.5)
+
+
 # --------------------------------------------------------------------------- styles
 
-STYLE_TABLE_TEXT = "TableText"
+STYLE_TABLE_TEXT = dx.TABLE_TEXT_STYLE
 STYLE_TABLE_CAPTION = "TableCaption"
 STYLE_TABLE_INFO = "TableInfo"
 STYLE_TABLE_NOTE = "TableNote"
@@ -117,8 +142,6 @@ STYLE_TOC = ("TOC1", "TOC2")
 
 _HEADING_STYLES = ("Heading 1", "Heading 2", "Heading 3", "Heading 4")
 
-_PLACEHOLDER = re.compile(re.escape(PLACEHOLDER_OPEN) + ".*?" + re.escape(PLACEHOLDER_CLOSE))
-
 
 def document_to_docx(doc: Document, *, fonts: Fonts = NOTO_FONTS,
                      created: datetime | None = None) -> bytes:
@@ -129,9 +152,7 @@ def document_to_docx(doc: Document, *, fonts: Fonts = NOTO_FONTS,
     """
     writer = _Writer(doc, fonts)
     writer.write(created)
-    buffer = io.BytesIO()
-    writer.docx.save(buffer)
-    return buffer.getvalue()
+    return writer.save()
 
 
 # --------------------------------------------------------------------------- low-level XML
@@ -157,45 +178,14 @@ def _twips(points: float) -> str:
 
 def _run_properties(fonts: tuple[str, str], *, bold: bool = False, size: float | None = None,
                     highlight: bool = False) -> Any:
-    latin, east_asian = fonts
-    rpr = _el("w:rPr")
-    _sub(rpr, "w:rFonts", ascii=latin, hAnsi=latin, eastAsia=east_asian, cs=latin,
-         hint="eastAsia")
-    if bold:
-        _sub(rpr, "w:b")
-        _sub(rpr, "w:bCs")
-    if size is not None:
-        half_points = str(round(size * 2))
-        _sub(rpr, "w:sz", val=half_points)
-        _sub(rpr, "w:szCs", val=half_points)
-    if highlight:
-        _sub(rpr, "w:highlight", val="yellow")
-    return rpr
+    return dx.parse(dx.run_properties(fonts, bold, size, highlight))
 
 
 def _text_runs(text: str, fonts: tuple[str, str], *, bold: bool = False,
                size: float | None = None) -> Iterator[Any]:
     """Runs for ``text``: placeholders highlighted, line breaks as ``w:br``."""
-    position = 0
-    pieces: list[tuple[str, bool]] = []
-    for match in _PLACEHOLDER.finditer(text):
-        if match.start() > position:
-            pieces.append((text[position:match.start()], False))
-        pieces.append((match.group(0), True))
-        position = match.end()
-    if position < len(text) or not pieces:
-        pieces.append((text[position:], False))
-    for piece, highlight in pieces:
-        run = _el("w:r")
-        run.append(_run_properties(fonts, bold=bold, size=size, highlight=highlight))
-        for n, line in enumerate(piece.split("\n")):
-            if n:
-                _sub(run, "w:br")
-            if line:
-                t = _sub(run, "w:t")
-                t.text = line
-                t.set(qn("xml:space"), "preserve")
-        yield run
+    paragraph = dx.parse(f"<w:p>{dx.text_runs(text, fonts, bold=bold, size=size)}</w:p>")
+    yield from list(paragraph)
 
 
 def _field_runs(instruction: str, cached: str, fonts: tuple[str, str],
@@ -239,11 +229,36 @@ Half an em in Times New Roman; more in the serif LibreOffice substitutes for it
 
 def _measure(text: str) -> float:
     """Width of ``text`` in display columns, narrow characters at :data:`LATIN_WIDTH`."""
+    if text.isascii():
+        return len(text) * LATIN_WIDTH
     wide = display_width(text) - len(text)  # each wide character counts one extra
     return wide * 2 + (len(text) - wide) * LATIN_WIDTH
 
 
-def _column_needs(g: Grid) -> list[tuple[float, float]]:
+@dataclass(frozen=True)
+class _Cells:
+    """The value cells of a grid as printed (thousands separators), by line and column
+    ("" in code and name columns), and which of them hold text rather than a number."""
+
+    texts: list[list[str]]
+    strings: list[list[bool]]
+
+
+def _cells(g: Grid) -> _Cells:
+    values = [col for col, column in enumerate(g.columns) if column.kind not in ("code", "name")]
+    texts, strings = [], []
+    for line in g.lines:
+        line_texts = [""] * len(g.columns)
+        line_strings = [False] * len(g.columns)
+        for col in values:
+            line_texts[col] = g.text_at(line, col, thousands=True)
+            line_strings[col] = isinstance(g.value_at(line, col), str)
+        texts.append(line_texts)
+        strings.append(line_strings)
+    return _Cells(texts, strings)
+
+
+def _column_needs(g: Grid, cells: _Cells) -> list[tuple[float, float]]:
     """(natural, minimum) width of each printed column, in display columns."""
     needs: list[tuple[float, float]] = []
     for col, column in enumerate(g.columns):
@@ -258,9 +273,8 @@ def _column_needs(g: Grid) -> list[tuple[float, float]]:
             natural = max(min(width, 40.0), min(leaf, 12.0), 4.0)
             needs.append((natural, min(natural, 16.0)))
         else:
-            texts = [g.text_at(line, col, thousands=True) for line in g.lines]
-            width = max((_measure(t) for t in texts), default=0.0)
-            if any(isinstance(g.value_at(line, col), str) for line in g.lines):
+            width = max((_measure(texts[col]) for texts in cells.texts), default=0.0)
+            if any(strings[col] for strings in cells.strings):
                 natural = max(min(width, 40.0), min(leaf, 12.0), 4.0)
                 needs.append((natural, min(natural, 12.0)))
             else:
@@ -269,7 +283,7 @@ def _column_needs(g: Grid) -> list[tuple[float, float]]:
     return needs
 
 
-def _table_layout(g: Grid) -> _TableLayout:
+def _table_layout(g: Grid, cells: _Cells | None = None) -> _TableLayout:
     """Column widths, font size and orientation for a table.
 
     The first of portrait 五号, portrait 小五, landscape 五号, landscape 小五 that holds
@@ -277,7 +291,7 @@ def _table_layout(g: Grid) -> _TableLayout:
     widths then grow to fill the text width. Failing all four, landscape 小五 with
     the wrapping columns squeezed (proportionally, if even their minimums overflow).
     """
-    needs = _column_needs(g)
+    needs = _column_needs(g, cells or _cells(g))
     n = len(needs)
     natural = [a for a, _ in needs]
     minimum = [b for _, b in needs]
@@ -340,49 +354,47 @@ def _headings(doc: Document) -> Iterator[tuple[int, str]]:
 
 
 FINDINGS_HEADING = "检查结果"
+_TABLE_MARK_TARGET = "juesuan-table"
+_TABLE_MARK = re.compile(rb"<\?juesuan-table (\d+)\?>")
 TOC_LEVELS = 2
 
 
-class _Writer:
-    def __init__(self, doc: Document, fonts: Fonts) -> None:
-        self.doc = doc
+@lru_cache(maxsize=8)
+def _template(fonts: Fonts) -> bytes:
+    """The empty document every document starts from: styles, page, footer, settings
+    and font table set up for ``fonts`` (the same for every document, so made once)."""
+    template = _Template(fonts)
+    template.setup()
+    buffer = io.BytesIO()
+    template.docx.save(buffer)
+    return buffer.getvalue()
+
+
+@lru_cache(maxsize=8)
+def _styles_blob(fonts: Fonts) -> tuple[str, bytes]:
+    """(part name, content) of the template's styles part: written as it is into every
+    document (the writer names styles but never changes them), not serialised again."""
+    package = docx.Document(io.BytesIO(_template(fonts))).part.package
+    part = next(part for part in package.iter_parts() if part.content_type == CT.WML_STYLES)
+    return str(part.partname), part.blob
+
+
+class _Template:
+    """Sets up python-docx's default document for :func:`_template`."""
+
+    def __init__(self, fonts: Fonts) -> None:
         self.fonts = fonts
         self.docx = docx.Document()
-        self.body = self.docx.element.body
-        self.landscape = False
-        self.fresh_page = True  # nothing written on the current page yet
-        self.bookmark = 0
-        self.figure = 0
-        self.layouts: dict[int, _TableLayout] = {}
 
-    # ---- setup
-
-    def write(self, created: datetime | None) -> None:
+    def setup(self) -> None:
         self._setup_styles()
         self._setup_page()
-        self._setup_package(created)
-        self._cover()
-        self._toc()
-        for part in self.doc.parts:
-            self._part(part.heading, part.key, part.sections)
-        self._findings()
+        self._setup_package()
 
     def _fonts(self, kind: str = "body") -> tuple[str, str]:
         return self.fonts.latin, getattr(self.fonts, kind)
 
-    def _setup_package(self, created: datetime | None) -> None:
-        props = self.docx.core_properties
-        props.title = self.doc.title
-        props.subject = "部门决算公开"
-        props.author = self.doc.department
-        props.last_modified_by = "juesuan"
-        props.keywords = f"部门决算 {self.doc.year}"
-        props.language = "zh-CN"
-        props.comments = ""
-        props.revision = 1
-        stamp = created or datetime.now()
-        props.created = stamp
-        props.modified = stamp
+    def _setup_package(self) -> None:
         package = self.docx.part.package
         for rid, rel in list(package.rels.items()):  # the template's stale preview picture
             if rel.reltype.endswith("/thumbnail"):
@@ -419,7 +431,7 @@ class _Writer:
 
     def _setup_page(self) -> None:
         section = self.docx.sections[0]
-        self._orient(section, landscape=False)
+        _orient(section, landscape=False)
         section.different_first_page_header_footer = True  # no page number on the cover
         footer = section.footer.paragraphs[0]
         footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -435,16 +447,6 @@ class _Writer:
             p.append(run)
         for run in _text_runs(" 页", fonts, size=10.5):
             p.append(run)
-
-    @staticmethod
-    def _orient(section: Any, *, landscape: bool) -> None:
-        section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
-        section.page_width, section.page_height = (
-            (A4_HEIGHT, A4_WIDTH) if landscape else (A4_WIDTH, A4_HEIGHT)
-        )
-        section.top_margin, section.bottom_margin = MARGIN_TOP, MARGIN_BOTTOM
-        section.left_margin, section.right_margin = MARGIN_LEFT, MARGIN_RIGHT
-        section.header_distance, section.footer_distance = Cm(1.5), Cm(1.5)
 
     def _setup_styles(self) -> None:
         styles = self.docx.styles
@@ -550,12 +552,66 @@ class _Writer:
                 qn("w:leftChars"), str(200 * (level - 1))
             )
 
+
+class _Writer:
+    def __init__(self, doc: Document, fonts: Fonts) -> None:
+        self.doc = doc
+        self.fonts = fonts
+        self.docx = docx.Document(io.BytesIO(_template(fonts)))
+        self.body = self.docx.element.body
+        self.sentinel = self.body.get_or_add_sectPr()  # the last section's, ending the body
+        self.landscape = False
+        self.fresh_page = True  # nothing written on the current page yet
+        self.bookmark = 0
+        self.figure = 0
+        self.prepared: dict[int, tuple[Grid, _Cells, _TableLayout]] = {}  # by id of the table
+        self.tables: list[bytes] = []  # written as text, spliced into the body on saving
+
+    def write(self, created: datetime | None) -> None:
+        self._setup_properties(created)
+        self._cover()
+        self._toc()
+        for part in self.doc.parts:
+            self._part(part.heading, part.key, part.sections)
+        self._findings()
+
+    def save(self) -> bytes:
+        """The .docx file: the package as python-docx would write it, but the body's
+        tables spliced in as the text they were written as (parsing and serialising
+        them again would take longer than writing them)."""
+        document_part = self.docx.part
+        xml = serialize_part_xml(document_part.element)
+        pieces = _TABLE_MARK.split(xml)
+        pieces[1::2] = [self.tables[int(n)] for n in pieces[1::2]]
+        styles, styles_blob = _styles_blob(self.fonts)
+        return dx.write_package(document_part.package, {
+            str(document_part.partname): b"".join(pieces), styles: styles_blob})
+
+    def _fonts(self, kind: str = "body") -> tuple[str, str]:
+        return self.fonts.latin, getattr(self.fonts, kind)
+
+    def _setup_properties(self, created: datetime | None) -> None:
+        props = self.docx.core_properties
+        props.title = self.doc.title
+        props.subject = "部门决算公开"
+        props.author = self.doc.department
+        props.last_modified_by = "juesuan"
+        props.keywords = f"部门决算 {self.doc.year}"
+        props.language = "zh-CN"
+        props.comments = ""
+        props.revision = 1
+        stamp = created or datetime.now()
+        props.created = stamp
+        props.modified = stamp
+
     # ---- paragraphs
 
     def _paragraph(self, style_id: str | None = None) -> Any:
-        p = self.body.add_p()  # before the final sectPr
-        if style_id is not None:
-            p.get_or_add_pPr().get_or_add_pStyle().set(qn("w:val"), style_id)
+        if style_id is None:
+            p = OxmlElement("w:p")
+        else:
+            p = dx.parse(f'<w:p><w:pPr><w:pStyle w:val="{style_id}"/></w:pPr></w:p>')
+        self.sentinel.addprevious(p)  # before the final sectPr (body.add_p looks for it each time)
         self.fresh_page = False
         return p
 
@@ -577,7 +633,7 @@ class _Writer:
         """
         if landscape != self.landscape:
             section = self.docx.add_section(WD_SECTION.NEW_PAGE)
-            self._orient(section, landscape=landscape)
+            _orient(section, landscape=landscape)
             section.different_first_page_header_footer = False
             self.landscape = landscape
             self.fresh_page = True
@@ -651,10 +707,16 @@ class _Writer:
         return bool(section.subsections) and self._starts_landscape(section.subsections[0])
 
     def _layout(self, table: Table) -> _TableLayout:
+        return self._prepared(table)[2]
+
+    def _prepared(self, table: Table) -> tuple[Grid, _Cells, _TableLayout]:
+        """The table's grid, cells and layout, worked out once."""
         key = id(table)
-        if key not in self.layouts:
-            self.layouts[key] = _table_layout(grid(table))
-        return self.layouts[key]
+        if key not in self.prepared:
+            g = grid(table)
+            cells = _cells(g)
+            self.prepared[key] = (g, cells, _table_layout(g, cells))
+        return self.prepared[key]
 
     def _section(self, section: Section, level: int, *, page: bool = False) -> None:
         landscape = self._starts_landscape(section)
@@ -682,7 +744,8 @@ class _Writer:
         if page_break:
             self._page_break_before(p)
         self._table_info(table, layout.size)
-        self._grid_table(grid(table), layout, keep_end=bool(table.notes))
+        g, cells, _ = self._prepared(table)
+        self._grid_table(g, cells, layout, keep_end=bool(table.notes))
         for note in table.notes:
             self._text(note, STYLE_TABLE_NOTE, size=layout.size)
 
@@ -702,131 +765,107 @@ class _Writer:
             for run in _text_runs(f"单位：{table.unit}", fonts, size=size):
                 p.append(run)
 
-    def _new_table(self, widths: tuple[int, ...]) -> Any:
-        """An empty ``w:tbl`` with grid, borders, fixed layout, centred."""
-        tbl = self.docx.add_table(rows=0, cols=len(widths))
-        tbl.style = self.docx.styles["Table Grid"]
-        tbl.alignment = WD_TABLE_ALIGNMENT.CENTER
-        tbl.autofit = False
-        element = tbl._tbl
-        for col, width in zip(element.tblGrid.gridCol_lst, widths, strict=True):
-            col.w = Twips(width)
-        tbl_pr = element.tblPr
-        tbl_w = tbl_pr.find(qn("w:tblW"))
-        if tbl_w is not None:
-            tbl_w.set(qn("w:type"), "dxa")
-            tbl_w.set(qn("w:w"), str(sum(widths)))
-        borders = _el("w:tblBorders")
-        for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
-            outer = side in ("top", "left", "bottom", "right")
-            _sub(borders, f"w:{side}", val="single", sz="8" if outer else "4", space="0",
-                 color="000000")
-        margins = _el("w:tblCellMar")
-        for side in ("top", "left", "bottom", "right"):
-            pad = CELL_PADDING if side in ("left", "right") else CELL_PADDING_VERTICAL
-            _sub(margins, f"w:{side}", w=str(pad), type="dxa")
-        tbl_pr.insert_element_before(borders, "w:shd", "w:tblLayout", "w:tblCellMar",
-                                     "w:tblLook", "w:tblCaption", "w:tblDescription")
-        tbl_pr.insert_element_before(margins, "w:tblLook", "w:tblCaption", "w:tblDescription")
+    def _insert_table(self, xml: list[str]) -> None:
+        """The table written as the strings ``xml``: a mark before the final sectPr that
+        :meth:`save` replaces with them."""
+        self.sentinel.addprevious(etree.PI(_TABLE_MARK_TARGET, str(len(self.tables))))
+        self.tables.append("".join(xml).encode("utf-8"))
         self.fresh_page = False
-        return element
 
-    def _cell(self, tr: Any, width: int, span: int = 1, *, vmerge: str | None = None,
-              left_rule: bool = False, shade: bool = False) -> Any:
-        tc = _sub(tr, "w:tc")
-        tc_pr = _sub(tc, "w:tcPr")
-        _sub(tc_pr, "w:tcW", w=str(width), type="dxa")
-        if span > 1:
-            _sub(tc_pr, "w:gridSpan", val=str(span))
-        if vmerge is not None:
-            if vmerge == "restart":
-                _sub(tc_pr, "w:vMerge", val="restart")
-            else:
-                _sub(tc_pr, "w:vMerge")
-        if left_rule:
-            borders = _sub(tc_pr, "w:tcBorders")
-            _sub(borders, "w:left", val="double", sz="4", space="0", color="000000")
-        if shade:
-            _sub(tc_pr, "w:shd", val="clear", color="auto", fill="F2F2F2")
-        _sub(tc_pr, "w:vAlign", val="center")
-        return tc
-
-    def _cell_paragraph(self, tc: Any, text: str, *, align: str, size: float,
-                        bold: bool = False, indent_steps: int = 0, keep: bool = False) -> None:
-        p = _sub(tc, "w:p")
-        ppr = _sub(p, "w:pPr")
-        _sub(ppr, "w:pStyle", val=STYLE_TABLE_TEXT)
-        if keep:  # keeps the row on the page of what follows (the notes)
-            _sub(ppr, "w:keepNext")
-        if indent_steps:
-            _sub(ppr, "w:ind", left=_twips(size * indent_steps), leftChars=str(100 * indent_steps))
-        _sub(ppr, "w:jc", val=align)
-        if text:
-            for run in _text_runs(text, self._fonts(), bold=bold, size=size):
-                p.append(run)
-
-    def _row(self, tbl: Any, *, header: bool) -> Any:
-        tr = _sub(tbl, "w:tr")
-        tr_pr = _sub(tr, "w:trPr")
-        _sub(tr_pr, "w:cantSplit")
-        if header:
-            _sub(tr_pr, "w:tblHeader")
-        return tr
-
-    def _grid_table(self, g: Grid, layout: _TableLayout, *, keep_end: bool = False) -> None:
+    def _grid_table(self, g: Grid, cells: _Cells, layout: _TableLayout, *,
+                    keep_end: bool = False) -> None:
         """The table; ``keep_end`` keeps its last row on the page of the paragraph after it."""
         widths, size = layout.widths, layout.size
-        tbl = self._new_table(widths)
+        fonts = self._fonts()
+        xml = [dx.table_start(widths, CELL_PADDING, CELL_PADDING_VERTICAL)]
+        rules = [g.starts_part(col) for col in range(len(g.columns))]
         for r in range(g.depth):
-            tr = self._row(tbl, header=True)
+            xml.append(dx.HEADER_ROW)
             col = 0
             while col < len(g.columns):
                 cell = g.header_at(r, col)
                 width = sum(widths[cell.col:cell.last_col + 1])
                 vmerge = None if cell.rowspan == 1 else "restart" if cell.row == r else "continue"
-                tc = self._cell(tr, width, cell.colspan, vmerge=vmerge,
-                                left_rule=g.starts_part(col), shade=True)
+                xml.append(dx.cell_start(width, cell.colspan, vmerge, rules[col], True))
                 text = cell.text if cell.row == r else ""
-                self._cell_paragraph(tc, text, align="center", size=size, bold=True)
+                xml.append(dx.cell_paragraph(text, fonts, align="center", size=size, bold=True))
+                xml.append(dx.CELL_END)
                 col += cell.colspan
-        for n, line in enumerate(g.lines, 1):
-            tr = self._row(tbl, header=False)
-            keep = keep_end and n == len(g.lines)
-            for col, column in enumerate(g.columns):
+            xml.append(dx.ROW_END)
+        kinds = [column.kind for column in g.columns]
+        starts = [dx.cell_start(widths[col], 1, None, rules[col]) for col in range(len(kinds))]
+        last = len(g.lines)
+        for n, (line, texts, strings) in enumerate(zip(g.lines, cells.texts, cells.strings,
+                                                       strict=True), 1):
+            xml.append(dx.BODY_ROW)
+            keep = keep_end and n == last
+            for col, kind in enumerate(kinds):
                 row = g.row_at(line, col)
-                tc = self._cell(tr, widths[col], left_rule=g.starts_part(col))
-                bold = row is not None and row.kind is RowKind.TOTAL
+                xml.append(starts[col])
                 if row is None:
-                    self._cell_paragraph(tc, "", align="left", size=size, keep=keep)
-                elif column.kind == "code":
-                    self._cell_paragraph(tc, row.code or "", align="left", size=size, bold=bold,
-                                         keep=keep)
-                elif column.kind == "name":
-                    self._cell_paragraph(tc, row.name, align="left", size=size, bold=bold,
-                                         indent_steps=indent(row), keep=keep)
+                    xml.append(dx.cell_paragraph("", fonts, align="left", size=size, keep=keep))
                 else:
-                    value = g.value_at(line, col)
-                    align = "left" if isinstance(value, str) else "right"
-                    self._cell_paragraph(tc, g.text_at(line, col, thousands=True), align=align,
-                                         size=size, bold=bold, keep=keep)
+                    bold = row.kind is RowKind.TOTAL
+                    if kind == "code":
+                        text, align, steps = row.code or "", "left", 0
+                    elif kind == "name":
+                        text, align, steps = row.name, "left", indent(row)
+                    else:
+                        text, align, steps = texts[col], "left" if strings[col] else "right", 0
+                    xml.append(dx.cell_paragraph(text, fonts, align=align, size=size, bold=bold,
+                                                 indent_steps=steps, keep=keep))
+                xml.append(dx.CELL_END)
+            xml.append(dx.ROW_END)
+        xml.append(dx.TABLE_END)
+        self._insert_table(xml)
 
     # ---- charts
 
     def _chart(self, chart: Chart) -> None:
         self.figure += 1
-        p = Paragraph(self._paragraph(STYLE_FIGURE), self.docx._body)
-        p.add_run().add_picture(io.BytesIO(chart_png(chart, dpi=CHART_DPI)), width=CHART_WIDTH)
+        p = self._paragraph(STYLE_FIGURE)
+        if has_data(chart):
+            p.append(self._native_chart(chart))
+        else:  # 无数据: matplotlib's note, as a picture
+            picture = io.BytesIO(chart_png(chart, dpi=CHART_DPI))
+            Paragraph(p, self.docx._body).add_run().add_picture(picture, width=CHART_WIDTH)
         self._text(f"图{self.figure} {chart.title}", STYLE_FIGURE_CAPTION, kind="heading")
         data = chart_table(chart)
-        layout = _table_layout(grid(data))
+        g = grid(data)
+        cells = _cells(g)
+        layout = _table_layout(g, cells)
         if layout.landscape:  # a chart's data stays by its chart, on a portrait page
             layout = _TableLayout(layout.widths, TABLE_SIZES[-1], False)
             scale = _text_width(False) / sum(layout.widths)
             layout = _TableLayout(tuple(int(w * scale) for w in layout.widths), layout.size,
                                   False)
         self._table_info(data, layout.size)
-        self._grid_table(grid(data), layout)
+        self._grid_table(g, cells, layout)
         self._text("", STYLE_TABLE_NOTE)
+
+    def _native_chart(self, chart: Chart) -> Any:
+        """A run holding the chart as a Word chart: a chart part, and its data as an
+        embedded workbook."""
+        package = self.docx.part.package
+        n = self.figure
+        part = Part(PackURI(f"/word/charts/chart{n}.xml"), CT.DML_CHART,
+                    chart_xml(chart, self.fonts.heading), package)
+        workbook = Part(PackURI(f"/word/embeddings/Microsoft_Excel_Worksheet{n}.xlsx"),
+                        CT.SML_SHEET, chart_workbook(chart), package)
+        rid = part.relate_to(workbook, RT.PACKAGE)
+        assert rid == WORKBOOK_RID
+        rid = self.docx.part.relate_to(part, RT.CHART)
+        cx, cy = chart_size(chart, int(CHART_WIDTH))
+        return parse_xml(
+            f'<w:r {nsdecls("w", "wp", "r")}><w:drawing>'
+            '<wp:inline distT="0" distB="0" distL="0" distR="0">'
+            f'<wp:extent cx="{cx}" cy="{cy}"/><wp:effectExtent l="0" t="0" r="0" b="0"/>'
+            f'<wp:docPr id="{n}" name="图表 {n}" descr={dx.xml_attr(chart.title)}/>'
+            f'<wp:cNvGraphicFramePr/><a:graphic {nsdecls("a")}><a:graphicData '
+            'uri="http://schemas.openxmlformats.org/drawingml/2006/chart">'
+            f'<c:chart {nsdecls("c")} r:id="{rid}"/></a:graphicData></a:graphic>'
+            "</wp:inline></w:drawing></w:r>"
+        )
 
     # ---- findings
 
@@ -849,19 +888,26 @@ class _Writer:
         unit = size / 2 * _TWIPS_PER_PT  # twips per display column
         fixed = [int(w * unit) + 2 * CELL_PADDING for w in needs]
         widths = (*fixed, _text_width(False) - sum(fixed))
-        tbl = self._new_table(widths)
-        tr = self._row(tbl, header=True)
+        fonts = self._fonts()
+        xml = [dx.table_start(widths, CELL_PADDING, CELL_PADDING_VERTICAL), dx.HEADER_ROW]
         for text, width in zip(headers, widths, strict=True):
-            tc = self._cell(tr, width, shade=True)
-            self._cell_paragraph(tc, text, align="center", size=size, bold=True)
+            xml.append(dx.cell_start(width, shade=True))
+            xml.append(dx.cell_paragraph(text, fonts, align="center", size=size, bold=True))
+            xml.append(dx.CELL_END)
+        xml.append(dx.ROW_END)
         for finding, cells in zip(findings, rows, strict=True):
-            tr = self._row(tbl, header=False)
+            xml.append(dx.BODY_ROW)
             for text, width, align in zip(cells, widths,
                                           ("center", "center", "left", "left", "left"),
                                           strict=True):
-                tc = self._cell(tr, width)
-                self._cell_paragraph(tc, text, align=align, size=size,
-                                     bold=finding.severity is Severity.ERROR and text == "错误")
+                xml.append(dx.cell_start(width))
+                xml.append(dx.cell_paragraph(
+                    text, fonts, align=align, size=size,
+                    bold=finding.severity is Severity.ERROR and text == "错误"))
+                xml.append(dx.CELL_END)
+            xml.append(dx.ROW_END)
+        xml.append(dx.TABLE_END)
+        self._insert_table(xml)
 
 
 def _finding_cells(n: int, finding: Finding) -> tuple[str, str, str, str, str]:
