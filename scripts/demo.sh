@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
 # The main job on the bundled examples: check both filings, score the seed's performance
-# self-evaluations, print the nine tables of one, and write the whole disclosure document
-# of each (HTML, DOCX, XLSX, PDF, JSON) and the tables in every format to out/.
+# self-evaluations, print the nine tables of one, write the whole disclosure document
+# of each (HTML, DOCX, XLSX, PDF, JSON) and the tables in every format to out/, and then
+# start the web application (embedded SQLite in juesuan-data/) with the examples published
+# and a demo account for each role. JUESUAN_HOST / JUESUAN_PORT set the address (default
+# 127.0.0.1:8000);
+# JUESUAN_NO_SERVE=1 stops after the files are written.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/system-packages.sh
@@ -38,4 +42,10 @@ $js report examples/ -o out/report || status=$?
 echo
 echo "决算公开文档（HTML、DOCX、XLSX、PDF、JSON）已写入 out/report/；"
 echo "九张表（xlsx、json、csv）和绩效自评表（xlsx、json）已写入 out/。"
-exit "$status"
+if [ "${JUESUAN_NO_SERVE:-0}" = 1 ]; then
+  exit "$status"
+fi
+
+echo
+echo "== juesuan serve --demo"
+exec $js serve --demo --data juesuan-data --host "${JUESUAN_HOST:-127.0.0.1}" --port "${JUESUAN_PORT:-8000}"

@@ -323,6 +323,15 @@ BAD = [
     # not a file
     Bad("directory", None, ("目录", "不是文件", "应为")),
     Bad("nonexistent", None, ("文件不存在", "应为")),
+    # amounts no budget has: an exponent that would break every later quantize, and
+    # integers longer than Python converts
+    Bad("amount-exponent", edit('general_budget: "100.00"', "general_budget: 1e400"),
+        ("超出可处理的范围", "18 位"), field="income[0].general_budget"),
+    Bad("amount-19-digits", edit('general_budget: "100.00"', 'general_budget: "1234567890123456789"'),
+        ("超出可处理的范围",), field="income[0].general_budget"),
+    Bad("json-endless-integer", valid_json("9" * 5000), ("位数过多",), suffix=".json"),
+    Bad("yaml-endless-integer", edit('general_budget: "100.00"', "general_budget: " + "9" * 5000),
+        ("位数过多",)),
 ]
 
 

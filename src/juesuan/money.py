@@ -30,6 +30,9 @@ class AmountError(ValueError):
     """An amount that cannot be read; the message is Chinese and user-facing."""
 
 
+MAX_INTEGER_DIGITS = 18
+
+
 def parse_amount(value: object) -> Decimal:
     """Read an amount from a filing value: Decimal, int or a numeric string.
 
@@ -57,6 +60,10 @@ def parse_amount(value: object) -> Decimal:
         raise AmountError(f"金额应为数字，实际为 {type(value).__name__}")
     if not result.is_finite():
         raise AmountError(f"金额必须是有限数值，实际为 {value}")
+    if result and result.adjusted() >= MAX_INTEGER_DIGITS:
+        # A national budget is about 10^13 元; larger values are typing slips, and huge
+        # exponents (1e400) would make every later quantize fail.
+        raise AmountError(f"金额超出可处理的范围（整数部分不超过 {MAX_INTEGER_DIGITS} 位）")
     return result
 
 

@@ -68,3 +68,14 @@ def test_amounts_are_plain_decimals(small: TableSet) -> None:
         if amount:
             whole, _, cents = amount.lstrip("-").partition(".")
             assert whole.isdigit() and len(cents) == 2, amount
+
+
+def test_text_a_spreadsheet_would_run_as_a_formula_is_defused(small: TableSet) -> None:
+    from dataclasses import replace
+
+    hostile = replace(small, department="=HYPERLINK(\"http://x\",\"点此\")")
+    rows = records(hostile)
+    assert rows[0]["部门"] == "'=HYPERLINK(\"http://x\",\"点此\")"
+    # negative amounts are numbers, not text: left as they are
+    assert all(not r["金额"].startswith("'") for r in rows)
+    assert records(small)[0]["部门"] == "测试局"

@@ -22,7 +22,7 @@ import yaml
 from pydantic import ValidationError
 
 from juesuan.filing.model import Filing
-from juesuan.money import AmountError
+from juesuan.money import MAX_INTEGER_DIGITS, AmountError
 
 PathKey = tuple[str | int, ...]
 
@@ -282,6 +282,13 @@ def parse_filing_text(text: str, name: str, *, json_format: bool) -> LoadedFilin
         raise FilingReadError(name, [Problem(f"YAML 格式错误：{exc}")]) from None
     except RecursionError:
         raise FilingReadError(name, [Problem("文件嵌套层次过深")]) from None
+    except ValueError as exc:  # Python refuses integers of more than 4,300 digits
+        if "integer string conversion" not in str(exc):
+            raise
+        long = re.search(r"\d{4000,}", text)
+        raise FilingReadError(name, [Problem("文件中有位数过多的数字",
+                                             line=text[: long.start()].count("\n") + 1 if long else None,
+                                             expected=f"金额整数部分不超过 {MAX_INTEGER_DIGITS} 位")]) from None
     if not isinstance(data, dict):
         raise FilingReadError(
             name,

@@ -38,6 +38,14 @@ CSV_COLUMNS = (
 
 COLUMN_PATH_SEPARATOR = "/"
 
+# Spreadsheets run a cell starting with one of these as a formula; names come from the
+# filing (typed by users), so such text is prefixed with an apostrophe (OWASP's advice).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_text(text: str) -> str:
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
 
 def tables_to_csv(ts: TableSet) -> str:
     """All tables of ``ts`` as CSV text (RFC 4180: comma, double quotes, CRLF line ends).
@@ -55,7 +63,7 @@ def tables_to_csv(ts: TableSet) -> str:
                     continue
                 writer.writerow(
                     (
-                        ts.department,
+                        safe_text(ts.department),
                         ts.year,
                         table.number,
                         table.title,
@@ -63,7 +71,7 @@ def tables_to_csv(ts: TableSet) -> str:
                         row_no,
                         row.key,
                         row.code or "",
-                        row.name,
+                        safe_text(row.name),
                         row.level,
                         row.kind.value,
                         col_no,

@@ -53,4 +53,9 @@ def run(host: str, port: int, workers: int) -> None:
         def load(self) -> Any:
             return application
 
+    # prepare() left a database connection open in this process; gunicorn's workers are forked
+    # from it and would share its socket (PostgreSQL: "lost synchronization with server").
+    from django.db import connections
+
+    connections.close_all()
     Server().run()

@@ -26,7 +26,7 @@ def _secret_key() -> str:
     key = os.environ.get("JUESUAN_SECRET_KEY")
     if key:
         return key
-    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    DATA_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)  # the key and database: owner only
     path = DATA_DIR / "secret_key"
     if not path.exists():
         # Created with owner-only permissions; never overwritten once written.
@@ -68,7 +68,6 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -104,7 +103,7 @@ def _databases() -> dict[str, dict[str, object]]:
     url = os.environ.get("DATABASE_URL")
     if url:
         return {"default": dict(dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True))}
-    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    DATA_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)  # the key and database: owner only
     return {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
@@ -147,8 +146,11 @@ AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked.html"
 AXES_RESET_ON_SUCCESS = True
+BEHIND_PROXY = _flag("JUESUAN_BEHIND_PROXY")
+AXES_CLIENT_IP_CALLABLE = "juesuan.web.clientip.client_ip"
 
 LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文")]  # every message Chinese, whatever the browser asks for
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
@@ -172,6 +174,7 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 20000  # a filing's form has one field per cell
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = 8 * 3600
+SESSION_SAVE_EVERY_REQUEST = True  # 8 hours from the last request, not from login: no form lost mid-work
 CSRF_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -179,7 +182,7 @@ X_FRAME_OPTIONS = "SAMEORIGIN"
 if _flag("JUESUAN_SECURE"):
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
-    SECURE_SSL_REDIRECT = not _flag("JUESUAN_BEHIND_PROXY")
+    SECURE_SSL_REDIRECT = not BEHIND_PROXY
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = 31536000
 

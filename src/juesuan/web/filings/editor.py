@@ -18,6 +18,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -98,7 +99,7 @@ def _values(post: Any) -> dict[str, str]:
 
 def _base(post: Any) -> int | None:
     text = str(post.get(BASE, "")).strip()
-    return int(text) if text.isdigit() else None
+    return int(text) if text.isdecimal() and len(text) <= 9 else None
 
 
 def _problem_text(problem: Problem) -> str:
@@ -328,7 +329,7 @@ def codes(request: HttpRequest) -> HttpResponse:
     if kind not in ("functional", "economic"):
         kind = "functional"
     year_text = request.GET.get("year", "")
-    year = int(year_text) if year_text.isdigit() and 2000 <= int(year_text) <= 2100 else datetime.date.today().year
+    year = int(year_text) if year_text.isdecimal() and len(year_text) == 4 and 2000 <= int(year_text) <= 2100 else datetime.date.today().year
     query = request.GET.get("q")
     if query is None:
         query = next((str(v) for k, v in request.GET.items() if k not in ("kind", "year")), "")
@@ -444,7 +445,7 @@ def new(request: HttpRequest) -> HttpResponse:
     elif not allowed(grants_of(request.user), unit.place, Permission.CREATE):
         errors["unit"] = "您不能为此单位新建填报"
     year_text = form["year"].translate(str.maketrans("０１２３４５６７８９", "0123456789"))
-    year = int(year_text) if year_text.isdigit() else None
+    year = int(year_text) if year_text.isdecimal() and len(year_text) <= 4 else None
     if year is None or not 2000 <= year <= 2100:
         errors["year"] = f"决算年度应为 2000 至 2100 之间的整数，实际为“{form['year']}”"
         year = None
@@ -472,7 +473,13 @@ def new(request: HttpRequest) -> HttpResponse:
     except FilingReadError as exc:
         context["errors"] = {"file": "；".join(f"{p.path or ''} {_problem_text(p)}" for p in exc.problems[:20])}
         return render(request, "edit/new.html", context, status=400)
-    record = services.create_record(unit, year, filing, request.user, source=source, note=note, request=request)
+    try:
+        record = services.create_record(unit, year, filing, request.user, source=source, note=note,
+                                        request=request)
+    except IntegrityError:  # created meanwhile (a second click, another editor): one per unit and year
+        context["errors"] = {"year": f"{unit.name} {year} 年度的填报已经存在（刚由他人或另一次提交新建），未重复新建"}
+        context["existing"] = FilingRecord.objects.filter(unit=unit, year=year).first()
+        return render(request, "edit/new.html", context, status=409)
     if reading is not None:
         services.log(request, "import", record, version=1, format=reading.kind, file=reading.name, created=True)
         text = f"已由{reading.label}“{reading.name}”新建 {year} 年度填报。"

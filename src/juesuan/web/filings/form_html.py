@@ -197,7 +197,7 @@ class FormRenderer:
         for key in self.values:
             if key.startswith(prefix):
                 head = key[len(prefix):].split(".", 1)[0]
-                if head.isdigit() and len(head) <= 6:
+                if head.isdecimal() and len(head) <= 6:
                     found.add(int(head))
         indices = sorted(found)
         extra = self.extra_rows.get(path, 0)

@@ -385,6 +385,7 @@ def merge(current: Mapping[str, Any], section: Section, data: Mapping[str, Any])
 _MINUS = str.maketrans({"\u2212": "-", "\u2013": "-", "\ufe63": "-"})
 _SPACES = re.compile(r"\s+")
 _INTEGER = re.compile(r"[+-]?[0-9]+")
+_INTEGER_DIGITS = 18  # more is no count; Python refuses to convert thousands of digits at all
 
 
 def normalise_number(text: str) -> str:
@@ -418,7 +419,7 @@ def parse_scalar(node: Scalar, raw: str | None) -> Any:
         return normalise_number(raw)
     if node.kind == "integer":
         number = normalise_number(raw)
-        return int(number) if _INTEGER.fullmatch(number) else number
+        return int(number) if _INTEGER.fullmatch(number) and len(number) <= _INTEGER_DIGITS else number
     if node.kind in ("functional", "economic"):
         return normalise_number(raw)
     return raw.strip()
@@ -541,7 +542,7 @@ class _Keys:
     def indices(self, path: str) -> list[int]:
         found = set()
         for part in self.children.get(path, ()):
-            if part.isdigit() and len(part) <= 6:
+            if part.isdecimal() and len(part) <= 6:
                 found.add(int(part))
         return sorted(found)
 
@@ -598,7 +599,12 @@ class _Reader:
 
     def read(self, node: Node, path: str, loc: PathKey) -> Any:
         if isinstance(node, Scalar):
-            return parse_scalar(node, self.values.get(path))
+            value = parse_scalar(node, self.values.get(path))
+            if node.kind == "integer" and isinstance(value, str) and _INTEGER.fullmatch(value):
+                self.parsed.errors.setdefault(path, []).append(
+                    f"数值位数过多（{len(value.lstrip('+-'))} 位），应为不超过 {_INTEGER_DIGITS} 位的整数")
+                return None
+            return value
         if isinstance(node, Group):
             if node.optional and (self.flag(join(path, OMIT)) or not self.content(node, path)):
                 return None
@@ -627,7 +633,7 @@ class _Reader:
             if not self._kept_pair(node, row):
                 continue
             key = parse_scalar(node.key, self.values.get(join(row, "key")))
-            value = parse_scalar(node.value, self.values.get(join(row, "value")))
+            value = self.read(node.value, join(row, "value"), loc)
             if key in (None, ""):
                 self.parsed.errors.setdefault(join(row, "key"), []).append(f"请填写{node.key.label}")
                 continue

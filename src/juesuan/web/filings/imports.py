@@ -16,6 +16,7 @@ import re
 import tempfile
 import unicodedata
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from io import BytesIO
@@ -23,17 +24,20 @@ from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any, Literal
 
 import yaml
+from pydantic import BaseModel
 
 from juesuan.filing.io import (
     FilingReadError,
+    PathKey,
     Problem,
     filing_to_data,
     format_problem,
     parse_filing_text,
     parse_yaml,
+    path_text,
 )
 from juesuan.filing.model import Filing
-from juesuan.money import AmountUnit, round_half_up
+from juesuan.money import MAX_INTEGER_DIGITS, AmountUnit, round_half_up
 from juesuan.tables.build import build_tables
 from juesuan.tables.table import TableSet
 from juesuan.web.filings.forms_schema import FILING, scale_amounts
@@ -44,6 +48,15 @@ Kind = Literal["yaml", "json", "xlsx", "report"]
 KIND_LABELS: dict[str, str] = {"yaml": "YAML 填报文件", "json": "JSON 填报文件",
                                "xlsx": "XLSX 决算表", "report": "公开报告"}
 MAX_PAGES = 300  # of a PDF report
+# An XLSX/DOCX is a ZIP: its parts are decompressed in memory by openpyxl and python-docx, so a
+# small upload that unpacks to gigabytes ("zip bomb") is refused by its declared sizes (Python's
+# zipfile never returns more than an entry declares).
+MAX_UNZIPPED = 100 * 1024 * 1024
+# A YAML filing has a few thousand values; aliases (*a) can repeat one part millions of times.
+MAX_YAML_NODES = 200_000
+# Amounts and counts beyond 18 integer digits are no real figure (the core refuses such
+# amounts too: juesuan.money.MAX_INTEGER_DIGITS); counts are checked here.
+MAX_MAGNITUDE = 10**MAX_INTEGER_DIGITS
 ALLOWED = "可导入：YAML 或 JSON 填报文件、juesuan 导出的 XLSX 决算表、公开报告（TXT、HTML、PDF、DOCX）"
 
 TABLE_NAMES = {
@@ -80,12 +93,35 @@ def web_problems(filing: Filing) -> list[Problem]:
     (the command line also reads a scheme from a file path; a web user must not name files)."""
     from juesuan.performance.scheme import bundled_names
 
+    problems = [Problem("数值超出可处理的范围", path=path_text(loc), expected=f"整数部分不超过 {MAX_INTEGER_DIGITS} 位的数值",
+                        found=f"“{_short_number(value)}”")
+                for loc, value in _too_large(filing, ())]
     scheme = filing.performance.scheme if filing.performance else None
     names = bundled_names()
     if scheme is not None and scheme not in names:
-        return [Problem("评分办法应为内置办法之一", path="performance.scheme", expected="、".join(names),
-                        found=f"“{scheme[:60]}”")]
-    return []
+        problems.append(Problem("评分办法应为内置办法之一", path="performance.scheme", expected="、".join(names),
+                                found=f"“{scheme[:60]}”"))
+    return problems
+
+
+def _too_large(value: object, loc: PathKey) -> Iterator[tuple[PathKey, Decimal | int]]:
+    """Amounts and counts of the filing at or beyond :data:`MAX_MAGNITUDE`, with their paths."""
+    if isinstance(value, BaseModel):
+        for name in type(value).model_fields:
+            yield from _too_large(getattr(value, name), (*loc, name))
+    elif isinstance(value, tuple | list):
+        for index, item in enumerate(value):
+            yield from _too_large(item, (*loc, index))
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _too_large(item, (*loc, str(key)))
+    elif isinstance(value, Decimal | int) and not isinstance(value, bool) and abs(Decimal(value)) >= MAX_MAGNITUDE:
+        yield loc, value
+
+
+def _short_number(value: Decimal | int) -> str:
+    text = str(value) if isinstance(value, Decimal) or abs(value) < 10**40 else f"{len(str(abs(value)))} 位整数"
+    return text if len(text) <= 40 else text[:37] + "…"
 
 
 # --- what kind of file -----------------------------------------------------------------------------
@@ -119,8 +155,12 @@ def detect(upload: Upload) -> Detected:
         try:
             with zipfile.ZipFile(BytesIO(data)) as archive:
                 names = set(archive.namelist())
+                unzipped = sum(entry.file_size for entry in archive.infolist())
         except (zipfile.BadZipFile, OSError, ValueError, EOFError, RuntimeError):
             raise UploadError([f"{name}：ZIP 压缩包已损坏，无法打开（{ALLOWED}）"]) from None
+        if unzipped > MAX_UNZIPPED:
+            raise UploadError([f"{name}：解压后有 {unzipped / 1048576:.0f} MB，超过上限 "
+                               f"{MAX_UNZIPPED / 1048576:.0f} MB，未导入（文件可能已损坏或经过特殊构造）"])
         if "xl/workbook.xml" in names:
             return Detected("xlsx", ".xlsx")
         if "word/document.xml" in names:
@@ -205,12 +245,44 @@ def read_upload(upload: Upload) -> Reading:
     detected = detect(upload)
     if detected.kind in ("yaml", "json"):
         assert detected.text is not None
+        if detected.kind == "yaml" and _yaml_nodes(detected.text) > MAX_YAML_NODES:
+            raise UploadError([f"{upload.name}：文件中的数据项过多（含别名 *… 展开后超过 {MAX_YAML_NODES:,} 项；"
+                               "一份填报通常只有几千项），未导入"])
         try:
             loaded = parse_filing_text(detected.text, upload.name, json_format=detected.kind == "json")
         except FilingReadError as exc:
             raise UploadError([format_problem(upload.name, p) for p in exc.problems[:50]]) from None
         return Reading(detected.kind, upload.name, loaded.filing, complete=True)
     return _read_report(upload, detected)
+
+
+def _yaml_nodes(text: str) -> int:
+    """How many values the YAML text holds with every alias expanded (counting stops early
+    once past the limit). Syntax errors are left for the reader to report with their line."""
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    sizes: dict[str, int] = {}  # anchor → values under it
+    open_: list[tuple[str | None, int]] = []  # collections being read: anchor, count at start
+    count = 0
+    try:
+        for event in yaml.parse(text, Loader=loader):
+            if isinstance(event, yaml.AliasEvent):
+                count += sizes.get(event.anchor or "", 1)
+            elif isinstance(event, yaml.ScalarEvent):
+                count += 1
+                if event.anchor:
+                    sizes[event.anchor] = 1
+            elif isinstance(event, yaml.CollectionStartEvent):
+                count += 1
+                open_.append((event.anchor, count - 1))
+            elif isinstance(event, yaml.CollectionEndEvent) and open_:
+                anchor, start = open_.pop()
+                if anchor:
+                    sizes[anchor] = count - start
+            if count > MAX_YAML_NODES:
+                break
+    except yaml.YAMLError:
+        pass
+    return count
 
 
 def _read_report(upload: Upload, detected: Detected) -> Reading:

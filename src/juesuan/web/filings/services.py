@@ -26,7 +26,7 @@ from juesuan.rules.check import check_filing
 from juesuan.rules.finding import Finding
 from juesuan.web.filings.models import AuditEvent, FilingRecord, FilingVersion, WorkflowStep
 from juesuan.web.orgs.models import Unit
-from juesuan.web.workflow import Action, State, next_state
+from juesuan.web.workflow import TRANSITIONS, Action, State, WorkflowError, next_state
 
 
 class EditConflict(Exception):
@@ -108,7 +108,9 @@ def rendered(version: FilingVersion, fmt: str) -> bytes:
 def client_ip(request: HttpRequest | None) -> str | None:
     if request is None:
         return None
-    return request.META.get("REMOTE_ADDR") or None
+    from juesuan.web.clientip import client_ip as address
+
+    return address(request)
 
 
 def log(request: HttpRequest | None, action: str, record: FilingRecord | None = None,
@@ -178,10 +180,14 @@ def save_version(record: FilingRecord, filing: Filing, user: Any, *, base: int |
 
 
 def transition(record: FilingRecord, action: Action, user: Any, *, comment: str = "",
-               request: HttpRequest | None = None) -> WorkflowStep:
-    """Take a workflow step (permission is checked by the caller). Raises WorkflowError."""
+               request: HttpRequest | None = None, seen: int | None = None) -> WorkflowStep:
+    """Take a workflow step (permission is checked by the caller). Raises WorkflowError, also
+    when ``seen`` (the version the user was shown) is no longer the current version."""
     with transaction.atomic():
-        locked = FilingRecord.objects.select_for_update().get(pk=record.pk)
+        locked = FilingRecord.objects.select_for_update(of=("self",)).select_related("current").get(pk=record.pk)
+        if seen is not None and locked.current is not None and locked.current.number != seen:
+            raise WorkflowError(f"此填报已更新为第 {locked.current.number} 版（您看到的是第 {seen} 版），"
+                                f"未{TRANSITIONS[action].label}；请查看最新版本后再操作。")
         before = State(locked.state)
         after = next_state(before, action, comment=comment)
         locked.state = after.value

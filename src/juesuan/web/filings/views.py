@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -17,7 +18,16 @@ from juesuan.web.filings import services
 from juesuan.web.filings.access import record_for, visible_records
 from juesuan.web.filings.models import FilingRecord, FilingVersion
 from juesuan.web.orgs.models import grants_of
-from juesuan.web.workflow import TRANSITIONS, Action, Role, State, WorkflowError, actions_from
+from juesuan.web.portal.downloads import disposition
+from juesuan.web.workflow import (
+    TRANSITIONS,
+    Action,
+    Role,
+    State,
+    WorkflowError,
+    actions_from,
+    next_state,
+)
 
 DOWNLOAD_TYPES = {
     "html": "text/html; charset=utf-8",
@@ -94,15 +104,25 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         step = Action(action)
     except ValueError:
         raise Http404("没有这个操作") from None
-    record = record_for(request, pk, step)
+    record = record_for(request, pk)
+    grants, place, state = grants_of(request.user), record.unit.place, State(record.state)
+    if not allowed(grants, place, step):
+        raise PermissionDenied("您没有权限进行此操作")
+    if not allowed(grants, place, step, state):  # e.g. a second click: say what happened, not "no permission"
+        try:
+            next_state(state, step, comment="-")
+        except WorkflowError as exc:
+            raise PermissionDenied(f"{exc}。可能刚由您或他人处理过，请回到此填报的概览页查看当前状态。") from None
     comment = request.POST.get("comment", "")[:5000]
     if step is Action.SUBMIT and record.current:
         errors = [f for f in services.findings_of(record.current) if f.severity is Severity.ERROR]
         if errors and not comment.strip():
             messages.error(request, f"检查发现 {len(errors)} 条错误。请改正后上报，或在意见中逐条说明出错原因后再上报。")
             return redirect("filing", pk=pk)
+    seen = str(request.POST.get("version", ""))
     try:
-        services.transition(record, step, request.user, comment=comment, request=request)
+        services.transition(record, step, request.user, comment=comment, request=request,
+                            seen=int(seen) if seen.isdecimal() and len(seen) <= 9 else None)
     except WorkflowError as exc:
         messages.error(request, str(exc))
     else:
@@ -159,9 +179,11 @@ def download(request: HttpRequest, pk: int, number: int, fmt: str) -> HttpRespon
         content_type = DOWNLOAD_TYPES[fmt]
     response = HttpResponse(data, content_type=content_type)
     if fmt != "html":
-        response["Content-Disposition"] = f'attachment; filename="{stem}.{fmt}"'
+        response["Content-Disposition"] = disposition(f"{stem}.{fmt}", f"{stem}.{fmt}")
     else:
-        response.headers["Content-Security-Policy"] = DOCUMENT_POLICY
+        # A working version is not yet reviewed: its document runs in a sandbox (an origin of
+        # its own), so nothing in it could act with the reviewer's session.
+        response.headers["Content-Security-Policy"] = DOCUMENT_POLICY + "; sandbox allow-scripts allow-popups"
     services.log(request, "download", record, version=version.number, format=fmt)
     return response
 

@@ -89,8 +89,8 @@ def find_key(key: str) -> FilingRecord:
     if len(parts) != 4 or not all(parts):
         raise Http404(f"公开件标识“{key}”格式不对：应为 区划代码/年度/部门编码/单位编码，如 310107/2024/czj/czj")
     region, year, department, unit = parts
-    if not year.isdigit():
-        raise Http404(f"公开件标识“{key}”中的年度“{year}”不是数字")
+    if not (year.isdecimal() and len(year) <= 4):
+        raise Http404(f"公开件标识“{key[:100]}”中的年度“{year[:20]}”不是四位数字")
     return find(region, int(year), department, unit)
 
 

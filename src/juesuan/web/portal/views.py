@@ -47,7 +47,7 @@ DOWNLOADS = (
 
 def _year(value: str) -> int | None:
     value = value.strip()
-    return int(value) if value.isdigit() and len(value) == 4 else None
+    return int(value) if value.isdecimal() and len(value) == 4 else None
 
 
 def _filters(request: HttpRequest) -> tuple[dict[str, Any], list[str]]:
