@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 from urllib.parse import quote
@@ -19,13 +18,6 @@ from juesuan.tables.build import build_tables
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fresh_cache() -> Iterator[None]:
-    """Rendered documents are cached per content digest; other tests count renders."""
-    yield
-    from django.core.cache import cache
-
-    cache.clear()
 
 SHANGHAI = "/310107/2024/czj/czj/"
 SUIZHOU = "/421300/2020/zwfw/zwfw/"

@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -16,13 +15,6 @@ from tests.web.conftest import PUBLISHED
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fresh_cache() -> Iterator[None]:
-    """Rendered documents are cached per content digest; other tests count renders."""
-    yield
-    from django.core.cache import cache
-
-    cache.clear()
 
 A = "310107/2024/da/ua"
 B = "421300/2024/db/ub"

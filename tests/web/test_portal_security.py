@@ -4,7 +4,6 @@ download or API call, and a record never published is a 404 everywhere."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -16,13 +15,6 @@ from juesuan.web.workflow import Action
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fresh_cache() -> Iterator[None]:
-    """Rendered documents are cached per content digest; other tests count renders."""
-    yield
-    from django.core.cache import cache
-
-    cache.clear()
 
 PAGE = "/310107/2024/da/ua/"
 API = "/api/disclosures/310107/2024/da/ua"
