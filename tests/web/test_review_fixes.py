@@ -315,3 +315,14 @@ def test_error_pages_are_in_chinese(client: Client, world: Any, make_record: Any
     client.raise_request_exception = False
     failed = client.get(f"/work/f/{record.pk}/")
     assert failed.status_code == 500 and "服务器出错" in failed.content.decode()
+
+
+def test_a_filing_file_of_several_megabytes_is_refused_before_parsing(
+        client: Client, world: Any, make_record: Any) -> None:
+    record = make_record("a")
+    client.force_login(world.users["unit_a"])
+    data = b"year: 2024\n" + b"# padding\n" * 600_000  # 6 MB of YAML comments
+    response = upload(client, record, "big.yaml", data)
+    page = response.content.decode()
+    assert response.status_code == 400 and "big.yaml：填报文件 5.7 MB，超过 5 MB" in page
+    assert versions(record) == 1

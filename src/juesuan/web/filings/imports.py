@@ -54,6 +54,9 @@ MAX_PAGES = 300  # of a PDF report
 MAX_UNZIPPED = 100 * 1024 * 1024
 # A YAML filing has a few thousand values; aliases (*a) can repeat one part millions of times.
 MAX_YAML_NODES = 200_000
+# A filing file is tens to hundreds of KB; a 20 MB one (allowed for PDF reports) would take
+# seconds and hundreds of MB to validate.
+MAX_FILING_BYTES = 5 * 1024 * 1024
 # Amounts and counts beyond 18 integer digits are no real figure (the core refuses such
 # amounts too: juesuan.money.MAX_INTEGER_DIGITS); counts are checked here.
 MAX_MAGNITUDE = 10**MAX_INTEGER_DIGITS
@@ -245,6 +248,9 @@ def read_upload(upload: Upload) -> Reading:
     detected = detect(upload)
     if detected.kind in ("yaml", "json"):
         assert detected.text is not None
+        if len(upload.data) > MAX_FILING_BYTES:
+            raise UploadError([f"{upload.name}：填报文件 {len(upload.data) / 1048576:.1f} MB，超过 "
+                               f"{MAX_FILING_BYTES // 1048576} MB（一份填报通常不到 200 KB），未导入"])
         if detected.kind == "yaml" and _yaml_nodes(detected.text) > MAX_YAML_NODES:
             raise UploadError([f"{upload.name}：文件中的数据项过多（含别名 *… 展开后超过 {MAX_YAML_NODES:,} 项；"
                                "一份填报通常只有几千项），未导入"])
