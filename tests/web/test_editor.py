@@ -16,6 +16,7 @@ from juesuan.filing.io import filing_to_data
 from juesuan.filing.model import Filing
 from juesuan.web.diff import Change, diff
 from juesuan.web.filings.forms_schema import SECTIONS
+from juesuan.web.workflow import Action
 
 pytestmark = pytest.mark.django_db
 
@@ -373,11 +374,15 @@ def test_code_lookup_needs_a_login(client: Any, world: Any) -> None:
 # --- permissions -------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("who", "status"), [("dept_a", 403), ("finance_a", 403), ("unit_b", 404),
-                                             ("dept_b", 404), ("nobody", 404)])
+# A reviewer does not even see a draft (404); a returned filing it sees but may not edit (403).
+@pytest.mark.parametrize(("who", "status", "steps"), [
+    ("dept_a", 404, ()), ("finance_a", 404, ()),
+    ("dept_a", 403, (Action.SUBMIT, Action.DEPARTMENT_RETURN)),
+    ("finance_a", 403, (Action.SUBMIT, Action.DEPARTMENT_RETURN)),
+    ("unit_b", 404, ()), ("dept_b", 404, ()), ("nobody", 404, ())])
 def test_only_editors_of_the_unit_may_edit(client: Any, world: Any, make_record: Any, who: str,
-                                           status: int) -> None:
-    record = make_record("a")
+                                           status: int, steps: tuple[Action, ...]) -> None:
+    record = make_record("a", steps=steps)
     client.force_login(world.users[who])
     assert client.get(section_url(record, "income")).status_code == status
     values = {"_base": "1", "income.0.code": "2010601", "income.0.general_budget": "1"}

@@ -38,6 +38,8 @@ PASSWORD = "pass-word-123"
 ROLES = ("anonymous", "nobody", "unit_a", "unit_a2", "unit_b", "dept_a", "dept_b", "finance_a",
          "finance_b", "admin")
 VIEWERS = frozenset({"unit_a", "dept_a", "finance_a", "admin"})  # of unit A's filings
+REVIEWERS = frozenset({"dept_a", "finance_a"})  # who do not see a draft (the unit's own)
+DRAFT_KINDS = frozenset({"draft", "revised"})
 EDITORS = frozenset({"unit_a", "admin"})
 
 # One filing of unit A per state, each in its own year; "revised" is published and then
@@ -161,7 +163,7 @@ def gate(role: str, kind: str, may: frozenset[str] | None = None) -> str | None:
     """The refusal a role meets at a filing's working pages, or None when it may go on."""
     if role == "anonymous":
         return "login"
-    if kind == "missing" or role not in VIEWERS:
+    if kind == "missing" or role not in VIEWERS or (kind in DRAFT_KINDS and role in REVIEWERS):
         return "404"
     if may is not None and role not in may:
         return "403"
@@ -439,7 +441,8 @@ def test_changes_without_the_csrf_token_are_refused(world: Any, shanghai_filing:
 def test_workspace_lists_exactly_the_visible_filings(client: Any, site: Site) -> None:
     from juesuan.web.filings.models import FilingRecord
 
-    expected = {"unit_a": set(KINDS), "dept_a": set(KINDS), "finance_a": set(KINDS), "admin": set(KINDS),
+    reported = set(KINDS) - DRAFT_KINDS
+    expected = {"unit_a": set(KINDS), "dept_a": reported, "finance_a": reported, "admin": set(KINDS),
                 "unit_a2": set(), "unit_b": set(), "dept_b": set(), "finance_b": set(), "nobody": set()}
     links = {kind: f'href="/work/f/{record.pk}/"' for kind, record in site.records.items()}
     assert FilingRecord.objects.count() == len(KINDS)
@@ -587,8 +590,10 @@ def test_each_role_keeps_to_its_part(place: Place, what: Any, state: State | Non
         assert allowed(editor, place, what, state) == (role is Role.UNIT_EDITOR and (
             state is None or state in TRANSITIONS[what].sources))
     else:
-        # Reviewers see and read the history, but never edit, import or open filings.
-        assert allowed(reviewers, place, what, state) == (what in (Permission.VIEW, Permission.HISTORY))
+        # Reviewers see and read the history once a filing is reported, but never edit, import
+        # or open filings.
+        assert allowed(reviewers, place, what, state) == (
+            what in (Permission.VIEW, Permission.HISTORY) and state is not State.DRAFT)
         assert allowed(editor, place, what, state) == (
             what in (Permission.VIEW, Permission.HISTORY, Permission.CREATE)
             or state is None or state in EDITABLE)

@@ -289,7 +289,7 @@ def test_a_download_name_with_chinese_and_quotes_is_a_valid_header(client: Clien
 
 
 def test_a_working_document_runs_in_a_sandbox(client: Client, world: Any, make_record: Any) -> None:
-    record = make_record("a")
+    record = make_record("a", steps=(Action.SUBMIT,))
     client.force_login(world.users["finance_a"])
     policy = client.get(f"/work/f/{record.pk}/v1.html")["Content-Security-Policy"]
     assert "sandbox allow-scripts" in policy and "allow-same-origin" not in policy
@@ -299,7 +299,7 @@ def test_a_working_document_runs_in_a_sandbox(client: Client, world: Any, make_r
 
 
 def test_error_pages_are_in_chinese(client: Client, world: Any, make_record: Any, monkeypatch: Any) -> None:
-    record = make_record("a")
+    record = make_record("a", steps=(Action.SUBMIT, Action.DEPARTMENT_RETURN))
     client.force_login(world.users["dept_a"])
     denied = client.post(f"/work/f/{record.pk}/edit/basic/", {"_base": "1"})
     assert denied.status_code == 403 and "您没有权限修改此填报" in denied.content.decode()

@@ -3,7 +3,8 @@
 A grant is a role with a scope: a unit editor edits the filings of their units; a department
 reviewer reviews every unit of their departments; a finance reviewer reviews and publishes the
 departments of their regions; an administrator may do everything an account can. The public
-sees published versions only. Every view and API call asks :func:`allowed`.
+sees published versions only; reviewers do not see a unit's draft. Every view and API call
+asks :func:`allowed`.
 """
 
 from __future__ import annotations
@@ -65,7 +66,9 @@ def allowed(grants: tuple[Grant, ...] | list[Grant], place: Place, what: Permiss
             return False
         return need in roles or Role.ADMIN in roles
     if what in (Permission.VIEW, Permission.HISTORY):
-        return True
+        # A draft is the unit's own: reviewers see a filing once it is reported (as the
+        # 决算 software hands data up only on 上报); the published version stays public.
+        return state is not State.DRAFT or bool(roles & {Role.UNIT_EDITOR, Role.ADMIN})
     if what in (Permission.EDIT, Permission.IMPORT):
         editors = Role.UNIT_EDITOR in roles or Role.ADMIN in roles
         return editors and (state is None or state in EDITABLE)

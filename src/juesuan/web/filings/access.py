@@ -22,7 +22,7 @@ def record_for(request: HttpRequest, pk: int, need: Permission | Action = Permis
         raise Http404("没有这份填报") from None
     grants = grants_of(request.user)
     place = record.unit.place
-    if not allowed(grants, place, Permission.VIEW):
+    if not allowed(grants, place, Permission.VIEW, State(record.state)):
         raise Http404("没有这份填报")
     if need is not Permission.VIEW and not allowed(grants, place, need, State(record.state)):
         raise PermissionDenied("您没有权限进行此操作")
@@ -43,9 +43,9 @@ def _records_q(grants: tuple[Grant, ...]) -> Q:
         if g.role is Role.UNIT_EDITOR:
             q |= Q(unit_id=g.unit)
         elif g.role is Role.DEPARTMENT_REVIEWER:
-            q |= Q(unit__department_id=g.department)
+            q |= Q(unit__department_id=g.department) & ~Q(state=State.DRAFT.value)
         elif g.role is Role.FINANCE_REVIEWER:
-            q |= Q(unit__department__region_id=g.region)
+            q |= Q(unit__department__region_id=g.region) & ~Q(state=State.DRAFT.value)
     return q
 
 
