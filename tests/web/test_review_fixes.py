@@ -326,3 +326,14 @@ def test_a_filing_file_of_several_megabytes_is_refused_before_parsing(
     page = response.content.decode()
     assert response.status_code == 400 and "big.yaml：填报文件 5.7 MB，超过 5 MB" in page
     assert versions(record) == 1
+
+
+def test_a_published_document_runs_in_a_sandbox_and_posts_its_height(
+        client: Client, world: Any, make_record: Any) -> None:
+    make_record("a", steps=PUBLISHED)
+    document = client.get("/310107/2024/da/ua/document.html")
+    policy = document["Content-Security-Policy"]
+    assert "sandbox allow-scripts" in policy and "allow-same-origin" not in policy
+    assert b"juesuanDocumentHeight" in document.content
+    page = client.get("/310107/2024/da/ua/").content.decode()
+    assert 'class="document" sandbox="allow-scripts allow-popups"' in page

@@ -244,8 +244,9 @@ def file(request: HttpRequest, region: str, year: int, department: str, unit: st
         fallback=f"{address.region}-{address.year}-{address.department}-{address.unit}-{stem}.{fmt}",
         etag=f"{version.digest[:40]}-{stem}-{fmt}")
     if fmt == "html":
-        # The generated document inlines ECharts and its styles; it gets its own policy.
-        response.headers["Content-Security-Policy"] = DOCUMENT_POLICY
+        # The generated document inlines ECharts and its styles; it gets its own policy and
+        # runs sandboxed in an origin of its own (it posts its height to the portal page).
+        response.headers["Content-Security-Policy"] = DOCUMENT_POLICY + "; sandbox allow-scripts allow-popups"
     return response
 
 

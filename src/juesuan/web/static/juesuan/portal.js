@@ -1,5 +1,6 @@
-// Public portal: fit the disclosure document's frame to its content (same origin), so the
-// page scrolls as one. Without JavaScript the frame keeps its fixed height and scrolls.
+// Public portal: fit the disclosure document's frame to its content, so the page scrolls as
+// one. The document runs sandboxed in an origin of its own and posts its height; without
+// JavaScript the frame keeps its fixed height and scrolls.
 (function () {
   "use strict";
   function fit(frame) {
@@ -10,6 +11,16 @@
       if (height > 0) { frame.style.height = (height + 32) + "px"; }
     } catch (e) { /* not readable: keep the fixed height */ }
   }
+  window.addEventListener("message", function (event) {
+    var data = event.data;
+    if (!data || typeof data.juesuanDocumentHeight !== "number") { return; }
+    var frames = document.querySelectorAll("iframe.document");
+    Array.prototype.forEach.call(frames, function (frame) {
+      if (frame.contentWindow !== event.source) { return; }
+      var height = Math.min(Math.max(data.juesuanDocumentHeight, 200), 500000);
+      frame.style.height = (height + 32) + "px";
+    });
+  });
   document.addEventListener("DOMContentLoaded", function () {
     var frames = document.querySelectorAll("iframe.document");
     Array.prototype.forEach.call(frames, function (frame) {
