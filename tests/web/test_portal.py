@@ -109,7 +109,7 @@ def test_disclosure_page_shows_key_figures_downloads_and_the_document(client: An
     assert "<h1>上海市普陀区财政局2024年度部门决算</h1>" in html
     assert 'data-measure="income_total">2,946.26<' in html
     assert 'data-measure="operating_costs">184.65<' in html
-    assert f'<iframe class="document" src="{SHANGHAI}document.html"' in html
+    assert f'<iframe class="document" sandbox="allow-scripts allow-popups" src="{SHANGHAI}document.html"' in html
     for name in ("document.pdf", "document.docx", "document.xlsx", "document.json", "tables.csv", "tables.json",
                  "filing.yaml"):
         assert f'href="{SHANGHAI}{name}"' in html
