@@ -58,3 +58,15 @@ def test_readme_opens_with_the_two_commands() -> None:
     assert first == ["bash scripts/demo.sh", "bash scripts/test.sh"]
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert "scripts/test.sh" in ci
+
+
+def test_limits_doc_is_current() -> None:
+    from juesuan import limits
+
+    documented = (ROOT / "docs" / "limits.md").read_text(encoding="utf-8")
+    assert documented == limits.limits_markdown(), "regenerate: python -m juesuan.limits > docs/limits.md"
+    names = {limit.name for limit in limits.LIMITS}
+    for limit in limits.LIMITS:
+        assert getattr(limits, limit.name) == limit.value, limit.name
+    constants = {n for n in vars(limits) if n.isupper() and n != "LIMITS"}
+    assert constants == names, f"undocumented limits: {constants - names}"

@@ -10,6 +10,8 @@ from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from enum import StrEnum
 
+from juesuan.limits import MAX_INTEGER_DIGITS
+
 ZERO = Decimal(0)
 TEN_THOUSAND = Decimal(10000)
 CENT = Decimal("0.01")
@@ -29,8 +31,6 @@ MAX_PLACES = {AmountUnit.YUAN: 2, AmountUnit.WAN_YUAN: 6}
 class AmountError(ValueError):
     """An amount that cannot be read; the message is Chinese and user-facing."""
 
-
-MAX_INTEGER_DIGITS = 18
 
 
 def parse_amount(value: object) -> Decimal:
