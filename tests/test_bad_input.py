@@ -289,7 +289,15 @@ BAD = [
     Bad(
         "json-duplicate-key",
         valid_json('"100.00"').replace('"year": 2020,', '"year": 2020,\n  "year": 2021,'),
-        ("重复的键", "year"),
+        ("重复的键", "year", "只出现一次"),
+        line=3,
+        suffix=".json",
+    ),
+    Bad(  # "code" repeats across rows, which is fine; the line is of the repeat in one row
+        "json-duplicate-key-in-row",
+        valid_json('"100.00"').replace('"basic": "100.00"', '"basic": "100.00", "code": "2010602"'),
+        ("重复的键", "code"),
+        line=18,
         suffix=".json",
     ),
     # missing sections, unit
@@ -332,6 +340,61 @@ BAD = [
     Bad("json-endless-integer", valid_json("9" * 5000), ("位数过多",), suffix=".json"),
     Bad("yaml-endless-integer", edit('general_budget: "100.00"', "general_budget: " + "9" * 5000),
         ("位数过多",)),
+    # every number is bounded before validation: exponents that would hang pydantic's int
+    # check (23 bytes of JSON) or overflow the arithmetic later
+    Bad("json-year-tiny-exponent", valid_json('"100.00"').replace('"year": 2020', '"year": 1e-999999999'),
+        ("小数位数过多", "10 位", "应为", "1E-999999999"), line=2, field="year", suffix=".json"),
+    Bad("json-year-huge-exponent", valid_json('"100.00"').replace('"year": 2020', '"year": 1e999999999'),
+        ("超出可处理的范围", "18 位", "应为"), field="year", suffix=".json"),
+    Bad("json-amount-tiny-exponent", valid_json("1e-999999999"),
+        ("小数位数过多", "10 位"), line=12, field="income[0].general_budget", suffix=".json"),
+    Bad("yaml-year-tiny-exponent", edit("year: 2020", "year: 1.0e-999999999"),
+        ("小数位数过多", "10 位"), line=1, field="year"),
+    Bad("yaml-year-huge-exponent", edit("year: 2020", "year: 1.0e+999999999"),
+        ("超出可处理的范围", "18 位"), line=1, field="year"),
+    Bad("amount-string-tiny-exponent", edit('general_budget: "100.00"', 'general_budget: "1E-999999999"'),
+        ("小数位数过多", "10 位", "应为"), line=9, field="income[0].general_budget"),
+    Bad("amount-eleven-places", edit('general_budget: "100.00"', 'general_budget: "100.00000000001"'),
+        ("小数位数过多",), line=9, field="income[0].general_budget"),
+    Bad("amount-long-text", edit('general_budget: "100.00"', 'general_budget: "' + "1" * 70 + '"'),
+        ("超出可处理的范围", "18 位"), line=9, field="income[0].general_budget"),
+    Bad("yaml-hex-integer-huge", edit("year: 2020", "year: 0x" + "f" * 40),
+        ("超出可处理的范围", "18 位"), line=1, field="year"),
+    Bad("yaml-hex-integer-long", edit("year: 2020", "year: 0x" + "f" * 100),
+        ("位数过多", "64 个字符"), line=1),
+    Bad("json-long-number-line", valid_json('"100.00"').replace('"year": 2020', '"year": 2020.' + "0" * 70),
+        ("文件中有位数过多的数字", "64 个字符"), line=2, suffix=".json"),
+    # text that is no valid character data: a lone surrogate cannot even be printed
+    Bad("json-amount-lone-surrogate", valid_json('"1\\ud800"'),
+        ("无效的字符", "U+D800", "代理项", "应为", "1\\ud800"), field="income[0].general_budget",
+        suffix=".json"),
+    Bad("yaml-amount-lone-surrogate", edit('general_budget: "100.00"', 'general_budget: "1\\ud800"'),
+        ("无效的字符", "U+D800", "应为"), line=9, field="income[0].general_budget"),
+    Bad("yaml-text-lone-surrogate", edit("name: 测试局", 'name: "测试\\udfff局"'),
+        ("无效的字符", "U+DFFF", "应为"), line=4, field="department.name"),
+    Bad("json-text-nul", valid_json('"100.00"').replace('"测试局"', '"测试\\u0000局"'),
+        ("控制字符", "U+0000", "应为"), field="department.name", suffix=".json"),
+    Bad("yaml-text-escaped-control", edit("name: 测试局", 'name: "测试\\x01局"'),
+        ("控制字符", "U+0001"), line=4, field="department.name"),
+    # explicit YAML tags: a filing needs none, and their constructors fail in ways of their own
+    *[Bad(f"yaml-tag-{tag.strip('!').replace('/', '-').split(':')[0]}", edit("year: 2020", f"year: {tag} {value}"),
+          ("不支持的 YAML 标签", shown, "应为"), line=1)
+      for tag, value, shown in [
+          ("!!bool", "maybe", "!!bool"), ("!!int", "abc", "!!int"), ("!!map", "x", "!!map"),
+          ("!!float", "nan", "!!float"), ("!!binary", "aGVsbG8=", "!!binary"),
+          ("!!timestamp", "x", "!!timestamp"), ("!!python/object:os.system", "x", "!!python/object"),
+          ("!foo", "x", "!foo"), ("!!str", "2020", "!!str"), ("!!set", "{a: 1}", "!!set"),
+          ("!", "x", "!")]],
+    # nesting and size
+    Bad("yaml-deep-nesting", edit("year: 2020", "year: " + "[" * 60 + "]" * 60),
+        ("嵌套层次过深", "50 层"), line=1),
+    Bad("json-deep-nesting", '{\n"year":\n' + "[\n" * 60 + "]\n" * 60 + "}\n",
+        ("嵌套层次过深", "50 层"), line=52, suffix=".json"),
+    Bad("json-very-deep-nesting", '{"year":\n' + "[" * 100_000, ("嵌套层次过深",), line=2, suffix=".json"),
+    # PyYAML's scanner decodes "\U00110000" with chr() and raises ValueError (found by benchmarks/fuzz.py)
+    Bad("yaml-escape-beyond-unicode", edit("year: 2020", 'year: "\\U00110000"'),
+        ("无效的转义字符",), line=1),
+    Bad("too-large", VALID + "# " + "x" * (5 * 1024 * 1024) + "\n", ("文件过大", "5 MB", "应为")),
 ]
 
 
@@ -401,7 +464,7 @@ def test_every_problem_names_line_or_field_when_there_is_one(tmp_path: Path) -> 
         "directory",
         "nonexistent",
         "gbk-json",
-        "json-duplicate-key",
+        "too-large",
     }
     for case in BAD:
         if case.id in whole_file:
@@ -420,7 +483,8 @@ def test_nested_aliases_do_not_explode() -> None:
     lines += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]" for i in range(1, 9)]
     with pytest.raises(FilingReadError) as caught:
         parse_filing_text("\n".join(lines) + "\n", "laughs.yaml", json_format=False)
-    assert "不认识的字段" in str(caught.value)
+    # counted with every alias expanded, refused where the count passes the limit
+    assert "laughs.yaml:6: 文件中的数据项过多" in str(caught.value)
 
 
 @pytest.mark.parametrize(

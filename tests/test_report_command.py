@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import shutil
+import typing
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
+import docx
 import pytest
+from pydantic import BaseModel
 from typer.testing import CliRunner
 
 from juesuan.cli import app
+from juesuan.filing.io import parse_yaml
+from juesuan.filing.model import Filing
 from juesuan.publish import filings_in, publish_many
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -107,3 +115,124 @@ def test_filings_in_a_folder_are_found_recursively(tmp_path: Path) -> None:
     for name in ("x/a.yaml", "b.json", "c.yml", "notes.txt"):
         (tmp_path / name).write_text("", encoding="utf-8")
     assert sorted(p.name for p in filings_in([tmp_path])) == ["a.yaml", "b.json", "c.yml"]
+
+
+# ---------------------------------------------------------------- crashes found by hardening
+
+
+def _yaml(tmp_path: Path, data: Any, name: str = "f.yaml") -> Path:
+    """The filing data written as a file (JSON, which is YAML too; amounts as strings)."""
+    path = tmp_path / name
+    path.write_text(json.dumps(data, ensure_ascii=False, default=str), encoding="utf-8")
+    return path
+
+
+def _example(path: Path) -> Any:
+    return parse_yaml(path.read_text(encoding="utf-8"))[0]
+
+
+@pytest.mark.parametrize("funds", [{}, {"initial": 5}])
+def test_a_self_evaluation_without_budget_or_executed_amount(tmp_path: Path, funds: dict[str, Any]) -> None:
+    data = _example(SUIZHOU)
+    data["performance"]["projects"][0]["funds"] = {"total": funds}
+    filing = _yaml(tmp_path, data)
+    for fmt in ("text", "json", "tables"):
+        result = runner.invoke(app, ["score", str(filing), "-f", fmt])
+        assert result.exit_code in (0, 1), (fmt, result.output)
+    result = runner.invoke(app, ["score", str(filing), "-f", "xlsx", "-o", str(tmp_path / "s.xlsx")])
+    assert result.exit_code in (0, 1), result.output
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["report", str(filing), "-o", str(out), "-f", "html,docx,xlsx,json"])
+    assert result.exit_code in (0, 1), result.output
+    assert len(list(out.iterdir())) == 4
+
+
+def test_a_department_name_over_255_characters(tmp_path: Path) -> None:
+    data = _example(SUIZHOU)
+    data["department"]["name"] = "很长的部门名称" * 50
+    filing = _yaml(tmp_path, data)
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["report", str(filing), "-o", str(out), "-f", "html,json,xlsx,docx"])
+    assert result.exit_code in (0, 1), result.output
+    assert sorted(p.suffix for p in out.iterdir()) == [".docx", ".html", ".json", ".xlsx"]
+    properties = docx.Document(str(out / "f.docx")).core_properties
+    assert properties.title.startswith("很长的部门名称") and len(properties.title) <= 255
+    assert len(properties.author) <= 255
+
+
+def test_report_writes_all_formats_or_none(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import juesuan.render.docx
+
+    def broken(*_: Any, **__: Any) -> bytes:
+        raise ValueError("bug")
+
+    monkeypatch.setattr(juesuan.render.docx, "document_to_docx", broken)
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["report", str(SUIZHOU), "-o", str(out), "-f", "html,json,xlsx,docx"])
+    assert result.exit_code == 3, result.output
+    assert not out.exists() or not any(out.iterdir())  # not html, json and xlsx without the docx
+
+
+def test_an_output_that_cannot_be_written_is_exit_2(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    (out / "suizhou-zwfw-2020.json").mkdir(parents=True)  # a folder where the file should go
+    result = runner.invoke(app, ["report", str(SUIZHOU), "-o", str(out), "-f", "json"])
+    assert result.exit_code == 2, result.output
+    assert "无法写入" in result.output
+
+
+MARKUP = ("# 标题", "## 小节", "#", "a # b", "* 列表", "- 条目", "| a | b |", "<b>粗</b>", "{{ x }}",
+          "{% if x %}", "【待填写：x】", "=1+1", "第一行\n# 第二行\n\n## 第三行", "  #  ", "\\n", "&amp;")
+
+
+def _free_text_fields(data: dict[str, Any], model: type[BaseModel], texts: Iterator[str]) -> None:
+    """Put markup into every field of ``data`` that the model declares as free text (a string
+    the validation accepts whatever it says), creating optional ones that are missing."""
+    for name, info in model.model_fields.items():
+        annotation = info.annotation
+        args = typing.get_args(annotation)
+        inner = [a for a in args if a is not type(None)] or [annotation]
+        target = inner[0] if len(inner) == 1 else None
+        value = data.get(name)
+        if target is str:
+            if info.metadata or name in ("code", "as_of", "scheme"):  # checked, or a reference
+                continue
+            data[name] = next(texts)
+        elif typing.get_origin(target) is tuple and typing.get_args(target)[0] is str:
+            data[name] = [next(texts), next(texts)]
+        elif isinstance(target, type) and issubclass(target, BaseModel):
+            if isinstance(value, dict):
+                _free_text_fields(value, target, texts)
+        elif typing.get_origin(target) is tuple:
+            item = typing.get_args(target)[0]
+            if isinstance(item, type) and issubclass(item, BaseModel) and isinstance(value, list):
+                for element in value:
+                    if isinstance(element, dict):
+                        _free_text_fields(element, item, texts)
+
+
+@pytest.mark.parametrize("example", [SHANGHAI, SUIZHOU], ids=["shanghai", "suizhou"])
+def test_free_text_is_never_markup(tmp_path: Path, example: Path) -> None:
+    data = _example(example)
+    data.setdefault("reasons", {})
+    data.setdefault("organisation", {})
+    texts = itertools.cycle(MARKUP)
+    _free_text_fields(data, Filing, texts)
+    data["reasons"]["items"] = {row["code"]: next(texts) for row in data["expenditure"]}
+    data["reasons"]["income_change"] = "第一行\n# 第二行\n\n## 第三行"
+    if data.get("performance"):
+        data["performance"].setdefault("scheme", "central-2020")
+    Filing.model_validate(data)  # the filing is still valid: only free text changed
+    filing = _yaml(tmp_path, data)
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["report", str(filing), "-o", str(out), "-f", "html,docx,xlsx,json"])
+    assert result.exit_code in (0, 1), result.output
+    document = json.loads((out / "f.json").read_text(encoding="utf-8"))
+    text = json.dumps(document, ensure_ascii=False)
+    assert "第一行# 第二行## 第三行" in text  # a stated text is one run of text, "#" and all
+    assert "{{ x }}" in text and "<b>粗</b>" in text
+    for fmt in ("text", "json", "tables"):
+        result = runner.invoke(app, ["score", str(filing), "-f", fmt])
+        assert result.exit_code in (0, 1), (fmt, result.output)
+    result = runner.invoke(app, ["score", str(filing), "-f", "xlsx", "-o", str(tmp_path / "s.xlsx")])
+    assert result.exit_code in (0, 1), result.output

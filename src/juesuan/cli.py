@@ -1,13 +1,17 @@
 """The ``juesuan`` command: a thin shell over the core.
 
-Exit codes: 0 no errors, 1 errors were found, 2 the input could not be read.
+Exit codes: 0 no errors, 1 errors were found, 2 the input could not be read,
+3 internal error (a bug in juesuan: one Chinese line asks the user to report it,
+``juesuan --debug …`` shows the traceback), 130 interrupted (Ctrl+C).
 """
 
 from __future__ import annotations
 
+import errno
 import io
 import json
 import sys
+import traceback
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
@@ -17,6 +21,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table as RichTable
+from typer.core import TyperCommand, TyperGroup
 
 from juesuan import __version__
 from juesuan.filing.io import (
@@ -28,18 +33,90 @@ from juesuan.filing.io import (
 )
 from juesuan.rules.finding import Finding, Severity, has_errors
 
+EXIT_OK, EXIT_FINDINGS, EXIT_UNREADABLE, EXIT_INTERNAL = 0, 1, 2, 3
+
+out = Console(highlight=False, soft_wrap=False)
+err = Console(stderr=True, highlight=False)
+
+
+def internal_error_line(where: str, exc: BaseException, *, files: bool, debug: bool = False) -> str:
+    """The one line a user sees for a bug in juesuan (never the traceback unless --debug)."""
+    if files:
+        ask = "这不是您的文件的问题：请将此文件和命令报告给 juesuan 开发者"
+    else:
+        ask = "请将此命令报告给 juesuan 开发者"
+    more = "" if debug else "；加 --debug 可查看详细信息"
+    return f"juesuan 内部错误（{where}）：{type(exc).__name__}。{ask}{more}。"
+
+
+def _debugging(ctx: typer.Context) -> bool:
+    return bool(ctx.find_root().params.get("debug"))
+
+
+def _report_internal_error(ctx: typer.Context, exc: Exception) -> NoReturn:
+    inputs = [p for p in ctx.command.params if p.param_type_name == "argument"]
+    shown: list[str] = []
+    for param in inputs:
+        value = ctx.params.get(param.name or "")
+        if isinstance(value, list | tuple):
+            shown += [str(v) for v in value]
+        elif value is not None:
+            shown.append(str(value))
+    if len(shown) > 3:  # a folder's worth of files would not be one line
+        shown = [*shown[:3], f"等 {len(shown)} 个"]
+    debug = _debugging(ctx)
+    if debug:
+        traceback.print_exception(exc, file=sys.stderr)
+    where = " ".join([ctx.info_name or "juesuan", *shown])
+    # soft_wrap: the line stays whole for grep and for copying into a bug report
+    err.print(escape(internal_error_line(where, exc, files=bool(shown), debug=debug)), soft_wrap=True)
+    raise typer.Exit(EXIT_INTERNAL)
+
+
+def _expected(exc: Exception) -> bool:
+    """Exceptions that are how typer and click end a command, not bugs."""
+    if isinstance(exc, typer.Exit | typer.Abort | typer.TyperException | EOFError):
+        return True
+    # A closed pipe (juesuan … | head) is handled by click: exit 1 without a message.
+    return isinstance(exc, OSError) and exc.errno == errno.EPIPE
+
+
+class GuardedCommand(TyperCommand):
+    """A command whose unexpected exceptions end in one Chinese line and exit code 3.
+
+    In the command class rather than around ``app()`` so that it holds in-process too
+    (CliRunner). KeyboardInterrupt is not an Exception: typer
+    turns it into exit code 130 without a message."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except Exception as exc:
+            if _expected(exc):
+                raise
+            _report_internal_error(ctx, exc)
+
+
+class GuardedGroup(TyperGroup):
+    """The app's group: the same guard for what runs outside a command (the callback)."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except Exception as exc:
+            if _expected(exc):
+                raise
+            _report_internal_error(ctx, exc)
+
+
 app = typer.Typer(
     name="juesuan",
     help="部门决算公开：由填报文件生成九张公开表，检查勾稽关系。",
     no_args_is_help=True,
     add_completion=False,
     rich_markup_mode="rich",
+    cls=GuardedGroup,
 )
-
-EXIT_OK, EXIT_FINDINGS, EXIT_UNREADABLE = 0, 1, 2
-
-out = Console(highlight=False, soft_wrap=False)
-err = Console(stderr=True, highlight=False)
 
 
 class CheckFormat(StrEnum):
@@ -103,7 +180,7 @@ def print_findings(loaded: LoadedFiling, findings: list[Finding], minimum: Sever
               f"提示 {counts['info']} 条")
 
 
-@app.command()
+@app.command(cls=GuardedCommand)
 def check(
     filing: Annotated[Path, typer.Argument(help="填报文件（YAML 或 JSON）")],
     format: Annotated[CheckFormat, typer.Option("--format", "-f", help="输出格式")] = CheckFormat.TEXT,
@@ -111,7 +188,7 @@ def check(
         Severity, typer.Option("--show", help="文本输出中显示到哪一级（error / warning / info）")
     ] = Severity.INFO,
 ) -> None:
-    """检查填报文件及其九张表的勾稽关系。退出码：0 无错误，1 有错误，2 文件无法读取。"""
+    """检查填报文件及其九张表的勾稽关系。退出码：0 无错误，1 有错误，2 文件无法读取，3 内部错误。"""
     from juesuan.rules.check import check_filing
 
     loaded = read(filing)
@@ -130,7 +207,7 @@ def check(
     raise typer.Exit(EXIT_FINDINGS if has_errors(findings) else EXIT_OK)
 
 
-@app.command()
+@app.command(cls=GuardedCommand)
 def tables(
     filing: Annotated[Path, typer.Argument(help="填报文件（YAML 或 JSON）")],
     format: Annotated[TableFormat, typer.Option("--format", "-f", help="输出格式")] = TableFormat.TEXT,
@@ -182,7 +259,7 @@ class ScoreFormat(StrEnum):
     XLSX = "xlsx"
 
 
-@app.command()
+@app.command(cls=GuardedCommand)
 def score(
     filing: Annotated[Path, typer.Argument(help="填报文件（YAML 或 JSON），含 performance 部分")],
     scheme: Annotated[
@@ -195,7 +272,7 @@ def score(
         Path | None, typer.Option("--output", "-o", help="输出文件；xlsx 缺省为 <文件名>-自评表.xlsx")
     ] = None,
 ) -> None:
-    """按评分办法为绩效自评计分，并检查自评表。退出码：0 无错误，1 有错误，2 无法读取。"""
+    """按评分办法为绩效自评计分，并检查自评表。退出码：0 无错误，1 有错误，2 无法读取，3 内部错误。"""
     from juesuan.performance.forms import performance_tables
     from juesuan.performance.report import score_data, score_text
     from juesuan.performance.scheme import SchemeError, load_scheme
@@ -242,8 +319,9 @@ class PartOrder(StrEnum):
     SEED = "seed"
 
 
-@app.command()
+@app.command(cls=GuardedCommand)
 def report(
+    ctx: typer.Context,
     paths: Annotated[list[Path], typer.Argument(help="填报文件，或含多个填报文件的目录")],
     output: Annotated[Path, typer.Option("--output", "-o", help="输出目录")] = Path("out"),
     formats: Annotated[
@@ -260,7 +338,7 @@ def report(
     strict: Annotated[bool, typer.Option("--strict", help="有错误的填报不生成文档")] = False,
     jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="并行进程数")] = 2,
 ) -> None:
-    """生成部门决算公开文档（HTML、DOCX、XLSX、PDF、JSON）。退出码：0 无错误，1 有错误，2 有文件无法读取。"""
+    """生成部门决算公开文档（HTML、DOCX、XLSX、PDF、JSON）。退出码：0 无错误，1 有错误，2 有文件无法读取，3 内部错误。"""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from juesuan.document.build import Order
@@ -298,8 +376,12 @@ def report(
     for name in ("填报文件", "部门", "年度", "错误", "警告", "提示", "结果"):
         table.add_column(name, overflow="fold")
     for o in outcomes:
-        if o.unreadable:
+        if o.internal:
+            result = "[red]内部错误，未生成[/]"
+        elif o.unreadable:
             result = "[red]无法读取[/]"
+        elif o.unwritable:
+            result = f"[red]无法写入[/]（已写入 {len(o.written)} 个文件）"
         elif o.skipped:
             result = "[red]有错误，未生成（--strict）[/]"
         else:
@@ -307,12 +389,21 @@ def report(
         table.add_row(escape(Path(o.filing).name), escape(o.department), str(o.year or ""), str(o.counts["error"]),
                       str(o.counts["warning"]), str(o.counts["info"]), result)
     out.print(table)
+    debug = _debugging(ctx)
     for o in outcomes:
         for message in o.unreadable:
             err.print("  " + escape(message), soft_wrap=True)
+        if o.unwritable:
+            err.print("  " + escape(o.unwritable), soft_wrap=True)
+        if o.internal:
+            if debug and o.traceback:
+                sys.stderr.write(o.traceback)
+            err.print(f"  {escape(o.filing)}：{escape(o.internal)}", soft_wrap=True)
     written = sum(len(o.written) for o in outcomes)
     out.print(f"共写入 {written} 个文件到 {escape(str(output))}/", soft_wrap=True)
-    if any(o.unreadable for o in outcomes):
+    if any(o.internal for o in outcomes):
+        raise typer.Exit(EXIT_INTERNAL)
+    if any(o.unreadable or o.unwritable for o in outcomes):
         raise typer.Exit(EXIT_UNREADABLE)
     raise typer.Exit(EXIT_FINDINGS if any(o.has_errors for o in outcomes) else EXIT_OK)
 
@@ -323,8 +414,9 @@ class AuditFormat(StrEnum):
     HTML = "html"
 
 
-@app.command()
+@app.command(cls=GuardedCommand)
 def audit(
+    ctx: typer.Context,
     paths: Annotated[
         list[Path], typer.Argument(help="公开报告（.txt .html .htm .pdf .docx .doc），或含报告的文件夹")
     ],
@@ -338,7 +430,7 @@ def audit(
     jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="并行进程数")] = 2,
 ) -> None:
     """审查已公开的部门决算报告：读出九张表并检查勾稽关系、完整性、名称和单位。
-    退出码：0 无错误，1 有错误，2 有文件无法读取。"""
+    退出码：0 无错误，1 有错误，2 有文件无法读取，3 内部错误。"""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from juesuan.audit.batch import REPORT_SUFFIXES, AuditOutcome, audit_many, reports_in
@@ -383,6 +475,14 @@ def audit(
         else:
             sys.stdout.write(text)
         print_audit_summary(err, outcomes)
+    internal = [o for o in outcomes if o.internal]
+    if internal:
+        debug = _debugging(ctx)
+        for o in internal:
+            if debug and o.traceback:
+                sys.stderr.write(o.traceback)
+            err.print(f"  {escape(o.file)}：{escape(o.error or '')}", soft_wrap=True)
+        raise typer.Exit(EXIT_INTERNAL)
     if any(o.error for o in outcomes):
         raise typer.Exit(EXIT_UNREADABLE)
     raise typer.Exit(EXIT_FINDINGS if any(o.has_errors for o in outcomes) else EXIT_OK)
@@ -394,7 +494,8 @@ def print_audit(console: Console, outcome: Any, minimum: Severity) -> None:
     year = f" {outcome.year} 年度" if outcome.year else ""
     console.print(f"[bold]{escape(name)}[/]{year}  （{escape(outcome.file)}）", soft_wrap=True)
     if outcome.error:
-        console.print(f"  [bold red]无法读取[/]：{escape(outcome.error)}", soft_wrap=True)
+        label = "" if outcome.internal else "[bold red]无法读取[/]："  # the message says 内部错误
+        console.print(f"  {label}{escape(outcome.error)}", soft_wrap=True)
         return
     for f in outcome.findings:
         if f.severity.rank > minimum.rank:
@@ -417,7 +518,7 @@ def print_audit_summary(console: Console, outcomes: list[Any]) -> None:
     for o in outcomes:
         counts = o.summary
         if o.error:
-            result = "[red]无法读取[/]"
+            result = "[red]内部错误[/]" if o.internal else "[red]无法读取[/]"
         else:
             result = "[red]未通过[/]" if counts["error"] else "[green]通过[/]"
         table.add_row(escape(Path(o.file).name), escape(o.department or ""), str(o.year or ""),
@@ -425,13 +526,13 @@ def print_audit_summary(console: Console, outcomes: list[Any]) -> None:
     console.print(table)
 
 
-@app.command("import")
+@app.command("import", cls=GuardedCommand)
 def import_(
     report: Annotated[Path, typer.Argument(help="公开报告（.txt .html .htm .pdf .docx .doc）")],
     output: Annotated[Path, typer.Option("--output", "-o", help="写出的填报文件（YAML）")],
 ) -> None:
     """由已公开的部门决算报告读出填报文件（部分）：九张表、绩效自评表、部门概况。
-    未能提取的部分在文件开头的“未能提取”注释中列出。退出码：0 已写出，2 报告无法读取或无法写出。"""
+    未能提取的部分在文件开头的“未能提取”注释中列出。退出码：0 已写出，2 报告无法读取或无法写出，3 内部错误。"""
     from juesuan.audit.batch import UnreadableReport, read_source
     from juesuan.audit.check import audit as audit_report
     from juesuan.audit.importer import import_report
@@ -461,7 +562,7 @@ def _forms(filing: Any) -> int:
     return len(performance.projects) + (1 if performance.department is not None else 0)
 
 
-@app.command()
+@app.command(cls=GuardedCommand)
 def schema() -> None:
     """输出填报文件的 JSON Schema。"""
     from juesuan.filing.schema import filing_schema
@@ -469,7 +570,7 @@ def schema() -> None:
     sys.stdout.write(json.dumps(filing_schema(), ensure_ascii=False, indent=2) + "\n")
 
 
-@app.command()
+@app.command(cls=GuardedCommand)
 def rules(
     markdown: Annotated[bool, typer.Option("--markdown", help="输出 Markdown 规则目录")] = False,
 ) -> None:
@@ -490,11 +591,11 @@ def rules(
 DEMO_PASSWORD = "juesuan-demo"
 
 
-@app.command()
+@app.command(cls=GuardedCommand)
 def serve(
     host: Annotated[str, typer.Option("--host", help="监听地址")] = "127.0.0.1",
-    port: Annotated[int, typer.Option("--port", "-p", help="端口")] = 8000,
-    workers: Annotated[int, typer.Option("--workers", "-w", help="工作进程数")] = 2,
+    port: Annotated[int, typer.Option("--port", "-p", min=1, max=65535, help="端口")] = 8000,
+    workers: Annotated[int, typer.Option("--workers", "-w", min=1, help="工作进程数")] = 2,
     data: Annotated[
         Path | None, typer.Option("--data", help="数据目录（SQLite 数据库、密钥、缓存），缺省 ./juesuan-data")
     ] = None,
@@ -526,7 +627,8 @@ def serve(
     web.run(host, port, workers)
 
 
-@app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
+@app.command(cls=GuardedCommand,
+             context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
 def manage(
     ctx: typer.Context,
     data: Annotated[Path | None, typer.Option("--data", help="数据目录，缺省 ./juesuan-data")] = None,
@@ -551,8 +653,11 @@ def main_options(
     version: Annotated[
         bool, typer.Option("--version", callback=version_callback, is_eager=True, help="显示版本")
     ] = False,
+    debug: Annotated[
+        bool, typer.Option("--debug", help="内部错误时显示完整的错误跟踪（traceback），供报告问题")
+    ] = False,
 ) -> None:
-    """juesuan 部门决算公开工具。"""
+    """juesuan 部门决算公开工具。退出码：0 无错误，1 有错误，2 文件无法读取，3 内部错误。"""
 
 
 def main() -> Any:

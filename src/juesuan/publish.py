@@ -1,12 +1,16 @@
 """Writing disclosure documents for one filing or a folder of them (``juesuan report``).
 
 The imperative shell around :func:`juesuan.document.build.build_document` and the
-renderers: it reads filings, renders each requested format and writes the files
-atomically. Work on a folder runs in parallel processes, one filing per task.
+renderers: it reads filings, renders every requested format in memory and only then
+writes the files, atomically (a filing gets all its files or none). Work on a folder runs
+in parallel processes, one filing per task; a bug met on one filing is that filing's
+outcome, never an exception that stops the others.
 """
 
 from __future__ import annotations
 
+import signal
+import traceback
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
@@ -46,6 +50,16 @@ def render(doc: Document, fmt: str) -> bytes:
     raise ValueError(f"unknown format {fmt}")
 
 
+INTERNAL_ERROR = ("内部错误：{name}。这不是您的文件的问题：请将此文件报告给 juesuan 开发者"
+                  "（加 --debug 可查看详细信息）")
+
+
+def internal_error(exc: BaseException) -> str:
+    """The Chinese message for a bug met while processing one file (the traceback is kept
+    apart, for --debug)."""
+    return INTERNAL_ERROR.format(name=type(exc).__name__)
+
+
 @dataclass
 class Outcome:
     """What happened to one filing."""
@@ -57,6 +71,9 @@ class Outcome:
     written: list[str] = field(default_factory=list)
     unreadable: list[str] = field(default_factory=list)  # messages when the filing could not be read
     skipped: bool = False  # --strict and the filing has errors
+    unwritable: str | None = None  # why an output file could not be written
+    internal: str | None = None  # a bug in juesuan met on this filing: the message for the user
+    traceback: str | None = None  # … and its traceback, shown with --debug
 
     @property
     def has_errors(self) -> bool:
@@ -65,13 +82,24 @@ class Outcome:
 
 def publish_one(path: str, out_dir: str, formats: tuple[str, ...], order: Order | None,
                 scheme: str | None, strict: bool) -> Outcome:
-    """Build and write one filing's document. Never raises for bad input."""
+    """Build and write one filing's document. Never raises: a bug becomes the outcome's
+    ``internal`` message, so that the other filings of a folder are still published."""
     outcome = Outcome(path)
+    try:
+        _publish(outcome, path, out_dir, formats, order, scheme, strict)
+    except Exception as exc:
+        outcome.internal = internal_error(exc)
+        outcome.traceback = traceback.format_exc()
+    return outcome
+
+
+def _publish(outcome: Outcome, path: str, out_dir: str, formats: tuple[str, ...], order: Order | None,
+             scheme: str | None, strict: bool) -> None:
     try:
         loaded = load_filing(Path(path))
     except FilingReadError as exc:
         outcome.unreadable = [format_problem(exc.file, p) for p in exc.problems]
-        return outcome
+        return
     filing = loaded.filing
     outcome.department, outcome.year = filing.department.name, filing.year
     doc = build_document(filing, order=order, scheme=scheme)
@@ -79,13 +107,17 @@ def publish_one(path: str, out_dir: str, formats: tuple[str, ...], order: Order 
         outcome.counts[finding.severity.value] += 1
     if strict and outcome.has_errors:
         outcome.skipped = True
-        return outcome
+        return
     stem = Path(path).stem
-    for fmt in formats:
-        target = Path(out_dir) / f"{stem}{SUFFIX[fmt]}"
-        atomic_write(target, render(doc, fmt))
+    # Every format in memory first: a renderer that fails leaves no partial set of files.
+    rendered = [(Path(out_dir) / f"{stem}{SUFFIX[fmt]}", render(doc, fmt)) for fmt in formats]
+    for target, data in rendered:
+        try:
+            atomic_write(target, data)
+        except OSError as exc:
+            outcome.unwritable = f"无法写入 {target}：{exc.strerror or exc}"
+            return
         outcome.written.append(str(target))
-    return outcome
 
 
 def filings_in(paths: list[Path]) -> Iterator[Path]:
@@ -98,10 +130,17 @@ def filings_in(paths: list[Path]) -> Iterator[Path]:
             yield path
 
 
+def _ignore_interrupt() -> None:
+    # Ctrl+C reaches every process of the group: the parent stops the batch, the workers
+    # must not each print a traceback.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def publish_many(paths: list[Path], out_dir: Path, formats: tuple[str, ...], order: Order | None,
                  scheme: str | None, strict: bool, *, workers: int,
                  progress: Callable[[Outcome], None] | None = None) -> list[Outcome]:
-    """Every filing in parallel processes (one process for a single filing)."""
+    """Every filing in parallel processes (one process for a single filing). Never raises
+    for one filing: each gets its outcome."""
     jobs = [str(p) for p in filings_in(paths)]
     args = (str(out_dir), formats, order, scheme, strict)
     if len(jobs) <= 1 or workers <= 1:
@@ -113,11 +152,22 @@ def publish_many(paths: list[Path], out_dir: Path, formats: tuple[str, ...], ord
                 progress(outcome)
         return results
     outcomes: dict[str, Outcome] = {}
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    # never more processes than files: a fork start makes them all at once
+    workers = min(workers, len(jobs))
+    with ProcessPoolExecutor(max_workers=workers, initializer=_ignore_interrupt) as pool:
         futures = {pool.submit(publish_one, job, *args): job for job in jobs}
-        for future in as_completed(futures):
-            outcome = future.result()
-            outcomes[futures[future]] = outcome
-            if progress:
-                progress(outcome)
+        try:
+            for future in as_completed(futures):
+                job = futures[future]
+                try:
+                    outcome = future.result()
+                except Exception as exc:  # the worker died (BrokenProcessPool) or a pickling bug
+                    outcome = Outcome(job, internal=internal_error(exc),
+                                      traceback="".join(traceback.format_exception(exc)))
+                outcomes[job] = outcome
+                if progress:
+                    progress(outcome)
+        except KeyboardInterrupt:
+            pool.shutdown(wait=False, cancel_futures=True)  # only the filings under way finish
+            raise
     return [outcomes[job] for job in jobs]

@@ -393,3 +393,59 @@ def test_damaged_forms_never_crash() -> None:
         lines = damage(rng.choice(texts), rng, junk, rng.randint(1, 20), (0.25, 0.45, 0.8))
         result = audit(from_text("\n".join(lines), "damaged.txt"))
         assert all(f.message for f in result.findings)
+
+
+# --- figures out of bounds: unreadable cells, never a crash ------------------------------------
+
+HUGE_FIGURES = [
+    pytest.param("| 60% |", "| 1234567890123456789% |", id="rate-19-digits"),  # was a ValidationError
+    pytest.param("| 60% |", "| 0." + "1" * 30 + " |", id="rate-30-places"),  # was InvalidOperation
+    pytest.param("| 60% |", "| " + "9" * 5000 + " |", id="rate-5000-digits"),
+    pytest.param("| 171 | 10 |", "| 1" + "0" * 30 + " | 10 |", id="executed-31-digits"),
+    pytest.param("| 30 | 28.75 |", "| " + "9" * 40 + " | 28.75 |", id="weight-40-digits"),
+    pytest.param("产出指标(50分)", "产出指标(" + "9" * 40 + "分)", id="points-40-digits"),
+    pytest.param("总分 |  |  |  |  |  | 100 | 94.75 |", "总分 |  |  |  |  |  | 100 | 0." + "9" * 30 + " |",
+                 id="total-30-places"),
+]
+
+
+@pytest.mark.parametrize(("old", "new"), HUGE_FIGURES)
+def test_figures_out_of_bounds_are_unreadable_cells(old: str, new: str, tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from juesuan.cli import app
+
+    assert CENTRAL.count(old) == 1, old
+    path = tmp_path / "report.txt"
+    path.write_text("2019年度部门决算\n" + CENTRAL.replace(old, new), encoding="utf-8")
+    found = self_evaluation(from_text(path.read_text(encoding="utf-8"), path.name))
+    assert found is not None and len(found.forms) == 1  # the form is still read
+    runner = CliRunner()
+    for args in (["audit", str(path)], ["audit", str(path), "-f", "json"],
+                 ["import", str(path), "-o", str(tmp_path / "out.yaml")]):
+        result = runner.invoke(app, args)
+        assert result.exception is None or isinstance(result.exception, SystemExit), (
+            args, repr(result.exception))
+        assert result.exit_code in (0, 1), (args, result.output)
+
+
+def test_out_of_bounds_figure_is_noted_on_import(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from juesuan.cli import app
+
+    path = tmp_path / "report.txt"
+    path.write_text("2019年度部门决算\n" + CENTRAL.replace("| 60% |", "| 1234567890123456789% |"),
+                    encoding="utf-8")
+    out = tmp_path / "out.yaml"
+    assert CliRunner().invoke(app, ["import", str(path), "-o", str(out)]).exit_code == 0
+    text = out.read_text(encoding="utf-8")
+    assert "年度资金总额“1234567890123456789%”数值超出可处理的范围" in text
+    assert "rate:" not in text  # the cell is unreadable, not a wrong figure
+
+
+def test_figures_beyond_the_bounds() -> None:
+    assert figure("1234567890123456789%") is None
+    assert figure("0." + "1" * 11) is None
+    assert figure("9" * 5000) is None
+    assert figure("123456789012345678.1234567890%") is not None  # 18 + 10 digits: the largest

@@ -260,7 +260,9 @@ fractions = st.integers(0, 10_000).map(lambda n: D(n) / 10_000)
 amounts = st.decimals(min_value=-10**6, max_value=10**6, places=3, allow_nan=False,
                       allow_infinity=False)
 names = st.from_regex(r"[a-z0-9][a-z0-9-]{0,20}", fullmatch=True)
-words = st.text(min_size=1, max_size=30).filter(lambda s: s.strip() == s and s != "")
+# Text the reader accepts: no control characters, no U+FFFE/U+FFFF (refused in every file).
+words = st.text(st.characters(exclude_categories=("Cc", "Cs"), exclude_characters="\ufffe\uffff"),
+                min_size=1, max_size=30).filter(lambda s: s.strip() == s and s != "")
 
 
 @st.composite

@@ -113,3 +113,13 @@ def test_has_data() -> None:
     assert has_data(Chart("b", "有", "bar", ("甲",), (Series("决算数", (Decimal(0),)),)))
     assert not has_data(Chart("b", "无", "bar", ("甲",), (Series("决算数", (None,)),)))
     assert not has_data(Chart("b", "无", "grouped_bar", (), (Series("决算数", ()),)))
+
+
+@pytest.mark.parametrize("kind", ["pie", "bar", "grouped_bar"])
+def test_dollar_signs_are_text_not_mathtext(kind: str) -> None:
+    # Names come from the filing: "$\frac{$" would be a mathtext parse error in matplotlib.
+    names = ("a$\\frac{$", "$x^{$", "$$", "_hidden")
+    series = tuple(Series(f"s{n}$\\q$", tuple(Decimal(i + 1) for i in range(len(names)))) for n in range(2))
+    chart = Chart("k", "t$\\frac{$", kind, names, series[: 1 if kind == "pie" else 2], unit="$\\a$")
+    assert chart_png(chart, title=True).startswith(b"\x89PNG")
+    assert chart_svg(chart, title=True).startswith("<svg")

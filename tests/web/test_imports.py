@@ -235,6 +235,14 @@ BAD = [
     ("gbk.yaml", "year: 2024\nunit: 万元\n".encode() + "备注: 中文".encode("gbk"), "gbk.yaml：文件看起来是 GBK/GB18030 编码"),
     ("../../etc/passwd.yaml", b"year: [", "passwd.yaml:1: YAML 格式错误"),
     ("encrypted.pdf", (REPORTS.parent / "pdfs" / "encrypted.pdf").read_bytes(), "encrypted.pdf：PDF 已加密，需要密码才能打开"),
+    # A filing in GBK is recognised by its content, whatever its name: the encoding hint, not
+    # "no tables found".
+    ("普陀区财政局.txt", SHANGHAI_YAML.read_text(encoding="utf-8").encode("gb18030"),
+     "普陀区财政局.txt：文件看起来是 GBK/GB18030 编码，请用 UTF-8 编码另存后再导入"),
+    ("普陀区财政局", SHANGHAI_YAML.read_text(encoding="utf-8").encode("gb18030"),
+     "普陀区财政局：文件看起来是 GBK/GB18030 编码，请用 UTF-8 编码另存后再导入"),
+    ("gbk-json.txt", '{"year": 2024, "unit": "万元", "department": {"name": "某局"}}'.encode("gbk"),
+     "gbk-json.txt：文件看起来是 GBK/GB18030 编码"),
 ]
 
 
@@ -250,6 +258,15 @@ def test_bad_uploads_give_messages(client: Any, world: Any, make_record: Any, na
     created = client.post("/work/new/", {"unit": world.units["a"].pk, "year": "2023", "start": "upload",
                                          "file": SimpleUploadedFile(name, data)})
     assert created.status_code == 400 and message in created.content.decode()
+
+
+def test_a_gbk_report_is_still_read_as_a_report() -> None:
+    """Only a filing must be UTF-8: a published report in GBK is decoded by the report reader."""
+    from juesuan.web.filings.imports import Upload, detect
+
+    report = (REPORTS / "01_shanghai-putuo-czj-2024.txt").read_text(encoding="utf-8").encode("gb18030")
+    assert detect(Upload("report.txt", report)).kind == "report"
+    assert detect(Upload("report", report)).kind == "report"
 
 
 def test_too_large_and_missing_uploads(client: Any, world: Any, make_record: Any, settings: Any) -> None:
@@ -276,6 +293,84 @@ def test_import_on_an_outdated_version_is_a_conflict(client: Any, world: Any, ma
     assert response.status_code == 409 and "保存为第 2 版（您编辑的是第 1 版）" in page
     assert f"/work/f/{record.pk}/versions/1/diff/2/" in page
     assert versions(record) == 2 and content(record)["surplus_distribution"] == "1.00"
+
+
+def test_an_import_without_the_base_version_is_refused(client: Any, world: Any, make_record: Any,
+                                                      shanghai_filing: Filing) -> None:
+    """Like the section forms: without the version the page was opened on, an import would
+    overwrite a newer version unseen."""
+    from juesuan.web.filings import services
+
+    record = make_record("a")
+    services.save_version(record, changed(shanghai_filing, surplus_distribution="1.00"), world.users["admin"],
+                          base=1)
+    client.force_login(world.users["unit_a"])
+    for form in ({}, {"_base": ""}, {"_base": "二"}):
+        response = client.post(import_url(record), {**form, "file": SimpleUploadedFile("a.yaml",
+                                                                                      SHANGHAI_YAML.read_bytes())})
+        assert response.status_code == 400
+        assert "表单缺少所依据的版本号，未导入" in response.content.decode()
+    assert versions(record) == 2 and content(record)["surplus_distribution"] == "1.00"
+
+
+def test_the_import_and_its_log_entry_are_written_together(client: Any, world: Any, make_record: Any,
+                                                          monkeypatch: Any) -> None:
+    """The version and its "import" audit event are one transaction: if the log entry cannot be
+    written, neither is the version."""
+    from juesuan.web.filings import services
+    from juesuan.web.filings.models import AuditEvent
+
+    record = make_record("a")
+    log = services.log
+
+    def failing(request: Any, action: str, *args: Any, **kwargs: Any) -> None:
+        if action == "import":
+            raise RuntimeError("操作日志写入失败")
+        log(request, action, *args, **kwargs)
+
+    monkeypatch.setattr(services, "log", failing)
+    client.force_login(world.users["unit_a"])
+    text = SHANGHAI_YAML.read_text(encoding="utf-8").replace("general_budget: 1511.89", "general_budget: 1511.99")
+    with pytest.raises(RuntimeError, match="操作日志写入失败"):
+        upload(client, record, "a.yaml", text.encode())
+    assert versions(record) == 1
+    assert not AuditEvent.objects.filter(record=record).exclude(action="create").exists()
+    monkeypatch.setattr(services, "log", log)
+    assert upload(client, record, "a.yaml", text.encode()).status_code == 200
+    assert versions(record) == 2
+    assert AuditEvent.objects.filter(record=record, action="import").get().detail["version"] == 2
+    assert AuditEvent.objects.filter(record=record, action="save").get().detail["version"] == 2
+
+
+def test_a_database_locked_too_long_is_a_409_not_a_500(client: Any, world: Any, make_record: Any,
+                                                       monkeypatch: Any) -> None:
+    """SQLite's "database is locked" (another save held it past the busy timeout): nothing is
+    saved, the user is told to try again (test_races.py holds a real lock)."""
+    from django.db import OperationalError
+
+    from juesuan.web.filings import services
+
+    def locked(record: Any) -> Any:
+        raise OperationalError("database is locked")
+
+    record = make_record("a")
+    monkeypatch.setattr(services, "_lock", locked)
+    client.force_login(world.users["unit_a"])
+    text = SHANGHAI_YAML.read_text(encoding="utf-8").replace("general_budget: 1511.89", "general_budget: 1511.99")
+    response = upload(client, record, "a.yaml", text.encode())
+    assert response.status_code == 409 and "数据库暂时繁忙，本次未保存" in response.content.decode()
+    assert versions(record) == 1
+
+
+def test_an_unchanged_import_is_logged_without_a_version(client: Any, world: Any, make_record: Any) -> None:
+    from juesuan.web.filings.models import AuditEvent
+
+    record = make_record("a")
+    client.force_login(world.users["unit_a"])
+    assert upload(client, record, "a.yaml", SHANGHAI_YAML.read_bytes()).status_code == 200
+    assert versions(record) == 1
+    event = AuditEvent.objects.filter(record=record, action="import").get()
+    assert event.detail["version"] == 1 and event.detail["created"] is False
 
 
 # Reviewers do not see a draft at all (404), like another unit's editor.

@@ -248,6 +248,12 @@ def record_probes(site: Site, kind: str) -> Iterator[Probe]:
                 page(kind, EDITORS if kind in EDITABLE_KINDS else frozenset()), {"department.name": "检查用名称"},
                 record)
     yield Probe("filing-edit-check", "GET", f"{work}/edit/basic/check/", logged_in("405"))
+    # 批量编辑 (a table pasted whole): an editor's page; nothing pasted is refused with 400.
+    yield Probe("filing-edit-bulk", "GET", f"{work}/edit/income/bulk/", editor_page(kind, pk))
+    yield Probe("filing-edit-bulk", "GET", f"{work}/edit/expenditure/bulk/?format=tsv", editor_page(kind, pk))
+    yield Probe("filing-edit-bulk", "GET", f"{work}/edit/three-public/bulk/", page(kind, ok="404"))
+    yield Probe("filing-edit-bulk", "POST", f"{work}/edit/income/bulk/", editor_page(kind, pk, ok="400"),
+                {"_base": "2", "mode": "replace", "text": ""}, record)
     yield Probe("filing-import", "GET", f"{work}/import/", editor_page(kind, pk))
     # No file: an editor is told to choose one (400); nobody else gets that far.
     yield Probe("filing-import", "POST", f"{work}/import/", editor_page(kind, pk, ok="400"),
@@ -428,7 +434,8 @@ def test_changes_without_the_csrf_token_are_refused(world: Any, shanghai_filing:
     client.force_login(site.world.users["admin"])
     pk = site.pk("draft")
     posts = [probe for probe in (*record_probes(site, "draft"), *site_probes(site)) if probe.method == "POST"]
-    assert {p.key for p in posts} >= {"filing-act", "filing-edit-section", "filing-import", "filing-new"}
+    assert {p.key for p in posts} >= {"filing-act", "filing-edit-section", "filing-edit-bulk", "filing-import",
+                                      "filing-new"}
     for probe in posts:
         before = snapshot(probe.record)
         # The read-only API takes no POST at all.

@@ -134,3 +134,98 @@ def test_a_stored_scheme_path_is_never_read_on_the_server(make_record: Any, worl
     record = make_record("b", year=2020, filing=hostile)
     services.document_of(record.current)
     assert "/etc/passwd" not in opened
+
+
+# --- transactions: a change and its audit event are written together ----------------------------------------
+
+
+def _failing_log(monkeypatch: Any, failing: str) -> None:
+    log = services.log
+
+    def fake(request: Any, action: str, *args: Any, **kwargs: Any) -> None:
+        if action == failing:
+            raise RuntimeError("操作日志写入失败")
+        log(request, action, *args, **kwargs)
+
+    monkeypatch.setattr(services, "log", fake)
+
+
+def test_a_new_record_and_its_import_event_are_one_transaction(world: Any, shanghai_filing: Any,
+                                                               monkeypatch: Any) -> None:
+    from juesuan.web.filings.models import FilingRecord
+
+    record = services.create_record(world.units["a"], 2024, shanghai_filing, world.users["unit_a"], source="yaml",
+                                    event=("import", {"format": "yaml", "file": "a.yaml"}))
+    assert AuditEvent.objects.filter(record=record, action="import").get().detail == \
+        {"format": "yaml", "file": "a.yaml", "version": 1}
+    _failing_log(monkeypatch, "import")
+    with pytest.raises(RuntimeError):
+        services.create_record(world.units["b"], 2024, shanghai_filing, world.users["unit_b"], source="yaml",
+                               event=("import", {"format": "yaml", "file": "b.yaml"}))
+    assert not FilingRecord.objects.filter(unit=world.units["b"]).exists()
+    assert not FilingVersion.objects.filter(record__unit=world.units["b"]).exists()
+
+
+@pytest.mark.parametrize("failing", ["create", "save"])
+def test_a_version_is_not_written_without_its_audit_event(make_record: Any, world: Any, shanghai_filing: Any,
+                                                          monkeypatch: Any, failing: str) -> None:
+    from juesuan.web.filings.models import FilingRecord
+
+    record = make_record()
+    _failing_log(monkeypatch, failing)
+    with pytest.raises(RuntimeError):
+        if failing == "create":
+            services.create_record(world.units["b"], 2024, shanghai_filing, world.users["unit_b"])
+        else:
+            services.save_version(record, _changed(shanghai_filing, "1.00"), world.users["unit_a"], base=1)
+    assert not FilingRecord.objects.filter(unit=world.units["b"]).exists()
+    record.refresh_from_db()
+    assert record.current.number == 1 and FilingVersion.objects.filter(record=record).count() == 1
+
+
+def test_a_step_is_not_taken_without_its_audit_event(make_record: Any, world: Any, monkeypatch: Any) -> None:
+    record = make_record()
+    _failing_log(monkeypatch, "submit")
+    with pytest.raises(RuntimeError):
+        services.transition(record, Action.SUBMIT, world.users["unit_a"], seen=1)
+    record.refresh_from_db()
+    assert record.state == State.DRAFT and not WorkflowStep.objects.filter(record=record).exists()
+
+
+def test_a_step_always_names_its_version(make_record: Any, world: Any, shanghai_filing: Any) -> None:
+    from django.db import IntegrityError, transaction
+
+    record = make_record()
+    services.save_version(record, _changed(shanghai_filing, "1.00"), world.users["unit_a"], base=1)
+    step = services.transition(record, Action.SUBMIT, world.users["unit_a"], comment="说明")  # no version seen
+    assert step.version.number == 2
+    assert AuditEvent.objects.filter(record=record, action="submit").get().detail["version"] == 2
+    with pytest.raises(WorkflowError, match="已更新为第 2 版（您看到的是第 1 版），未撤回"):
+        services.transition(record, Action.WITHDRAW, world.users["unit_a"], seen=1)
+    # The database refuses a step without its version.
+    with pytest.raises(IntegrityError), transaction.atomic():
+        WorkflowStep.objects.create(record=record, version=None, action="withdraw", from_state="submitted",
+                                    to_state="draft")
+
+
+def test_a_version_number_taken_meanwhile_is_a_conflict(make_record: Any, world: Any, shanghai_filing: Any,
+                                                        monkeypatch: Any) -> None:
+    """The last line behind the lock: a save that finds its version number taken (the unique
+    constraint) reports a conflict, never a server error."""
+    record = make_record()
+    real = services._lock
+
+    def stale(locked: Any) -> Any:
+        row, current = real(locked)
+        if current is not None and current.number == 2:  # another save got in: pretend not to see it
+            return row, FilingVersion.objects.get(record=record, number=1)
+        return row, current
+
+    services.save_version(record, _changed(shanghai_filing, "1.00"), world.users["admin"], base=1)
+    monkeypatch.setattr(services, "_lock", stale)
+    with pytest.raises(services.EditConflict, match="保存为第 2 版（您编辑的是第 1 版）"):
+        services.save_version(record, _changed(shanghai_filing, "2.00"), world.users["unit_a"], base=1)
+    record.refresh_from_db()
+    assert record.current.number == 2 and services.filing_of(record.current).income[0].general_budget == \
+        Decimal("1.00")
+    assert AuditEvent.objects.filter(record=record, action="save").count() == 1

@@ -29,3 +29,27 @@ def test_overview_shows_state_and_findings(client: Any, world: Any, make_record:
     client.force_login(world.users["unit_a"])
     page = client.get(f"/work/f/{record.pk}/").content.decode()
     assert "已公开" in page and "检查结果" in page and "修订" in page
+
+
+def test_overview_lists_findings_in_pages_errors_first(client: Any, world: Any, make_record: Any,
+                                                        monkeypatch: Any) -> None:
+    """A 20,000-row filing has as many findings: the overview lists them a page at a time."""
+    import re
+
+    from juesuan.web.filings import services, views
+
+    record = make_record("a")
+    findings = services.findings_of(record.current)
+    assert len(findings) > 3
+    monkeypatch.setattr(views, "FINDINGS_PAGE", 2)
+    client.force_login(world.users["unit_a"])
+    first = client.get(f"/work/f/{record.pk}/").content.decode()
+    pages = -(-len(findings) // 2)
+    assert f"第 1 / {pages} 页" in first and "?page=2" in first
+    assert len(re.findall(r"<tr class=\"(?:error|warning|info)\">", first)) == 2
+    last = client.get(f"/work/f/{record.pk}/?page={pages}").content.decode()
+    assert f"第 {pages} / {pages} 页" in last and "下一页" not in last
+    beyond = client.get(f"/work/f/{record.pk}/?page=abc")
+    assert beyond.status_code == 200
+    ranks = [f.severity.rank for f in sorted(findings, key=lambda f: f.severity.rank)]
+    assert ranks == sorted(ranks)

@@ -8,6 +8,8 @@ cannot be read becomes an outcome with an error message, never an exception.
 from __future__ import annotations
 
 import importlib
+import signal
+import traceback
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
@@ -54,7 +56,9 @@ class AuditOutcome:
     department: str | None = None
     year: int | None = None
     findings: list[Finding] = field(default_factory=list)
-    error: str | None = None  # why the file could not be read
+    error: str | None = None  # why the file could not be read, or the internal error's message
+    internal: bool = False  # ``error`` is a bug in juesuan met on this file, not the file's fault
+    traceback: str | None = None  # the bug's traceback, shown with --debug
 
     @property
     def summary(self) -> dict[str, int]:
@@ -74,16 +78,33 @@ class AuditOutcome:
         }
         if self.error is not None:
             data["error"] = self.error
+        if self.internal:
+            data["internal"] = True
         return data
 
 
+INTERNAL_ERROR = ("内部错误：{name}。这不是您的文件的问题：请将此文件报告给 juesuan 开发者"
+                  "（加 --debug 可查看详细信息）")
+
+
+def internal_outcome(path: str, exc: BaseException) -> AuditOutcome:
+    return AuditOutcome(path, error=INTERNAL_ERROR.format(name=type(exc).__name__), internal=True,
+                        traceback="".join(traceback.format_exception(exc)))
+
+
 def audit_file(path: str) -> AuditOutcome:
-    """Read and audit one report. Never raises for bad input."""
+    """Read and audit one report. Never raises: a bug becomes the outcome's error (marked
+    ``internal``), so that the other reports of a folder are still audited."""
     try:
         source = read_source(Path(path))
     except UnreadableReport as exc:
         return AuditOutcome(path, error=str(exc))
-    result = audit(source)
+    except Exception as exc:
+        return internal_outcome(path, exc)
+    try:
+        result = audit(source)
+    except Exception as exc:
+        return internal_outcome(path, exc)
     return AuditOutcome(path, result.department, result.year, list(result.findings))
 
 
@@ -110,11 +131,27 @@ def audit_many(paths: list[Path], *, workers: int,
                 progress(outcome)
         return results
     outcomes: dict[str, AuditOutcome] = {}
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    # never more processes than files: a fork start makes them all at once
+    workers = min(workers, len(jobs))
+    with ProcessPoolExecutor(max_workers=workers, initializer=_ignore_interrupt) as pool:
         futures = {pool.submit(audit_file, job): job for job in jobs}
-        for future in as_completed(futures):
-            outcome = future.result()
-            outcomes[futures[future]] = outcome
-            if progress:
-                progress(outcome)
+        try:
+            for future in as_completed(futures):
+                job = futures[future]
+                try:
+                    outcome = future.result()
+                except Exception as exc:  # the worker died (BrokenProcessPool) or a pickling bug
+                    outcome = internal_outcome(job, exc)
+                outcomes[job] = outcome
+                if progress:
+                    progress(outcome)
+        except KeyboardInterrupt:
+            pool.shutdown(wait=False, cancel_futures=True)  # only the reports under way finish
+            raise
     return [outcomes[job] for job in jobs]
+
+
+def _ignore_interrupt() -> None:
+    # Ctrl+C reaches every process of the group: the parent stops the batch, the workers
+    # must not each print a traceback.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)

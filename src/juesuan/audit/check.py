@@ -14,16 +14,21 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from juesuan.audit.source import SourceDocument
 from juesuan.audit.structure import Structure, recognise
 from juesuan.audit.tables import UNIT_FACTORS, TableReading, read_tables
+from juesuan.limits import MAX_FINDINGS_PER_RULE, MAX_QUOTE_CHARS, MAX_REPORT_FIGURES
+from juesuan.money import in_core_context
 from juesuan.rules.audit import AuditSubject, UnitConflict
 from juesuan.rules.check import check_tables
-from juesuan.rules.finding import Finding, Severity, sort_findings
+from juesuan.rules.finding import Finding, Location, Severity, sort_findings
 from juesuan.rules.registry import run
 from juesuan.tables.table import TableSet
+
+if TYPE_CHECKING:
+    from juesuan.audit.claims import Claim
 
 LOCATION_KEYS = ("page", "line", "section", "table", "row", "column", "quote")
 
@@ -125,9 +130,20 @@ def _locate(f: Finding, subject: AuditSubject) -> Finding:
                                        quote=quote))
 
 
+@in_core_context
 def audit(source: SourceDocument, *, claims: bool = True) -> AuditResult:
     """Every finding on a published report: its tables' 勾稽关系, the audit rules and
     (unless ``claims`` is off) the figures stated in its text against the tables."""
+    stated: list[Claim] = []
+    if claims:
+        from juesuan.audit.claims import extract_claims
+
+        stated = extract_claims(source)
+        if len(stated) >= MAX_REPORT_FIGURES:  # A.reading lists it with the reader's problems
+            where = f"第{stated[-1].page}页" if stated[-1].page else f"第 {stated[-1].line} 行"
+            source = replace(source, problems=(*source.problems, (
+                f"说明文字中的数字超过 {MAX_REPORT_FIGURES:,} 个（MAX_REPORT_FIGURES），"
+                f"{where}之后的文字未与表格核对")))
     structure = recognise(source)
     reading, conflicts = _read(structure)
     subject = AuditSubject(source, structure, reading, conflicts)
@@ -138,10 +154,9 @@ def audit(source: SourceDocument, *, claims: bool = True) -> AuditResult:
             continue  # the title is there; A.table-structure says the table could not be read
         findings.append(_locate(f, subject))
     if claims:
-        from juesuan.audit.claims import extract_claims
         from juesuan.audit.text_checks import check_claims
 
-        findings += check_claims(extract_claims(source), reading.tables)
+        findings += check_claims(stated, reading.tables)
     from juesuan.audit.selfeval import check_forms, self_evaluation
 
     forms = self_evaluation(source)  # 绩效自评表: scored under the scheme their form implies
@@ -156,5 +171,54 @@ def audit(source: SourceDocument, *, claims: bool = True) -> AuditResult:
         tables=reading.tables,
         structure=structure,
         reading=reading,
-        findings=tuple(sort_findings(findings)),
+        findings=tuple(_capped(findings, source.path)),
     )
+
+
+def _capped(findings: list[Finding], path: str) -> list[Finding]:
+    """The findings sorted, at most MAX_FINDINGS_PER_RULE of each rule (errors first, then in
+    reading order); the rest of a rule become one more finding that counts them, at the
+    highest severity among them, placed at the first of them."""
+    kept: list[Finding] = []
+    left_out: dict[str, list[Finding]] = {}
+    counts: Counter[str] = Counter()
+    for f in sort_findings(findings):
+        counts[f.rule] += 1
+        if counts[f.rule] <= MAX_FINDINGS_PER_RULE:
+            kept.append(_shortened(f))
+        else:
+            left_out.setdefault(f.rule, []).append(f)
+    for rule, rest in left_out.items():
+        first = rest[0].location
+        kept.append(Finding(
+            rule, min((f.severity for f in rest), key=lambda s: s.rank),
+            f"另有 {len(rest):,} 处同类问题未列出（每条规则最多列出 {MAX_FINDINGS_PER_RULE} 处，"
+            "MAX_FINDINGS_PER_RULE）",
+            Location(file=path, line=first.line, page=first.page, section=_short(first.section)),
+            expected=None, found=f"{len(rest):,} 处"))
+    return sort_findings(kept)
+
+
+# Rules name what they found as printed (a cell, a heading, a unit), and a damaged report
+# prints megabytes where a name should be: each field of a finding is kept to a few times
+# the quote, its head and tail where it is cut.
+_FIELD_CHARS = MAX_QUOTE_CHARS
+_MESSAGE_CHARS = 3 * MAX_QUOTE_CHARS
+
+
+def _short(text: str | None, limit: int = _FIELD_CHARS) -> str | None:
+    if text is None or len(text) <= limit:
+        return text
+    tail = limit // 4
+    return text[:limit - tail - 1] + "…" + text[-tail:]
+
+
+def _shortened(f: Finding) -> Finding:
+    loc = f.location
+    fields = (f.message, f.expected, f.found, loc.section, loc.row, loc.row_name, loc.column)
+    if all(text is None or len(text) <= _FIELD_CHARS for text in fields):
+        return f
+    return replace(f, message=_short(f.message, _MESSAGE_CHARS) or "", expected=_short(f.expected),
+                   found=_short(f.found), location=replace(
+                       loc, section=_short(loc.section), row=_short(loc.row),
+                       row_name=_short(loc.row_name), column=_short(loc.column)))

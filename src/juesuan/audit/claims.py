@@ -21,7 +21,10 @@ The module is pure: no I/O, no tables; the checks are in :mod:`juesuan.audit.tex
 
 from __future__ import annotations
 
+import itertools
 import re
+from array import array
+from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -29,6 +32,9 @@ from enum import StrEnum
 from typing import Any
 
 from juesuan.audit.source import Grid, Line, SourceDocument
+from juesuan.limits import MAX_NUMBER_CHARS, MAX_QUOTE_CHARS, MAX_REPORT_FIGURES
+from juesuan.money import number_problem
+from juesuan.rules.finding import excerpt
 
 
 class Kind(StrEnum):
@@ -212,6 +218,9 @@ def _canonical(text: str) -> str:
     return re.sub(r"(?<!\d),|,(?!\d)", "，", text)
 
 
+_HEADING_CHARS = 60  # a heading is no longer
+
+
 def heading_level(text: str) -> int | None:
     """0 for 第X部分, 1 for 一、, 2 for （一）; None when the line is not a heading.
 
@@ -219,7 +228,7 @@ def heading_level(text: str) -> int | None:
     that starts with （一） has commas: “(一)2020年,全年无团组…”)."""
     canon = _canonical(text).strip()
     match = _MARKER.match(canon)
-    if match is None or len(canon) > 60:
+    if match is None or len(canon) > _HEADING_CHARS:
         return None
     body = canon[match.end():]
     if _HEADING_PUNCT.search(body) or "。" in body.rstrip("。 "):
@@ -228,47 +237,88 @@ def heading_level(text: str) -> int | None:
     return 0 if marker.startswith("第") else 1 if marker.endswith("、") else 2
 
 
-@dataclass
 class _Paragraph:
     """Running text between headings, list items and tables: the unit the checks group by.
 
     ``chars`` is the canonical text (spaces dropped except between digits), ``origin``
-    the index of each character in ``raw`` (the lines joined as printed) and ``lines``
-    the Line each raw character came from."""
+    the index of each character in ``raw`` (the lines joined as printed), and ``line_at``
+    the Line a character came from. Lines are collected in lists and joined once, when
+    first read: a paragraph of many lines costs its length, not its length squared."""
 
-    path: tuple[str, ...]
-    heading: bool
-    raw: str = ""
-    raw_lines: list[Line] = field(default_factory=list)
-    chars: str = ""
-    origin: list[int] = field(default_factory=list)
+    def __init__(self, path: tuple[str, ...], heading: bool) -> None:
+        self.path = path
+        self.heading = heading
+        self._raw: list[str] = []
+        self._chars: list[str] = []
+        self._joined: tuple[str, str] | None = None
+        self._raw_length = 0
+        self._last = ""  # the last kept character
+        self.origin = array("I")  # 4 bytes a character (a report is under MAX_REPORT_CHARS)
+        self._starts: list[int] = []  # where each line starts in raw
+        self._lines: list[Line] = []
 
     def add(self, line: Line) -> None:
-        start = len(self.raw)
-        self.raw += line.text
-        self.raw_lines.extend([line] * len(line.text))
+        start = self._raw_length
+        self._starts.append(start)
+        self._lines.append(line)
+        self._raw.append(line.text)
+        self._raw_length += len(line.text)
+        self._joined = None
         text = _canonical(line.text)
         kept: list[str] = []
         for i, ch in enumerate(text):
             if ch.isspace():
-                before = text[i - 1] if i else (self.chars[-1:] if self.chars else "")
+                before = text[i - 1] if i else self._last
                 after = text[i + 1] if i + 1 < len(text) else ""
                 if not (before[-1:].isdigit() and after.isdigit()):
                     continue
                 ch = " "
             kept.append(ch)
             self.origin.append(start + i)
-        self.chars += "".join(kept)
+        if kept:
+            self._last = kept[-1]
+        self._chars.append("".join(kept))
+
+    def _join(self) -> tuple[str, str]:
+        if self._joined is None:
+            self._joined = ("".join(self._raw), "".join(self._chars))
+        return self._joined
+
+    @property
+    def raw(self) -> str:
+        return self._join()[0]
+
+    @property
+    def chars(self) -> str:
+        return self._join()[1]
 
     def line_at(self, index: int) -> Line:
-        return self.raw_lines[self.origin[min(index, len(self.origin) - 1)]]
+        if not self.origin:
+            return self._lines[0]
+        raw = self.origin[max(0, min(index, len(self.origin) - 1))]
+        return self._lines[bisect_right(self._starts, raw) - 1]
 
-    def quote(self, start: int, end: int) -> str:
+    def _raw_span(self, start: int, end: int) -> tuple[int, int]:
+        last = len(self.origin) - 1
+        lo = self.origin[max(0, min(start, last))]
+        hi = self.origin[max(0, min(max(end - 1, start), last))] + 1
+        return lo, hi
+
+    def quote_fits(self, start: int, end: int) -> bool:
+        """Whether ``quote(start, end)`` is whole, whatever it is centred on."""
+        if not self.origin:
+            return True
+        lo, hi = self._raw_span(start, end)
+        return hi - lo <= MAX_QUOTE_CHARS
+
+    def quote(self, start: int, end: int, focus: tuple[int, int] | None = None) -> str:
+        """The raw text of ``chars[start:end]`` as printed; when longer than MAX_QUOTE_CHARS,
+        the part around ``focus`` (positions in ``chars``), with "…" where cut."""
         if not self.origin:
             return ""
-        lo = self.origin[min(start, len(self.origin) - 1)]
-        hi = self.origin[min(max(end - 1, start), len(self.origin) - 1)] + 1
-        return self.raw[lo:hi].strip()
+        lo, hi = self._raw_span(start, end)
+        around = self._raw_span(*focus) if focus is not None else None
+        return excerpt(self.raw, lo, hi, focus=around)
 
 
 def _paragraphs(source: SourceDocument) -> Iterator[_Paragraph]:
@@ -286,8 +336,10 @@ def _paragraphs(source: SourceDocument) -> Iterator[_Paragraph]:
             continue
         level = heading_level(text)
         if (level is None and current is not None and heading_at is not None
-                and len(text) <= 6 and not re.search(r"[\d，。；：、,.;:]", text)):
-            # the end of a heading wrapped onto the next line (…决算情况 / 说明)
+                and len(text) <= 6 and not re.search(r"[\d，。；：、,.;:]", text)
+                and len(path[heading_at]) + len(text) <= _HEADING_CHARS):
+            # the end of a heading wrapped onto the next line (…决算情况 / 说明); only as
+            # long as a heading can be, or a column of short lines would make one huge
             current.add(block)
             path[heading_at] += text
             current.path = tuple(path)
@@ -376,12 +428,23 @@ def _numbers(text: str) -> Iterator[_Number]:
         # a list ordinal (1、 2. ), not a figure
         if not base and not scale and text[end:end + 1] in ("、", ".", "．") and "." not in cleaned:
             continue
+        printed = text[match.start():after]
+        # Beyond the core's bounds a number is never converted (or computed with): with a
+        # unit it is a malformed figure, without one (an account number) no figure at all.
         try:
-            value = Decimal(cleaned)
+            value = None if len(cleaned) > MAX_NUMBER_CHARS else Decimal(cleaned)
         except InvalidOperation:  # pragma: no cover - the pattern only matches digits
             continue
-        if match.group("sign") and match.start() > 0 and not text[match.start() - 1].isdigit():
+        if value is not None and match.group("sign") and match.start() > 0 and \
+                not text[match.start() - 1].isdigit():
             value = -value
+        bound = f"数字过长（{len(cleaned):,} 位）" if value is None else number_problem(value)
+        if bound is not None:
+            if scale or base:
+                shown = printed if len(printed) <= 40 else printed[:20] + "…" + printed[-10:]
+                yield _Number(match.start(), after, shown, None, Kind.OTHER, scale + base, 0, False,
+                              bound)
+            continue
         places = len(cleaned.split(".")[1]) if "." in cleaned else 0
         unit = scale + base
         kind = _kind(unit, cleaned)
@@ -390,7 +453,7 @@ def _numbers(text: str) -> Iterator[_Number]:
         if kind is not Kind.YEAR and base in ("年", "年度"):
             # "3年" is a duration; "年度" after a short number is not a year either
             kind = Kind.COUNT
-        yield _Number(match.start(), after, text[match.start():after], value, kind, unit, places,
+        yield _Number(match.start(), after, printed, value, kind, unit, places,
                       approximate, "；".join(problems) or None)
 
 
@@ -470,7 +533,9 @@ _TOPICS: list[tuple[re.Pattern[str], str]] = [
         (r"发现问题", "performance.issues"),
         (r"已(?:经)?完成整改", "performance.rectified"),
         (r"正在整改", "performance.rectifying"),
-        (r"(?P<s>[^，；：。、（）\d]+?)（类）", "general_budget.class"),
+        # anchored after a delimiter (or the start): tried from every position of a long
+        # run of words, the pattern alone would be quadratic
+        (r"(?:^|(?<=[，；：。、（）\d]))(?P<s>[^，；：。、（）\d]+?)（类）", "general_budget.class"),
     ]
 ]
 
@@ -525,7 +590,12 @@ class _Context:
     reference: Measure = Measure.PRIOR  # what 增加/减少 compare with in this sentence
 
 
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
 def _find_topic(label: str) -> tuple[str, str | None] | None:
+    if not _CJK.search(label):  # every topic is named in Chinese: spare the ~50 patterns
+        return None
     best: tuple[int, int, str, str | None] | None = None
     for pattern, topic in _TOPICS:
         for match in pattern.finditer(label):
@@ -627,20 +697,24 @@ def _measure_of(label: str, number: _Number, context: _Context) -> tuple[
     return None, None, None, None
 
 
-def extract_claims(source: SourceDocument) -> list[Claim]:
-    """Every number stated in the running text of ``source``, in reading order."""
+def extract_claims(source: SourceDocument, *, limit: int = MAX_REPORT_FIGURES) -> list[Claim]:
+    """Every number stated in the running text of ``source``, in reading order; at most
+    ``limit`` of them (a report states a few hundred: a text that states more is read up
+    to there, and ``len(result) == limit`` tells the caller so)."""
     claims: list[Claim] = []
     sentence_index = 0
     for paragraph_index, paragraph in enumerate(_paragraphs(source)):
+        if len(claims) >= limit:
+            break
         context = _Context()
         item = _ITEM.match(paragraph.chars)
         project = _PROJECT.match(paragraph.chars) if item is None else None
         if item is not None:
             context.topic = "general_budget.item"
-            context.subject = "/".join(item.group(g).strip() for g in ("c", "k", "x"))
+            context.subject = "/".join(_subject(item.group(g)) for g in ("c", "k", "x"))
         elif project is not None:
             context.topic = "performance.project"
-            context.subject = project.group("p").strip()
+            context.subject = _subject(project.group("p"))
         section = section_of(paragraph.path)
         text = paragraph.chars
         start = 0
@@ -648,44 +722,73 @@ def extract_claims(source: SourceDocument) -> list[Claim]:
             end = end_match.end() if end_match is not None else len(text)
             if end <= start:
                 continue
+            if len(claims) >= limit:
+                break
             claims.extend(_sentence_claims(paragraph, start, end, context, section,
-                                           sentence_index, paragraph_index))
+                                           sentence_index, paragraph_index, limit - len(claims)))
             sentence_index += 1
             start = end
-        claims.extend(_duplicates(paragraph, section, sentence_index - 1, paragraph_index))
+        claims.extend(itertools.islice(_duplicates(paragraph, section, sentence_index - 1,
+                                                   paragraph_index), max(limit - len(claims), 0)))
     return claims
+
+
+def _subject(text: str) -> str:
+    """A 类/款/项 or project name as printed; no real one is longer than _HEADING_CHARS (it
+    is named in messages, so a paragraph without its closing bracket must not be)."""
+    text = text.strip()
+    return text if len(text) <= _HEADING_CHARS else text[:_HEADING_CHARS - 1] + "…"
 
 
 def _duplicates(paragraph: _Paragraph, section: str | None, sentence_index: int,
                 paragraph_index: int) -> Iterator[Claim]:
     """Words and punctuation printed twice (增加增加, 。。), across sentence ends too."""
-    for match in _DUPLICATE.finditer(paragraph.chars):
+    chars = paragraph.chars
+    sentence_start = 0  # after the last 。 before the match: found going forward, once
+    full_stops = re.compile("。")
+    scanned = 0
+    for match in _DUPLICATE.finditer(chars):
+        for stop in full_stops.finditer(chars, scanned, match.start()):
+            sentence_start = stop.end()
+        scanned = max(scanned, match.start())
         line = paragraph.line_at(match.start())
-        sentence_start = max(paragraph.chars.rfind("。", 0, match.start()) + 1, 0)
         yield Claim(match.group(0), None, Kind.STATEMENT, measure=Measure.DUPLICATE,
                     line=line.line, page=line.page, section=section,
-                    quote=paragraph.quote(sentence_start, match.end()), sentence=sentence_index,
-                    paragraph=paragraph_index, offset=match.start())
+                    quote=paragraph.quote(sentence_start, match.end(), (match.start(), match.end())),
+                    sentence=sentence_index, paragraph=paragraph_index, offset=match.start())
+
+
+# How far back from a figure its label (the words naming it) and its clause are read. A
+# clause of a report is well under this; reading no further keeps each figure's work
+# bounded, so a sentence of a million characters costs a million, not its square.
+_WINDOW = 160
+_CLAUSE_DELIMITER = re.compile(r"[，；：、]")
+_CJK_AFTER = re.compile(r"[\d.]*[\u4e00-\u9fff]")
 
 
 def _sentence_claims(paragraph: _Paragraph, start: int, end: int, context: _Context,
                      section: str | None, sentence_index: int,
-                     paragraph_index: int) -> list[Claim]:
+                     paragraph_index: int, room: int) -> list[Claim]:
     text = paragraph.chars
     sentence = text[start:end]
-    quote = paragraph.quote(start, end)
-    events = [_Event(n.start, n.end, number=n) for n in _numbers(sentence)]
+    events = [_Event(n.start, n.end, number=n) for n in itertools.islice(_numbers(sentence), room)]
+    if len(events) == room:  # the last figure read: the sentence is read no further
+        sentence = sentence[:events[-1].end] if events else ""
     events.extend(_statements(sentence))
     events.sort(key=lambda e: (e.start, e.number is None))
     context.reference = Measure.PRIOR
+    del events[room:]
     claims: list[Claim] = []
     previous_end = 0
     clause_start = 0
+    short_quote = paragraph.quote(start, end) if paragraph.quote_fits(start, end) else None
+    quote = short_quote or ""
     for event in events:
-        label = sentence[previous_end:event.start] if event.start >= previous_end else ""
-        for delimiter in re.finditer(r"[，；：、]", sentence[previous_end:event.start]):
-            clause_start = previous_end + delimiter.end()
-        clause = sentence[clause_start:event.start]
+        near = max(previous_end, event.start - _WINDOW)
+        label = sentence[near:event.start] if event.start >= previous_end else ""
+        for delimiter in _CLAUSE_DELIMITER.finditer(sentence, near, max(near, event.start)):
+            clause_start = delimiter.end()
+        clause = sentence[max(clause_start, event.start - _WINDOW):event.start]
         if _BUDGET_REFERENCE.search(clause):
             context.reference = Measure.BUDGET
         elif _YEAR_REFERENCE.search(clause):
@@ -698,6 +801,8 @@ def _sentence_claims(paragraph: _Paragraph, start: int, end: int, context: _Cont
         if found is not None:
             context.topic, context.subject = found
         line = paragraph.line_at(start + event.start)
+        if short_quote is None:  # a long sentence: each figure quoted with what is around it
+            quote = paragraph.quote(start, end, (start + event.start, start + event.end))
         common: dict[str, Any] = {
             "line": line.line, "page": line.page, "section": section, "quote": quote,
             "sentence": sentence_index, "paragraph": paragraph_index, "offset": event.start,
@@ -716,8 +821,9 @@ def _sentence_claims(paragraph: _Paragraph, start: int, end: int, context: _Cont
             continue
         number = event.number
         kind, unit, malformed = number.kind, number.unit, number.malformed
-        if kind is Kind.OTHER and _PCT_WITHOUT_SIGN.search(label.rstrip()) and \
-                "." in number.text and not re.match(r"[\d.]*[\u4e00-\u9fff]", sentence[number.end:]):
+        if kind is Kind.OTHER and number.value is not None and \
+                _PCT_WITHOUT_SIGN.search(label.rstrip()) and "." in number.text and \
+                not _CJK_AFTER.match(sentence, number.end, number.end + _WINDOW):
             kind, malformed = Kind.PERCENT, "百分数缺少“%”"
         elif kind is Kind.AMOUNT and unit == "万":
             malformed = None  # an incomplete unit is a unit problem (C.unit), the number is fine
@@ -749,8 +855,8 @@ def _with_kind(number: _Number, kind: Kind) -> _Number:
 
 def _year_role(sentence: str, number: _Number) -> Measure | None:
     """与2023年度相比 → the prior year; 2024年度部门决算, 截至2024年12月31日 → the report's."""
-    after = sentence[number.end:]
-    before = sentence[:number.start]
+    after = sentence[number.end:number.end + 20]  # the longest word looked for is 10
+    before = sentence[max(0, number.start - 4):number.start]
     if re.search(r"(?:与|比|较)$", before):
         return Measure.PRIOR_YEAR
     if before.endswith("截至") and re.match(r"12月31日", after):

@@ -28,6 +28,15 @@ through :func:`~juesuan.audit.source.normalise` (NFKC plus the CJK radicals tabl
 Line numbers (``Line.line``, ``Grid.line``) count the lines of the text as read: each
 line one, each grid row one. Plain text keeps its own line numbers.
 
+Every reader keeps to the bounds of :mod:`juesuan.limits` (docs/limits.md) by itself, so
+every caller (``juesuan audit``, ``juesuan import``, the web import) gets them: the file's
+size, a ZIP's declared unpacked size and an HTML/DOCX's tags are checked before parsing;
+sheets are sized by the cells present, never by what their ``<dimension>`` claims; merged
+cells are expanded only as far as the cells present justify; text, lines, tables and cells
+are counted as they are read. Going over a bound is a :class:`ReportReadError` naming the
+bound, except for PDF pages, which are left unread with a problem saying so (the pages
+before them are a report all the same).
+
 Anything that cannot be read raises :class:`ReportReadError` with a Chinese message
 that names the file; no other exception leaves :func:`read_report`.
 """
@@ -37,6 +46,7 @@ from __future__ import annotations
 import codecs
 import contextlib
 import io
+import itertools
 import logging
 import os
 import re
@@ -47,6 +57,7 @@ import tempfile
 import unicodedata
 import warnings
 import zipfile
+import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -61,6 +72,24 @@ from juesuan.audit.source import (
     from_text,
     normalise,
     squeeze,
+)
+from juesuan.limits import (
+    MAX_PDF_CONTENT,
+    MAX_PDF_CROSSINGS,
+    MAX_PDF_OBJECTS,
+    MAX_PDF_PAGE_CONTENT,
+    MAX_PDF_PAGE_OBJECTS,
+    MAX_PDF_TABLE_CROSSINGS,
+    MAX_REPORT_BYTES,
+    MAX_REPORT_CELLS,
+    MAX_REPORT_CHARS,
+    MAX_REPORT_LINES,
+    MAX_REPORT_PAGES,
+    MAX_REPORT_TABLES,
+    MAX_REPORT_TAGS,
+    MAX_REPORT_UNZIPPED,
+    MAX_SPAN_EXPANSION,
+    MAX_TABLE_COLUMNS,
 )
 
 __all__ = ["ReportReadError", "read_report"]
@@ -87,10 +116,13 @@ class ReportReadError(Exception):
 def read_report(path: Path, *, max_pages: int | None = None) -> SourceDocument:
     """Read a report in any supported format (see the module docstring).
 
-    ``max_pages`` limits how many PDF pages are read (a problem then says so).
+    ``max_pages`` limits how many PDF pages are read (a problem then says so); never more
+    than ``MAX_REPORT_PAGES``.
     """
     path = Path(path)
     try:
+        if path.is_file() and path.stat().st_size > MAX_REPORT_BYTES:
+            raise _too_large(path, "文件", MAX_REPORT_BYTES, "MAX_REPORT_BYTES", "字节")
         data = path.read_bytes()
     except FileNotFoundError:
         raise ReportReadError(path, "找不到文件") from None
@@ -105,7 +137,8 @@ def read_report(path: Path, *, max_pages: int | None = None) -> SourceDocument:
     try:
         kind = _sniff(path, data)
         if kind == "pdf":
-            return _read_pdf(path, data, max_pages)
+            pages = MAX_REPORT_PAGES if max_pages is None else min(max_pages, MAX_REPORT_PAGES)
+            return _read_pdf(path, data, pages)
         if kind == "docx":
             return _read_docx(path, data)
         if kind == "xlsx":
@@ -205,16 +238,85 @@ def _sniff_zip(path: Path, data: bytes) -> str:
 # Shared helpers
 
 
-class _Numbering:
-    """Running line numbers: one per line, one per grid row."""
+def _too_large(path: Path, what: str, limit: int, name: str, unit: str) -> ReportReadError:
+    return ReportReadError(
+        path, f"{what}超过上限 {limit:,} {unit}（{name}，见 docs/limits.md），未读取；"
+        "文件可能已损坏或经过特殊构造"
+    )
 
-    def __init__(self) -> None:
-        self.next = 1
 
-    def take(self, count: int = 1) -> int:
-        number = self.next
-        self.next += max(count, 1)
-        return number
+class _Blocks:
+    """The blocks of one report as they are read: numbered (one line number per line, one
+    per grid row) and counted against the bounds on one report, so that a file that would
+    go over one stops being read as soon as it does."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.blocks: list[Block] = []
+        self.problems: list[str] = []
+        self.next = 1  # line number of the next line or grid row
+        self.skipped = 0  # empty lines and paragraphs: no number, but read all the same
+        self.chars = 0
+        self.cells = 0
+        self.tables = 0
+
+    def line(self, text: str, page: int | None = None) -> None:
+        self.expect(lines=1, chars=len(text))
+        self.blocks.append(Line(text, self.next, page))
+        self.next += 1
+        self.chars += len(text)
+
+    def empty(self, count: int = 1) -> None:
+        self.expect(lines=count)
+        self.skipped += count
+
+    def grid(self, rows: tuple[tuple[str, ...], ...], page: int | None = None) -> None:
+        cells = sum(len(row) for row in rows)
+        chars = sum(len(cell) for row in rows for cell in row)
+        self.expect(lines=len(rows), chars=chars, cells=cells, tables=1)
+        self.blocks.append(Grid(rows, self.next, page))
+        self.next += max(len(rows), 1)
+        self.chars += chars
+        self.cells += cells
+        self.tables += 1
+
+    def expect(self, *, lines: int = 0, chars: int = 0, cells: int = 0, tables: int = 0) -> None:
+        """Refuse the report if this much more would take it over a bound."""
+        if self.next - 1 + self.skipped + lines > MAX_REPORT_LINES:
+            raise _too_large(self.path, "报告的行数（文字行、段落和表格行）", MAX_REPORT_LINES,
+                             "MAX_REPORT_LINES", "行")
+        if self.chars + chars > MAX_REPORT_CHARS:
+            raise _too_large(self.path, "报告的文字", MAX_REPORT_CHARS, "MAX_REPORT_CHARS", "字")
+        if self.cells + cells > MAX_REPORT_CELLS:
+            raise _too_large(self.path, "报告中表格的单元格（合并单元格按展开计）", MAX_REPORT_CELLS,
+                             "MAX_REPORT_CELLS", "个")
+        if self.tables + tables > MAX_REPORT_TABLES:
+            raise _too_large(self.path, "报告中的表格", MAX_REPORT_TABLES, "MAX_REPORT_TABLES", "张")
+
+    def rectangle(self, rows: Sequence[Sequence[str]], present: int) -> tuple[tuple[str, ...], ...]:
+        """``rows`` padded to a rectangle, once its size is known to be within bounds:
+        merged cells may make a table at most MAX_SPAN_EXPANSION times the ``present`` cells."""
+        width = max((len(row) for row in rows), default=0)
+        self.check_expansion(len(rows) * width, present)
+        return _rectangle(rows)
+
+    def check_expansion(self, expanded: int, present: int) -> None:
+        if expanded > MAX_SPAN_EXPANSION * max(present, MAX_TABLE_COLUMNS):
+            raise ReportReadError(
+                self.path,
+                f"一张表格有 {present:,} 个单元格，合并单元格展开后达 {expanded:,} 个，超过实有单元格的 "
+                f"{MAX_SPAN_EXPANSION} 倍（MAX_SPAN_EXPANSION，见 docs/limits.md），未读取；"
+                "文件可能已损坏或经过特殊构造",
+            )
+        self.expect(cells=expanded)
+
+    def clipped(self) -> None:
+        problem = f"有表格超过 {MAX_TABLE_COLUMNS} 列（MAX_TABLE_COLUMNS），其余列未读取"
+        if problem not in self.problems:
+            self.problems.append(problem)
+
+    def document(self, fmt: str, *, pages: int | None = None) -> SourceDocument:
+        return _document(self.path, fmt, self.blocks, pages=pages, problems=self.problems)
 
 
 def _is_cjk(ch: str) -> bool:
@@ -268,7 +370,25 @@ def _document(
     found = list(problems)
     if not blocks and not found:
         found.append("文件中没有读到任何文字")
+    _check_totals(path, blocks)
     return SourceDocument(str(path), fmt, tuple(blocks), pages, tuple(found))
+
+
+def _check_totals(path: Path, blocks: Sequence[Block]) -> None:
+    """Every report, however read, within the bounds on one report (the readers check as
+    they go; this is the guarantee)."""
+    total = _Blocks(path)
+    lines = chars = cells = tables = 0
+    for block in blocks:
+        if isinstance(block, Line):
+            lines += 1
+            chars += len(block.text)
+        else:
+            lines += len(block.rows)
+            cells += sum(len(row) for row in block.rows)
+            chars += sum(len(cell) for row in block.rows for cell in row)
+            tables += 1
+    total.expect(lines=lines, chars=chars, cells=cells, tables=tables)
 
 
 # ---------------------------------------------------------------------------------------
@@ -330,10 +450,27 @@ def _looks_binary(text: str) -> bool:
     return odd > max(2, min(len(text), 200_000) // 50)
 
 
+_LINE_BREAKS = "\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"  # with \r, as str.splitlines
+
+
+def _check_text_size(path: Path, size: int, text: str | None = None) -> None:
+    """Refuse text over MAX_REPORT_CHARS or MAX_REPORT_LINES before it is split into lines.
+    ``size`` alone (bytes) refuses what no encoding could decode to fewer characters."""
+    if size > 4 * MAX_REPORT_CHARS or (text is not None and len(text) > MAX_REPORT_CHARS):
+        raise _too_large(path, "报告的文字", MAX_REPORT_CHARS, "MAX_REPORT_CHARS", "字")
+    if text is not None:
+        breaks = sum(text.count(ch) for ch in _LINE_BREAKS)
+        breaks += text.count("\r") - text.count("\r\n")
+        if breaks >= MAX_REPORT_LINES:
+            raise _too_large(path, "报告的行数", MAX_REPORT_LINES, "MAX_REPORT_LINES", "行")
+
+
 def _read_text(path: Path, data: bytes) -> SourceDocument:
+    _check_text_size(path, len(data))
     bom = _bom_encoding(data)
     candidates = [bom] if bom else ["utf-8", "gb18030"]
     text, problems = _decode_text(path, data, candidates)
+    _check_text_size(path, len(data), text)
     document = from_text(text, str(path))
     return _document(path, "text", document.blocks, problems=problems)
 
@@ -362,6 +499,9 @@ def _html_charset(data: bytes) -> str | None:
 
 
 def _read_html(path: Path, data: bytes) -> SourceDocument:
+    _check_text_size(path, len(data))
+    if data.count(b"<") > MAX_REPORT_TAGS:  # before lxml builds a tree of them all
+        raise _too_large(path, "HTML 中的标记（<…>）", MAX_REPORT_TAGS, "MAX_REPORT_TAGS", "个")
     bom = _bom_encoding(data)
     if bom:
         candidates = [bom]
@@ -370,8 +510,10 @@ def _read_html(path: Path, data: bytes) -> SourceDocument:
         candidates = [c for c in (declared, "utf-8", "gb18030") if c]
     text, problems = _decode_text(path, data, candidates)
     text = _XML_DECLARATION.sub("", text.lstrip("\ufeff"), count=1)
+    blocks = _Blocks(path)
+    blocks.problems.extend(problems)
     if not text.strip():
-        return _document(path, "html", [], problems=problems)
+        return blocks.document("html")
 
     from lxml import etree
     from lxml import html as lxml_html
@@ -380,11 +522,11 @@ def _read_html(path: Path, data: bytes) -> SourceDocument:
         root = lxml_html.document_fromstring(text)
     except (etree.ParserError, etree.XMLSyntaxError, ValueError) as exc:
         raise ReportReadError(path, f"HTML 无法解析（{exc}）") from None
-    walker = _HtmlWalker()
+    walker = _HtmlWalker(blocks)
     body = root.find("body")
     walker.walk(body if body is not None else root)
     walker.flush()
-    return _document(path, "html", walker.blocks, problems=problems)
+    return blocks.document("html")
 
 
 _HTML_SKIP = {
@@ -399,23 +541,24 @@ _HTML_BLOCKS = {
     "tfoot", "th", "thead", "tr", "ul",
 }  # fmt: skip
 _WHITESPACE = re.compile(r"\s+")
-_MAX_COLSPAN = 1000  # the HTML limits
-_MAX_ROWSPAN = 65534
+_MAX_ROWSPAN = 65534  # HTML's own limit
+# libxml2 keeps HTML to 256 levels; deeper than this the walker reads the rest as plain text
+# rather than recurse (Python's stack is about 1,000 frames).
+_MAX_DEPTH = 200
 
 
 class _HtmlWalker:
-    def __init__(self) -> None:
-        self.blocks: list[Block] = []
-        self.numbers = _Numbering()
+    def __init__(self, blocks: _Blocks) -> None:
+        self.blocks = blocks
         self.buffer: list[str] = []
 
     def flush(self) -> None:
         text = squeeze(normalise(_WHITESPACE.sub(" ", "".join(self.buffer))))
         self.buffer = []
         if text:
-            self.blocks.append(Line(text, self.numbers.take()))
+            self.blocks.line(text)
 
-    def walk(self, element: Any) -> None:
+    def walk(self, element: Any, depth: int = 0) -> None:
         tag = element.tag if isinstance(element.tag, str) else None
         if tag is None:  # comment or processing instruction: only its tail is text
             return
@@ -424,6 +567,9 @@ class _HtmlWalker:
             return
         if tag == "br":
             self.flush()
+            return
+        if depth > _MAX_DEPTH:
+            self.buffer.append(_html_cell_text(element, flat=True))
             return
         if tag == "table" and not _has_nested_table(element):
             self.flush()
@@ -435,7 +581,7 @@ class _HtmlWalker:
         if element.text:
             self.buffer.append(element.text)
         for child in element:
-            self.walk(child)
+            self.walk(child, depth + 1)
             if child.tail:
                 self.buffer.append(child.tail)
         if block:
@@ -445,9 +591,9 @@ class _HtmlWalker:
         for caption in table.iterfind("caption"):
             self.buffer.append(_html_cell_text(caption))
             self.flush()
-        rows = _html_grid(table)
+        rows = _html_grid(table, self.blocks)
         if rows and any(any(cell for cell in row) for row in rows):
-            self.blocks.append(Grid(rows, self.numbers.take(len(rows))))
+            self.blocks.grid(rows)
 
 
 def _has_nested_table(table: Any) -> bool:
@@ -460,50 +606,78 @@ def _span(element: Any, name: str, limit: int) -> int:
     match = re.match(r"\d+", value)
     if not match:
         return 1
-    return min(int(match.group()), limit)
+    return min(int(match.group()[:8]), limit)
 
 
-def _html_grid(table: Any) -> tuple[tuple[str, ...], ...]:
-    """Expand rowspan/colspan: the text in the top-left slot, "" in the rest of the span."""
+def _html_grid(table: Any, blocks: _Blocks) -> tuple[tuple[str, ...], ...]:
+    """Expand rowspan/colspan: the text in the top-left slot, "" in the rest of the span.
+
+    A span is clipped to the table: colspan to MAX_TABLE_COLUMNS, rowspan to the rows of its
+    section (``rowspan=0`` is "to the end of the section": thead, tbody or tfoot). Before
+    anything is expanded, the slots the spans claim are checked against the cells present
+    (MAX_SPAN_EXPANSION)."""
     trs = [tr for tr in table.iter("tr") if isinstance(tr.tag, str)]
-    grid: dict[tuple[int, int], str] = {}
-    width = 0
+    section_end = [0] * len(trs)  # index after the last row of each row's section
+    for r in range(len(trs) - 1, -1, -1):
+        same = r + 1 < len(trs) and trs[r + 1].getparent() is trs[r].getparent()
+        section_end[r] = section_end[r + 1] if same else r + 1
+    cells: list[list[tuple[Any, int, int]]] = []  # per row: (td, colspan, rowspan)
+    present = claimed = 0
     for r, tr in enumerate(trs):
-        c = 0
+        row: list[tuple[Any, int, int]] = []
         for td in tr:
             if not isinstance(td.tag, str) or td.tag.lower() not in ("td", "th"):
                 continue
+            colspan = max(_span(td, "colspan", MAX_TABLE_COLUMNS), 1)
+            rowspan = _span(td, "rowspan", _MAX_ROWSPAN)
+            if rowspan == 0:
+                rowspan = section_end[r] - r
+            rowspan = max(min(rowspan, section_end[r] - r), 1)
+            row.append((td, colspan, rowspan))
+            present += 1
+            claimed += colspan * rowspan
+        cells.append(row)
+    blocks.check_expansion(claimed, present)
+    grid: dict[tuple[int, int], str] = {}
+    width = 0
+    clipped = False
+    for r, row in enumerate(cells):
+        c = 0
+        for td, colspan, rowspan in row:
             while (r, c) in grid:
                 c += 1
-            if c >= _MAX_COLSPAN:  # no real table is that wide: ignore the rest of the row
+            if c >= MAX_TABLE_COLUMNS:  # no real table is that wide: ignore the rest of the row
+                clipped = True
                 break
-            colspan = max(min(_span(td, "colspan", _MAX_COLSPAN), _MAX_COLSPAN - c), 1)
-            rowspan = _span(td, "rowspan", _MAX_ROWSPAN)
-            if rowspan == 0:  # "to the end of the table section"
-                rowspan = len(trs) - r
-            rowspan = max(min(rowspan, len(trs) - r), 1)
+            colspan = min(colspan, MAX_TABLE_COLUMNS - c)
             text = _html_cell_text(td)
             for dr in range(rowspan):
                 for dc in range(colspan):
                     grid[(r + dr, c + dc)] = text if dr == dc == 0 else ""
             c += colspan
             width = max(width, c)
-    rows = [[grid.get((r, c), "") for c in range(width)] for r in range(len(trs))]
-    return _rectangle(rows)
+    if clipped:
+        blocks.clipped()
+    blocks.check_expansion(len(cells) * width, present)
+    return tuple(tuple(grid.get((r, c), "") for c in range(width)) for r in range(len(cells)))
 
 
-def _html_cell_text(element: Any) -> str:
+def _html_cell_text(element: Any, *, flat: bool = False) -> str:
+    if flat:  # too deep to walk: its text, without recursion
+        return _WHITESPACE.sub(" ", "".join(element.itertext()))
     parts: list[str] = []
 
-    def collect(node: Any) -> None:
+    def collect(node: Any, depth: int = 0) -> None:
         tag = node.tag.lower() if isinstance(node.tag, str) else None
         if tag is not None and tag not in _HTML_SKIP:
             if tag == "br" or tag in _HTML_BLOCKS:
                 parts.append("\n")
-            if node.text and tag != "br":
+            if depth > _MAX_DEPTH:
+                parts.append("".join(node.itertext()))
+            elif node.text and tag != "br":
                 parts.append(node.text)
-            for child in node:
-                collect(child)
+            for child in node if depth <= _MAX_DEPTH else ():
+                collect(child, depth + 1)
             if tag in _HTML_BLOCKS:
                 parts.append("\n")
         if node is not element and node.tail:
@@ -536,11 +710,15 @@ class _PdfItem:
         return self.rows is None and bool(_PAGE_NUMBER.match(self.text))
 
 
-def _read_pdf(path: Path, data: bytes, max_pages: int | None) -> SourceDocument:
+def _read_pdf(path: Path, data: bytes, max_pages: int) -> SourceDocument:
+    """The pages in order, at most ``max_pages`` of them, each within the bounds on a page;
+    the pages are enumerated lazily (a PDF may declare 100,000 of them)."""
     for name in ("pdfminer", "pdfplumber"):
         logging.getLogger(name).setLevel(logging.ERROR)
     import pdfplumber
     from pdfminer.pdfdocument import PDFPasswordIncorrect
+    from pdfminer.pdfpage import PDFPage
+    from pdfplumber.page import Page
 
     problems: list[str] = []
     items: list[_PdfItem] = []
@@ -551,29 +729,255 @@ def _read_pdf(path: Path, data: bytes, max_pages: int | None) -> SourceDocument:
         if isinstance(cause, PDFPasswordIncorrect) or isinstance(exc, PDFPasswordIncorrect):
             raise ReportReadError(path, "PDF 已加密，需要密码才能打开") from None
         raise
-    with pdf:
-        total = len(pdf.pages)
-        count = total if max_pages is None else min(total, max(max_pages, 0))
-        if count < total:
-            problems.append(f"只读取了前 {count} 页（共 {total} 页）")
+    census = _PdfCensus(data)
+    # Not ``with pdf``: PDF.close() closes every page of ``pdf.pages``, enumerating them all
+    # first. The pages read here are closed one by one; the stream is a BytesIO.
+    with contextlib.closing(census), contextlib.ExitStack() as stack:
+        stack.callback(pdf.flush_cache)
+        pages = PDFPage.create_pages(pdf.doc)
+        budget = _PdfBudget()
+        doctop = 0.0
+        tried = 0
         failed: list[str] = []
-        for number in range(1, count + 1):
+        number = 0
+        stop: str | None = None  # why the pages from ``number`` on are not read
+        while True:
             try:
-                page = pdf.pages[number - 1]
+                page_obj = next(pages, None)
+            except Exception as exc:  # a damaged page tree: the pages before it are read
+                if number == 0:
+                    raise
+                failed.append(f"第{number + 1}页起无法读取（{type(exc).__name__}: {str(exc)[:100]}）")
+                tried += 1
+                break
+            if page_obj is None:
+                break
+            number += 1
+            if number > max_pages:
+                total = census.pages or _declared_pages(pdf)
+                stop = f"只读取了前 {max_pages} 页" + (f"（共 {total} 页）" if total and total >= number
+                                                      else "（其余页未读取）")
+                break
+            weight = census.objects(number - 1, MAX_PDF_PAGE_OBJECTS)
+            if weight is not None and weight > MAX_PDF_PAGE_OBJECTS:
+                problems.append(f"第{number}页的对象（字符和线段）超过 {MAX_PDF_PAGE_OBJECTS:,} 个"
+                                "（MAX_PDF_PAGE_OBJECTS），该页未读取")
+                continue
+            if weight is not None and budget.objects + weight > MAX_PDF_OBJECTS:
+                stop = (f"第{number}页起未读取：各页的对象（字符和线段）合计超过 {MAX_PDF_OBJECTS:,} 个"
+                        "（MAX_PDF_OBJECTS）")
+                break
+            tried += 1
+            try:
+                page = Page(pdf, page_obj, page_number=number, initial_doctop=doctop)
+                doctop += float(page.height)
                 try:
-                    items.extend(_pdf_page(page, number, problems))
+                    found = _pdf_page(page, number, problems, budget, counted=weight is not None)
                 finally:
                     page.close()
+            except _PdfPageTooLarge as exc:
+                if exc.stop:
+                    stop = exc.problem
+                    break
+                problems.append(exc.problem)
+                continue
             except Exception as exc:  # one damaged page: say so, read the others
                 failed.append(f"第{number}页无法读取（{type(exc).__name__}: {str(exc)[:100]}）")
-        if failed and len(failed) == count:
+                continue
+            budget.objects += weight or 0
+            over = budget.take(found)
+            if over is not None:  # the pages read so far are the report
+                stop = f"第{number}页起未读取：{over}"
+                break
+            items.extend(found)
+        if failed and len(failed) == tried:
             raise ReportReadError(path, f"PDF 文件已损坏，没有一页能读取：{failed[0]}")
         problems.extend(failed)
-    blocks = _pdf_blocks(_join_continued_tables(items))
-    return _document(path, "pdf", blocks, pages=total, problems=problems)
+        if stop is not None:
+            problems.insert(0, stop)
+            total = census.pages or _declared_pages(pdf)
+        else:
+            total = number
+    blocks = _Blocks(path)
+    blocks.problems.extend(problems)
+    for item in _join_continued_tables(items):
+        if item.rows is None:
+            blocks.line(item.text, item.page)
+        else:
+            blocks.grid(tuple(item.rows), item.page)
+    return blocks.document("pdf", pages=total)
 
 
-def _pdf_page(page: Any, number: int, problems: list[str]) -> list[_PdfItem]:
+@dataclass
+class _PdfBudget:
+    """What the pages read so far have used of the bounds on a whole PDF."""
+
+    objects: int = 0
+    crossings: int = 0
+    content: int = 0
+    crossings_noted: bool = False
+    lines: int = 0
+    tables: int = 0
+    cells: int = 0
+
+    def take(self, items: list[_PdfItem]) -> str | None:
+        """Count a page's items against the bounds on one report; what they would exceed."""
+        grids = [item.rows for item in items if item.rows is not None]
+        self.lines += len(items) - len(grids) + sum(len(rows) for rows in grids)
+        self.tables += len(grids)
+        self.cells += sum(len(row) for rows in grids for row in rows)
+        if self.lines > MAX_REPORT_LINES:
+            return f"行数超过 {MAX_REPORT_LINES:,} 行（MAX_REPORT_LINES）"
+        if self.tables > MAX_REPORT_TABLES:
+            return f"表格超过 {MAX_REPORT_TABLES:,} 张（MAX_REPORT_TABLES）"
+        if self.cells > MAX_REPORT_CELLS:
+            return f"表格的单元格超过 {MAX_REPORT_CELLS:,} 个（MAX_REPORT_CELLS）"
+        return None
+
+
+class _PdfPageTooLarge(Exception):
+    """A page over a bound on one page (it is left out), or over a bound on all pages
+    (``stop``: it and the pages after are left out)."""
+
+    def __init__(self, problem: str, *, stop: bool = False) -> None:
+        super().__init__(problem)
+        self.problem = problem
+        self.stop = stop
+
+
+def _parse_page(page: Any, number: int, budget: _PdfBudget) -> None:
+    """Parse the page as pdfplumber's ``Page.layout`` would, with every content stream the
+    interpreter runs (the page's, and a form XObject's each time it is used) counted against
+    MAX_PDF_PAGE_CONTENT and MAX_PDF_CONTENT before it is run: a few KB can unpack to
+    megabytes of operators that draw nothing (pdfium's object count does not see them)."""
+    from pdfminer.pdfinterp import PDFPageInterpreter
+    from pdfminer.pdftypes import LITERALS_FLATE_DECODE, PDFStream, list_value, resolve1
+    from pdfminer.utils import MATRIX_IDENTITY, Matrix
+    from pdfplumber.page import PDFPageAggregatorWithMarkedContent
+
+    def decoded_size(obj: object, cap: int) -> int:
+        stream = resolve1(obj)
+        if not isinstance(stream, PDFStream):
+            return 0
+        if stream.data is not None or stream.rawdata is None or stream.decipher:
+            return len(stream.get_data())
+        filters = stream.get_filters()
+        if not filters:
+            return len(stream.rawdata)
+        if len(filters) == 1 and filters[0][0] in LITERALS_FLATE_DECODE:
+            inflate = zlib.decompressobj()
+            try:  # at most cap + 1 bytes, never the whole of a bomb
+                size = len(inflate.decompress(stream.rawdata, cap + 1))
+            except zlib.error:
+                return len(stream.get_data())  # pdfminer's own repair of a damaged stream
+            return size
+        return len(stream.get_data())
+
+    page_used = 0
+
+    class Interpreter(PDFPageInterpreter):
+        def dup(self) -> PDFPageInterpreter:
+            return Interpreter(self.rsrcmgr, self.device)
+
+        def render_contents(self, resources: dict[object, object], streams: Sequence[object],
+                            ctm: Matrix = MATRIX_IDENTITY) -> None:
+            nonlocal page_used
+            for obj in list_value(streams):
+                cap = min(MAX_PDF_PAGE_CONTENT - page_used, MAX_PDF_CONTENT - budget.content)
+                size = decoded_size(obj, max(cap, 0))
+                page_used += size
+                budget.content += size
+                if page_used > MAX_PDF_PAGE_CONTENT:
+                    budget.content -= page_used
+                    raise _PdfPageTooLarge(
+                        f"第{number}页的内容流超过 {MAX_PDF_PAGE_CONTENT:,} 字节（MAX_PDF_PAGE_CONTENT），该页未读取")
+                if budget.content > MAX_PDF_CONTENT:
+                    raise _PdfPageTooLarge(
+                        f"第{number}页起未读取：各页的内容流合计超过 {MAX_PDF_CONTENT:,} 字节（MAX_PDF_CONTENT）",
+                        stop=True)
+            super().render_contents(resources, streams, ctm)
+
+    device = PDFPageAggregatorWithMarkedContent(page.pdf.rsrcmgr, pageno=page.page_number,
+                                                laparams=page.pdf.laparams)
+    Interpreter(page.pdf.rsrcmgr, device).process_page(page.page_obj)
+    page._layout = device.get_result()  # what Page.layout would have computed, unbounded
+
+
+class _PdfCensus:
+    """What pdfium (C, fast) counts before pdfplumber (Python, slow) reads a page: the pages
+    of the document without enumerating them, and the objects on one page. ``None`` where
+    pdfium is missing or cannot open the file (pdfplumber's own counts stand in then)."""
+
+    def __init__(self, data: bytes) -> None:
+        self.document: Any = None
+        self.pages: int | None = None
+        try:
+            import pypdfium2  # type: ignore[import-untyped]
+
+            self.document = pypdfium2.PdfDocument(data)
+            self.pages = len(self.document)
+        except Exception:  # damaged, encrypted, or no pdfium: pdfminer may still read it
+            self.close()
+
+    def objects(self, index: int, cap: int) -> int | None:
+        """Characters plus path segments of page ``index`` (counting stops past ``cap``)."""
+        if self.document is None or self.pages is None or index >= self.pages:
+            return None
+        try:
+            import pypdfium2.raw as pdfium_c  # type: ignore[import-untyped]
+
+            page = self.document[index]
+        except Exception:
+            return None
+        try:
+            textpage = page.get_textpage()
+            try:
+                count = int(textpage.count_chars())
+            finally:
+                textpage.close()
+            for obj in page.get_objects(max_depth=8):  # into form XObjects, each time used
+                if count > cap:
+                    break
+                if obj.type == pdfium_c.FPDF_PAGEOBJ_PATH:
+                    count += max(int(pdfium_c.FPDFPath_CountSegments(obj.raw)), 1)
+                elif obj.type != pdfium_c.FPDF_PAGEOBJ_TEXT:  # text: counted as characters
+                    count += 1
+            return count
+        except Exception:
+            return None
+        finally:
+            page.close()
+
+    def close(self) -> None:
+        if self.document is not None:
+            with contextlib.suppress(Exception):
+                self.document.close()
+            self.document = None
+
+
+def _declared_pages(pdf: Any) -> int | None:
+    """The page count the document's page tree declares (/Count), without reading the pages."""
+    from pdfminer.pdftypes import resolve1
+
+    try:
+        count = resolve1(resolve1(pdf.doc.catalog["Pages"]).get("Count"))
+    except Exception:
+        return None
+    return count if isinstance(count, int) and count > 0 else None
+
+
+def _pdf_page(page: Any, number: int, problems: list[str], budget: _PdfBudget, *,
+              counted: bool) -> list[_PdfItem]:
+    _parse_page(page, number, budget)
+    if not counted:  # pdfium could not count this page: count what pdfplumber parsed
+        objects = sum(len(page.objects.get(kind, ())) for kind in ("char", "line", "rect", "curve"))
+        if objects > MAX_PDF_PAGE_OBJECTS:
+            raise _PdfPageTooLarge(f"第{number}页的对象（字符和线段）超过 {MAX_PDF_PAGE_OBJECTS:,} 个"
+                                   "（MAX_PDF_PAGE_OBJECTS），该页未读取")
+        if budget.objects + objects > MAX_PDF_OBJECTS:
+            raise _PdfPageTooLarge(f"第{number}页未读取：各页的对象（字符和线段）合计超过 "
+                                   f"{MAX_PDF_OBJECTS:,} 个（MAX_PDF_OBJECTS）")
+        budget.objects += objects
     chars = [c for c in page.chars if str(c.get("text", "")).strip()]
     if not chars:
         if page.images:
@@ -584,10 +988,10 @@ def _pdf_page(page: Any, number: int, problems: list[str]) -> list[_PdfItem]:
         problems.append(
             f"第{number}页有 {undecoded} 个字符无法解码（PDF 缺少字符映射），文字可能不全"
         )
-    page = page.dedupe_chars()
+    page = _dedupe_chars(page)
     items: list[_PdfItem] = []
     boxes: list[tuple[float, float, float, float]] = []
-    for table in page.find_tables():
+    for table in _find_tables(page, number, problems, budget):
         rows = [[_cell(cell) for cell in row] for row in table.extract()]
         if not any(any(row) for row in rows):
             continue
@@ -605,6 +1009,58 @@ def _pdf_page(page: Any, number: int, problems: list[str]) -> list[_PdfItem]:
         items.append(_PdfItem(number, top, text=text))
     items.sort(key=lambda item: item.top)
     return items
+
+
+def _dedupe_chars(page: Any) -> Any:
+    """pdfplumber's ``Page.dedupe_chars()`` (characters printed twice at one place, for bold),
+    without its ``sorted(..., key=chars.index)``, which is quadratic in the characters."""
+    from operator import itemgetter
+
+    from pdfplumber.utils.clustering import cluster_objects
+
+    key = itemgetter("upright", "text", "fontname", "size")
+    kept: set[int] = set()
+    for _, group in itertools.groupby(sorted(page.chars, key=key), key=key):
+        for y_cluster in cluster_objects(list(group), itemgetter("doctop"), 1):
+            for x_cluster in cluster_objects(y_cluster, itemgetter("x0"), 1):
+                kept.add(id(min(x_cluster, key=itemgetter("doctop", "x0"))))
+    return page.filter(lambda obj: obj.get("object_type") != "char" or id(obj) in kept)
+
+
+def _find_tables(page: Any, number: int, problems: list[str], budget: _PdfBudget) -> list[Any]:
+    """pdfplumber's ``page.find_tables()``, unless the page's ruling lines are too many:
+    its cost grows with the square of their crossings (horizontal × vertical lines)."""
+    from pdfplumber.table import (
+        Table,
+        TableFinder,
+        TableSettings,
+        cells_to_tables,
+        edges_to_intersections,
+        intersections_to_cells,
+    )
+
+    finder = TableFinder.__new__(TableFinder)  # its __init__ would go on to the cells at once
+    finder.page = page
+    finder.settings = TableSettings.resolve(None)
+    edges = finder.get_edges()
+    horizontal = sum(1 for edge in edges if edge["orientation"] == "h")
+    crossings = horizontal * (len(edges) - horizontal)
+    if crossings > MAX_PDF_TABLE_CROSSINGS:
+        problems.append(f"第{number}页的表格线过多（{horizontal} 条横线 × {len(edges) - horizontal} 条竖线，"
+                        f"超过 {MAX_PDF_TABLE_CROSSINGS:,}，MAX_PDF_TABLE_CROSSINGS），只读取了文字，未识别表格")
+        return []
+    if budget.crossings + crossings > MAX_PDF_CROSSINGS:
+        if not budget.crossings_noted:
+            budget.crossings_noted = True
+            problems.append(f"第{number}页起只读取了文字、未识别表格：各页表格线合计超过上限"
+                            f"（{MAX_PDF_CROSSINGS:,}，MAX_PDF_CROSSINGS）")
+        return []
+    budget.crossings += crossings
+    settings = finder.settings
+    intersections = edges_to_intersections(edges, settings.intersection_x_tolerance,
+                                           settings.intersection_y_tolerance)
+    cells = intersections_to_cells(intersections)
+    return [Table(page, group) for group in cells_to_tables(cells)]
 
 
 def _text_lines(chars: Sequence[dict[str, Any]]) -> list[tuple[float, str]]:
@@ -693,143 +1149,215 @@ def _is_number(text: str) -> bool:
     return bool(re.fullmatch(r"[-+]?[\d,]*\.?\d+%?", text))
 
 
-def _pdf_blocks(items: list[_PdfItem]) -> list[Block]:
-    numbers = _Numbering()
-    blocks: list[Block] = []
-    for item in items:
-        if item.rows is None:
-            blocks.append(Line(item.text, numbers.take(), item.page))
-        else:
-            blocks.append(Grid(tuple(item.rows), numbers.take(len(item.rows)), item.page))
-    return blocks
-
-
 # ---------------------------------------------------------------------------------------
 # DOCX
 
 
+def _check_zip(path: Path, data: bytes, *, tags: bool = False) -> None:
+    """A DOCX/XLSX is a ZIP its reader unpacks in memory: refuse it by the sizes its entries
+    declare before anything is unpacked (zipfile never returns more than an entry declares);
+    with ``tags``, also by the markup of its XML parts, which python-docx parses whole."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            entries = archive.infolist()
+            if sum(max(entry.file_size, 0) for entry in entries) > MAX_REPORT_UNZIPPED:
+                raise _too_large(path, "ZIP 压缩包解压后的大小", MAX_REPORT_UNZIPPED,
+                                 "MAX_REPORT_UNZIPPED", "字节")
+            if tags:
+                count = 0
+                for entry in entries:
+                    if entry.filename.lower().endswith((".xml", ".rels")):
+                        with archive.open(entry) as member:
+                            while chunk := member.read(1 << 20):
+                                count += chunk.count(b"<")
+                if count > MAX_REPORT_TAGS:
+                    raise _too_large(path, "DOCX 中的 XML 标记（<…>）", MAX_REPORT_TAGS,
+                                     "MAX_REPORT_TAGS", "个")
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, KeyError, RuntimeError) as exc:
+        raise ReportReadError(path, f"ZIP 压缩包已损坏，无法打开（{exc}）") from None
+
+
 def _read_docx(path: Path, data: bytes) -> SourceDocument:
+    _check_zip(path, data, tags=True)
     import docx
     from docx.oxml.ns import qn
-    from docx.table import Table
     from docx.text.paragraph import Paragraph
 
     document = docx.Document(io.BytesIO(data))
     parent = document._body
-    numbers = _Numbering()
-    blocks: list[Block] = []
+    blocks = _Blocks(path)
+    paragraph, table, run, link = qn("w:p"), qn("w:tbl"), qn("w:r"), qn("w:hyperlink")
+    containers = {qn("w:sdt"), qn("w:sdtContent"), qn("w:customXml")}
 
-    def visit(container: Any) -> None:
+    def visit(container: Any, depth: int) -> None:
         for child in container.iterchildren():
-            if child.tag == qn("w:p"):
-                for raw in Paragraph(child, parent).text.splitlines():
-                    text = squeeze(normalise(raw))
-                    if text:
-                        blocks.append(Line(text, numbers.take()))
-            elif child.tag == qn("w:tbl"):
-                rows = _docx_grid(Table(child, parent))
+            if child.tag == paragraph:
+                if child.find(run) is None and child.find(link) is None:  # no text, and fast
+                    blocks.empty()
+                    continue
+                texts = [squeeze(normalise(raw)) for raw in Paragraph(child, parent).text.splitlines()]
+                texts = [text for text in texts if text]
+                for text in texts:
+                    blocks.line(text)
+                if not texts:
+                    blocks.empty()  # counted all the same: a million empty paragraphs are no report
+            elif child.tag == table:
+                rows = _docx_grid(child, blocks, parent)
                 if rows and any(any(row) for row in rows):
-                    blocks.append(Grid(rows, numbers.take(len(rows))))
-            elif child.tag in (qn("w:sdt"), qn("w:sdtContent"), qn("w:customXml")):
-                visit(child)  # content controls (a table of contents, say) hold paragraphs
+                    blocks.grid(rows)
+                else:
+                    blocks.empty(len(rows))
+            elif child.tag in containers and depth < _MAX_DEPTH:
+                visit(child, depth + 1)  # content controls (a table of contents, say) hold paragraphs
 
-    visit(document.element.body)
-    return _document(path, "docx", blocks)
+    visit(document.element.body, 0)
+    return blocks.document("docx")
 
 
-def _docx_grid(table: Any) -> tuple[tuple[str, ...], ...]:
-    """Rows of a Word table; a merged cell's text in its first slot, "" in the others
-    (python-docx hands back the same ``w:tc`` for every slot a merged cell covers)."""
+def _docx_int(element: Any, name: str, default: int) -> int:
+    if element is None:
+        return default
+    match = re.match(r"\s*(\d{1,8})", str(element.get(name) or ""))
+    return int(match.group(1)) if match else default
+
+
+def _docx_grid(tbl: Any, blocks: _Blocks, parent: Any) -> tuple[tuple[str, ...], ...]:
+    """Rows of a Word table (``w:tbl``); a merged cell's text in its first slot, "" in the others.
+
+    Read from the XML directly: python-docx expands every ``w:gridSpan`` into slots before
+    anything can be checked, and finds the start of a vertical merge by walking up row by
+    row (quadratic in the rows). Here the slots the spans claim are checked against the
+    cells present (MAX_SPAN_EXPANSION) before any is made, and each slot knows the cell
+    it belongs to, so a vertical merge is one look at the row above."""
     from docx.oxml.ns import qn
+    from docx.text.paragraph import Paragraph
 
-    rows: list[list[str]] = []
-    above: list[object] = []
-    # python-docx expands w:gridSpan / w:gridBefore into one slot each: cap them as the
-    # HTML reader caps colspan, or a damaged file asks for millions of slots.
-    for element in table._tbl.iter(qn("w:gridSpan"), qn("w:gridBefore")):
-        try:
-            span = int(element.get(qn("w:val"), "1"))
-        except ValueError:
+    tr_tag, tc_tag, p_tag = qn("w:tr"), qn("w:tc"), qn("w:p")
+    val = qn("w:val")
+    plan: list[tuple[int, list[tuple[Any, int, bool]]]] = []
+    present = claimed = 0
+    for tr in tbl.iterchildren(tr_tag):
+        before = min(_docx_int(tr.find(f"{qn('w:trPr')}/{qn('w:gridBefore')}"), val, 0),
+                     MAX_TABLE_COLUMNS)
+        cells: list[tuple[Any, int, bool]] = []
+        for tc in tr.iterchildren(tc_tag):
+            tc_pr = tc.find(qn("w:tcPr"))
             span = 1
-        if not 0 <= span <= _MAX_COLSPAN:
-            element.set(qn("w:val"), str(_MAX_COLSPAN if span > 0 else 1))
-    for row in table.rows:
-        try:
-            cells = list(row.cells)
-            before = int(row.grid_cols_before or 0)
-        except Exception:  # a damaged vertical merge: take the cells as they stand
-            cells = [_RawCell(tc) for tc in row._tr.tc_lst]
-            before = 0
-        slots: list[object] = [None] * before + [cell._tc for cell in cells]
+            merged = False
+            if tc_pr is not None:
+                span = min(max(_docx_int(tc_pr.find(qn("w:gridSpan")), val, 1), 1), MAX_TABLE_COLUMNS)
+                v_merge = tc_pr.find(qn("w:vMerge"))
+                merged = v_merge is not None and (v_merge.get(val) or "continue") == "continue"
+            cells.append((tc, span, merged))
+            claimed += span
+        present += len(cells)
+        claimed += before
+        plan.append((before, cells))
+        blocks.expect(lines=len(plan))
+    blocks.check_expansion(claimed, present)
+    rows: list[list[str]] = []
+    above: list[Any] = []  # the cell each slot of the row above belongs to
+    for before, cells in plan:
+        slots: list[Any] = [None] * before
         texts = [""] * before
-        for index, cell in enumerate(cells, before):
-            tc = slots[index]
-            repeated = (index > 0 and slots[index - 1] is tc) or (
-                index < len(above) and above[index] is tc
-            )
-            texts.append("" if repeated else _cell(cell.text))
+        for tc, span, merged in cells:
+            column = len(slots)
+            if column >= MAX_TABLE_COLUMNS:
+                blocks.clipped()
+                break
+            span = min(span, MAX_TABLE_COLUMNS - column)
+            owner = above[column] if merged and column < len(above) and above[column] is not None else None
+            if owner is None:  # a cell of its own (or a merge that continues nothing)
+                owner = tc
+                text = _cell("\n".join(Paragraph(p, parent).text for p in tc.iterchildren(p_tag)))
+            else:
+                text = ""  # the rest of a vertical merge: its text is in the first row
+            slots.extend([owner] * span)
+            texts.extend([text] + [""] * (span - 1))
         rows.append(texts)
         above = slots
-    return _rectangle(rows)
-
-
-class _RawCell:
-    def __init__(self, tc: Any) -> None:
-        self._tc = tc
-
-    @property
-    def text(self) -> str:
-        from docx.oxml.ns import qn
-
-        paragraphs = self._tc.iter(qn("w:p"))
-        return "\n".join("".join(t.text or "" for t in p.iter(qn("w:t"))) for p in paragraphs)
+    return blocks.rectangle(rows, present)
 
 
 # ---------------------------------------------------------------------------------------
 # XLSX
 
 _DECIMALS = re.compile(r"0\.(0+)")
+_SHEET_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?sheet[\s/>]")
 
 
 def _read_xlsx(path: Path, data: bytes) -> SourceDocument:
+    _check_zip(path, data)
     try:
         import openpyxl
     except ImportError:
         raise ReportReadError(
             path, "读取 Excel 文件需要 openpyxl，本机没有安装（pip install openpyxl）"
         ) from None
-    numbers = _Numbering()
-    blocks: list[Block] = []
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:  # openpyxl opens every sheet at once
+        sheets = len(_SHEET_TAG.findall(archive.read("xl/workbook.xml")))
+    if sheets > MAX_REPORT_TABLES:
+        raise _too_large(path, "工作表", MAX_REPORT_TABLES, "MAX_REPORT_TABLES", "张")
+    blocks = _Blocks(path)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         try:
             for sheet in workbook.worksheets:
-                rows = _sheet_rows(sheet)
+                rows = _sheet_rows(sheet, blocks)
                 if not rows:
                     continue
-                blocks.append(Line(squeeze(normalise(str(sheet.title))), numbers.take()))
-                blocks.append(Grid(rows, numbers.take(len(rows))))
+                blocks.line(squeeze(normalise(str(sheet.title))))
+                blocks.grid(rows)
         finally:
             workbook.close()
-    return _document(path, "xlsx", blocks)
+    return blocks.document("xlsx")
 
 
-def _sheet_rows(sheet: Any) -> tuple[tuple[str, ...], ...]:
+def _sheet_rows(sheet: Any, blocks: _Blocks) -> tuple[tuple[str, ...], ...]:
+    """The cells present in the sheet, row by row.
+
+    Read from the sheet's XML as it stands, never through ``iter_rows()``: that pads every
+    row to the width and the sheet to the height its ``<dimension>`` claims (a 5 KB file
+    claiming A1:XFD1048576 is 16 billion cells). Rows the file leaves out are empty; a run
+    of them is one empty row; cells right of MAX_TABLE_COLUMNS are not read."""
+    from openpyxl.cell.read_only import ReadOnlyCell
+    from openpyxl.worksheet._reader import WorkSheetParser
+
+    if not hasattr(sheet, "_get_source"):  # not a worksheet (a chart sheet)
+        return ()
+    book = sheet.parent
     rows: list[list[str]] = []
-    for row in sheet.iter_rows():
-        texts = [_xlsx_value(cell) for cell in row]
-        while texts and not texts[-1]:
-            texts.pop()
-        rows.append(texts)
-    while rows and not rows[-1]:
-        rows.pop()
-    while rows and not rows[0]:
-        rows.pop(0)
+    present = 0
+    last: int | None = None
+    with sheet._get_source() as source:
+        parser = WorkSheetParser(source, sheet._shared_strings, data_only=True, epoch=book.epoch,
+                                 date_formats=book._date_formats,
+                                 timedelta_formats=book._timedelta_formats)
+        for index, cells in parser.parse():
+            if last is not None and index > last + 1 and rows and rows[-1]:
+                rows.append([])
+            last = index
+            present += len(cells)
+            blocks.expect(lines=len(rows) + 1, cells=present)
+            texts: dict[int, str] = {}
+            for cell in cells:
+                column = int(cell["column"])
+                if column > MAX_TABLE_COLUMNS:
+                    blocks.clipped()
+                    continue
+                text = _xlsx_value(ReadOnlyCell(sheet, **cell))
+                if text and column >= 1:
+                    texts[column] = text
+            width = max(texts, default=0)
+            rows.append([texts.get(c, "") for c in range(1, width + 1)])
+    first = next((i for i, row in enumerate(rows) if row), len(rows))
+    end = next((i for i in range(len(rows), 0, -1) if rows[i - 1]), 0)
+    rows = rows[first:end]
     if not rows:
         return ()
     lead = min((next(i for i, t in enumerate(row) if t) for row in rows if row), default=0)
-    return _rectangle([row[lead:] for row in rows])
+    return blocks.rectangle([row[lead:] for row in rows], present)
 
 
 def _xlsx_value(cell: Any) -> str:
@@ -846,10 +1374,13 @@ def _xlsx_value(cell: Any) -> str:
         if not number.is_finite():
             return str(value)
         match = _DECIMALS.search(str(getattr(cell, "number_format", "") or ""))
-        if match:  # show what the sheet shows: "#,##0.00" → two places
-            number = number.quantize(Decimal(1).scaleb(-len(match.group(1))), ROUND_HALF_UP)
-        elif number == number.to_integral_value():
-            number = number.quantize(Decimal(1))
+        try:
+            if match:  # show what the sheet shows: "#,##0.00" → two places
+                number = number.quantize(Decimal(1).scaleb(-len(match.group(1)[:30])), ROUND_HALF_UP)
+            elif number == number.to_integral_value():
+                number = number.quantize(Decimal(1))
+        except InvalidOperation:  # more digits than the context holds: as stored
+            return str(value)
         return format(number, "f")
     if hasattr(value, "isoformat"):
         return str(value.isoformat())

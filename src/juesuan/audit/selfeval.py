@@ -39,8 +39,10 @@ from typing import Any, Literal
 from pydantic import ValidationError
 
 from juesuan.audit.source import Grid, Line, SourceDocument, normalise
+from juesuan.filing.io import type_message
 from juesuan.filing.model import Department, ExpenditureRow, Filing, Fund, Level
-from juesuan.money import ZERO
+from juesuan.limits import MAX_NUMBER_CHARS
+from juesuan.money import ZERO, number_problem
 from juesuan.performance.model import (
     AnnualTarget,
     DepartmentEvaluation,
@@ -84,7 +86,17 @@ class Figure:
 
 def figure(text: str) -> Figure | None:
     """A form cell as a number: 1,234.5 / 87.25% / 175.77万元 / 30分; a stray trailing point
-    (“1121.82.”) is read as the number it ends and recorded as malformed."""
+    (“1121.82.”) is read as the number it ends and recorded as malformed. A number beyond
+    the bounds of every number (juesuan.money.number_problem) is no figure: the cell is
+    unreadable, as a word would be."""
+    found = _figure(text)
+    return found if isinstance(found, Figure) else None
+
+
+def _figure(text: str) -> Figure | str | None:
+    """:func:`figure`, or why a number out of bounds was not read."""
+    if len(text) > 4 * MAX_NUMBER_CHARS:  # no cell printing one number is that long
+        return None
     t = compact(text).replace("，", ",").replace("－", "-").replace("−", "-")
     if not t or not any(ch.isdigit() for ch in t):
         return None
@@ -99,11 +111,21 @@ def figure(text: str) -> Figure | None:
         core, malformed = core[:-1], text.strip()
     if not _NUMBER.match(core):
         return None
+    if len(core) > MAX_NUMBER_CHARS:
+        return f"位数过多（超过 {MAX_NUMBER_CHARS} 个字符）"
     try:
         value = Decimal(core.replace(",", ""))
     except InvalidOperation:  # pragma: no cover - the pattern admits only valid numbers
         return None
-    return Figure(value, percent, malformed)
+    return number_problem(value) or Figure(value, percent, malformed)
+
+
+def _points(text: str | None) -> Decimal | None:
+    """Points printed in a label ("（30分）"), None when absent or out of bounds."""
+    if not text or len(text) > MAX_NUMBER_CHARS:
+        return None
+    value = Decimal(text)
+    return None if number_problem(value) else value
 
 
 def _strip_points(text: str) -> str:
@@ -396,7 +418,7 @@ class _Reader:
         m = _TARGET_BLOCK.match(first)
         if m:
             rest = [c for c in row.cells[1:] if c]
-            weight = Decimal(m.group(2)) if m.group(2) else None
+            weight = _points(m.group(2))
             self.d.blocks.append(_Block(rest[0] if rest else None, weight, row.printed))
             self.section = "indicators"
             return
@@ -441,7 +463,7 @@ class _Reader:
         for n, word in enumerate(row.words):
             m = _POINTS.search(word) or (_POINTS_ANY.search(word) if "得分" in word else None)
             if m and (n == 0 or "预算执行" in word or "资金" in word or "得分" in word):
-                self.d.execution_weight = Decimal(m.group(1))
+                self.d.execution_weight = _points(m.group(1))
                 break
 
     def funds_row(self, row: _Row) -> bool:
@@ -466,7 +488,10 @@ class _Reader:
         for key, text in pairs:
             if key is None:
                 continue
-            f = figure(text)
+            f = _figure(text)
+            if isinstance(f, str):
+                self.d.notes.append(f"{label}“{text.strip()[:30]}”{f}，未读取")
+                continue
             if f is None:
                 continue
             if f.malformed:
@@ -505,7 +530,7 @@ class _Reader:
         self.positions = [(n, _field(w)) for n, w in enumerate(raw) if n >= first_field]
         label = words[0] if words and words[0] not in ("一级指标", "二级指标", "三级指标") else ""
         points = _POINTS.search(label)
-        weight = Decimal(points.group(1)) if points else None
+        weight = _points(points.group(1)) if points else None
         last = self.d.blocks[-1] if self.d.blocks else None
         if last is not None and not last.indicators:
             if last.weight is None:
@@ -758,10 +783,10 @@ def _build(draft: _Draft, path: str, summary: str | None) -> Form | str:
     if draft.indicator_header is not None:
         printed["indicators"] = draft.indicator_header
         printed["targets"] = draft.indicator_header
-    stated = _stated(draft)
     _explanations(draft)
     kind: Literal["project", "department"] = "department" if draft.department else "project"
     try:
+        stated = _stated(draft)
         if kind == "department":
             budget = _amount(draft, "total", "adjusted")
             if budget is None:
@@ -828,7 +853,11 @@ def _build(draft: _Draft, path: str, summary: str | None) -> Form | str:
                 deviation_analysis=draft.deviation, improvement=draft.improvement,
                 summary=summary, stated=stated)
     except ValidationError as exc:
-        return str(exc.errors(include_url=False)[0]["msg"])
+        error = exc.errors(include_url=False)[0]
+        ctx = error.get("ctx") or {}
+        where = ".".join(str(part) for part in error["loc"])
+        reason = str(ctx["error"]) if "error" in ctx else type_message(error["type"])[0]
+        return f"{where}：{reason}" if where else reason
     return Form(kind, draft.title, path, evaluation, draft.execution_weight, draft.directions,
                 printed, tuple(notes))
 

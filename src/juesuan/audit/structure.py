@@ -12,6 +12,7 @@ four consecutive lines joined, and always without whitespace (“2024 年度”,
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from difflib import SequenceMatcher
@@ -141,7 +142,9 @@ _YEAR_NAME = re.compile(r"^(?P<year>(?:19|20)\d{2})年度?(?P<name>.+?)(?:部门
 _OVERVIEW = re.compile(r"^(?P<name>.+?)(?:部门|单位)?概况$")
 _NAME_CHARS = re.compile(r"^[\u4e00-\u9fffA-Za-z（）()·]{2,40}$")
 _ORDINAL_ITEM = re.compile(r"^([一二三四五六七八九十]+)、(.+)$")
-_TOC_PAGE = re.compile(r"[.·…\-—_\s]*\d{1,3}$")
+# the leader dots and page number of a 目录 entry; only from the start of a run of leader
+# characters (tried inside a long run, the search would be quadratic in it)
+_TOC_PAGE = re.compile(r"(?<![.·…\-—_\s])[.·…\-—_\s]*\d{1,3}$")
 _UNIT = re.compile(r"(?:金额)?单位[:：]\s*([^\s,，;；)）]+)")
 _COMPLETE_PART = re.compile(r"(概况|决算表|情况说明|名词解释|附件|附表|情况|评价|报告|其他|说明)$")
 
@@ -270,12 +273,9 @@ class Structure:
         """The heading or table title a line stands under."""
         if line is None:
             return None
-        label = None
-        for at, text in self.markers:
-            if at > line:
-                break
-            label = text
-        return label
+        # markers are sorted by line: a binary search, as every finding asks
+        index = bisect_right(self.markers, line, key=lambda marker: marker[0])
+        return self.markers[index - 1][1] if index else None
 
     def body_lines(self) -> Iterator[Line]:
         for block in self.source.blocks[self.start:]:
@@ -478,8 +478,8 @@ def _toc_entries(b: _Blocks, begin: int) -> tuple[list[TocEntry], int]:
         if m:
             entry = TocEntry("item", chinese_int(m.group(1)), m.group(2), part, b.place(i))
             entries.append(entry)
-        elif entries and entries[-1].kind == "item" and len(text) <= 20:
-            last = entries[-1]  # an entry wrapped onto this line
+        elif entries and entries[-1].kind == "item" and len(text) <= 20 and len(entries[-1].text) <= 60:
+            last = entries[-1]  # an entry wrapped onto this line (while it is as short as one)
             place = Place(last.place.block, last.place.line, last.place.page,
                           last.place.text + block.text.strip(), i)
             entries[-1] = TocEntry("item", last.number, last.text + text, last.part, place)
@@ -581,6 +581,7 @@ def recognise(source: SourceDocument) -> Structure:
     # a line resembling a title whose table is printed under its exact title elsewhere is
     # another table (e.g. Beijing's 政府性基金预算财政拨款基本支出决算表), not a typo
     titles = [(title, after) for title, after in titles if not (title.typo and title.number in exact)]
+    boundaries.sort()
     tables = tuple(_located(b, title, after, boundaries) for title, after in titles)
     toc_parts = {e.number for e in toc if e.kind == "part"}
     toc_items = {(e.part, e.number) for e in toc if e.kind == "item"}
@@ -612,7 +613,9 @@ def _chinese(n: int) -> str:
 
 
 def _located(b: _Blocks, title: TableTitle, after: int, boundaries: list[int]) -> LocatedTable:
-    end = next((x for x in sorted(boundaries) if x >= after), len(b.blocks)) - 1
+    """The table under ``title``, up to the next boundary (``boundaries`` sorted)."""
+    index = bisect_left(boundaries, after)
+    end = (boundaries[index] if index < len(boundaries) else len(b.blocks)) - 1
     grids: list[Grid] = []
     lines: list[tuple[int, Line]] = []
     for j in range(after, end + 1):

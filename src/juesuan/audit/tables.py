@@ -30,7 +30,7 @@ from typing import Literal
 from juesuan import codes
 from juesuan.audit.source import Grid
 from juesuan.audit.structure import LocatedTable, Structure, compact, title_key
-from juesuan.money import ZERO
+from juesuan.money import ZERO, printable
 from juesuan.tables.build import (
     EXPENDITURE,
     EXPENDITURE_LABELS,
@@ -215,7 +215,11 @@ class _Reader:
 
     def problem(self, kind: ProblemKind, table: int, message: str, printed: Printed, *,
                 row: str | None = None, column: str | None = None, found: str | None = None) -> None:
-        self.reading.problems.append(Problem(kind, table, message, printed, row, column, found))
+        # messages quote cells, and a cell may be a megabyte long: every finding stays short
+        self.reading.problems.append(Problem(
+            kind, table, printable(message, 300), printed, row,
+            None if column is None else printable(column, _NAME_CHARS),
+            None if found is None else printable(found, _NAME_CHARS)))
 
     def factor(self, lt: LocatedTable) -> Decimal:
         unit = self.units_override.get(lt.number) or lt.unit or DEFAULT_UNIT
@@ -371,7 +375,7 @@ class _Reader:
                     values[0], errors[0] = a.value, a.error
                     kind = RowKind.TOTAL if key in ("income_total", "income_grand_total") else RowKind.ITEM
                     level = 1 if key.startswith("opening.") else 0
-                    row = Row(key, label, tuple(values), tuple(errors), None, level, kind, INCOME)
+                    row = Row(key, _name(label), tuple(values), tuple(errors), None, level, kind, INCOME)
                     self.keep(lt, income_rows, key, row, r.printed)
             label = compact(r.cells[lo])
             if label:
@@ -386,7 +390,7 @@ class _Reader:
                     a = self.amount(lt, r.cells[c], factor, r.printed, key, column)
                     values[keys.index(column)], errors[keys.index(column)] = a.value, a.error
                 kind = RowKind.TOTAL if key in ("expenditure_total", "expenditure_grand_total") else RowKind.ITEM
-                row = Row(key, label, tuple(values), tuple(errors), code, 1 if code else 0, kind,
+                row = Row(key, _name(label), tuple(values), tuple(errors), code, 1 if code else 0, kind,
                           EXPENDITURE)
                 self.keep(lt, spending_rows, key, row, r.printed)
         return Table(number, TABLE_KEYS[number], lt.title.official, columns,
@@ -553,6 +557,14 @@ def _hierarchical_columns(number: int, with_income: bool) -> tuple[Column, ...]:
             Column("closing", "年末结转和结余"))
 
 
+_NAME_CHARS = 100  # a row name of a public table is under 40 characters
+
+
+def _name(text: str) -> str:
+    """A row name as printed, cut when no name could be that long."""
+    return text if len(text) <= _NAME_CHARS else text[:_NAME_CHARS - 1] + "…"
+
+
 def _code_and_name(cells: Iterable[str]) -> tuple[str | None, str]:
     """The code (digit cells joined: 201 | 06 | 01 → 2010601) and the name of a row's stub."""
     digits: list[str] = []
@@ -570,14 +582,24 @@ def _code_and_name(cells: Iterable[str]) -> tuple[str | None, str]:
         else:
             name.append(cell)
     code = "".join(digits) or None
-    return code, "".join(name)
+    return code, _name("".join(name))
 
 
 def _label_key(label: str) -> str:
     """A 表1/表4 label for lookup: no ordinal, no quotes, no bracketed remark."""
     text = title_key(label)
     text = re.sub(r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d+[.、．])", "", text)
-    return re.sub(r"（[^）]*）$", "", text)
+    return _without_remark(text)
+
+
+def _without_remark(text: str) -> str:
+    """``text`` without the bracketed remark at its end: from the first （ after the last
+    ） before the final one (what ``re.sub(r"（[^）]*）$", "", text)`` removes, found in one
+    pass rather than by a search that rescans a run of （ from each of them)."""
+    if not text.endswith("）"):
+        return text
+    opening = text.find("（", text.rfind("）", 0, len(text) - 1) + 1, len(text) - 1)
+    return text[:opening] if opening >= 0 else text
 
 
 T1_INCOME = {

@@ -12,6 +12,7 @@ from typing import Literal
 from juesuan.document.glossary import TERMS
 from juesuan.document.model import Document, Part, PartKey, Section
 from juesuan.filing.model import Filing
+from juesuan.money import in_core_context
 from juesuan.narrative.explanation import explanation_sections
 from juesuan.performance.forms import performance_tables
 from juesuan.performance.scheme import Scheme, SchemeError, load_scheme
@@ -108,6 +109,7 @@ def default_order(filing: Filing) -> Order:
     return "seed" if layout_for(filing.layout, filing.year).name == "central-2020" else "template"
 
 
+@in_core_context
 def build_document(filing: Filing, *, order: Order | None = None,
                    scheme: Scheme | str | None = None) -> Document:
     """The whole disclosure: parts in ``order`` (by default the one of the filing's

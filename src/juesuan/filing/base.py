@@ -8,7 +8,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
 
-from juesuan.money import parse_amount
+from juesuan.money import parse_amount, printable
 
 
 def _amount(value: object) -> Decimal:
@@ -38,7 +38,7 @@ def _code_of_length(*lengths: int) -> AfterValidator:
         value = value.strip()
         if not _DIGITS.match(value) or len(value) not in lengths:
             wanted = " 或 ".join(f"{n} 位" for n in lengths)
-            raise ValueError(f"科目编码应为 {wanted}数字，实际为“{value}”")
+            raise ValueError(f"科目编码应为 {wanted}数字，实际为“{printable(value, 30)}”")
         return value
 
     return AfterValidator(check)

@@ -11,6 +11,11 @@ the newline matters — before a blank line or a heading — end the tag with ``
 Templates only choose and format facts: every ``{{ … }}`` goes through ``finalize``,
 which prints a :class:`Gap` as its placeholder and records it, and refuses an amount
 that was not formatted by a filter.
+
+What ``{{ … }}`` prints is never markup: the department's own text (reasons, names,
+descriptions) may hold "#", "## " or line breaks. ``finalize`` joins a printed text's
+lines (as the lines of a paragraph are joined) and hides its "#" from :func:`parse`
+until the section is assembled.
 """
 
 from __future__ import annotations
@@ -29,6 +34,22 @@ from juesuan.narrative.filters import FILTERS, TESTS
 
 GAPS = "_gaps"
 
+# Stands for a "#" printed from a value while the template's output is parsed: a lone
+# surrogate, which no filing holds (the reader refuses them) and no template writes.
+_HASH = "\udb80"
+
+
+def _plain(text: str) -> str:
+    """A printed text that :func:`parse` reads as text only: one line, "#" hidden."""
+    lines = text.splitlines()
+    if len(lines) != 1 or lines[0] != text:
+        text = "".join(line.strip() for line in lines)
+    return text.replace("#", _HASH)
+
+
+def _unhide(text: str) -> str:
+    return text.replace(_HASH, "#")
+
 
 @pass_context
 def _finalize(context: Context, value: Any) -> Any:
@@ -36,11 +57,13 @@ def _finalize(context: Context, value: Any) -> Any:
         gaps = context.get(GAPS)
         if isinstance(gaps, list):
             gaps.append(value)
-        return value.text + value.suffix
+        return _plain(value.text + value.suffix)
     if isinstance(value, Decimal | float):
         raise TypeError(f"模板输出了未格式化的数值 {value!r}：金额用 wan，百分比用 pct")
     if value is None:
         raise TypeError("模板输出了 None：缺少的事实应为 Gap")
+    if isinstance(value, str):
+        return _plain(value)
     return value
 
 
@@ -97,7 +120,8 @@ def parse(text: str) -> tuple[str, list[str], list[tuple[str, list[str]]]]:
                 raise ValueError(f"标题标记不在行首：{line[:40]}…")
             lines.append(line)
     flush()
-    return heading, top.paragraphs, [(b.heading, b.paragraphs) for b in subsections]
+    return (_unhide(heading), [_unhide(p) for p in top.paragraphs],
+            [(_unhide(b.heading), [_unhide(p) for p in b.paragraphs]) for b in subsections])
 
 
 def render_section(style: str, name: str, key: str, context: dict[str, Any],

@@ -77,7 +77,7 @@ def execution_table(number: int, title: str, evaluation: ProjectEvaluation | Dep
                                   ("other", "其他资金", funds.other)):
             rows.append(_funds_row(key, name, source or Funds(), None, None, None, level=1))
     else:
-        places = max(2, *(decimal_places(v) for v in (ex.budget, ex.executed) if v is not None))
+        places = max([2, *(decimal_places(v) for v in (ex.budget, ex.executed) if v is not None)])
         columns = (
             Column("budget", "预算数（A）", group, places=places),
             Column("executed", "执行数（B）", group, places=places),

@@ -15,10 +15,12 @@ import yaml
 from pydantic import Field, ValidationError, model_validator
 
 from juesuan.filing.base import Amount, Model
+from juesuan.limits import MAX_SCHEME_BYTES
+from juesuan.money import in_core_context, printable
 from juesuan.performance.model import FirstLevel, Tier
 
 if TYPE_CHECKING:
-    from juesuan.filing.io import SourceMap
+    from juesuan.filing.io import FilingReadError, SourceMap
 
 Weight = Annotated[Amount, Field(ge=0)]
 Fraction = Annotated[Amount, Field(ge=0, le=1)]
@@ -111,25 +113,39 @@ class SchemeError(Exception):
     """A scheme that cannot be found or read; the message is Chinese."""
 
 
+@in_core_context
 def parse_scheme(text: str, source: str) -> Scheme:
-    """Read a scheme from YAML text (amounts and weights as Decimal)."""
-    from juesuan.filing.io import _yaml_problem, parse_yaml
+    """Read a scheme from YAML text (amounts and weights as Decimal), with the filing
+    reader and all of its bounds (nesting, aliases, numbers, tags, duplicate keys)."""
+    from juesuan.filing.io import FilingReadError, parse_data
 
     try:
-        data, source_map = parse_yaml(text)
-    except yaml.MarkedYAMLError as exc:
-        problem = _yaml_problem(exc)
-        line = f"第 {problem.line} 行：" if problem.line else ""
-        hint = f"（应为：{problem.expected}）" if problem.expected else ""
-        raise SchemeError(f"{source}：评分办法文件不是有效的 YAML：{line}{problem.message}{hint}") from None
-    except yaml.YAMLError as exc:
-        raise SchemeError(f"{source}：评分办法文件不是有效的 YAML：{exc}") from None
+        data, source_map = parse_data(text, source, json_format=False)
+    except FilingReadError as exc:
+        syntax = any(p.message.startswith("YAML 格式错误") for p in exc.problems)
+        what = "不是有效的 YAML" if syntax else "有误"  # or a value out of bounds
+        raise SchemeError(f"{source}：评分办法文件{what}：{_read_problems(exc)}") from None
     if data is None:
         raise SchemeError(f"{source}：评分办法文件为空")
     try:
         return Scheme.model_validate(data)
     except ValidationError as exc:
         raise SchemeError(f"{source}：评分办法文件有误：{_details(exc, source_map)}") from None
+
+
+def _read_problems(exc: FilingReadError) -> str:
+    texts = []
+    for problem in exc.problems:
+        text = f"第 {problem.line} 行：" if problem.line else ""
+        if problem.path:
+            text += f"{problem.path}："
+        text += problem.message
+        if problem.expected:
+            text += f"（应为：{problem.expected}）"
+        if problem.found is not None:
+            text += f"（实际：{problem.found}）"
+        texts.append(text)
+    return "；".join(texts)
 
 
 def _details(exc: ValidationError, source_map: SourceMap) -> str:
@@ -168,13 +184,19 @@ def load_scheme(name_or_path: str) -> Scheme:
         resource = resources.files("juesuan.performance") / "schemes" / f"{name_or_path}.yaml"
         return parse_scheme(resource.read_text(encoding="utf-8"), name_or_path)
     path = Path(name_or_path)
-    if not path.is_file():
-        known = "、".join(bundled_names())
-        raise SchemeError(f"找不到评分办法“{name_or_path}”：应为内置办法（{known}）或一个 YAML 文件路径")
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SchemeError(f"{path}：无法读取评分办法文件（{exc}）") from None
+        found = path.is_file()
+    except (OSError, ValueError):  # a name too long for the file system, a NUL byte
+        found = False
+    if not found:
+        known = "、".join(bundled_names())
+        raise SchemeError(f"找不到评分办法“{printable(name_or_path)}”：应为内置办法（{known}）或一个 YAML 文件路径")
+    from juesuan.filing.io import FilingReadError, read_text
+
+    try:
+        text = read_text(path, max_bytes=MAX_SCHEME_BYTES, what="评分办法文件")
+    except FilingReadError as exc:
+        raise SchemeError(f"{path}：无法读取评分办法文件：{_read_problems(exc)}") from None
     return parse_scheme(text, str(path))
 
 

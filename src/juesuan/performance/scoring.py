@@ -12,7 +12,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Literal
 
-from juesuan.money import ZERO, round_half_up
+from juesuan.money import ZERO, in_core_context, round_half_up
 from juesuan.performance.model import (
     AnnualTarget,
     DepartmentEvaluation,
@@ -235,7 +235,8 @@ def score_indicator(indicator: Indicator, weight: Decimal, path: str, scheme: Sc
 
 def _quantity(q: Quantity) -> str:
     """52万件 rather than 520000件: as the forms write large counts."""
-    if q.unit not in RELATIVE_UNITS and q.value >= 10000 and q.value % 1000 == 0:
+    # adjusted() first: % needs the quotient within the precision (a sum of many parts may not be)
+    if q.unit not in RELATIVE_UNITS and q.value >= 10000 and q.value.adjusted() < 24 and q.value % 1000 == 0:
         return f"{fmt(q.value / 10000)}万{q.unit}"
     return f"{fmt(q.value)}{q.unit}"
 
@@ -359,6 +360,7 @@ def _department_target(target: AnnualTarget, index: int, path: str, scheme: Sche
     return _group(target.description, target.weight, scored, target.stated_score, where, scheme)
 
 
+@in_core_context
 def score_performance(performance: Performance, department_name: str, scheme: Scheme) -> PerformanceResult:
     department = (score_department(performance.department, department_name, scheme)
                   if performance.department is not None else None)

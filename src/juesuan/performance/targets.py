@@ -44,6 +44,10 @@ Conventions
   different units (an empty unit matches any); different periods or a peak against a
   total (not checked for rates: %, ‰, 百分点, 分); measures sharing no character at all
   (e.g. "转办" against "受理疫情诉求") — a deliberately coarse test.
+* Bounds: a text longer than ``MAX_TARGET_CHARS`` is qualitative, never read for a number;
+  a number beyond ``MAX_INTEGER_DIGITS`` integer digits or ``MAX_DECIMAL_PLACES`` decimals
+  (juesuan.limits) is not a value. So every value is below 1e18 × 1e8 (亿) and every later
+  ratio, product and rounding stays far inside the core's Decimal context.
 * :func:`ratio` is not capped and not rounded: AT_LEAST/EQUAL actual/target (a zero
   target gives 1 for AT_LEAST, and for EQUAL 1 if the actual is 0 else 0); AT_MOST
   target/actual, 1 when the actual is 0; RANGE 1 inside, actual/lower below, upper/actual
@@ -58,6 +62,9 @@ import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
+
+from juesuan.limits import MAX_NUMBER_CHARS, MAX_TARGET_CHARS
+from juesuan.money import number_problem
 
 
 class Direction(StrEnum):
@@ -238,6 +245,14 @@ def _read_unit(s: str, pos: int) -> tuple[str, Decimal, bool, bool, int]:
     return "", ONE, False, approx, pos
 
 
+def _bounded(digits: str) -> Decimal | None:
+    """Arabic digits as a Decimal, or None when beyond the bounds of every number."""
+    if len(digits) > MAX_NUMBER_CHARS:
+        return None
+    value = Decimal(digits)
+    return None if number_problem(value) else value
+
+
 def _numbers(s: str) -> list[tuple[_Number, bool]]:
     """Every number with its unit; the flag says whether it is written in Chinese."""
     found: list[tuple[_Number, bool]] = []
@@ -246,7 +261,9 @@ def _numbers(s: str) -> list[tuple[_Number, bool]]:
     for m, chinese in sorted(matches, key=lambda item: item[0].start()):
         if m.start() > 0 and s[m.start() - 1] == "第":
             continue
-        raw = Decimal(_cn_to_int(m[0])) if chinese else Decimal(m[0])
+        raw = Decimal(_cn_to_int(m[0])) if chinese else _bounded(m[0])
+        if raw is None:
+            continue  # 32 digits is no count: the text is read as if it had no number there
         unit, factor, has_unit, approx, end = _read_unit(s, m.end())
         if has_unit and end < len(s) and s[end] == "性":  # 一次性
             continue
@@ -302,6 +319,8 @@ def _measure(prefix: str) -> str | None:
 
 
 def _parse(text: str, *, actual: bool) -> Target | None:
+    if len(text) > MAX_TARGET_CHARS:
+        return None  # a statement, not a value; bounded so reading stays fast
     s = _normalise(text)
     has_year = bool(_YEAR.search(s))
     s = _YEAR.sub(lambda m: "\x00" * len(m[0]), s)
@@ -311,14 +330,16 @@ def _parse(text: str, *, actual: bool) -> Target | None:
     chosen: _Choice | None = None
     segment_start = 0
     for number, chinese in _numbers(s):
+        if chinese and not number.has_unit:
+            continue  # "三级全覆盖": never a value (and no scan of the text before it)
         segment = s[segment_start:number.start]
         comparators = list(_COMPARATOR.finditer(segment))
         comparator = comparators[-1] if comparators else None
         verb = _VERB.search(segment)
         suffix = _SUFFIX.match(s, number.end)
-        ranged = bool(_RANGE_SEP.match(s, number.end) and _ARABIC.match(s, number.end + 1))
+        ranged = _upper(s, number.end) is not None
         marked = bool(comparator or verb or suffix or ranged or _END.match(s, number.end))
-        if not (number.has_unit and marked if chinese else number.has_unit or marked):
+        if not (marked if chinese else number.has_unit or marked):
             continue
         explicit = comparator is not None or suffix is not None
         with_unit = number.has_unit or ranged
@@ -342,11 +363,11 @@ def _parse(text: str, *, actual: bool) -> Target | None:
     approximate = number.approximate or bool(_APPROX_BEFORE.search(s[: number.start]))
     value, upper = _quantity(number), None
     strict = False
-    sep = _RANGE_SEP.match(s, number.end)
-    high = _ARABIC.match(s, number.end + 1) if sep else None
+    high = _upper(s, number.end)
     if high is not None:
-        unit, factor, has_unit, approx_high, _ = _read_unit(s, high.end())
-        top = _Number(high.start(), high.end(), Decimal(high[0]), unit, factor, has_unit, approx_high)
+        match, raw = high
+        unit, factor, has_unit, approx_high, _ = _read_unit(s, match.end())
+        top = _Number(match.start(), match.end(), raw, unit, factor, has_unit, approx_high)
         upper = _quantity(top)
         if not number.has_unit and number.factor == ONE:
             value = _quantity(number, top.unit, top.factor)
@@ -368,6 +389,15 @@ def _parse(text: str, *, actual: bool) -> Target | None:
         approximate = True
     return Target(direction, value, upper, text, measure, _period(s, measure, has_year),
                   strict, approximate, peak)
+
+
+def _upper(s: str, end: int) -> tuple[re.Match[str], Decimal] | None:
+    """The upper bound of a range "a-b" whose lower bound ends at ``end``, if any."""
+    if not _RANGE_SEP.match(s, end):
+        return None
+    m = _ARABIC.match(s, end + 1)
+    raw = _bounded(m[0]) if m else None
+    return (m, raw) if m is not None and raw is not None else None
 
 
 def parse_target(text: str) -> Target | None:

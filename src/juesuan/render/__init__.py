@@ -11,3 +11,9 @@ One module per format, each a function of a ``TableSet``:
 (stub and value columns, header cells with their spans, side-by-side sections
 paired line by line). The formats are documented in ``docs/formats.md``.
 """
+
+from datetime import datetime
+
+DOCUMENT_TIME = datetime(2000, 1, 1)
+"""The creation time written into every DOCX and XLSX: a constant, so that the same
+document gives the same bytes (the web application's ETags and digests rely on it)."""

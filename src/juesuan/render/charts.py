@@ -55,6 +55,7 @@ RC_PARAMS: dict[RcKeyType, Any] = {
     "font.family": "sans-serif",
     "font.sans-serif": list(FONT_FAMILY),
     "axes.unicode_minus": False,  # a real minus sign is missing from some CJK fonts
+    "text.parse_math": False,  # labels are the filing's names: "$…$" in them is text
     "svg.hashsalt": "juesuan",  # clip-path and marker ids: the same on every run
     "svg.fonttype": "path",  # glyphs as paths: the SVG looks the same without the fonts
     "font.size": 10,

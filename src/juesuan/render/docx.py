@@ -63,6 +63,7 @@ from docx.text.paragraph import Paragraph
 from lxml import etree
 
 from juesuan.document.model import Chart, Document, Section
+from juesuan.render import DOCUMENT_TIME
 from juesuan.render import docx_xml as dx
 from juesuan.render.charts import chart_png, has_data
 from juesuan.render.docx_chart import WORKBOOK_RID, chart_size, chart_workbook, chart_xml
@@ -148,7 +149,8 @@ def document_to_docx(doc: Document, *, fonts: Fonts = NOTO_FONTS,
     """The document as the bytes of a .docx file.
 
     ``fonts`` chooses the font names (:data:`NOTO_FONTS` or :data:`WINDOWS_FONTS`);
-    ``created`` fixes the creation time in the document properties (default: now).
+    ``created`` is the creation time in the document properties (default
+    :data:`~juesuan.render.DOCUMENT_TIME`: the same document gives the same bytes).
     """
     writer = _Writer(doc, fonts)
     writer.write(created)
@@ -592,15 +594,15 @@ class _Writer:
 
     def _setup_properties(self, created: datetime | None) -> None:
         props = self.docx.core_properties
-        props.title = self.doc.title
+        props.title = _core_property(self.doc.title)
         props.subject = "部门决算公开"
-        props.author = self.doc.department
+        props.author = _core_property(self.doc.department)
         props.last_modified_by = "juesuan"
-        props.keywords = f"部门决算 {self.doc.year}"
+        props.keywords = _core_property(f"部门决算 {self.doc.year}")
         props.language = "zh-CN"
         props.comments = ""
         props.revision = 1
-        stamp = created or datetime.now()
+        stamp = created or DOCUMENT_TIME
         props.created = stamp
         props.modified = stamp
 
@@ -917,6 +919,17 @@ def _finding_cells(n: int, finding: Finding) -> tuple[str, str, str, str, str]:
     if shown:
         detail += "（" + "，".join(f"{label} {value}" for label, value in shown) + "）"
     return (str(n), finding.severity.label, finding.rule, finding.location.describe(), detail)
+
+
+CORE_PROPERTY_MAX = 255  # python-docx refuses longer document properties
+
+
+def _core_property(text: str) -> str:
+    """A document property (title, author): XML characters only, cut to the length allowed."""
+    text = dx.xml_chars(text)
+    if len(text) > CORE_PROPERTY_MAX:
+        text = text[: CORE_PROPERTY_MAX - 1] + "…"
+    return text
 
 
 def _set_fonts(rfonts: Any, latin: str, east_asian: str) -> None:

@@ -35,6 +35,11 @@ _TWIPS_PER_PT = 20
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
+def xml_chars(text: str) -> str:
+    """``text`` without the characters XML cannot hold (for lxml, which refuses them)."""
+    return _NOT_XML.sub("", text)
+
+
 def xml_text(text: str) -> str:
     """``text`` escaped for XML element content."""
     return escape(_NOT_XML.sub("", text))

@@ -16,6 +16,7 @@ from __future__ import annotations
 import io
 import math
 import re
+import unicodedata
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -25,6 +26,7 @@ from xlsxwriter.utility import xl_range  # type: ignore[import-untyped]
 
 from juesuan.document.model import Document
 from juesuan.money import round_half_up
+from juesuan.render import DOCUMENT_TIME
 from juesuan.render.layout import Grid, display_width, grid, indent
 from juesuan.tables.table import RowKind, Table, TableSet
 
@@ -47,31 +49,58 @@ _THIN = 1
 _DOUBLE = 6
 
 
+def _utf16_len(text: str) -> int:
+    return sum(2 if ord(ch) > 0xFFFF else 1 for ch in text)
+
+
+def _cut(text: str, units: int) -> str:
+    """The longest beginning of ``text`` of at most ``units`` UTF-16 code units (Excel counts
+    a character beyond the BMP as two)."""
+    length = 0
+    for i, ch in enumerate(text):
+        length += 2 if ord(ch) > 0xFFFF else 1
+        if length > units:
+            return text[:i]
+    return text
+
+
+def _trim(name: str) -> str:
+    """Without leading and trailing spaces and apostrophes (Excel refuses a name that starts
+    or ends with one)."""
+    while name != (trimmed := name.strip().strip("'")):
+        name = trimmed
+    return name
+
+
 def xlsx_sheet_name(table: Table) -> str:
-    """Sheet name such as ``表1 收入支出决算总表``, cut to 31 characters, ``[]:*?/\\`` → ``_``."""
-    name = _SHEET_NAME_FORBIDDEN.sub("_", table.heading)
-    return name[:SHEET_NAME_MAX].strip().strip("'")
+    """Sheet name such as ``表1 收入支出决算总表``, cut to 31 characters, ``[]:*?/\\`` and
+    control characters → ``_``; a name Excel would refuse (empty, History) becomes ``表N``."""
+    name = "".join("_" if _SHEET_NAME_FORBIDDEN.match(ch) or unicodedata.category(ch)[0] == "C"
+                   else ch for ch in table.heading)
+    name = _trim(_cut(_trim(name), SHEET_NAME_MAX))
+    if not name or name.casefold() == "history":  # History is reserved by Excel
+        name = f"表{table.number}"
+    return name
 
 
 def tables_to_xlsx(ts: TableSet, *, created: datetime | None = None) -> bytes:
     """The workbook as bytes, one sheet per table.
 
-    ``created`` fixes the document's creation time (default: now), which makes the
-    output byte-for-byte reproducible.
+    Sheet names are :func:`xlsx_sheet_name`; a name that repeats an earlier one
+    (case-insensitively, as Excel compares them) gets ``（2）``, ``（3）`` … at its end.
+
+    ``created`` is the document's creation time (default :data:`DOCUMENT_TIME`: the same
+    tables give the same bytes).
     """
     buffer = io.BytesIO()
     workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
-    properties: dict[str, Any] = {"title": ts.heading}
-    if created is not None:
-        properties["created"] = created
+    properties: dict[str, Any] = {"title": ts.heading, "created": created or DOCUMENT_TIME}
     workbook.set_properties(properties)
     formats = _Formats(workbook)
     used: set[str] = set()
     for table in ts.tables:
-        name = xlsx_sheet_name(table)
-        if name.casefold() in used:  # Excel compares sheet names case-insensitively
-            raise ValueError(f"two tables would share the sheet name {name!r}")
-        used.add(name.casefold())
+        name = _unique_sheet_name(xlsx_sheet_name(table), used)
+        used.update(_sheet_keys(name))
         _write_table(workbook.add_worksheet(name), grid(table), ts, formats)
     workbook.close()
     return buffer.getvalue()
@@ -81,15 +110,11 @@ def document_to_xlsx(doc: Document, *, created: datetime | None = None) -> bytes
     """Every table of a disclosure document, one sheet each, in document order.
 
     The nine public tables, 部门决算单位构成 and the 绩效自评表 forms are laid out
-    as by :func:`tables_to_xlsx`. Sheet names are :func:`xlsx_sheet_name`; a name
-    that repeats an earlier one (case-insensitively, as Excel compares them) gets
-    ``（2）``, ``（3）`` … at its end.
+    as by :func:`tables_to_xlsx`.
     """
     buffer = io.BytesIO()
     workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
-    properties: dict[str, Any] = {"title": doc.title}
-    if created is not None:
-        properties["created"] = created
+    properties: dict[str, Any] = {"title": doc.title, "created": created or DOCUMENT_TIME}
     workbook.set_properties(properties)
     formats = _Formats(workbook)
     tables = doc.tables()
@@ -97,18 +122,25 @@ def document_to_xlsx(doc: Document, *, created: datetime | None = None) -> bytes
     used: set[str] = set()
     for table in tables:
         name = _unique_sheet_name(xlsx_sheet_name(table), used)
-        used.add(name.casefold())
+        used.update(_sheet_keys(name))
         _write_table(workbook.add_worksheet(name), grid(table), ts, formats)
     workbook.close()
     return buffer.getvalue()
 
 
+def _sheet_keys(name: str) -> set[str]:
+    # Excel compares sheet names case-insensitively, XlsxWriter by lower(): a name is taken
+    # when any of its case foldings is.
+    return {name.casefold(), name.lower(), name.upper()}
+
+
 def _unique_sheet_name(name: str, used: set[str]) -> str:
+    """``name``, or, when a sheet already has it, ``name（2）``, ``name（3）`` … cut to fit."""
     candidate, n = name, 1
-    while candidate.casefold() in used:
+    while _sheet_keys(candidate) & used:
         n += 1
         suffix = f"（{n}）"
-        candidate = name[: SHEET_NAME_MAX - len(suffix)] + suffix
+        candidate = _cut(name, SHEET_NAME_MAX - len(suffix)) + suffix
     return candidate
 
 
@@ -165,6 +197,14 @@ def _header_heights(g: Grid, widths: list[float]) -> list[float]:
     return heights
 
 
+def _merge(sheet: Any, first_row: int, first_col: int, last_row: int, last_col: int, text: str,
+           fmt: Any) -> None:
+    """Merged cells holding ``text`` as text: merge_range alone would write a text that
+    starts with "=" as a formula and one that looks like an address as a link."""
+    sheet.merge_range(first_row, first_col, last_row, last_col, "", fmt)
+    sheet.write_string(first_row, first_col, text, fmt)
+
+
 def _write_table(sheet: Any, g: Grid, ts: TableSet, formats: _Formats) -> None:
     table = g.table
     n = len(g.columns)
@@ -182,13 +222,13 @@ def _write_table(sheet: Any, g: Grid, ts: TableSet, formats: _Formats) -> None:
     sheet.set_row(TITLE_ROW, 30)
     heading = table.heading
     if last:
-        sheet.merge_range(TITLE_ROW, 0, TITLE_ROW, last, heading, title)
+        _merge(sheet, TITLE_ROW, 0, TITLE_ROW, last, heading, title)
     else:
         sheet.write_string(TITLE_ROW, 0, heading, title)
     department = f"编制部门：{ts.department}（{ts.year}年度）"
     left, right = formats.get(align="left"), formats.get(align="right")
     if last >= 2:
-        sheet.merge_range(INFO_ROW, 0, INFO_ROW, last - 1, department, left)
+        _merge(sheet, INFO_ROW, 0, INFO_ROW, last - 1, department, left)
     else:
         sheet.write_string(INFO_ROW, 0, department, left)
     if table.unit:  # 部门决算单位构成 has none
@@ -206,7 +246,7 @@ def _write_table(sheet: Any, g: Grid, ts: TableSet, formats: _Formats) -> None:
         if (top, left_col) == (bottom, right_col):
             sheet.write_string(top, left_col, cell.text, fmt)
         else:
-            sheet.merge_range(top, left_col, bottom, right_col, cell.text, fmt)
+            _merge(sheet, top, left_col, bottom, right_col, cell.text, fmt)
 
     # Body.
     first_body = HEADER_ROW + g.depth

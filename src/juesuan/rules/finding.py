@@ -6,6 +6,8 @@ from dataclasses import asdict, dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
+from juesuan.limits import MAX_QUOTE_CHARS
+
 
 class Severity(StrEnum):
     ERROR = "error"  # the figures are wrong
@@ -35,8 +37,13 @@ class Location:
     line: int | None = None
     page: int | None = None  # page of a published report (PDF), 1-based
     section: str | None = None  # heading(s) of the report text the finding stands under
-    # The sentence as printed: for people, not part of the location's identity.
+    # The sentence as printed: for people, not part of the location's identity. At most
+    # MAX_QUOTE_CHARS (cut at the end when whoever quotes did not centre it on the figure).
     quote: str | None = field(default=None, compare=False)
+
+    def __post_init__(self) -> None:
+        if self.quote is not None and len(self.quote) > MAX_QUOTE_CHARS:
+            object.__setattr__(self, "quote", excerpt(self.quote))
 
     def describe(self) -> str:
         parts: list[str] = []
@@ -78,6 +85,33 @@ class Finding:
 
     def at_file(self, file: str, line: int | None) -> Finding:
         return replace(self, location=replace(self.location, file=file, line=line))
+
+
+def excerpt(text: str, start: int = 0, end: int | None = None, *,
+            focus: tuple[int, int] | None = None, limit: int = MAX_QUOTE_CHARS) -> str:
+    """``text[start:end]``, stripped, or when longer than ``limit`` a window of it around
+    ``focus`` (positions in ``text``; the start when None) with "…" where it is cut.
+
+    Only the window is copied, so quoting a figure of a long line costs the window, not the
+    line: the quotes of every figure of a sentence together stay linear in its length."""
+    end = len(text) if end is None else min(end, len(text))
+    start = max(0, min(start, end))
+    if end - start <= limit:
+        return text[start:end].strip()
+    lo, hi = focus if focus is not None else (start, start)
+    lo, hi = max(start, min(lo, end)), max(start, min(max(hi, lo), end))
+    room = limit - 2  # for the two "…"
+    if hi - lo >= room:  # the figure alone fills the window
+        hi = lo + room
+    else:
+        lo = max(start, lo - (room - (hi - lo)) // 2)
+        hi = min(end, lo + room)
+        lo = max(start, hi - room)
+    if lo == start:  # cut at one end only: one "…", one more character
+        hi += 1
+    elif hi == end:
+        lo -= 1
+    return ("…" if lo > start else "") + text[lo:hi].strip() + ("…" if hi < end else "")
 
 
 def sort_findings(findings: list[Finding]) -> list[Finding]:

@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from juesuan import codes
 from juesuan.filing.model import Filing, Fund
-from juesuan.money import ZERO
+from juesuan.money import ZERO, in_core_context
 from juesuan.tables.amounts import FUNDS, NIL, Amt, Figures, amt, amt_sum, gather
 from juesuan.tables.layout import (
     EMPTY_NOTES,
@@ -509,6 +509,7 @@ def fund_table(
     return table
 
 
+@in_core_context
 def build_tables(filing: Filing) -> TableSet:
     """The nine public tables of a filing, exact (values in 万元, unrounded)."""
     layout = layout_for(filing.layout, filing.year)

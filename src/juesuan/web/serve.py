@@ -37,25 +37,57 @@ def prepare(*, examples: bool, demo_password: str | None) -> dict[str, Any]:
     return {"examples": loaded, "demo": demo}
 
 
-def run(host: str, port: int, workers: int) -> None:
-    """Serve with gunicorn in the foreground until interrupted."""
+# A Unix socket's path has at most 107 bytes on Linux and 103 on macOS.
+MAX_SOCKET_PATH = 100
+
+
+def gunicorn_options(host: str, port: int, workers: int, data_dir: Path) -> dict[str, Any]:
+    """gunicorn's settings for one server. Its control socket (gunicorn 25.1 and later, for
+    ``gunicornc``) would sit at one fixed path in the home folder, where a second server on the
+    machine replaces the first's and removes it when it stops; it lives in the server's data
+    folder instead, or is disabled when that path is too long for a socket."""
+    options: dict[str, Any] = {
+        "bind": f"{host}:{port}",
+        "workers": workers,
+        "timeout": 120,  # a PDF of a large filing takes seconds
+        "accesslog": "-",
+    }
+    socket = Path(data_dir).resolve() / "gunicorn.ctl"
+    if len(os.fsencode(socket)) <= MAX_SOCKET_PATH:
+        options["control_socket"] = str(socket)
+    else:
+        options["control_socket_disable"] = True
+    return options
+
+
+def server(host: str, port: int, workers: int, data_dir: Path | None = None) -> Any:
+    """The gunicorn application serving the site (not started); ``data_dir`` defaults to the
+    configured data folder."""
+    from django.conf import settings
     from gunicorn.app.base import BaseApplication
 
     from juesuan.web.wsgi import application
 
+    options = gunicorn_options(host, port, workers, Path(data_dir or settings.DATA_DIR))
+
     class Server(BaseApplication):  # type: ignore[misc]
         def load_config(self) -> None:
-            self.cfg.set("bind", f"{host}:{port}")
-            self.cfg.set("workers", workers)
-            self.cfg.set("timeout", 120)  # a PDF of a large filing takes seconds
-            self.cfg.set("accesslog", "-")
+            for name, value in options.items():
+                if name in self.cfg.settings:  # an older gunicorn has no control socket at all
+                    self.cfg.set(name, value)
 
         def load(self) -> Any:
             return application
 
+    return Server()
+
+
+def run(host: str, port: int, workers: int) -> None:
+    """Serve with gunicorn in the foreground until interrupted."""
+    app = server(host, port, workers)
     # prepare() left a database connection open in this process; gunicorn's workers are forked
     # from it and would share its socket (PostgreSQL: "lost synchronization with server").
     from django.db import connections
 
     connections.close_all()
-    Server().run()
+    app.run()

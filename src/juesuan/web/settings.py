@@ -18,6 +18,8 @@ from pathlib import Path
 
 import dj_database_url
 
+from juesuan.limits import FORM_MAX_FIELDS, UPLOAD_MAX_BYTES
+
 PACKAGE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(os.environ.get("JUESUAN_DATA_DIR", "juesuan-data")).resolve()
 
@@ -115,6 +117,10 @@ def _databases() -> dict[str, dict[str, object]]:
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,
             },
+            # The test database is a file like the real one, not SQLite's in-memory shared cache:
+            # there concurrent writers fail at once ("database table is locked") instead of
+            # waiting, so tests of concurrent saves would not see what a server sees.
+            "TEST": {"NAME": str(DATA_DIR / "test-juesuan.sqlite3")},
         }
     }
 
@@ -165,11 +171,12 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True  # serve straight from the package when collectstatic was not run
 
-# Uploads: a filing or a published report is at most a few MB; refuse more.
-UPLOAD_LIMIT = 20 * 1024 * 1024
+# Uploads: a filing or a published report is at most a few MB; refuse more. The bounds are in
+# juesuan.limits (docs/limits.md).
+UPLOAD_LIMIT = UPLOAD_MAX_BYTES
 DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_LIMIT
 FILE_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_LIMIT
-DATA_UPLOAD_MAX_NUMBER_FIELDS = 20000  # a filing's form has one field per cell
+DATA_UPLOAD_MAX_NUMBER_FIELDS = FORM_MAX_FIELDS  # a filing's form has one field per cell
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

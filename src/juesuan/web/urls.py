@@ -17,3 +17,7 @@ urlpatterns = [
     path("api/", include("juesuan.web.api.urls")),
     path("", include("juesuan.web.portal.urls")),
 ]
+
+# A request refused while it is read (too many form fields, too large a body): a Chinese page
+# saying so, not Django's bare "Bad Request (400)".
+handler400 = "juesuan.web.errors.bad_request"

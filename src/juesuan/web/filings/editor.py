@@ -3,7 +3,9 @@
 Every view checks permissions on the server (``record_for`` / ``allowed``). A form is read into
 plain data by :mod:`forms_schema`, merged into the saved filing, validated by the model and
 saved through :func:`services.save_version` against the version the form was opened on, so two
-people editing never overwrite each other.
+people editing never overwrite each other. Lists longer than :data:`paging.PAGE_SIZE` rows are
+edited a page at a time (:mod:`paging`); a whole table can also be pasted at once (批量编辑,
+:mod:`bulk`), previewed, then saved the same way.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import datetime
 import logging
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -22,15 +25,18 @@ from django.db import IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_POST
 
 from juesuan.filing.io import FilingReadError, Problem, filing_from_data, filing_to_data
 from juesuan.filing.model import Filing
 from juesuan.rules.finding import Finding, Severity
 from juesuan.web.access import Permission, allowed
-from juesuan.web.filings import services
+from juesuan.web.diff import diff
+from juesuan.web.filings import bulk, paging, services
 from juesuan.web.filings.access import editable_units, record_for
-from juesuan.web.filings.form_html import FormRenderer, Note, code_options
+from juesuan.web.filings.form_html import FormRenderer, Note, code_name, code_options
 from juesuan.web.filings.forms_schema import (
     SECTION_BY_SLUG,
     SECTIONS,
@@ -66,6 +72,9 @@ logger = logging.getLogger(__name__)
 
 # Form keys that are not data (data paths never start with "_").
 BASE, NOTE, ADD = "_base", "_note", "_add"
+# The check panel lists at most this many findings (a 20,000-row filing can have 20,000); the
+# counts are of all of them, the overview lists the rest.
+PANEL_FINDINGS = 100
 
 
 # --- opening a record ----------------------------------------------------------------------------
@@ -164,6 +173,9 @@ def _counts(findings: list[Finding]) -> dict[str, int]:
     return counts
 
 
+_SEVERITY_RANK = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
+
+
 def _panel(version: FilingVersion | None, filing: Filing | None, *, live: bool,
            invalid: list[str] | None = None) -> dict[str, Any]:
     findings: list[Finding] = []
@@ -177,8 +189,14 @@ def _panel(version: FilingVersion | None, filing: Filing | None, *, live: bool,
         elif version is not None:
             findings = services.findings_of(version)
         scores, scheme_note = _scores(filing)
-    return {"live": live, "version": version, "findings": findings, "counts": _counts(findings),
-            "scores": scores, "scheme_note": scheme_note, "invalid": invalid or []}
+    listed = findings
+    if len(findings) > PANEL_FINDINGS:  # errors first, then as many as the panel holds
+        listed = sorted(findings, key=lambda f: _SEVERITY_RANK.get(f.severity, 3))[:PANEL_FINDINGS]
+    invalid = invalid or []
+    return {"live": live, "version": version, "findings": findings, "listed": listed,
+            "unlisted": len(findings) - len(listed), "counts": _counts(findings), "scores": scores,
+            "scheme_note": scheme_note, "invalid": invalid[:PANEL_FINDINGS],
+            "invalid_count": len(invalid)}
 
 
 def _notes(findings: list[Finding], section: Section) -> dict[str, list[Note]]:
@@ -236,17 +254,50 @@ def _validate(merged: dict[str, Any], parsed: Parsed, section: Section,
     return filing, errors, elsewhere
 
 
+def _page_params(request: HttpRequest) -> tuple[int, str]:
+    """The page of the section's long lists and their filter: ``?page=57&q=2010``."""
+    text = str(request.GET.get("page", "")).strip()
+    page = int(text) if text.isdecimal() and len(text) <= 6 else 1
+    return page, str(request.GET.get("q", "")).strip()[:50]
+
+
+def _code_name(year: int, kind: str, code: str) -> str:
+    return code_name(kind, code, year)
+
+
+def _page_query(windows: dict[str, paging.Window]) -> str:
+    """The query string that reopens the same page (empty for a section shown whole)."""
+    if not windows:
+        return ""
+    win = next(iter(windows.values()))
+    params: dict[str, str | int] = {"page": win.page}
+    if win.query:
+        params["q"] = win.query
+    return "?" + urlencode(params)
+
+
+def _bulk_link(record: FilingRecord, section: Section) -> dict[str, str]:
+    for ref in paging.lists_of(section):
+        if bulk.columns_of(ref):
+            return {"bulk_url": reverse("filing-edit-bulk", args=[record.pk, section.slug]), "bulk_label": ref.label}
+    return {}
+
+
 def _render_section(request: HttpRequest, record: FilingRecord, section: Section, values: dict[str, str], *,
                     base: int | None, note: str = "", errors: dict[str, list[str]] | None = None,
                     elsewhere: list[str] | None = None, conflict: services.EditConflict | None = None,
-                    extra_rows: dict[str, int] | None = None, status: int = 200) -> HttpResponse:
+                    extra_rows: dict[str, int] | None = None, windows: dict[str, paging.Window] | None = None,
+                    shown: dict[str, tuple[int, ...]] | None = None, status: int = 200) -> HttpResponse:
     version = record.current
     saved = services.filing_of(version) if version is not None else None
     year = record.year
     code_url = reverse("code-lookup") + f"?year={year}"
+    page_url = reverse("filing-edit-section", args=[record.pk, section.slug])
     panel = _panel(version, saved, live=False)
+    windows = windows or {}
     renderer = FormRenderer(values, errors or {}, _notes(panel["findings"], section) if not errors else {},
-                            year=year, code_url=code_url, extra_rows=extra_rows or {})
+                            year=year, code_url=code_url, extra_rows=extra_rows or {}, windows=windows,
+                            shown=shown or {}, page_url=page_url)
     form_html = renderer.section(section.nodes)
     leftovers = [f"{path}：{m}" for path, ms in (errors or {}).items() if path not in renderer.used for m in ms]
     problem_count = sum(len(ms) for ms in (errors or {}).values()) + len(elsewhere or [])
@@ -256,6 +307,9 @@ def _render_section(request: HttpRequest, record: FilingRecord, section: Section
         "leftovers": leftovers + list(elsewhere or []), "conflict": conflict, "can_edit": True,
         "functional_codes": code_options("functional", year, "", limit=400),
         "economic_codes": code_options("economic", year, "", limit=400),
+        "page_query": _page_query(windows), "page_size": paging.PAGE_SIZE, "outside_html": mark_safe("".join(renderer.outside)),
+        "windows": list(windows.values()), "max_fields": getattr(settings, "DATA_UPLOAD_MAX_NUMBER_FIELDS", None),
+        **_bulk_link(record, section),
         **panel,
     }
     return render(request, "edit/section.html", context, status=status)
@@ -269,38 +323,55 @@ def section(request: HttpRequest, pk: int, section: str) -> HttpResponse:
         return opened
     record = opened
     current = _data_of(record.current)
+    page, query = _page_params(request)
+    windows = paging.windows(chosen, current, page, query, names=partial(_code_name, record.year))
     if request.method != "POST":
-        values = to_form(chosen.nodes, current)
-        return _render_section(request, record, chosen, values,
+        shown = {path: win.shown for path, win in windows.items()}
+        values = to_form(chosen.nodes, current, shown=shown)
+        return _render_section(request, record, chosen, values, windows=windows, shown=shown,
                                base=record.current.number if record.current else None)
     values = _values(request.POST)
     base = _base(request.POST)
     note = str(request.POST.get(NOTE, ""))[:200]
+    # A long list's page: the saved rows it showed (the rest of the list is kept as saved).
+    shown, unreadable = paging.shown_of(chosen, values)
+    again = partial(_render_section, request, record, chosen, values, base=base, note=note, windows=windows,
+                    shown=shown)
     if ADD in request.POST:  # 增加一行 without scripts: the same form with one more blank row
-        return _render_section(request, record, chosen, values, base=base, note=note,
-                               extra_rows={str(request.POST[ADD]): 1})
+        return again(extra_rows={str(request.POST[ADD]): 1})
     if base is None:
-        return _render_section(request, record, chosen, values, base=None, note=note,
-                               elsewhere=["表单缺少所依据的版本号，未保存。请重新打开编辑页面后再修改。"])
+        return again(elsewhere=["表单缺少所依据的版本号，未保存。请重新打开编辑页面后再修改。"])
+    if unreadable:
+        return again(elsewhere=unreadable, status=400)
+    unpaged = paging.unpaged(chosen, current, shown)
+    if (shown or unpaged) and record.current is not None and record.current.number != base:
+        # The page's rows are known by their place in the version it was opened on.
+        conflict = services.EditConflict(record.current, base)
+        return again(conflict=conflict, status=409)
+    if unpaged:
+        return again(elsewhere=unpaged, status=400)
     parsed = from_form(chosen.nodes, values)
+    incomplete = paging.merge_pages(current, parsed, chosen, shown, values)
+    if incomplete:
+        return again(elsewhere=incomplete, status=400)
     merged = merge(current, chosen, parsed.data)
     filing, errors, elsewhere = _validate(merged, parsed, chosen, record)
     if filing is None:
-        return _render_section(request, record, chosen, values, base=base, note=note, errors=errors,
-                               elsewhere=elsewhere)
+        return again(errors=errors, elsewhere=elsewhere)
     try:
         version, created = services.save_version(record, filing, request.user, base=base, source="form",
                                                  note=note or f"编辑“{chosen.title}”", request=request)
     except services.EditConflict as exc:
-        return _render_section(request, record, chosen, values, base=base, note=note, conflict=exc, status=409)
+        return again(conflict=exc, status=409)
     except services.NotEditable as exc:
         messages.error(request, str(exc))
         return redirect("filing", pk=pk)
+    where = f"第 {next(iter(windows.values())).page} 页" if shown and windows else ""
     if created:
-        messages.success(request, f"已保存“{chosen.title}”，为第 {version.number} 版。")
+        messages.success(request, f"已保存“{chosen.title}”{where}，为第 {version.number} 版。")
     else:
         messages.info(request, "内容没有变化，没有保存新版本。")
-    return redirect("filing-edit-section", pk=pk, section=chosen.slug)
+    return redirect(reverse("filing-edit-section", args=[pk, chosen.slug]) + _page_query(windows))
 
 
 @login_required
@@ -312,12 +383,173 @@ def check(request: HttpRequest, pk: int, section: str) -> HttpResponse:
     grants = grants_of(request.user)
     if not allowed(grants, record.unit.place, Permission.EDIT, State(record.state)):
         return HttpResponse('<p class="errors">当前不能修改此填报，检查结果以已保存的版本为准。</p>', status=403)
-    parsed = from_form(chosen.nodes, _values(request.POST))
-    merged = merge(_data_of(record.current), chosen, parsed.data)
-    filing, errors, elsewhere = _validate(merged, parsed, chosen, record)
-    invalid = [f"{path}：{m}" for path, ms in errors.items() for m in ms] + elsewhere
+    values = _values(request.POST)
+    shown, invalid = paging.shown_of(chosen, values)
+    base = _base(request.POST)
+    current = record.current
+    if shown and current is not None and current.number != base:
+        invalid.append(f"此填报已保存为第 {current.number} 版，本页是按第 {base} 版打开的；请重新打开本页后再修改"
+                       "（现在保存会提示冲突）。")
+    parsed = from_form(chosen.nodes, values)
+    if not invalid:
+        invalid = paging.unpaged(chosen, _data_of(current), shown)
+    if not invalid:
+        invalid = paging.merge_pages(_data_of(current), parsed, chosen, shown, values)
+    filing: Filing | None = None
+    if not invalid:
+        merged = merge(_data_of(current), chosen, parsed.data)
+        filing, errors, elsewhere = _validate(merged, parsed, chosen, record)
+        invalid = [f"{path}：{m}" for path, ms in errors.items() for m in ms] + elsewhere
     panel = _panel(record.current, filing, live=True, invalid=invalid)
     return render(request, "edit/_checks.html", {"record": record, **panel})
+
+
+# --- 批量编辑: a whole table pasted from a spreadsheet ----------------------------------------------
+
+PREVIEW_CHANGES = 200  # changes listed in a preview (all are counted)
+
+
+def _bulk_ref(section: Section) -> paging.ListRef:
+    """The table of a section that can be pasted whole (404 when it has none)."""
+    for ref in paging.lists_of(section):
+        if bulk.columns_of(ref):
+            return ref
+    raise Http404("这一部分没有可批量编辑的表")
+
+
+def _bulk_problems(exc: FilingReadError, ref: paging.ListRef, reading: bulk.Reading, mode: str,
+                   saved_count: int) -> list[str]:
+    out = []
+    depth = len(ref.loc)
+    for problem in exc.problems:
+        loc = parse_path(problem.path or "")
+        index = loc[depth] if len(loc) > depth else None
+        if tuple(loc[:depth]) == ref.loc and isinstance(index, int):
+            where = bulk.line_of(ref, reading, mode, saved_count, index)
+            rest = ".".join(str(p) for p in loc[depth + 1:])
+            out.append(f"{where}{'（' + rest + '）' if rest else ''}：{_problem_text(problem)}")
+        else:
+            out.append(f"{problem.path or '填报'}：{_problem_text(problem)}")
+    return out
+
+
+def _digest(mode: str, text: str) -> str:
+    import hashlib
+
+    return hashlib.sha256(f"{mode}\n{text}".encode()).hexdigest()[:32]
+
+
+def _read_text_file(request: HttpRequest) -> str | None:
+    """A pasted table sent as a file (UTF-8, else GB18030 as Excel on Chinese Windows writes)."""
+    file = request.FILES.get("file")
+    if file is None:
+        return None
+    limit = int(getattr(settings, "UPLOAD_LIMIT", 20 * 1024 * 1024))
+    data = file.read(limit + 1)
+    if len(data) > limit:
+        raise UploadError([f"文件超过上限 {limit / 1048576:.0f} MB，未读取"])
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return str(data.decode(encoding))
+        except UnicodeDecodeError:
+            continue
+    raise UploadError(["文件不是 UTF-8 或 GBK 编码的文本，未读取"])
+
+
+@login_required
+def bulk_edit(request: HttpRequest, pk: int, section: str) -> HttpResponse:
+    """批量编辑: the section's table as tab-separated text (what Excel copies); a preview of
+    what changes, then saving against the version the page was opened on."""
+    chosen = _section(section)
+    ref = _bulk_ref(chosen)
+    opened = _open(request, pk, Permission.EDIT)
+    if isinstance(opened, HttpResponse):
+        return opened
+    record = opened
+    current = _data_of(record.current)
+    saved = paging.dig(current, ref.loc)
+    saved_count = len(paging.items_of(ref, saved))
+    if request.method != "POST" and request.GET.get("format") == "tsv":
+        response = HttpResponse(bulk.to_tsv(ref, saved), content_type="text/tab-separated-values; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{record.year}-{chosen.slug}.tsv"'
+        return response
+    section_url = reverse("filing-edit-section", args=[pk, chosen.slug])
+    context: dict[str, Any] = {
+        "record": record, "section": chosen, "sections": SECTIONS, "ref": ref, "can_edit": True,
+        "columns": [bulk.label_of(ref, c) for c in bulk.columns_of(ref)], "saved_count": saved_count,
+        "modes": bulk.MODES, "mode": "replace", "text": "", "note": "", "section_url": section_url,
+        "base": record.current.number if record.current else None,
+        "limit_mb": int(getattr(settings, "UPLOAD_LIMIT", 20 * 1024 * 1024)) // 1048576,
+    }
+    if request.method != "POST":
+        return render(request, "edit/bulk.html", context)
+    mode = str(request.POST.get("mode", "replace"))
+    mode = mode if mode in dict(bulk.MODES) else "replace"
+    base = _base(request.POST)
+    note = str(request.POST.get(NOTE, ""))[:200]
+    text = str(request.POST.get("text", ""))
+    context.update(mode=mode, base=base, note=note, text=text)
+    try:
+        from_file = _read_text_file(request)
+    except UploadError as exc:
+        context.update(problems=exc.messages, problem_count=len(exc.messages))
+        return render(request, "edit/bulk.html", context, status=400)
+    if from_file is not None:
+        text = from_file
+        context["text"] = text
+    problems: list[str] = []
+    if base is None:
+        problems.append("表单缺少所依据的版本号，未保存。请重新打开批量编辑页面。")
+    reading = bulk.read_tsv(ref, text)
+    problems += reading.problems
+    if not problems and not reading.lines:
+        problems.append("没有读到任何行。请从 Excel 等表格中复制整张表（可含表头行）粘贴到文本框中。")
+    data: dict[str, Any] = {}
+    if not problems:
+        data, problems = bulk.apply(current, ref, reading, mode)
+    filing: Filing | None = None
+    if not problems:
+        try:
+            filing = filing_from_data(data, "批量编辑")
+            problems = [f"{p.path}：{_problem_text(p)}" for p in web_problems(filing)]
+        except FilingReadError as exc:
+            problems = _bulk_problems(exc, ref, reading, mode, saved_count)
+    if problems or filing is None:
+        context["problems"] = problems[:PREVIEW_CHANGES]
+        context["problem_count"] = len(problems)
+        return render(request, "edit/bulk.html", context, status=400)
+    after = _plain_data(filing)
+    changes = diff(current, after)
+    digest = _digest(mode, text)
+    count = len(paging.items_of(ref, paging.dig(after, ref.loc)))
+    context.update(changes=changes[:PREVIEW_CHANGES], change_count=len(changes), digest=digest, after_count=count,
+                   kinds={k: sum(1 for c in changes if c.kind == k) for k in ("added", "changed", "removed")})
+    if "_save" not in request.POST or request.POST.get("_previewed") != digest:
+        if "_save" in request.POST:
+            context["again"] = True  # changed after the preview: preview again before saving
+        return render(request, "edit/bulk.html", context)
+    try:
+        version, created = services.save_version(record, filing, request.user, base=base, source="form",
+                                                 note=note or f"批量编辑“{ref.label}”", request=request)
+    except services.EditConflict as exc:
+        context.update(problems=[str(exc)], conflict=exc)
+        return render(request, "edit/bulk.html", context, status=409)
+    except services.NotEditable as exc:
+        messages.error(request, str(exc))
+        return redirect("filing", pk=pk)
+    if created:
+        messages.success(request, f"已批量保存“{ref.label}”（{count:,} 行），为第 {version.number} 版。")
+    else:
+        messages.info(request, "内容没有变化，没有保存新版本。")
+    return redirect(section_url)
+
+
+def _plain_data(filing: Filing) -> dict[str, Any]:
+    """A filing's data as a version stores it (amounts as decimal strings), to compare with a saved one."""
+    from juesuan.filing.io import parse_json
+
+    data = parse_json(services.canonical(filing))
+    return data if isinstance(data, dict) else {}
 
 
 @login_required
@@ -370,6 +602,9 @@ def import_(request: HttpRequest, pk: int) -> HttpResponse:
     base = _base(request.POST)
     note = str(request.POST.get(NOTE, ""))[:200]
     context.update(base=base, note=note)
+    if base is None:  # like the section forms: without it a newer version would be overwritten unseen
+        context["problems"] = ["表单缺少所依据的版本号，未导入。请重新打开导入页面后再导入。"]
+        return render(request, "edit/import.html", context, status=400)
     try:
         upload = _upload(request.FILES.get("file"))
         reading = read_upload(upload)
@@ -403,17 +638,17 @@ def import_(request: HttpRequest, pk: int) -> HttpResponse:
         return render(request, "edit/import.html", context, status=400)
     previous = record.current.number if record.current else None
     try:
+        # The "import" audit event is written in the version's transaction (both or neither).
         version, created = services.save_version(
             record, filing, request.user, base=base, source=reading.kind,
-            note=note or f"导入{reading.label} {reading.name}", request=request)
+            note=note or f"导入{reading.label} {reading.name}", request=request,
+            event=("import", {"format": reading.kind, "file": reading.name, "taken": taken}))
     except services.EditConflict as exc:
         context.update(problems=[str(exc)], conflict=exc)
         return render(request, "edit/import.html", context, status=409)
     except services.NotEditable as exc:
         messages.error(request, str(exc))
         return redirect("filing", pk=pk)
-    services.log(request, "import", record, version=version.number, format=reading.kind, file=reading.name,
-                 created=created, taken=taken)
     context.update(reading=reading, taken=taken, kept=kept, skipped=skipped, version=version, created=created,
                    previous=previous, kind_label=KIND_LABELS[reading.kind])
     return render(request, "edit/import_done.html", context)
@@ -474,14 +709,16 @@ def new(request: HttpRequest) -> HttpResponse:
         context["errors"] = {"file": "；".join(f"{p.path or ''} {_problem_text(p)}" for p in exc.problems[:20])}
         return render(request, "edit/new.html", context, status=400)
     try:
+        # The import's log entry is written in the version's transaction: both or neither.
+        event = None if reading is None else (
+            "import", {"format": reading.kind, "file": reading.name, "created": True})
         record = services.create_record(unit, year, filing, request.user, source=source, note=note,
-                                        request=request)
+                                        request=request, event=event)
     except IntegrityError:  # created meanwhile (a second click, another editor): one per unit and year
         context["errors"] = {"year": f"{unit.name} {year} 年度的填报已经存在（刚由他人或另一次提交新建），未重复新建"}
         context["existing"] = FilingRecord.objects.filter(unit=unit, year=year).first()
         return render(request, "edit/new.html", context, status=409)
     if reading is not None:
-        services.log(request, "import", record, version=1, format=reading.kind, file=reading.name, created=True)
         text = f"已由{reading.label}“{reading.name}”新建 {year} 年度填报。"
         if reading.missing:
             text += "未能提取：" + "；".join(reading.missing)

@@ -4,13 +4,15 @@ Rendered in Python because the forms are recursive (projects → indicators → 
 value is escaped. Problems are shown beside their field; check findings about a field beside
 it too. Lists of flat rows are tables, lists of nested items cards; each list has a
 ``<template>`` the editor script clones to add a row, and an "增加一行" submit button that
-does the same on the server when scripts do not run.
+does the same on the server when scripts do not run. A long list shows one page of its rows
+(:mod:`paging`) with page links, a filter, and the page's identity as a hidden field.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
@@ -28,6 +30,7 @@ from juesuan.web.filings.forms_schema import (
     Scalar,
     join,
 )
+from juesuan.web.filings.paging import SHOWN, Window, encode
 
 NEW = "__new__"  # the index placeholder of a row template
 
@@ -49,7 +52,11 @@ class FormRenderer:
     year: int | None = None
     code_url: str = ""
     extra_rows: Mapping[str, int] = field(default_factory=dict)  # rows path → blank rows to add
+    windows: Mapping[str, Window] = field(default_factory=dict)  # long lists: the page shown, by path
+    shown: Mapping[str, Sequence[int]] = field(default_factory=dict)  # long lists: saved rows in the form
+    page_url: str = ""  # the section's address, for page links
     used: set[str] = field(default_factory=set)  # paths whose problems were shown
+    outside: list[str] = field(default_factory=list)  # forms the page links use (outside the filing form)
 
     # --- entry point --------------------------------------------------------------------------
 
@@ -215,21 +222,94 @@ class FormRenderer:
         return format_html('<button type="submit" class="add-row" name="_add" value="{}" data-add-row="{}"'
                            ' formnovalidate>增加{}</button>', path, path, label)
 
+    # --- pages of long lists -------------------------------------------------------------------
+
+    def _number(self, path: str, index: int) -> str:
+        """The row number shown: the row's number in the saved list; new rows of a page have none."""
+        shown = self.shown.get(path)
+        if shown is not None and index not in shown:
+            return "新"
+        return str(index + 1)
+
+    def _page_link(self, page: int, query: str) -> str:
+        params = {"page": str(page), **({"q": query} if query else {})}
+        return self.page_url + "?" + urlencode(params)
+
+    def _pager(self, path: str, label: str, *, top: bool) -> str:
+        """Page links (and above the list: a summary, a page box and a filter) of a long list."""
+        win = self.windows.get(path)
+        if win is None:
+            return ""
+        ident = field_id(path)
+        links: list[str] = []
+
+        def link(page: int, text: str, rel: str = "") -> str:
+            if page == win.page or not 1 <= page <= win.pages:
+                return format_html('<span class="off">{}</span>', text)
+            return format_html('<a href="{}" data-page-link{}>{}</a>', self._page_link(page, win.query),
+                               format_html(' rel="{}"', rel) if rel else "", text)
+
+        links.append(link(1, "首页"))
+        links.append(link(win.page - 1, "‹ 上一页", "prev"))
+        near = sorted({1, win.pages, *range(max(1, win.page - 2), min(win.pages, win.page + 2) + 1)})
+        previous = 0
+        for page in near:
+            if page > previous + 1:
+                links.append(mark_safe('<span class="gap">…</span>'))
+            links.append(format_html('<span class="current" aria-current="page">{}</span>', page)
+                         if page == win.page else link(page, str(page)))
+            previous = page
+        links.append(link(win.page + 1, "下一页 ›", "next"))
+        links.append(link(win.pages, "末页"))
+        nav = format_html('<nav class="pager-links" aria-label="{}">{}</nav>',
+                          f"“{label}”分页" + ("" if top else "（页末）"), mark_safe(" ".join(links)))
+        if not top:
+            return format_html('<div class="pager bottom">{}</div>', nav)
+        found = format_html("，筛选“{}”得 {} 行", win.query, f"{win.matched:,}") if win.query else ""
+        where = (format_html("第 {}–{} 行", f"{win.first:,}", f"{win.last:,}") if win.shown
+                 else mark_safe("没有符合筛选条件的行"))
+        summary = format_html('<p class="pager-summary">共 {} 行{}。第 {} / {} 页（{}）。本页只保存本页的行，'
+                              '其他页不受影响；换页前请先保存。</p>', f"{win.total:,}", found, win.page, win.pages, where)
+        jump_id, filter_id = f"jump-{ident}", f"filter-{ident}"
+        self.outside.append(format_html(
+            '<form id="{}" method="get" action="{}" class="pager-form" data-page-form>{}</form>'
+            '<form id="{}" method="get" action="{}" class="pager-form" data-page-form></form>',
+            jump_id, self.page_url,
+            format_html('<input type="hidden" name="q" value="{}">', win.query) if win.query else "",
+            filter_id, self.page_url))
+        clear = (format_html(' <a href="{}" data-page-link>清除筛选</a>', self._page_link(1, ""))
+                 if win.query else "")
+        tools = format_html(
+            '<div class="pager-tools">'
+            '<label>转到第 <input type="number" name="page" form="{}" min="1" max="{}" value="{}" class="integer"'
+            ' aria-label="页码"> 页</label> <button type="submit" form="{}">转到</button>'
+            '<label>按编码或名称筛选 <input type="search" name="q" form="{}" value="{}" maxlength="50"'
+            ' placeholder="如 2010601 或 行政运行"></label> <button type="submit" form="{}">筛选</button>{}</div>',
+            jump_id, win.pages, win.page, jump_id, filter_id, win.query, filter_id, clear)
+        return format_html('<div class="pager">{}{}{}</div>', summary, nav, tools)
+
+    def _identity(self, path: str) -> str:
+        shown = self.shown.get(path)
+        if shown is None:
+            return ""
+        return format_html('<input type="hidden" name="{}" value="{}">', f"{SHOWN}.{path}", encode(shown))
+
     def _rows(self, node: Rows, path: str) -> str:
         item = node.item
         flat = isinstance(item, Scalar) or item.flat
         indices = self._indices(path)
         hint = format_html('<small class="hint">{}</small>', node.hint) if node.hint else ""
+        nothing = "没有符合筛选条件的行。" if self.windows.get(path) and self.windows[path].query else "尚无数据。"
         if flat:
             columns = [item] if isinstance(item, Scalar) else [f for f in item.fields if isinstance(f, Scalar)]
             head = "".join(format_html('<th scope="col" class="{}">{}{}</th>', c.kind, c.label or node.label,
                                        mark_safe('<abbr class="req" title="必填">*</abbr>')
                                        if c.required and c.kind != "flag" else "")
                            for c in columns)
-            body = "".join(self._table_row(columns, join(path, i), i) for i in indices)
-            template = self._table_row(columns, join(path, NEW), None)
-            empty = "" if indices else format_html('<tr class="empty-row"><td colspan="{}">尚无数据。</td></tr>',
-                                                   len(columns) + 2)
+            body = "".join(self._table_row(columns, join(path, i), self._number(path, i)) for i in indices)
+            template = self._table_row(columns, join(path, NEW), "")
+            empty = "" if indices else format_html('<tr class="empty-row"><td colspan="{}">{}</td></tr>',
+                                                   len(columns) + 2, nothing)
             table = format_html(
                 '<div class="table-scroll"><table class="rows"><thead><tr><th scope="col">序号</th>{}'
                 '<th scope="col"><span class="visually-hidden">删除</span></th></tr></thead>'
@@ -239,32 +319,33 @@ class FormRenderer:
             add = self._add_button(path, "一行")
         else:
             assert isinstance(item, Group)
-            body = "".join(self._card(item, join(path, i), i, node.label) for i in indices)
-            template = self._card(item, join(path, NEW), None, node.label)
-            empty = "" if indices else mark_safe('<p class="empty-row">尚无数据。</p>')
+            body = "".join(self._card(item, join(path, i), self._number(path, i), node.label) for i in indices)
+            template = self._card(item, join(path, NEW), "", node.label)
+            empty = "" if indices else format_html('<p class="empty-row">{}</p>', nothing)
             table = format_html('<div class="cards" id="{}">{}{}</div><template id="{}">{}</template>',
                                 "rows-" + field_id(path), empty, mark_safe(body), "tpl-" + field_id(path),
                                 mark_safe(template))
             add = self._add_button(path, "一项")
-        return format_html('<section class="rows-block" data-rows="{}"><h3>{}</h3>{}{}{}{}</section>', path,
-                           node.label, hint, mark_safe(self._block_problems(path)), table, mark_safe(add))
+        return format_html('<section class="rows-block" data-rows="{}"><h3>{}</h3>{}{}{}{}{}{}{}</section>', path,
+                           node.label, hint, mark_safe(self._block_problems(path)),
+                           mark_safe(self._identity(path)), mark_safe(self._pager(path, node.label, top=True)),
+                           table, mark_safe(add), mark_safe(self._pager(path, node.label, top=False)))
 
-    def _table_row(self, columns: list[Scalar], row: str, index: int | None) -> str:
+    def _table_row(self, columns: list[Scalar], row: str, number: str) -> str:
         cells = []
         for column in columns:
             path = row if not column.name else join(row, column.name)
             cells.append(format_html('<td class="{}">{}{}</td>', column.kind,
                                      mark_safe(self._input(column, path, label=column.label or "内容")),
                                      mark_safe(self._problems(path))))
-        number = "" if index is None else str(index + 1)
         problems = self._problems(row)
         problem_row = (format_html('<tr class="row-problems"><td colspan="{}">{}</td></tr>', len(columns) + 2,
                                    mark_safe(problems)) if problems else "")
         return format_html('<tr data-row><th scope="row" class="n">{}</th>{}<td>{}</td></tr>{}', number,
                            mark_safe("".join(cells)), mark_safe(self._delete(row)), problem_row)
 
-    def _card(self, item: Group, row: str, index: int | None, label: str) -> str:
-        number = "" if index is None else f"第 {index + 1} 项"
+    def _card(self, item: Group, row: str, number: str, label: str) -> str:
+        number = f"第 {number} 项" if number.isdecimal() else ("（新增）" if number else "")
         return format_html('<fieldset class="card" data-row><legend>{} {}</legend>{}{}</fieldset>', label,
                            number, mark_safe(self._delete(row)), mark_safe(self._group_body(item, row)))
 
@@ -276,21 +357,23 @@ class FormRenderer:
         marker = format_html('<input type="hidden" name="{}" value="1">', present) if present in self.values else ""
         columns = [node.key, node.value]
         head = "".join(format_html('<th scope="col">{}</th>', c.label) for c in columns)
-        body = "".join(self._pair_row(node, join(path, i), i) for i in indices)
-        template = self._pair_row(node, join(path, NEW), None)
-        empty = "" if indices else mark_safe('<tr class="empty-row"><td colspan="4">尚无数据。</td></tr>')
+        body = "".join(self._pair_row(node, join(path, i), self._number(path, i)) for i in indices)
+        template = self._pair_row(node, join(path, NEW), "")
+        nothing = "没有符合筛选条件的行。" if self.windows.get(path) and self.windows[path].query else "尚无数据。"
+        empty = "" if indices else format_html('<tr class="empty-row"><td colspan="4">{}</td></tr>', nothing)
         hint = format_html('<small class="hint">{}</small>', node.hint) if node.hint else ""
         return format_html(
-            '<section class="rows-block" data-rows="{}"><h3>{}</h3>{}{}{}<div class="table-scroll">'
+            '<section class="rows-block" data-rows="{}"><h3>{}</h3>{}{}{}{}{}<div class="table-scroll">'
             '<table class="rows pairs"><thead><tr><th scope="col">序号</th>{}<th scope="col">'
             '<span class="visually-hidden">删除</span></th></tr></thead><tbody id="{}">{}{}</tbody></table></div>'
-            '<template id="{}">{}</template>{}</section>',
-            path, node.label, hint, marker, mark_safe(self._block_problems(path)), mark_safe(head),
+            '<template id="{}">{}</template>{}{}</section>',
+            path, node.label, hint, marker, mark_safe(self._block_problems(path)), mark_safe(self._identity(path)),
+            mark_safe(self._pager(path, node.label, top=True)), mark_safe(head),
             "rows-" + field_id(path), empty, mark_safe(body), "tpl-" + field_id(path), mark_safe(template),
-            mark_safe(self._add_button(path, "一行")))
+            mark_safe(self._add_button(path, "一行")), mark_safe(self._pager(path, node.label, top=False)))
 
-    def _pair_row(self, node: Pairs, row: str, index: int | None) -> str:
-        return self._table_row([node.key, node.value], row, index)
+    def _pair_row(self, node: Pairs, row: str, number: str) -> str:
+        return self._table_row([node.key, node.value], row, number)
 
 
 def field_id(path: str) -> str:

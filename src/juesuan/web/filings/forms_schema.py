@@ -453,15 +453,17 @@ def join(prefix: str, name: str | int) -> str:
     return f"{prefix}.{name}" if prefix else str(name)
 
 
-def to_form(nodes: Sequence[Node], data: Mapping[str, Any], prefix: str = "") -> dict[str, str]:
-    """Flat form values of the data under ``nodes`` (blank values are left out)."""
+def to_form(nodes: Sequence[Node], data: Mapping[str, Any], prefix: str = "",
+            shown: Mapping[str, Sequence[int]] | None = None) -> dict[str, str]:
+    """Flat form values of the data under ``nodes`` (blank values are left out). A list whose
+    path is in ``shown`` gives only those rows, under their indices in the saved list."""
     out: dict[str, str] = {}
     for node in nodes:
-        _flatten(node, data.get(node.name) if node.name else data, join(prefix, node.name), out)
+        _flatten(node, data.get(node.name) if node.name else data, join(prefix, node.name), out, shown or {})
     return out
 
 
-def _flatten(node: Node, value: Any, path: str, out: dict[str, str]) -> None:
+def _flatten(node: Node, value: Any, path: str, out: dict[str, str], shown: Mapping[str, Sequence[int]]) -> None:
     if isinstance(node, Scalar):
         text = scalar_text(node, value)
         if text:
@@ -473,22 +475,25 @@ def _flatten(node: Node, value: Any, path: str, out: dict[str, str]) -> None:
             out[join(path, PRESENT)] = "1"
         for child in node.fields:
             _flatten(child, value.get(child.name) if isinstance(value, Mapping) else None,
-                     join(path, child.name), out)
+                     join(path, child.name), out, shown)
     elif isinstance(node, Rows):
-        for index, item in enumerate(value or ()):
+        items = list(value or ())
+        for index in shown.get(path, range(len(items))):
             row = join(path, index)
             out[join(row, ROW)] = "1"
-            _flatten(node.item, item, row, out)
+            _flatten(node.item, items[index], row, out, shown)
     else:  # Pairs
         if value is None:
             return
         if node.nullable:
             out[join(path, PRESENT)] = "1"
-        for index, (key, item) in enumerate(value.items()):
+        pairs = list(value.items())
+        for index in shown.get(path, range(len(pairs))):
+            key, item = pairs[index]
             row = join(path, index)
             out[join(row, ROW)] = "1"
-            _flatten(node.key, key, join(row, "key"), out)
-            _flatten(node.value, item, join(row, "value"), out)
+            _flatten(node.key, key, join(row, "key"), out, shown)
+            _flatten(node.value, item, join(row, "value"), out, shown)
 
 
 # --- form → data -----------------------------------------------------------------------------------

@@ -37,7 +37,14 @@ from juesuan.filing.io import (
     path_text,
 )
 from juesuan.filing.model import Filing
-from juesuan.money import MAX_INTEGER_DIGITS, AmountUnit, round_half_up
+from juesuan.limits import (
+    MAX_FILING_BYTES,
+    MAX_FILING_NODES,
+    MAX_INTEGER_DIGITS,
+    UPLOAD_MAX_PDF_PAGES,
+    UPLOAD_MAX_UNZIPPED,
+)
+from juesuan.money import AmountUnit, round_half_up
 from juesuan.tables.build import build_tables
 from juesuan.tables.table import TableSet
 from juesuan.web.filings.forms_schema import FILING, scale_amounts
@@ -47,16 +54,16 @@ logger = logging.getLogger(__name__)
 Kind = Literal["yaml", "json", "xlsx", "report"]
 KIND_LABELS: dict[str, str] = {"yaml": "YAML 填报文件", "json": "JSON 填报文件",
                                "xlsx": "XLSX 决算表", "report": "公开报告"}
-MAX_PAGES = 300  # of a PDF report
+# The bounds live in juesuan.limits (docs/limits.md); the old names stay for other code.
+MAX_PAGES = UPLOAD_MAX_PDF_PAGES  # of a PDF report
 # An XLSX/DOCX is a ZIP: its parts are decompressed in memory by openpyxl and python-docx, so a
 # small upload that unpacks to gigabytes ("zip bomb") is refused by its declared sizes (Python's
 # zipfile never returns more than an entry declares).
-MAX_UNZIPPED = 100 * 1024 * 1024
+MAX_UNZIPPED = UPLOAD_MAX_UNZIPPED
 # A YAML filing has a few thousand values; aliases (*a) can repeat one part millions of times.
-MAX_YAML_NODES = 200_000
-# A filing file is tens to hundreds of KB; a 20 MB one (allowed for PDF reports) would take
-# seconds and hundreds of MB to validate.
-MAX_FILING_BYTES = 5 * 1024 * 1024
+MAX_YAML_NODES = MAX_FILING_NODES
+# A filing file is tens to hundreds of KB (MAX_FILING_BYTES); a 20 MB one (allowed for PDF
+# reports) would take seconds and hundreds of MB to validate.
 # Amounts and counts beyond 18 integer digits are no real figure (the core refuses such
 # amounts too: juesuan.money.MAX_INTEGER_DIGITS); counts are checked here.
 MAX_MAGNITUDE = 10**MAX_INTEGER_DIGITS
@@ -189,7 +196,10 @@ def _detect_text(upload: Upload, suffix: str) -> Detected:
         text: str | None = raw.decode("utf-8")
     except UnicodeDecodeError:
         text = None
-    start = (text or "").lstrip()[:200].lower()
+    # Not UTF-8: read as GB18030 only to recognise a filing saved in the wrong encoding (a GBK
+    # report is fine: the report reader decodes it).
+    legacy = _gb18030(raw) if text is None else None
+    start = (text if text is not None else legacy or "").lstrip()[:200].lower()
     if suffix == ".json" or start.startswith("{"):
         return Detected("json", suffix, _utf8(text, name, raw))
     if suffix in (".yaml", ".yml"):
@@ -198,17 +208,23 @@ def _detect_text(upload: Upload, suffix: str) -> Detected:
         return Detected("report", ".html")
     if text is not None and _looks_like_filing(text):
         return Detected("yaml", ".yaml", text)
+    if legacy is not None and _looks_like_filing(legacy):
+        _utf8(None, name, raw)  # a filing, but not in UTF-8: say so, whatever the file is named
     return Detected("report", ".txt")
 
 
+def _gb18030(raw: bytes) -> str | None:
+    try:
+        return raw.decode("gb18030")
+    except UnicodeDecodeError:
+        return None
+
+
 def _utf8(text: str | None, name: str, raw: bytes) -> str:
+    """The text of a filing file, or why it cannot be read: filings are UTF-8."""
     if text is not None:
         return text
-    try:
-        raw.decode("gb18030")
-        hint = "文件看起来是 GBK/GB18030 编码"
-    except UnicodeDecodeError:
-        hint = "文件含有无法按 UTF-8 解码的字节"
+    hint = "文件含有无法按 UTF-8 解码的字节" if _gb18030(raw) is None else "文件看起来是 GBK/GB18030 编码"
     raise UploadError([f"{name}：{hint}，请用 UTF-8 编码另存后再导入"])
 
 
@@ -286,7 +302,7 @@ def _yaml_nodes(text: str) -> int:
                     sizes[anchor] = count - start
             if count > MAX_YAML_NODES:
                 break
-    except yaml.YAMLError:
+    except (yaml.YAMLError, ValueError, OverflowError):  # the loader reports the syntax error itself
         pass
     return count
 

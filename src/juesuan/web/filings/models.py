@@ -77,8 +77,8 @@ class WorkflowStep(models.Model):
 
     record = models.ForeignKey(FilingRecord, verbose_name="填报", on_delete=models.CASCADE,
                                related_name="steps")
-    version = models.ForeignKey(FilingVersion, verbose_name="版本", null=True, on_delete=models.PROTECT,
-                                related_name="+")
+    # The version the step was taken on: always known (a record has a version from its creation).
+    version = models.ForeignKey(FilingVersion, verbose_name="版本", on_delete=models.PROTECT, related_name="+")
     action = models.CharField("操作", max_length=30, choices=[(a.value, t.label) for a, t in TRANSITIONS.items()])
     from_state = models.CharField("原状态", max_length=30)
     to_state = models.CharField("新状态", max_length=30)

@@ -14,7 +14,7 @@ from functools import lru_cache
 from typing import Any
 
 from django.core.cache import cache
-from django.db import transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -39,6 +39,17 @@ class EditConflict(Exception):
         when = timezone.localtime(current.created_at).strftime("%Y-%m-%d %H:%M")
         super().__init__(f"此填报已由 {who} 于 {when} 保存为第 {current.number} 版（您编辑的是第 {base} 版）。"
                          "为避免覆盖他人的修改，本次未保存；请查看差异后在最新版本上重新编辑。")
+
+
+class SaveBusy(EditConflict):
+    """The database stayed locked by another save longer than it waits (SQLite's busy timeout):
+    nothing was saved; like a conflict, the user keeps the form and tries again."""
+
+    def __init__(self, current: FilingVersion, base: int | None) -> None:
+        Exception.__init__(self, "此填报正在由他人保存，数据库暂时繁忙，本次未保存。"
+                                 "请稍后再试；如果他人保存了新版本，请查看差异后在最新版本上重新编辑。")
+        self.current = current
+        self.base = base
 
 
 class NotEditable(Exception):
@@ -136,18 +147,37 @@ def _digest(content: str) -> str:
     return hashlib.sha256(content.encode("utf-8")).hexdigest()
 
 
+# An audit event written in the same transaction as the change it describes: its action and
+# detail (``version`` is added).
+Event = tuple[str, dict[str, Any]]
+
+
+def _busy(exc: OperationalError) -> bool:
+    """A lock another transaction held too long: SQLite's "database is locked" after its busy
+    timeout ("database table is locked" with a shared cache); PostgreSQL's lock timeout (when
+    the server sets one) or a deadlock."""
+    text = str(exc).lower()
+    return any(words in text for words in ("is locked", "lock timeout", "deadlock detected"))
+
+
 @transaction.atomic
 def create_record(unit: Unit, year: int, filing: Filing, user: Any, *, source: str = "form",
-                  note: str = "", request: HttpRequest | None = None) -> FilingRecord:
+                  note: str = "", request: HttpRequest | None = None,
+                  event: Event | None = None) -> FilingRecord:
+    """A new record with its first version, the "create" audit event and ``event`` (e.g. the
+    import it came from), all in one transaction."""
     record = FilingRecord.objects.create(unit=unit, year=year)
-    _new_version(record, filing, user, source=source, note=note or "新建")
+    version = _new_version(record, None, filing, user, source=source, note=note or "新建")
     log(request, "create", record, user=user, year=year, source=source)
+    if event is not None:
+        log(request, event[0], record, user=user, **{**event[1], "version": version.number})
     return record
 
 
-def _new_version(record: FilingRecord, filing: Filing, user: Any, *, source: str, note: str) -> FilingVersion:
+def _new_version(record: FilingRecord, current: FilingVersion | None, filing: Filing, user: Any, *,
+                 source: str, note: str) -> FilingVersion:
     content = canonical(filing)
-    number = (record.current.number + 1) if record.current else 1
+    number = (current.number + 1) if current else 1
     version = FilingVersion.objects.create(record=record, number=number, content=content,
                                            digest=_digest(content), author=user, source=source, note=note[:500])
     record.current = version
@@ -155,56 +185,106 @@ def _new_version(record: FilingRecord, filing: Filing, user: Any, *, source: str
     return version
 
 
+def _lock(record: FilingRecord) -> tuple[FilingRecord, FilingVersion | None]:
+    """The record's row, locked until the transaction ends, and its current version.
+
+    The version is read by a query of its own once the lock is held. Read in the same query
+    (a join), PostgreSQL would take it from the snapshot of before the lock wait: a version
+    another transaction wrote meanwhile would be missing, the save would reuse its number and the
+    step would be taken on a version nobody saw."""
+    locked = FilingRecord.objects.select_for_update().order_by().get(pk=record.pk)
+    current = None
+    if locked.current_id is not None:
+        current = FilingVersion.objects.select_related("author").get(pk=locked.current_id)
+    return locked, current
+
+
+def _current(record: FilingRecord) -> FilingVersion | None:
+    """The newest version as committed now (after a failed transaction)."""
+    return FilingVersion.objects.select_related("author").filter(record_id=record.pk).order_by("-number").first()
+
+
 def save_version(record: FilingRecord, filing: Filing, user: Any, *, base: int | None, source: str = "form",
-                 note: str = "", request: HttpRequest | None = None) -> tuple[FilingVersion, bool]:
+                 note: str = "", request: HttpRequest | None = None,
+                 event: Event | None = None) -> tuple[FilingVersion, bool]:
     """Save ``filing`` as the next version unless someone saved since ``base``.
 
     Returns the current version and whether a new one was written (an unchanged filing
-    writes nothing). Raises :class:`EditConflict` or :class:`NotEditable`.
+    writes nothing). The version, its "save" audit event and ``event`` (given ``version`` and
+    ``created``; written even when nothing changed) are written in one transaction. Raises
+    :class:`EditConflict` (:class:`SaveBusy` when the database stayed locked) or
+    :class:`NotEditable`.
     """
-    with transaction.atomic():
-        locked = FilingRecord.objects.select_for_update(of=("self",)).select_related("current__author").get(pk=record.pk)
-        if State(locked.state) not in (State.DRAFT, State.RETURNED):
-            raise NotEditable(f"当前状态为{locked.state_label}，不能修改；"
-                              + ("请先“修订”。" if locked.state == State.PUBLISHED else "请等待审核或撤回。"))
-        current = locked.current
-        if current is not None and base is not None and current.number != base:
-            raise EditConflict(current, base)
-        content = canonical(filing)
-        if current is not None and current.digest == _digest(content):
-            return current, False
-        version = _new_version(locked, filing, user, source=source, note=note)
-        log(request, "save", locked, user=user, version=version.number, source=source)
+    attempted: int | None = None
+    try:
+        with transaction.atomic():
+            locked, current = _lock(record)
+            if State(locked.state) not in (State.DRAFT, State.RETURNED):
+                raise NotEditable(f"当前状态为{locked.state_label}，不能修改；"
+                                  + ("请先“修订”。" if locked.state == State.PUBLISHED else "请等待审核或撤回。"))
+            if current is not None and base is not None and current.number != base:
+                raise EditConflict(current, base)
+            content = canonical(filing)
+            if current is not None and current.digest == _digest(content):
+                if event is not None:
+                    log(request, event[0], locked, user=user, **{**event[1], "version": current.number,
+                                                                 "created": False})
+                return current, False
+            attempted = (current.number + 1) if current else 1
+            version = _new_version(locked, current, filing, user, source=source, note=note)
+            log(request, "save", locked, user=user, version=version.number, source=source)
+            if event is not None:
+                log(request, event[0], locked, user=user, **{**event[1], "version": version.number,
+                                                             "created": True})
+    except IntegrityError as exc:
+        # The last line: the lock should make this impossible, but a version number taken by
+        # another save is a conflict for the user, never a server error.
+        newest = _current(record)
+        if attempted is None or newest is None or newest.number < attempted:
+            raise
+        raise EditConflict(newest, base if base is not None else attempted - 1) from exc
+    except OperationalError as exc:
+        newest = _current(record) if _busy(exc) else None
+        if newest is None:
+            raise
+        raise SaveBusy(newest, base) from exc
     record.refresh_from_db()
     return version, True
 
 
 def transition(record: FilingRecord, action: Action, user: Any, *, comment: str = "",
                request: HttpRequest | None = None, seen: int | None = None) -> WorkflowStep:
-    """Take a workflow step (permission is checked by the caller). Raises WorkflowError, also
-    when ``seen`` (the version the user was shown) is no longer the current version."""
-    with transaction.atomic():
-        locked = FilingRecord.objects.select_for_update(of=("self",)).select_related("current").get(pk=record.pk)
-        if seen is not None and locked.current is not None and locked.current.number != seen:
-            raise WorkflowError(f"此填报已更新为第 {locked.current.number} 版（您看到的是第 {seen} 版），"
-                                f"未{TRANSITIONS[action].label}；请查看最新版本后再操作。")
-        before = State(locked.state)
-        after = next_state(before, action, comment=comment)
-        locked.state = after.value
-        fields = ["state", "updated_at"]
-        if action is Action.PUBLISH:
-            locked.published = locked.current
-            locked.published_at = timezone.now()
-            fields += ["published", "published_at"]
-        locked.save(update_fields=fields)
-        step = WorkflowStep.objects.create(record=locked, version=locked.current, action=action.value,
-                                           from_state=before.value, to_state=after.value, actor=user,
-                                           comment=comment.strip())
-        log(request, action.value, locked, user=user, version=locked.current.number if locked.current else None,
-            comment=comment.strip())
-        if action is Action.PUBLISH and locked.published is not None:
-            published = locked.published
-            # The public page shows the HTML document: render it now, not for the first visitor.
-            transaction.on_commit(lambda: rendered(published, "html"))
+    """Take a workflow step (permission is checked by the caller) on the current version, which
+    the step and its audit event record. Raises WorkflowError, also when ``seen`` (the version
+    the user was shown) is no longer the current version."""
+    try:
+        with transaction.atomic():
+            locked, current = _lock(record)
+            if current is None:
+                raise WorkflowError(f"此填报还没有保存任何版本，未{TRANSITIONS[action].label}。")
+            if seen is not None and current.number != seen:
+                raise WorkflowError(f"此填报已更新为第 {current.number} 版（您看到的是第 {seen} 版），"
+                                    f"未{TRANSITIONS[action].label}；请查看最新版本后再操作。")
+            before = State(locked.state)
+            after = next_state(before, action, comment=comment)
+            locked.state = after.value
+            fields = ["state", "updated_at"]
+            if action is Action.PUBLISH:
+                locked.published = current
+                locked.published_at = timezone.now()
+                fields += ["published", "published_at"]
+            locked.save(update_fields=fields)
+            step = WorkflowStep.objects.create(record=locked, version=current, action=action.value,
+                                               from_state=before.value, to_state=after.value, actor=user,
+                                               comment=comment.strip())
+            log(request, action.value, locked, user=user, version=current.number, comment=comment.strip())
+            if action is Action.PUBLISH:
+                # The public page shows the HTML document: render it now, not for the first visitor.
+                transaction.on_commit(lambda: rendered(current, "html"))
+    except OperationalError as exc:
+        if not _busy(exc):
+            raise
+        raise WorkflowError(f"此填报正在由他人处理，数据库暂时繁忙，未{TRANSITIONS[action].label}；"
+                            "请稍后再试。") from exc
     record.refresh_from_db()
     return step

@@ -9,6 +9,7 @@ urlpatterns = [
     path("f/<int:pk>/edit/", editor.edit, name="filing-edit"),
     path("f/<int:pk>/edit/<slug:section>/", editor.section, name="filing-edit-section"),
     path("f/<int:pk>/edit/<slug:section>/check/", editor.check, name="filing-edit-check"),
+    path("f/<int:pk>/edit/<slug:section>/bulk/", editor.bulk_edit, name="filing-edit-bulk"),
     path("f/<int:pk>/import/", editor.import_, name="filing-import"),
     path("codes/", editor.codes, name="code-lookup"),
     path("f/<int:pk>/act/<str:action>/", views.act, name="filing-act"),

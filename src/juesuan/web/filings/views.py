@@ -66,6 +66,9 @@ def workspace(request: HttpRequest) -> HttpResponse:
     })
 
 
+FINDINGS_PAGE = 200  # findings listed on one page of the overview
+
+
 def _summary(findings: list[Any]) -> dict[str, int]:
     counts = {s.value: 0 for s in Severity}
     for f in findings:
@@ -83,11 +86,22 @@ def overview(request: HttpRequest, pk: int) -> HttpResponse:
     findings = services.findings_of(version) if version else []
     actions = [TRANSITIONS[a] for a in actions_from(state) if allowed(grants, place, a, state)]
     filing = services.filing_of(version) if version else None
+    # A filing of 20,000 rows can have 20,000 findings: the page lists them in pages, errors first.
+    ordered = sorted(findings, key=lambda f: f.severity.rank)
+    pages = max(1, -(-len(ordered) // FINDINGS_PAGE))
+    try:
+        page = min(max(int(request.GET.get("page", "1")), 1), pages)
+    except ValueError:
+        page = 1
     return render(request, "work/overview.html", {
         "record": record,
         "version": version,
         "filing": filing,
-        "findings": findings,
+        "findings": ordered[(page - 1) * FINDINGS_PAGE:page * FINDINGS_PAGE],
+        "findings_page": page,
+        "findings_pages": pages,
+        "findings_previous": page - 1 if page > 1 else None,
+        "findings_next": page + 1 if page < pages else None,
         "counts": _summary(findings),
         "actions": actions,
         "steps": record.steps.select_related("actor", "version").all(),
@@ -119,10 +133,13 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         if errors and not comment.strip():
             messages.error(request, f"检查发现 {len(errors)} 条错误。请改正后上报，或在意见中逐条说明出错原因后再上报。")
             return redirect("filing", pk=pk)
-    seen = str(request.POST.get("version", ""))
+    posted = str(request.POST.get("version", ""))
+    # The step is taken on the version the user was shown; without it, on the one checked above
+    # (a version saved meanwhile makes the step refused, not taken on unseen content).
+    seen = int(posted) if posted.isdecimal() and len(posted) <= 9 else (
+        record.current.number if record.current else None)
     try:
-        services.transition(record, step, request.user, comment=comment, request=request,
-                            seen=int(seen) if seen.isdecimal() and len(seen) <= 9 else None)
+        services.transition(record, step, request.user, comment=comment, request=request, seen=seen)
     except WorkflowError as exc:
         messages.error(request, str(exc))
     else:

@@ -50,4 +50,69 @@
     var row = box.closest("[data-row]");
     if (row) row.classList.toggle("deleted", box.checked);
   });
+
+  // The page box and the filter of a long list sit inside the filing form but belong to forms
+  // of their own: their changes are not changes of the filing (no live check, nothing unsaved).
+  document.addEventListener("change", function (event) {
+    var target = event.target;
+    if (target && target.closest && target.closest(".pager-tools")) event.stopPropagation();
+  }, true);
+
+  // Long lists are edited a page at a time: leaving a page with unsaved changes asks first.
+  var dirty = false;
+  function markDirty(event) {
+    var target = event.target;
+    if (target && target.form && target.form.classList.contains("filing-form")) dirty = true;
+  }
+  document.addEventListener("input", markDirty);
+  document.addEventListener("change", markDirty);
+  var LEAVE = "本页有尚未保存的修改，换页或筛选后这些修改将丢失。确定离开本页吗？";
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest ? event.target.closest("a[data-page-link]") : null;
+    if (link && dirty && !window.confirm(LEAVE)) event.preventDefault();
+  });
+
+  // The server takes a limited number of fields a request: say so before sending more, so
+  // nothing typed is lost.
+  function fieldCount(form) {
+    var count = 0;
+    for (var i = 0; i < form.elements.length; i++) {
+      var el = form.elements[i];
+      if (!el.name || el.disabled) continue;
+      if ((el.type === "checkbox" || el.type === "radio") && !el.checked) continue;
+      if (el.type === "submit" || el.type === "button" || el.type === "reset") continue;
+      count++;
+    }
+    return count + 2; // the submit button and the CSRF token
+  }
+  function tooMany(form, scroll) {
+    var limit = parseInt(form.getAttribute("data-max-fields") || "", 10);
+    var notice = document.querySelector("[data-fields-limit]");
+    var over = !!limit && fieldCount(form) > limit;
+    if (notice) {
+      notice.hidden = !over;
+      if (over && scroll) notice.scrollIntoView({ block: "center" });
+    }
+    return over;
+  }
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (form.hasAttribute && form.hasAttribute("data-page-form")) {
+      if (dirty && !window.confirm(LEAVE)) event.preventDefault();
+      return;
+    }
+    if (!form.classList || !form.classList.contains("filing-form")) return;
+    if (tooMany(form, true)) {
+      event.preventDefault();
+      return;
+    }
+    dirty = false; // saving: the page may be left
+  });
+  // The live check sends the same fields: not when the server would refuse them.
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var form = event.target;
+    if (form && form.classList && form.classList.contains("filing-form") && tooMany(form, false)) {
+      event.preventDefault();
+    }
+  });
 })();
