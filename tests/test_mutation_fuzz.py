@@ -187,7 +187,7 @@ def run_commands(path: Path) -> None:
 
 # No shrinking: with values of 150,000 characters it takes minutes, and the failing example
 # (path and value drawn) is printed as it is.
-FUZZ = settings(max_examples=int(os.environ.get("JUESUAN_FUZZ_EXAMPLES", "25")), deadline=None,
+FUZZ = settings(max_examples=int(os.environ.get("JUESUAN_FUZZ_EXAMPLES", "25")), deadline=None, derandomize=True,
                 phases=[Phase.explicit, Phase.reuse, Phase.generate],
                 suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
                                        HealthCheck.data_too_large])

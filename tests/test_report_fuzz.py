@@ -136,7 +136,7 @@ def run_all(filing: Path, out: Path, formats: str = "html,docx,xlsx,json") -> in
     return code
 
 
-@settings(max_examples=EXAMPLE_COUNT, deadline=None,
+@settings(max_examples=EXAMPLE_COUNT, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
                                  HealthCheck.data_too_large])
 @given(case=mutated())

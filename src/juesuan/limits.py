@@ -76,8 +76,8 @@ MAX_TABLE_COLUMNS = 1_000
 MAX_SPAN_EXPANSION = 50
 # PDF pages read; the rest is left unread, with a note.
 MAX_REPORT_PAGES = 500
-# Objects of one PDF page (characters and path segments): a page of a report has 1,000-5,000;
-# a page with more is not read (a note says so).
+# Objects of one PDF page (characters, lines and other paths, images), counted as the page
+# is parsed: a page of a report has 1,000-5,000; a page with more is not read (a note says so).
 MAX_PDF_PAGE_OBJECTS = 20_000
 # Objects of all PDF pages read: the pages after are not read (a note says so).
 MAX_PDF_OBJECTS = 500_000
@@ -97,6 +97,11 @@ MAX_PDF_CONTENT = 8 * 1024 * 1024
 # Figures stated in the text of one report that are checked against its tables; a report
 # states a few hundred. The text after the last one checked is not (a finding says so).
 MAX_REPORT_FIGURES = 50_000
+# One stream of a PDF inflated (a font, a character map; images are not inflated): an
+# embedded Chinese font has a few MB; a few KB of Flate can inflate to gigabytes.
+MAX_PDF_STREAM = 64 * 1024 * 1024
+# All streams of one PDF inflated while it is read.
+MAX_PDF_INFLATED = 256 * 1024 * 1024
 # Characters of the text a finding quotes: a window around the figure, "…" where cut.
 MAX_QUOTE_CHARS = 200
 # Findings of one rule on one report; the rest are counted in one more finding.
@@ -157,7 +162,7 @@ LIMITS: tuple[Limit, ...] = (
     Limit("MAX_REPORT_PAGES", MAX_REPORT_PAGES, "页", "公开报告",
           "PDF 报告读取的页数；更长的报告只读前面这些页，读取问题中注明"),
     Limit("MAX_PDF_PAGE_OBJECTS", MAX_PDF_PAGE_OBJECTS, "个", "公开报告",
-          "PDF 一页中的对象（字符和线段）数；超出的页不读取，读取问题中注明"),
+          "PDF 一页中的对象（字符、线条和图片）数；超出的页不读取，读取问题中注明"),
     Limit("MAX_PDF_OBJECTS", MAX_PDF_OBJECTS, "个", "公开报告",
           "PDF 各页对象数之和；达到后其余页不读取，读取问题中注明"),
     Limit("MAX_PDF_TABLE_CROSSINGS", MAX_PDF_TABLE_CROSSINGS, "个", "公开报告",
@@ -170,6 +175,10 @@ LIMITS: tuple[Limit, ...] = (
           "PDF 一页解释的内容流（解压后，表单对象每用一次计一次）；超出的页不读取，读取问题中注明"),
     Limit("MAX_PDF_CONTENT", MAX_PDF_CONTENT, "字节", "公开报告",
           "PDF 各页内容流合计；达到后其余页不读取，读取问题中注明"),
+    Limit("MAX_PDF_STREAM", MAX_PDF_STREAM, "字节", "公开报告",
+          "PDF 中一个压缩流（字体、字符映射等）解压后的大小；超出的流按空读取"),
+    Limit("MAX_PDF_INFLATED", MAX_PDF_INFLATED, "字节", "公开报告",
+          "读取一份 PDF 时解压的各流合计；达到后其余的流按空读取"),
     Limit("MAX_QUOTE_CHARS", MAX_QUOTE_CHARS, "个字符", "公开报告",
           "审查结果引用的原文长度；更长的句子只引数字前后这么多字，截去处以“…”表示"),
     Limit("MAX_FINDINGS_PER_RULE", MAX_FINDINGS_PER_RULE, "条", "公开报告",

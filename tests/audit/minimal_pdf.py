@@ -56,3 +56,26 @@ def text(line: str, lines: int = 1) -> bytes:
         ops.append(b"1 0 0 1 20 %d Tm (%s) Tj" % (830 - (i * 7) % 820, line.encode("ascii")))
     ops.append(b"ET")
     return b"\n".join(ops)
+
+
+def with_to_unicode(cmap: bytes) -> bytes:
+    """A one-page PDF printing "Page" in a font whose ToUnicode stream is ``cmap`` (Flate)."""
+    packed = zlib.compress(cmap)
+    content = zlib.compress(b"BT /F1 10 Tf 40 800 Td (Page) Tj ET")
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>",
+               b"<< /Type /Pages /Kids [4 0 R] /Count 1 >>",
+               b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /ToUnicode 6 0 R >>",
+               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 3 0 R >> >> "
+               b"/Contents 5 0 R >>",
+               b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(content) + content + b"\nendstream",
+               b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(packed) + packed + b"\nendstream"]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)

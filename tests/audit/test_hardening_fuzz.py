@@ -25,7 +25,7 @@ from pathlib import Path
 import docx
 import openpyxl
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
@@ -45,7 +45,10 @@ MAX_OUTPUT = 20_000_000
 
 # JUESUAN_FUZZ_EXAMPLES=500 for a longer hunt (the other formats take a share of it)
 EXAMPLES = int(os.environ.get("JUESUAN_FUZZ_EXAMPLES", "12"))
-FUZZ = settings(max_examples=EXAMPLES, deadline=None,
+# The same examples every run (derandomize): the test command checks the fixes, benchmarks/fuzz.py
+# explores; no shrinking, which reruns a slow input many times.
+FUZZ = settings(max_examples=EXAMPLES, deadline=None, derandomize=True,
+                phases=(Phase.explicit, Phase.reuse, Phase.generate),
                 suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
                                        HealthCheck.data_too_large])
 

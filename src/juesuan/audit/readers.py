@@ -54,11 +54,12 @@ import shutil
 import signal
 import subprocess
 import tempfile
+import threading
 import unicodedata
 import warnings
 import zipfile
 import zlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
@@ -76,9 +77,11 @@ from juesuan.audit.source import (
 from juesuan.limits import (
     MAX_PDF_CONTENT,
     MAX_PDF_CROSSINGS,
+    MAX_PDF_INFLATED,
     MAX_PDF_OBJECTS,
     MAX_PDF_PAGE_CONTENT,
     MAX_PDF_PAGE_OBJECTS,
+    MAX_PDF_STREAM,
     MAX_PDF_TABLE_CROSSINGS,
     MAX_REPORT_BYTES,
     MAX_REPORT_CELLS,
@@ -715,6 +718,18 @@ def _read_pdf(path: Path, data: bytes, max_pages: int) -> SourceDocument:
     the pages are enumerated lazily (a PDF may declare 100,000 of them)."""
     for name in ("pdfminer", "pdfplumber"):
         logging.getLogger(name).setLevel(logging.ERROR)
+    from pdfminer import pdftypes
+
+    # pdfminer inflates every Flate stream it reads (fonts, character maps) whole, and
+    # repairs a damaged one a byte at a time onto a growing bytes object (quadratic: a 3.4 MB
+    # font with one flipped bit took 8 minutes). Both, bounded and linear:
+    pdftypes.zlib = _BOUNDED_ZLIB  # type: ignore[attr-defined,assignment]
+    pdftypes.decompress_corrupted = _decompress_corrupted
+    with _BOUNDED_ZLIB.reading():
+        return _read_pdf_pages(path, data, max_pages)
+
+
+def _read_pdf_pages(path: Path, data: bytes, max_pages: int) -> SourceDocument:
     import pdfplumber
     from pdfminer.pdfdocument import PDFPasswordIncorrect
     from pdfminer.pdfpage import PDFPage
@@ -729,10 +744,9 @@ def _read_pdf(path: Path, data: bytes, max_pages: int) -> SourceDocument:
         if isinstance(cause, PDFPasswordIncorrect) or isinstance(exc, PDFPasswordIncorrect):
             raise ReportReadError(path, "PDF 已加密，需要密码才能打开") from None
         raise
-    census = _PdfCensus(data)
     # Not ``with pdf``: PDF.close() closes every page of ``pdf.pages``, enumerating them all
     # first. The pages read here are closed one by one; the stream is a BytesIO.
-    with contextlib.closing(census), contextlib.ExitStack() as stack:
+    with contextlib.ExitStack() as stack:
         stack.callback(pdf.flush_cache)
         pages = PDFPage.create_pages(pdf.doc)
         budget = _PdfBudget()
@@ -741,6 +755,7 @@ def _read_pdf(path: Path, data: bytes, max_pages: int) -> SourceDocument:
         failed: list[str] = []
         number = 0
         stop: str | None = None  # why the pages from ``number`` on are not read
+        total: int | None = None
         while True:
             try:
                 page_obj = next(pages, None)
@@ -754,25 +769,16 @@ def _read_pdf(path: Path, data: bytes, max_pages: int) -> SourceDocument:
                 break
             number += 1
             if number > max_pages:
-                total = census.pages or _declared_pages(pdf)
+                total = _page_count(data, pdf)
                 stop = f"只读取了前 {max_pages} 页" + (f"（共 {total} 页）" if total and total >= number
                                                       else "（其余页未读取）")
-                break
-            weight = census.objects(number - 1, MAX_PDF_PAGE_OBJECTS)
-            if weight is not None and weight > MAX_PDF_PAGE_OBJECTS:
-                problems.append(f"第{number}页的对象（字符和线段）超过 {MAX_PDF_PAGE_OBJECTS:,} 个"
-                                "（MAX_PDF_PAGE_OBJECTS），该页未读取")
-                continue
-            if weight is not None and budget.objects + weight > MAX_PDF_OBJECTS:
-                stop = (f"第{number}页起未读取：各页的对象（字符和线段）合计超过 {MAX_PDF_OBJECTS:,} 个"
-                        "（MAX_PDF_OBJECTS）")
                 break
             tried += 1
             try:
                 page = Page(pdf, page_obj, page_number=number, initial_doctop=doctop)
                 doctop += float(page.height)
                 try:
-                    found = _pdf_page(page, number, problems, budget, counted=weight is not None)
+                    found = _pdf_page(page, number, problems, budget)
                 finally:
                     page.close()
             except _PdfPageTooLarge as exc:
@@ -784,7 +790,6 @@ def _read_pdf(path: Path, data: bytes, max_pages: int) -> SourceDocument:
             except Exception as exc:  # one damaged page: say so, read the others
                 failed.append(f"第{number}页无法读取（{type(exc).__name__}: {str(exc)[:100]}）")
                 continue
-            budget.objects += weight or 0
             over = budget.take(found)
             if over is not None:  # the pages read so far are the report
                 stop = f"第{number}页起未读取：{over}"
@@ -795,7 +800,7 @@ def _read_pdf(path: Path, data: bytes, max_pages: int) -> SourceDocument:
         problems.extend(failed)
         if stop is not None:
             problems.insert(0, stop)
-            total = census.pages or _declared_pages(pdf)
+            total = total or _page_count(data, pdf)
         else:
             total = number
     blocks = _Blocks(path)
@@ -806,6 +811,87 @@ def _read_pdf(path: Path, data: bytes, max_pages: int) -> SourceDocument:
         else:
             blocks.grid(tuple(item.rows), item.page)
     return blocks.document("pdf", pages=total)
+
+
+class _BoundedZlib(threading.local):
+    """What pdfminer's stream decoder sees as ``zlib``. While a report is read (``active``,
+    per thread: the web reads reports in threads), ``decompress`` refuses a stream that
+    would inflate beyond MAX_PDF_STREAM, or beyond what is left of MAX_PDF_INFLATED for the
+    PDF, with zlib.error, on which pdfminer reads the stream as damaged; otherwise it is
+    zlib's."""
+
+    error = zlib.error
+    decompressobj = staticmethod(zlib.decompressobj)
+
+    def __init__(self) -> None:
+        self.active = False
+        self.left = MAX_PDF_INFLATED
+
+    @contextlib.contextmanager
+    def reading(self) -> Iterator[None]:
+        self.active, self.left = True, MAX_PDF_INFLATED
+        try:
+            yield
+        finally:
+            self.active = False
+
+    def cap(self) -> int:
+        return max(min(MAX_PDF_STREAM, self.left), 0) if self.active else 1 << 62
+
+    def take(self, result: bytes) -> bytes:
+        if self.active:
+            self.left -= len(result)
+        return result
+
+    def decompress(self, data: bytes) -> bytes:
+        cap = self.cap()
+        if len(data) * 1100 > cap:  # Flate inflates at most ~1030 times: it might go over
+            trial = zlib.decompressobj()
+            if len(trial.decompress(data, cap + 1)) > cap or trial.unconsumed_tail:
+                raise zlib.error(f"解压后超过 {cap:,} 字节（MAX_PDF_STREAM、MAX_PDF_INFLATED）")
+        return self.take(zlib.decompress(data))  # exactly what pdfminer would have had
+
+
+_BOUNDED_ZLIB = _BoundedZlib()
+
+
+def _decompress_corrupted(data: bytes) -> bytes:
+    """pdfminer's ``decompress_corrupted``, in linear time and bounded as _BoundedZlib:
+    what a damaged Flate stream inflates to before the damage (the error is raised unless
+    it is in the last 3 bytes, the checksum). Inflated a block at a time; the block with
+    the damage a byte at a time from the state before it, so the result is the same to
+    the byte."""
+    cap = _BOUNDED_ZLIB.cap()
+    inflate = zlib.decompressobj()
+    parts: list[bytes] = []
+    size = 0
+
+    def add(part: bytes) -> None:
+        nonlocal size
+        parts.append(part)
+        size += len(part)
+        if size > cap:
+            raise zlib.error(f"解压后超过 {cap:,} 字节（MAX_PDF_STREAM、MAX_PDF_INFLATED）")
+
+    block = 1 << 16
+    for start in range(0, len(data), block):
+        before = inflate.copy()
+        try:
+            add(inflate.decompress(data[start:start + block]))
+            continue
+        except zlib.error:
+            if size > cap:
+                raise
+            inflate = before
+        for i in range(start, min(start + block, len(data))):
+            try:
+                part = inflate.decompress(data[i:i + 1])
+            except zlib.error:
+                if i < len(data) - 3:
+                    raise
+                return _BOUNDED_ZLIB.take(b"".join(parts))
+            add(part)
+    return _BOUNDED_ZLIB.take(b"".join(parts))
 
 
 @dataclass
@@ -846,10 +932,12 @@ class _PdfPageTooLarge(Exception):
 
 
 def _parse_page(page: Any, number: int, budget: _PdfBudget) -> None:
-    """Parse the page as pdfplumber's ``Page.layout`` would, with every content stream the
-    interpreter runs (the page's, and a form XObject's each time it is used) counted against
-    MAX_PDF_PAGE_CONTENT and MAX_PDF_CONTENT before it is run: a few KB can unpack to
-    megabytes of operators that draw nothing (pdfium's object count does not see them)."""
+    """Parse the page as pdfplumber's ``Page.layout`` would, bounded as it goes: every
+    content stream the interpreter runs (the page's, and a form XObject's each time it is
+    used) counted against MAX_PDF_PAGE_CONTENT and MAX_PDF_CONTENT before it is run (a few
+    KB can unpack to megabytes of operators that draw nothing), and every object the
+    device makes (a character, a path) against MAX_PDF_PAGE_OBJECTS and MAX_PDF_OBJECTS
+    as it is made (pdfplumber costs tens of µs an object, and table finding more)."""
     from pdfminer.pdfinterp import PDFPageInterpreter
     from pdfminer.pdftypes import LITERALS_FLATE_DECODE, PDFStream, list_value, resolve1
     from pdfminer.utils import MATRIX_IDENTITY, Matrix
@@ -867,10 +955,18 @@ def _parse_page(page: Any, number: int, budget: _PdfBudget) -> None:
         if len(filters) == 1 and filters[0][0] in LITERALS_FLATE_DECODE:
             inflate = zlib.decompressobj()
             try:  # at most cap + 1 bytes, never the whole of a bomb
-                size = len(inflate.decompress(stream.rawdata, cap + 1))
-            except zlib.error:
-                return len(stream.get_data())  # pdfminer's own repair of a damaged stream
-            return size
+                return len(inflate.decompress(stream.rawdata, cap + 1))
+            except zlib.error:  # damaged: what inflates before the damage, as pdfminer repairs it
+                inflate, size = zlib.decompressobj(), 0
+                for start in range(0, len(stream.rawdata), 1 << 16):
+                    try:
+                        size += len(inflate.decompress(stream.rawdata[start:start + (1 << 16)],
+                                                       cap + 1 - size))
+                    except zlib.error:
+                        break
+                    if size > cap or inflate.unconsumed_tail:
+                        return cap + 1
+                return size
         return len(stream.get_data())
 
     page_used = 0
@@ -897,62 +993,50 @@ def _parse_page(page: Any, number: int, budget: _PdfBudget) -> None:
                         stop=True)
             super().render_contents(resources, streams, ctm)
 
-    device = PDFPageAggregatorWithMarkedContent(page.pdf.rsrcmgr, pageno=page.page_number,
-                                                laparams=page.pdf.laparams)
+    objects = 0
+
+    def made() -> None:
+        nonlocal objects
+        objects += 1
+        if objects > MAX_PDF_PAGE_OBJECTS:
+            raise _PdfPageTooLarge(f"第{number}页的对象（字符、线条和图片）超过 {MAX_PDF_PAGE_OBJECTS:,} 个"
+                                   "（MAX_PDF_PAGE_OBJECTS），该页未读取")
+        if budget.objects + objects > MAX_PDF_OBJECTS:
+            raise _PdfPageTooLarge(f"第{number}页起未读取：各页的对象（字符、线条和图片）合计超过 "
+                                   f"{MAX_PDF_OBJECTS:,} 个（MAX_PDF_OBJECTS）", stop=True)
+
+    class Device(PDFPageAggregatorWithMarkedContent):
+        def render_char(self, *args: Any, **kwargs: Any) -> float:
+            made()
+            return float(super().render_char(*args, **kwargs))
+
+        def paint_path(self, *args: Any, **kwargs: Any) -> None:
+            made()  # a path of many subpaths is painted again for each of them
+            super().paint_path(*args, **kwargs)
+
+        def render_image(self, *args: Any, **kwargs: Any) -> None:
+            made()
+            super().render_image(*args, **kwargs)
+
+    device = Device(page.pdf.rsrcmgr, pageno=page.page_number, laparams=page.pdf.laparams)
     Interpreter(page.pdf.rsrcmgr, device).process_page(page.page_obj)
     page._layout = device.get_result()  # what Page.layout would have computed, unbounded
+    budget.objects += objects
 
 
-class _PdfCensus:
-    """What pdfium (C, fast) counts before pdfplumber (Python, slow) reads a page: the pages
-    of the document without enumerating them, and the objects on one page. ``None`` where
-    pdfium is missing or cannot open the file (pdfplumber's own counts stand in then)."""
+def _page_count(data: bytes, pdf: Any) -> int | None:
+    """The pages of the document without enumerating them: pdfium's count (C, fast), else
+    what the page tree declares (/Count)."""
+    try:
+        import pypdfium2  # type: ignore[import-untyped]
 
-    def __init__(self, data: bytes) -> None:
-        self.document: Any = None
-        self.pages: int | None = None
+        document = pypdfium2.PdfDocument(data)
         try:
-            import pypdfium2  # type: ignore[import-untyped]
-
-            self.document = pypdfium2.PdfDocument(data)
-            self.pages = len(self.document)
-        except Exception:  # damaged, encrypted, or no pdfium: pdfminer may still read it
-            self.close()
-
-    def objects(self, index: int, cap: int) -> int | None:
-        """Characters plus path segments of page ``index`` (counting stops past ``cap``)."""
-        if self.document is None or self.pages is None or index >= self.pages:
-            return None
-        try:
-            import pypdfium2.raw as pdfium_c  # type: ignore[import-untyped]
-
-            page = self.document[index]
-        except Exception:
-            return None
-        try:
-            textpage = page.get_textpage()
-            try:
-                count = int(textpage.count_chars())
-            finally:
-                textpage.close()
-            for obj in page.get_objects(max_depth=8):  # into form XObjects, each time used
-                if count > cap:
-                    break
-                if obj.type == pdfium_c.FPDF_PAGEOBJ_PATH:
-                    count += max(int(pdfium_c.FPDFPath_CountSegments(obj.raw)), 1)
-                elif obj.type != pdfium_c.FPDF_PAGEOBJ_TEXT:  # text: counted as characters
-                    count += 1
-            return count
-        except Exception:
-            return None
+            return len(document)
         finally:
-            page.close()
-
-    def close(self) -> None:
-        if self.document is not None:
-            with contextlib.suppress(Exception):
-                self.document.close()
-            self.document = None
+            document.close()
+    except Exception:  # damaged, encrypted, or no pdfium: pdfminer may still read it
+        return _declared_pages(pdf)
 
 
 def _declared_pages(pdf: Any) -> int | None:
@@ -966,18 +1050,8 @@ def _declared_pages(pdf: Any) -> int | None:
     return count if isinstance(count, int) and count > 0 else None
 
 
-def _pdf_page(page: Any, number: int, problems: list[str], budget: _PdfBudget, *,
-              counted: bool) -> list[_PdfItem]:
+def _pdf_page(page: Any, number: int, problems: list[str], budget: _PdfBudget) -> list[_PdfItem]:
     _parse_page(page, number, budget)
-    if not counted:  # pdfium could not count this page: count what pdfplumber parsed
-        objects = sum(len(page.objects.get(kind, ())) for kind in ("char", "line", "rect", "curve"))
-        if objects > MAX_PDF_PAGE_OBJECTS:
-            raise _PdfPageTooLarge(f"第{number}页的对象（字符和线段）超过 {MAX_PDF_PAGE_OBJECTS:,} 个"
-                                   "（MAX_PDF_PAGE_OBJECTS），该页未读取")
-        if budget.objects + objects > MAX_PDF_OBJECTS:
-            raise _PdfPageTooLarge(f"第{number}页未读取：各页的对象（字符和线段）合计超过 "
-                                   f"{MAX_PDF_OBJECTS:,} 个（MAX_PDF_OBJECTS）")
-        budget.objects += objects
     chars = [c for c in page.chars if str(c.get("text", "")).strip()]
     if not chars:
         if page.images:
