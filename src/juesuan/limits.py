@@ -61,7 +61,7 @@ MAX_REPORT_UNZIPPED = 100 * 1024 * 1024
 MAX_REPORT_TAGS = 2_000_000
 # Characters of text read from one report, table cells included; a report has about 50,000
 # (the audit reads about half a million characters a second).
-MAX_REPORT_CHARS = 10_000_000
+MAX_REPORT_CHARS = 2_000_000
 # Lines of one report: lines of text, paragraphs (empty ones too) and table rows; a report
 # has a few thousand.
 MAX_REPORT_LINES = 200_000
