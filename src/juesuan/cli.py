@@ -89,24 +89,23 @@ class GuardedCommand(TyperCommand):
     turns it into exit code 130 without a message."""
 
     def invoke(self, ctx: Any) -> Any:
-        try:
-            return super().invoke(ctx)
-        except Exception as exc:
-            if _expected(exc):
-                raise
-            _report_internal_error(ctx, exc)
+        return _guarded(super().invoke, ctx)
 
 
 class GuardedGroup(TyperGroup):
     """The app's group: the same guard for what runs outside a command (the callback)."""
 
     def invoke(self, ctx: Any) -> Any:
-        try:
-            return super().invoke(ctx)
-        except Exception as exc:
-            if _expected(exc):
-                raise
-            _report_internal_error(ctx, exc)
+        return _guarded(super().invoke, ctx)
+
+
+def _guarded(invoke: Callable[[Any], Any], ctx: Any) -> Any:
+    try:
+        return invoke(ctx)
+    except Exception as exc:
+        if _expected(exc):
+            raise
+        _report_internal_error(ctx, exc)
 
 
 app = typer.Typer(
