@@ -19,9 +19,9 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
+import juesuan.assess
 import juesuan.audit.batch
 import juesuan.publish
-import juesuan.rules.check
 from juesuan.cli import EXIT_INTERNAL, GuardedCommand, app
 from juesuan.document.build import build_document
 
@@ -46,7 +46,7 @@ def test_every_command_is_guarded() -> None:
 
 
 def test_an_unexpected_exception_is_one_chinese_line_and_exit_3(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(juesuan.rules.check, "check_filing", boom)
+    monkeypatch.setattr(juesuan.assess, "check_filing", boom)
     result = runner.invoke(app, ["check", str(SHANGHAI)])
     assert result.exit_code == EXIT_INTERNAL == 3
     assert isinstance(result.exception, SystemExit)
@@ -59,7 +59,7 @@ def test_an_unexpected_exception_is_one_chinese_line_and_exit_3(monkeypatch: pyt
 
 
 def test_debug_shows_the_traceback_and_still_exits_3(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(juesuan.rules.check, "check_filing", boom)
+    monkeypatch.setattr(juesuan.assess, "check_filing", boom)
     result = runner.invoke(app, ["--debug", "check", str(SHANGHAI)])
     assert result.exit_code == EXIT_INTERNAL
     assert "Traceback" in result.stderr and "secret detail of the bug" in result.stderr
@@ -77,7 +77,7 @@ def test_a_command_without_files_names_only_itself(monkeypatch: pytest.MonkeyPat
 
 
 def test_ctrl_c_exits_130_quietly(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(juesuan.rules.check, "check_filing", interrupt)
+    monkeypatch.setattr(juesuan.assess, "check_filing", interrupt)
     result = runner.invoke(app, ["check", str(SHANGHAI)])
     assert result.exit_code == 130
     assert "Traceback" not in result.output and "内部错误" not in result.output

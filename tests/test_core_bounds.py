@@ -46,9 +46,10 @@ from juesuan.money import (
     to_wan,
     total,
 )
+from juesuan.performance.rules import check_performance
 from juesuan.performance.scheme import load_scheme
 from juesuan.performance.scoring import score_performance
-from juesuan.rules.check import check_filing, check_performance
+from juesuan.rules.check import check_filing
 from juesuan.tables.build import build_tables
 
 ROOT = Path(__file__).resolve().parents[1]

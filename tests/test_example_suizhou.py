@@ -19,8 +19,8 @@ from juesuan.filing.io import load_filing
 from juesuan.filing.model import Filing, Fund
 from juesuan.money import round_half_up
 from juesuan.tables.build import build_tables
-from juesuan.tables.layout import EMPTY_NOTES
 from juesuan.tables.table import Table, TableSet
+from juesuan.template.catalogue import bundled
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "suizhou-zwfw-2020.yaml"
@@ -65,7 +65,7 @@ def class_rows_with_amounts(table: Table, column: str) -> dict[str, Decimal]:
 def test_example_identifies_the_department(filing: Filing) -> None:
     assert filing.year == 2020
     assert filing.unit == "万元"
-    assert filing.layout == "central-2020"
+    assert filing.layout == "hubei-2020"
     assert filing.department.name == NAME
     assert filing.department.level == "市级"
 
@@ -239,7 +239,11 @@ def test_fund_tables_are_empty_with_their_note(tables: TableSet, number: int) ->
     table = tables[number]
     assert table.empty
     assert all(v is None for row in table.rows for v in row.values)
-    assert table.notes[-1] == EMPTY_NOTES[number].format(name=NAME)
+    spec = bundled("hubei-2020").table(number)
+    assert spec is not None and spec.empty_note is not None
+    assert table.notes[-1] == spec.empty_note.replace("{name}", NAME)
+    fund = {8: "政府性基金预算财政拨款", 9: "国有资本经营预算财政拨款"}[number]
+    assert table.notes[-1] == f"说明：{NAME}本年度没有{fund}收入和支出，故本表无数据。"
 
 
 # --- figures outside the tables ---------------------------------------------------

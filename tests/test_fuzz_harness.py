@@ -167,13 +167,12 @@ def test_each_failure_class_is_recognised(tmp_path: Path) -> None:
 def test_exception_behind_the_real_guard_is_grouped_by_its_frame(tmp_path: Path,
                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     """juesuan's guard turns the exception into exit code 3; the harness still sees it."""
-    from juesuan import cli
-    from juesuan.rules import check
+    from juesuan import assess, cli
 
     def broken(*args: object, **kwargs: object) -> None:
         raise OverflowError("planted")
 
-    monkeypatch.setattr(check, "check_filing", broken)
+    monkeypatch.setattr(assess, "check_all", broken)  # what juesuan check calls
     example = (ROOT / "examples" / "suizhou-zwfw-2020.yaml").read_bytes()
 
     def make(index: int) -> Job:

@@ -15,7 +15,7 @@ import traceback
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
@@ -32,6 +32,10 @@ from juesuan.filing.io import (
     load_filing,
 )
 from juesuan.rules.finding import Finding, Severity, has_errors
+
+if TYPE_CHECKING:
+    from juesuan.performance.scheme import Scheme
+    from juesuan.template.model import Template
 
 EXIT_OK, EXIT_FINDINGS, EXIT_UNREADABLE, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -179,24 +183,88 @@ def print_findings(loaded: LoadedFiling, findings: list[Finding], minimum: Sever
               f"提示 {counts['info']} 条")
 
 
+SCHEME_HELP = ("评分办法：内置名称（hubei-2020、central-2020、sichuan-2023）或评分办法 YAML 文件；"
+               "缺省取填报文件 performance.scheme")
+
+
+def fail_scheme(exc: Exception) -> NoReturn:
+    err.print(f"[bold red]无法使用评分办法[/]：{escape(str(exc))}", soft_wrap=True)
+    raise typer.Exit(EXIT_UNREADABLE)
+
+
+def checked_scheme(name: str | None) -> None:
+    """Refuse a ``--scheme`` that names no bundled scheme and no readable scheme file
+    (exit 2, naming the bundled ones) before anything is read or written."""
+    from juesuan.performance.scheme import SchemeError, load_scheme
+
+    if name is not None:
+        try:
+            load_scheme(name)
+        except SchemeError as exc:
+            fail_scheme(exc)
+
+
+def scheme_of(loaded: LoadedFiling, chosen: str | None) -> Scheme | None:
+    """The scheme for a filing's self-evaluations: ``--scheme`` or the filing's own; exit 2
+    naming the bundled schemes when it cannot be found or read."""
+    from juesuan.performance.scheme import SchemeError, scheme_for
+
+    line = loaded.source_map.line_of_text("performance.scheme")
+    where = f"{loaded.file}{'' if line is None else f':{line}'} [performance.scheme]"
+    try:
+        return scheme_for(loaded.filing, chosen, where=where)
+    except SchemeError as exc:
+        fail_scheme(exc)
+
+
+TEMPLATE_HELP = ("公开模板：内置名称（central-2017、central-2020、hubei-2020、shanghai-2024、shanghai-2024-24，"
+                 "见 docs/templates.md）或模板 YAML 文件；缺省取填报文件的 layout，未写时按年度")
+
+
+def template_option(name: str | None) -> Template | None:
+    """The template ``--template`` names (a bundled name or a file); exit 2 naming the
+    bundled ones when it cannot be found or read."""
+    from juesuan.template.catalogue import TemplateError, load_template
+
+    if name is None:
+        return None
+    try:
+        return load_template(name)
+    except TemplateError as exc:
+        err.print(f"[bold red]无法使用公开模板[/]：{escape(str(exc))}", soft_wrap=True)
+        raise typer.Exit(EXIT_UNREADABLE) from None
+
+
 @app.command(cls=GuardedCommand)
 def check(
     filing: Annotated[Path, typer.Argument(help="填报文件（YAML 或 JSON）")],
+    scheme: Annotated[str | None, typer.Option("--scheme", "-s", help=SCHEME_HELP)] = None,
+    template: Annotated[str | None, typer.Option("--template", "-t", help=TEMPLATE_HELP)] = None,
     format: Annotated[CheckFormat, typer.Option("--format", "-f", help="输出格式")] = CheckFormat.TEXT,
     show: Annotated[
         Severity, typer.Option("--show", help="文本输出中显示到哪一级（error / warning / info）")
     ] = Severity.INFO,
 ) -> None:
-    """检查填报文件及其九张表的勾稽关系。退出码：0 无错误，1 有错误，2 文件无法读取，3 内部错误。"""
-    from juesuan.rules.check import check_filing
+    """检查填报文件：九张表的勾稽关系、填报文件本身、绩效自评（P.*，按评分办法）和情况说明所需资料（N.*），
+    与 juesuan report 文档末尾的检查结果相同。退出码：0 无错误，1 有错误，2 文件或评分办法无法读取，3 内部错误。"""
+    from juesuan.assess import check_all
+    from juesuan.tables.build import build_tables
 
+    chosen_template = template_option(template)
     loaded = read(filing)
-    findings = located(loaded, check_filing(loaded.filing))
+    chosen = scheme_of(loaded, scheme)
+    if chosen_template is None:
+        findings = located(loaded, check_all(loaded.filing, scheme=chosen))
+    else:
+        findings = located(loaded, check_all(
+            loaded.filing, build_tables(loaded.filing, chosen_template), chosen,
+            chosen_template.explanation_style))
     if format is CheckFormat.JSON:
         data = {
             "file": loaded.file,
             "department": loaded.filing.department.name,
             "year": loaded.filing.year,
+            "scheme": chosen.name if chosen is not None else None,
             "summary": summary(findings),
             "findings": [f.to_data() for f in findings],
         }
@@ -213,16 +281,18 @@ def tables(
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="输出文件；xlsx 缺省为 <文件名>-tables.xlsx")
     ] = None,
+    template: Annotated[str | None, typer.Option("--template", "-t", help=TEMPLATE_HELP)] = None,
 ) -> None:
-    """由填报文件生成九张公开表（单位：万元）。"""
+    """由填报文件生成公开表（单位：万元），按填报文件或 --template 指定的公开模板。"""
     from juesuan.render.csv import tables_to_csv
     from juesuan.render.json import tables_to_json
     from juesuan.render.text import tables_to_text
     from juesuan.render.xlsx import tables_to_xlsx
     from juesuan.tables.build import build_tables
 
+    chosen_template = template_option(template)
     loaded = read(filing)
-    ts = build_tables(loaded.filing)
+    ts = build_tables(loaded.filing, chosen_template)
     if format is TableFormat.XLSX:
         target = output or Path(f"{filing.stem}-tables.xlsx")
         write(target, tables_to_xlsx(ts))
@@ -261,11 +331,7 @@ class ScoreFormat(StrEnum):
 @app.command(cls=GuardedCommand)
 def score(
     filing: Annotated[Path, typer.Argument(help="填报文件（YAML 或 JSON），含 performance 部分")],
-    scheme: Annotated[
-        str | None,
-        typer.Option("--scheme", "-s", help="评分办法：内置名称（hubei-2020、central-2020、sichuan-2023）"
-                     "或评分办法 YAML 文件；缺省取填报文件 performance.scheme"),
-    ] = None,
+    scheme: Annotated[str | None, typer.Option("--scheme", "-s", help=SCHEME_HELP)] = None,
     format: Annotated[ScoreFormat, typer.Option("--format", "-f", help="输出格式")] = ScoreFormat.TEXT,
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="输出文件；xlsx 缺省为 <文件名>-自评表.xlsx")
@@ -274,25 +340,19 @@ def score(
     """按评分办法为绩效自评计分，并检查自评表。退出码：0 无错误，1 有错误，2 无法读取，3 内部错误。"""
     from juesuan.performance.forms import performance_tables
     from juesuan.performance.report import score_data, score_text
-    from juesuan.performance.scheme import SchemeError, load_scheme
+    from juesuan.performance.rules import check_performance
     from juesuan.render.text import tables_to_text
     from juesuan.render.xlsx import tables_to_xlsx
-    from juesuan.rules.check import check_performance
 
     loaded = read(filing)
     performance = loaded.filing.performance
     if performance is None:
         err.print(f"[bold red]{escape(loaded.file)} 没有绩效自评（performance）部分[/]")
         raise typer.Exit(EXIT_UNREADABLE)
-    name = scheme or performance.scheme
-    if name is None:
+    chosen = scheme_of(loaded, scheme)
+    if chosen is None:
         err.print("[bold red]未指定评分办法[/]：用 --scheme 指定，或在填报文件 performance.scheme 中填写")
         raise typer.Exit(EXIT_UNREADABLE)
-    try:
-        chosen = load_scheme(name)
-    except SchemeError as exc:
-        err.print(f"[bold red]{escape(str(exc))}[/]", soft_wrap=True)
-        raise typer.Exit(EXIT_UNREADABLE) from None
     result, findings = check_performance(loaded.filing, chosen)
     assert result is not None
     findings = located(loaded, findings)
@@ -329,11 +389,10 @@ def report(
     order: Annotated[
         PartOrder | None,
         typer.Option("--order", help="各部分顺序与说明文字式样：template（决算表在前，2024 年模板）或 "
-                     "seed（情况说明在前，2020 年式样）；缺省按填报文件的公开表式样"),
+                     "seed（情况说明在前，2020 年式样）；缺省按公开模板"),
     ] = None,
-    scheme: Annotated[
-        str | None, typer.Option("--scheme", "-s", help="绩效自评评分办法（缺省取填报文件中的）")
-    ] = None,
+    scheme: Annotated[str | None, typer.Option("--scheme", "-s", help=SCHEME_HELP)] = None,
+    template: Annotated[str | None, typer.Option("--template", "-t", help=TEMPLATE_HELP)] = None,
     strict: Annotated[bool, typer.Option("--strict", help="有错误的填报不生成文档")] = False,
     jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="并行进程数")] = 2,
 ) -> None:
@@ -349,6 +408,8 @@ def report(
         err.print(f"[bold red]不支持的格式：{escape('、'.join(unknown) or formats)}[/]；"
                   f"可选：{'、'.join(FORMATS)}")
         raise typer.Exit(EXIT_UNREADABLE)
+    checked_scheme(scheme)
+    chosen_template = template_option(template)
     missing = [p for p in paths if not p.exists()]
     if missing:
         err.print(f"[bold red]找不到：{escape('、'.join(map(str, missing)))}[/]")
@@ -370,7 +431,7 @@ def report(
         chosen_order: Order | None = None if order is None else (
             "seed" if order is PartOrder.SEED else "template")
         outcomes = publish_many(paths, output, chosen, chosen_order, scheme, strict,
-                                workers=jobs, progress=advance)
+                                workers=jobs, progress=advance, template=chosen_template)
     table = RichTable(title=f"决算公开文档：{total} 份填报")
     for name in ("填报文件", "部门", "年度", "错误", "警告", "提示", "结果"):
         table.add_column(name, overflow="fold")
@@ -574,7 +635,7 @@ def rules(
     markdown: Annotated[bool, typer.Option("--markdown", help="输出 Markdown 规则目录")] = False,
 ) -> None:
     """列出全部检查规则。"""
-    from juesuan.rules.catalogue import catalogue_markdown, catalogue_rows
+    from juesuan.catalogue import catalogue_markdown, catalogue_rows
 
     if markdown:
         sys.stdout.write(catalogue_markdown())

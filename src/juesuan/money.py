@@ -183,6 +183,29 @@ def round_half_up(value: Decimal, places: int = 2) -> Decimal:
     return value.quantize(exponent, rounding=ROUND_HALF_UP, context=context)
 
 
+# The one table of money units: how many 万元 one unit is. Filings are in 元 or 万元;
+# published reports also print 千元 and 亿元 (and 万 / 亿 without 元 in running text).
+WAN_PER_UNIT: dict[str, Decimal] = {
+    "元": Decimal("0.0001"),
+    "千元": Decimal("0.1"),
+    "万元": Decimal(1),
+    "万": Decimal(1),
+    "亿元": TEN_THOUSAND,
+    "亿": TEN_THOUSAND,
+}
+
+
+def wan_per(unit: str | AmountUnit) -> Decimal:
+    """万元 per ``unit`` (KeyError for a unit that is not money)."""
+    return WAN_PER_UNIT[str(unit)]
+
+
+def per_wan(unit: str | AmountUnit) -> Decimal:
+    """``unit`` per 万元: 10000 for 元, 1 for 万元 (no exponent: 10000, not 1E+4)."""
+    ratio = 1 / WAN_PER_UNIT[str(unit)]
+    return Decimal(int(ratio)) if ratio == ratio.to_integral_value() else ratio
+
+
 def to_wan(value: Decimal, unit: AmountUnit) -> Decimal:
     """Convert an amount in ``unit`` to 万元, exactly."""
     return value / TEN_THOUSAND if unit is AmountUnit.YUAN else value

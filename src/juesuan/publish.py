@@ -1,7 +1,9 @@
 """Writing disclosure documents for one filing or a folder of them (``juesuan report``).
 
 The imperative shell around :func:`juesuan.document.build.build_document` and the
-renderers: it reads filings, renders every requested format in memory and only then
+renderers: it reads filings and resolves their scoring schemes (``--scheme`` or the filing's
+``performance.scheme``; one that cannot be found makes the filing unreadable, with a message
+naming the bundled schemes), renders every requested format in memory and only then
 writes the files, atomically (a filing gets all its files or none). Work on a folder runs
 in parallel processes, one filing per task; a bug met on one filing is that filing's
 outcome, never an exception that stops the others.
@@ -16,10 +18,12 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from juesuan.content import Document
 from juesuan.document.build import Order, build_document
-from juesuan.document.model import Document
 from juesuan.filing.io import FilingReadError, atomic_write, format_problem, load_filing
+from juesuan.performance.scheme import SchemeError, scheme_for
 from juesuan.rules.finding import Severity
+from juesuan.template.model import Template
 
 FORMATS = ("html", "docx", "xlsx", "pdf", "json")
 SUFFIX = {"html": ".html", "docx": ".docx", "xlsx": ".xlsx", "pdf": ".pdf", "json": ".json"}
@@ -81,12 +85,12 @@ class Outcome:
 
 
 def publish_one(path: str, out_dir: str, formats: tuple[str, ...], order: Order | None,
-                scheme: str | None, strict: bool) -> Outcome:
+                scheme: str | None, strict: bool, template: Template | None = None) -> Outcome:
     """Build and write one filing's document. Never raises: a bug becomes the outcome's
     ``internal`` message, so that the other filings of a folder are still published."""
     outcome = Outcome(path)
     try:
-        _publish(outcome, path, out_dir, formats, order, scheme, strict)
+        _publish(outcome, path, out_dir, formats, order, scheme, strict, template)
     except Exception as exc:
         outcome.internal = internal_error(exc)
         outcome.traceback = traceback.format_exc()
@@ -94,7 +98,7 @@ def publish_one(path: str, out_dir: str, formats: tuple[str, ...], order: Order 
 
 
 def _publish(outcome: Outcome, path: str, out_dir: str, formats: tuple[str, ...], order: Order | None,
-             scheme: str | None, strict: bool) -> None:
+             scheme: str | None, strict: bool, template: Template | None) -> None:
     try:
         loaded = load_filing(Path(path))
     except FilingReadError as exc:
@@ -102,7 +106,14 @@ def _publish(outcome: Outcome, path: str, out_dir: str, formats: tuple[str, ...]
         return
     filing = loaded.filing
     outcome.department, outcome.year = filing.department.name, filing.year
-    doc = build_document(filing, order=order, scheme=scheme)
+    line = loaded.source_map.line_of_text("performance.scheme")
+    try:
+        chosen = scheme_for(filing, scheme, where=f"{loaded.file}{'' if line is None else f':{line}'} "
+                                                  "[performance.scheme]")
+    except SchemeError as exc:  # as a filing that cannot be read: nothing is written for it
+        outcome.unreadable = [str(exc)]
+        return
+    doc = build_document(filing, template=template, order=order, scheme=chosen)
     for finding in doc.findings:
         outcome.counts[finding.severity.value] += 1
     if strict and outcome.has_errors:
@@ -138,11 +149,12 @@ def _ignore_interrupt() -> None:
 
 def publish_many(paths: list[Path], out_dir: Path, formats: tuple[str, ...], order: Order | None,
                  scheme: str | None, strict: bool, *, workers: int,
-                 progress: Callable[[Outcome], None] | None = None) -> list[Outcome]:
+                 progress: Callable[[Outcome], None] | None = None,
+                 template: Template | None = None) -> list[Outcome]:
     """Every filing in parallel processes (one process for a single filing). Never raises
     for one filing: each gets its outcome."""
     jobs = [str(p) for p in filings_in(paths)]
-    args = (str(out_dir), formats, order, scheme, strict)
+    args = (str(out_dir), formats, order, scheme, strict, template)
     if len(jobs) <= 1 or workers <= 1:
         results = []
         for job in jobs:

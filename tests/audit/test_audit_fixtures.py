@@ -22,8 +22,8 @@ import pytest
 
 from juesuan.audit.check import AuditResult, audit
 from juesuan.audit.source import from_text
+from juesuan.catalogue import REGISTRY
 from juesuan.rules.finding import Finding, Severity
-from juesuan.rules.registry import REGISTRY
 
 TESTS = Path(__file__).resolve().parents[1]
 REPORTS = TESTS / "fixtures" / "reports"

@@ -220,3 +220,61 @@ def test_a_further_table_resembling_a_title_is_no_typo() -> None:
     s = recognise(from_text(CENTRAL, "c.txt"))
     assert [(t.number, t.title.typo) for t in s.tables] == [(8, False)]
     assert len(s.tables[0].grids) == 1  # the further table is not read as part of 表8
+
+
+HEADED = """\
+某某市某某局2024年度部门决算
+目录
+第一部分 某某市某某局概况
+一、主要职能
+第二部分 某某市某某局2024年度部门决算表
+一、收入支出决算总表.......5
+二、收入决算表.......6
+第 1 页
+第三部分 某某市某某局2024年度部门决算情况说明
+一、收入支出决算总体情况说明.......7
+（一）收入情况.......7
+（二）支出情况说明，按功能分类和经济分类分别列示.......7
+二、收入决算情况说明.......8
+第一部分 某某市某某局概况
+一、主要职能
+负责某某工作。
+第二部分 某某市某某局2024年度部门决算表
+一、收入支出决算总表
+表1 收入支出决算总表
+单位：万元
+收入 |  | 支出 |
+项目 | 决算数 | 项目 | 决算数
+本年收入合计 | 1.00 | 本年支出合计 | 1.00
+二、收入决算表
+某某市某某局2024年度收入决算表
+单位：万元
+科目编码 | 科目名称 | 本年收入合计
+合计 |  | 1.00
+第三部分 某某市某某局2024年度部门决算情况说明
+一、收入支出决算总体情况说明
+收入支出总计1.00万元。
+（一）收入情况
+（二）支出情况说明，按功能分类和经济分类分别列示
+二、收入决算情况说明
+"""
+
+
+def test_a_heading_above_the_table_title_is_no_second_title() -> None:
+    # “一、收入支出决算总表” stands above “表1 收入支出决算总表”: the heading of the table
+    s = recognise(from_text(HEADED, "h.txt"))
+    assert [(t.number, t.title.place.text, len(t.grids)) for t in s.tables] == [
+        (1, "表1 收入支出决算总表", 1), (2, "某某市某某局2024年度收入决算表", 1)]
+    assert [(h.part, h.number, h.text) for h in s.headings if h.kind == "section" and h.part == 2] == [
+        (2, 1, "收入支出决算总表"), (2, 2, "收入决算表")]
+    assert s.tables[0].unit == "万元"
+
+
+def test_toc_with_subsections_and_a_page_number() -> None:
+    s = recognise(from_text(HEADED, "h.txt"))
+    assert [(e.kind, e.part, e.number) for e in s.toc] == [
+        ("part", 1, 1), ("item", 1, 1), ("part", 2, 2), ("item", 2, 1), ("item", 2, 2),
+        ("part", 3, 3), ("item", 3, 1), ("item", 3, 2)]
+    assert [e.text for e in s.toc if e.part == 3 and e.kind == "item"] == [
+        "收入支出决算总体情况说明", "收入决算情况说明"]
+    assert all(h.in_toc for h in s.headings if h.kind in ("part", "tableset"))

@@ -26,12 +26,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from juesuan.audit.claim_rules import check_claims
 from juesuan.audit.claims import Claim, Kind, Measure, extract_claims, heading_level
 from juesuan.audit.source import SourceDocument, from_text
 from juesuan.audit.text_checks import (
     Derived,
     Interval,
-    check_claims,
     grade_percent,
     hull,
     ratio_percent,

@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import docx
+import minimal_pdf
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -175,6 +176,38 @@ def test_image_only_pdf_page_is_reported_not_guessed(tmp_path: Path) -> None:
         "第1页是图片，无法读取文字，需要 OCR",
         "第2页是图片，无法读取文字，需要 OCR",
     )
+
+
+def _laid_out_page(number: int) -> bytes:
+    """A page as a word processor or WeasyPrint lays it out: a running head in the top
+    margin, a white box behind the text area, a line of text above a ruled table whose
+    sides are the box's, a paragraph, a page number at the foot."""
+    ops = [
+        b"1 1 1 rg 50 60 495 722 re f 0 0 0 rg",  # the white box
+        b"0.5 w 50 560 m 545 560 l S 50 530 m 545 530 l S 50 500 m 545 500 l S",
+        b"50 500 m 50 560 l S 300 500 m 300 560 l S 545 500 m 545 560 l S",
+        b"BT /F1 9 Tf 1 0 0 1 230 815 Tm (Annual Report 2024) Tj ET",
+        b"BT /F1 12 Tf 1 0 0 1 60 700 Tm (Heading of the table) Tj ET",
+        b"BT /F1 10 Tf 1 0 0 1 60 540 Tm (Item) Tj 1 0 0 1 310 540 Tm (Amount) Tj ET",
+        b"BT /F1 10 Tf 1 0 0 1 60 510 Tm (Total) Tj 1 0 0 1 310 510 Tm (%d.00) Tj ET" % number,
+        b"BT /F1 10 Tf 1 0 0 1 60 300 Tm (Paragraph going on from page %d) Tj ET" % number,
+        b"BT /F1 9 Tf 1 0 0 1 290 20 Tm (- %d -) Tj ET" % number,
+    ]
+    return b"\n".join(ops)
+
+
+def test_pdf_white_box_and_running_head(tmp_path: Path) -> None:
+    # The white box's edges line up with the table's: read as rulings, they made the text
+    # above the table its first row. The running head would stand inside the paragraphs.
+    path = tmp_path / "laid-out.pdf"
+    path.write_bytes(minimal_pdf.pdf([_laid_out_page(n) for n in range(1, 5)]))
+    document = read_report(path)
+    assert document.problems == ()
+    lines = [block.text for block in document.lines()]
+    assert "Annual Report 2024" not in lines
+    assert lines[:2] == ["Heading of the table", "Paragraph going on from page 1"]
+    assert [grid.rows for grid in document.grids()] == [
+        (("Item", "Amount"), ("Total", f"{n}.00")) for n in range(1, 5)]
 
 
 def test_max_pages() -> None:

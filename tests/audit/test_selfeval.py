@@ -26,7 +26,7 @@ from juesuan.audit.selfeval import (
 )
 from juesuan.audit.source import from_text
 from juesuan.filing.io import load_filing
-from juesuan.performance.model import (
+from juesuan.filing.performance import (
     DepartmentEvaluation,
     Direction,
     FirstLevel,

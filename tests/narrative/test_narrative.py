@@ -19,12 +19,13 @@ from pathlib import Path
 
 import pytest
 
+from juesuan.content import PLACEHOLDER_OPEN, Chart, Document, Section
 from juesuan.document.build import Order, build_document
-from juesuan.document.model import PLACEHOLDER_OPEN, Chart, Document, Section
 from juesuan.filing.io import load_filing
 from juesuan.filing.model import Filing
 from juesuan.narrative.explanation import STYLES, explanation_sections, sections_text
 from juesuan.narrative.facts import gather_facts
+from juesuan.performance.scheme import scheme_for
 from juesuan.tables.build import build_tables
 from juesuan.tables.table import TableSet
 
@@ -51,13 +52,18 @@ def suizhou() -> Filing:
     return load_filing(SUIZHOU).filing
 
 
+def build(filing: Filing, order: Order | None = None) -> Document:
+    """The document as ``juesuan report`` makes it: scored under the filing's own scheme."""
+    return build_document(filing, order=order, scheme=scheme_for(filing))
+
+
 def explanation(document: Document) -> tuple[Section, ...]:
     [part] = [p for p in document.parts if p.key == "explanation"]
     return part.sections
 
 
 def part3(path: Path, order: Order) -> str:
-    return sections_text(explanation(build_document(load_filing(path).filing, order=order)))
+    return sections_text(explanation(build(load_filing(path).filing, order=order)))
 
 
 @pytest.fixture(scope="module")
@@ -120,7 +126,7 @@ SEED_HEADINGS = [
 
 
 def test_headings_as_printed(shanghai: Filing, suizhou: Filing) -> None:
-    sh = explanation(build_document(shanghai))
+    sh = explanation(build(shanghai))
     assert [s.heading for s in sh] == SHANGHAI_HEADINGS
     assert [s.key for s in sh][:3] == ["explanation.overall", "explanation.income",
                                        "explanation.expenditure"]
@@ -129,7 +135,7 @@ def test_headings_as_printed(shanghai: Filing, suizhou: Filing) -> None:
         "（二）一般公共预算财政拨款支出决算结构情况",
         "（三）一般公共预算财政拨款支出决算具体情况",
     ]
-    sz = explanation(build_document(suizhou, order="seed"))
+    sz = explanation(build(suizhou, order="seed"))
     assert [s.heading for s in sz] == SEED_HEADINGS
     assert [s.heading for s in sz[0].subsections] == ["（一）2020年决算收支情况",
                                                       "（二）部门预决算对比情况"]
@@ -187,7 +193,7 @@ def test_shanghai_fiscal_total_is_the_table_figure_not_the_reports_0_3(
 
 
 def test_shanghai_document_findings_and_placeholders(shanghai: Filing) -> None:
-    document = build_document(shanghai)
+    document = build(shanghai)
     narrative = [(f.rule, f.location.path) for f in document.findings if f.rule.startswith("N.")]
     # Only the prior-year 财政拨款收入支出总计 is missing: the report's own "0.3万元 … 持平"
     # is a defect, so the example does not carry it. 十 comes from performance.management.
@@ -317,7 +323,7 @@ def test_suizhou_repeats_none_of_the_seeds_errors(suizhou_text: str, wrong: str)
 
 
 def test_suizhou_missing_reasons_are_placeholders_and_findings(suizhou: Filing) -> None:
-    document = build_document(suizhou, order="seed")
+    document = build(suizhou, order="seed")
     narrative = sorted((f.rule, f.location.path) for f in document.findings
                        if f.rule.startswith("N."))
     assert narrative == [
@@ -388,7 +394,7 @@ def charts_by_section(sections: tuple[Section, ...]) -> dict[str, list[Chart]]:
 
 
 def test_shanghai_charts(shanghai: Filing) -> None:
-    charts = charts_by_section(explanation(build_document(shanghai)))
+    charts = charts_by_section(explanation(build(shanghai)))
     assert {k: [c.key for c in v] for k, v in charts.items()} == {
         "explanation.overall": ["year_over_year"],
         "explanation.income": ["income_structure"],
@@ -437,7 +443,7 @@ def test_no_year_over_year_chart_without_prior_figures(shanghai: Filing) -> None
 
 
 def test_suizhou_charts(suizhou: Filing) -> None:
-    charts = charts_by_section(explanation(build_document(suizhou, order="seed")))
+    charts = charts_by_section(explanation(build(suizhou, order="seed")))
     assert {k: [c.key for c in v] for k, v in charts.items()} == {
         "explanation.receipts": ["income_structure", "expenditure_structure", "year_over_year"],
         "explanation.three_public": ["three_public"],
@@ -483,7 +489,7 @@ def test_facts_do_not_change_the_filing_or_the_tables(shanghai: Filing) -> None:
 
 def test_shanghai_performance_management_reads_as_the_report(shanghai: Filing, shanghai_text: str) -> None:
     """Section 十 generated from performance.management says what the published report says."""
-    document = build_document(shanghai)
+    document = build(shanghai)
     [section] = [s for s in document.sections() if s.key == "explanation.performance"]
     text = "".join(section.paragraphs)
     assert "编报绩效目标的2024年度项目4个，涉及预算金额598.42万元" in text

@@ -10,14 +10,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from juesuan.money import round_half_up
-from juesuan.performance.model import (
+from juesuan.filing.performance import (
     DepartmentEvaluation,
     FirstLevel,
     Indicator,
     ProjectEvaluation,
     Tier,
 )
+from juesuan.money import round_half_up
 from juesuan.performance.scheme import (
     Scheme,
     bundled_names,

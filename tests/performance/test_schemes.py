@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 import yaml
 
-from juesuan.performance.model import FirstLevel, Tier
+from juesuan.filing.performance import FirstLevel, Tier
 from juesuan.performance.scheme import (
     Scheme,
     SchemeError,

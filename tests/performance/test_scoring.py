@@ -19,12 +19,13 @@ import pytest
 
 from juesuan.filing.io import load_filing
 from juesuan.filing.model import Filing
-from juesuan.performance.model import (
+from juesuan.filing.performance import (
     DepartmentEvaluation,
     Indicator,
     IndicatorPart,
     ProjectEvaluation,
 )
+from juesuan.performance.rules import check_performance
 from juesuan.performance.scheme import Scheme, load_scheme
 from juesuan.performance.scoring import (
     Basis,
@@ -39,7 +40,6 @@ from juesuan.performance.scoring import (
     score_project,
 )
 from juesuan.performance.targets import Direction, Quantity
-from juesuan.rules.check import check_performance
 from juesuan.rules.finding import Finding, Severity
 
 ROOT = Path(__file__).resolve().parents[2]

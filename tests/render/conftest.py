@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from juesuan.document.model import Chart, Document, Part, Section, Series, placeholder
+from juesuan.content import Chart, Document, Part, Section, Series, placeholder
 from juesuan.filing.model import Filing
 from juesuan.rules.finding import Finding, Location, Severity
 from juesuan.tables.build import build_tables

@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from PIL import Image
 
-from juesuan.document.model import Chart, Document, Series
+from juesuan.content import Chart, Document, Series
 from juesuan.render.charts import chart_png, chart_svg, echarts_option, pie_slices, share_percent
 
 

@@ -12,9 +12,10 @@ from typing import Any
 import openpyxl
 import pytest
 
+from juesuan.content import Document, Section
 from juesuan.document.build import build_document
-from juesuan.document.model import Document, Section
 from juesuan.filing.io import load_filing
+from juesuan.performance.scheme import scheme_for
 from juesuan.render.document_json import document_to_data, document_to_json
 from juesuan.render.json import table_to_data
 from juesuan.render.xlsx import document_to_xlsx, tables_to_xlsx, xlsx_sheet_name
@@ -111,7 +112,7 @@ def test_json_findings(document: Document, data: dict[str, Any]) -> None:
 
 def test_json_example_with_self_evaluation_forms() -> None:
     filing = load_filing(ROOT / "examples" / "suizhou-zwfw-2020.yaml").filing
-    doc = build_document(filing)
+    doc = build_document(filing, scheme=scheme_for(filing))
     data = json.loads(document_to_json(doc))
     numbers = [t["number"] for s in sections(data) for t in s["tables"]]
     assert numbers == [t.number for t in doc.tables()]
@@ -151,7 +152,8 @@ def test_xlsx_repeated_titles_get_distinct_sheets(document: Document, small: Tab
 
 def test_xlsx_example_units_and_forms() -> None:
     for name in ("shanghai-putuo-czj-2024", "suizhou-zwfw-2020"):
-        doc = build_document(load_filing(ROOT / "examples" / f"{name}.yaml").filing)
+        filing = load_filing(ROOT / "examples" / f"{name}.yaml").filing
+        doc = build_document(filing, scheme=scheme_for(filing))
         workbook = openpyxl.load_workbook(io.BytesIO(document_to_xlsx(doc)))
         assert len(workbook.sheetnames) == len(doc.tables())
         assert len(set(workbook.sheetnames)) == len(workbook.sheetnames)

@@ -21,9 +21,10 @@ from docx.shared import Cm
 from docx.text.paragraph import Paragraph
 from lxml import etree
 
+from juesuan.content import Chart, Document, Section, Series
 from juesuan.document.build import build_document
-from juesuan.document.model import Chart, Document, Section, Series
 from juesuan.filing.io import load_filing
+from juesuan.performance.scheme import scheme_for
 from juesuan.render.docx import (
     FINDINGS_HEADING,
     NOTO_FONTS,
@@ -266,7 +267,7 @@ def test_charts_are_word_charts_with_their_data(data: bytes, opened: Any,
         assert {e.get("typeface") for e in part.iter(f"{A}ea")} == {NOTO_FONTS.heading}
     texts = [p.text for p in opened.paragraphs]
     for n, chart in enumerate(document.charts(), 1):
-        assert f"图{n} {chart.title}" in texts
+        assert f"图{n}：{chart.title}" in texts
     xml = body_xml(data)
     assert "财政拨款收入" in xml and "1,672.64" in xml  # the pie's data table
     assert '<c:chart xmlns:c="http://schemas.openxmlformats.org/drawingml/2006/chart" r:id=' in xml
@@ -437,7 +438,7 @@ def test_wide_tables_get_landscape_pages(document: Document, small: Any) -> None
 @pytest.mark.parametrize("name", ["shanghai-putuo-czj-2024", "suizhou-zwfw-2020"])
 def test_examples(name: str) -> None:
     filing = load_filing(ROOT / "examples" / f"{name}.yaml").filing
-    doc = build_document(filing)
+    doc = build_document(filing, scheme=scheme_for(filing))
     opened: Any = docx.Document(io.BytesIO(document_to_docx(doc)))
     headings = [(p.style.name, p.text) for p in opened.paragraphs
                 if p.style.name.startswith("Heading")]

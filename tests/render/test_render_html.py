@@ -16,8 +16,8 @@ import pytest
 from PIL import Image
 from tinyhtml5.parser import HTMLParser as Html5Parser
 
+from juesuan.content import Document, Part, Section
 from juesuan.document.build import build_document
-from juesuan.document.model import Document, Part, Section
 from juesuan.filing.io import load_filing
 from juesuan.render.html import chart_data, document_to_html
 from juesuan.render.layout import grid
@@ -333,7 +333,7 @@ def test_charts_have_their_data_tables(document: Document, page: Node, static_pa
 
 
 def test_chart_data_tables_print_decimals_half_up() -> None:
-    from juesuan.document.model import Chart, Series
+    from juesuan.content import Chart, Series
 
     chart = Chart("c", "收入结构", "pie", ("甲", "乙", "丙"),
                   (Series("决算数", (Decimal("1.225"), Decimal("2"), None)),))

@@ -20,8 +20,8 @@ import pdfplumber
 import pytest
 from PIL import Image
 
+from juesuan.content import Document, Part, Section
 from juesuan.document.build import build_document
-from juesuan.document.model import Document, Part, Section
 from juesuan.filing.io import load_filing
 from juesuan.render.html import chart_data
 from juesuan.render.layout import grid

@@ -50,7 +50,9 @@ def layout(name: str, year: int) -> Callable[[dict[str, Any]], dict[str, Any]]:
     return change
 
 
-@pytest.mark.parametrize(("name", "year"), [("shanghai-2024", 2024), ("central-2020", 2020)])
+@pytest.mark.parametrize(("name", "year"), [
+    ("shanghai-2024", 2024), ("shanghai-2024-24", 2024), ("central-2020", 2020), ("hubei-2020", 2020),
+])
 @pytest.mark.parametrize("unit", ["万元", "元"])
 def test_tables_read_back_are_the_tables_built(
     good_data: dict[str, Any], make_filing: Callable[[dict[str, Any]], Filing], name: str, year: int,

@@ -19,8 +19,8 @@ from audit_text import report_text
 
 from juesuan.audit.check import audit
 from juesuan.audit.source import SourceDocument, from_text
+from juesuan.catalogue import REGISTRY
 from juesuan.rules.finding import Finding, Severity
-from juesuan.rules.registry import REGISTRY
 from juesuan.tables.table import Cell, Row, TableSet
 
 AUDIT_RULES = sorted(r.id for r in REGISTRY.values() if r.scope == "audit")

@@ -19,10 +19,10 @@ import pytest
 from juesuan.audit.claims import extract_claims
 from juesuan.audit.source import from_text
 from juesuan.audit.text_checks import ClaimSet
+from juesuan.catalogue import REGISTRY
 from juesuan.filing.io import load_filing
-from juesuan.rules import claims as _claims_rules  # noqa: F401  (registers the rules)
 from juesuan.rules.finding import Finding, Severity
-from juesuan.rules.registry import REGISTRY, Report
+from juesuan.rules.registry import Report
 from juesuan.tables.build import build_tables
 from juesuan.tables.table import TableSet
 

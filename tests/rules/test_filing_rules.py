@@ -15,10 +15,12 @@ from typing import Any
 import pytest
 from mutations import both, delete, set_
 
+from juesuan.catalogue import REGISTRY
 from juesuan.filing.model import Filing
+from juesuan.rules import filing as filing_rules
 from juesuan.rules.check import check_filing
 from juesuan.rules.finding import Finding, Location, Severity
-from juesuan.rules.registry import REGISTRY, run
+from juesuan.rules.registry import run
 
 FILING_RULES = sorted(r.id for r in REGISTRY.values() if r.scope == "filing")
 
@@ -32,7 +34,7 @@ Data = dict[str, Any]
 
 def filing_findings(data: Data) -> list[Finding]:
     filing = Filing.model_validate(data)
-    return run("filing", filing, unit=filing.unit.value)
+    return run(filing_rules.RULES, filing, unit=filing.unit.value)
 
 
 # --- mutations ---------------------------------------------------------------------
@@ -193,7 +195,7 @@ def test_failing_cases_name_registered_rules() -> None:
 
 
 def test_good_filing_passes_every_filing_rule(good: Filing) -> None:
-    assert run("filing", good, unit=good.unit.value) == []
+    assert run(filing_rules.RULES, good, unit=good.unit.value) == []
 
 
 @pytest.mark.parametrize(("rule_id", "case"), FLAT_CASES)
@@ -229,14 +231,14 @@ def test_check_filing_includes_filing_rules(good_data: Data) -> None:
 
 def test_same_code_from_another_fund_is_not_a_duplicate(good: Filing) -> None:
     assert good.expenditure[EXP_2010601].code == good.expenditure[EXP_NON_FISCAL].code
-    assert not [f for f in run("filing", good, unit="元") if f.rule == "F.duplicate-row"]
+    assert not [f for f in run(filing_rules.RULES, good, unit="元") if f.rule == "F.duplicate-row"]
 
 
 def test_names_compare_without_spaces_and_bracket_width(good: Filing) -> None:
     # The good filing writes " 一般行政 管理事务 " and "因公出国(境)费用".
     assert good.expenditure[EXP_2010602].name == "一般行政 管理事务"
     assert "(" in (good.basic_economic[6].name or "")
-    assert not [f for f in run("filing", good, unit="元") if f.rule == "F.code-name"]
+    assert not [f for f in run(filing_rules.RULES, good, unit="元") if f.rule == "F.code-name"]
 
 
 def test_non_fiscal_money_may_pay_operating_expenditure(good_data: Data) -> None:

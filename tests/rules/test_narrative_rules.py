@@ -25,13 +25,13 @@ from mutations import both, set_
 from mutations import delete as drop
 from test_performance_rules import PERFORMANCE
 
-from juesuan.document.model import PLACEHOLDER_OPEN
+from juesuan.catalogue import REGISTRY
+from juesuan.content import PLACEHOLDER_OPEN
 from juesuan.filing.model import Filing
 from juesuan.narrative.explanation import explanation_sections, sections_text
+from juesuan.performance.rules import check_performance
 from juesuan.performance.scheme import load_scheme
-from juesuan.rules.check import check_performance
 from juesuan.rules.finding import Finding, Location
-from juesuan.rules.registry import REGISTRY
 from juesuan.tables.build import build_tables
 
 NARRATIVE_RULES = sorted(r.id for r in REGISTRY.values() if r.scope == "narrative")

@@ -24,11 +24,11 @@ import mutations
 import pytest
 from mutations import both
 
+from juesuan.catalogue import REGISTRY
 from juesuan.filing.model import Filing
+from juesuan.performance.rules import check_performance
 from juesuan.performance.scheme import load_scheme
-from juesuan.rules.check import check_performance
 from juesuan.rules.finding import Finding, Location, Severity
-from juesuan.rules.registry import REGISTRY
 
 PERFORMANCE_RULES = sorted(r.id for r in REGISTRY.values() if r.scope == "performance")
 

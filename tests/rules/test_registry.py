@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from juesuan.rules.catalogue import catalogue_markdown, catalogue_rows
+from juesuan.catalogue import REGISTRY, catalogue_markdown, catalogue_rows
 from juesuan.rules.finding import Location, Severity
-from juesuan.rules.registry import REGISTRY, Report, Rule, rule, show
+from juesuan.rules.registry import Report, Rule, rule, show
 from juesuan.tables.amounts import Amt
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -71,10 +71,14 @@ def test_titles_are_unique() -> None:
     assert len(titles) == len(set(titles))
 
 
-def test_duplicate_ids_are_refused() -> None:
+def test_duplicate_ids_are_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    from juesuan import catalogue
+
+    twin = rule("T1.a", "重复", severity=Severity.ERROR, scope="tables", description="重复的规则",
+                reference="test")(lambda subject, report: None)
+    monkeypatch.setattr(catalogue, "RULE_LISTS", (*catalogue.RULE_LISTS, (twin,)))
     with pytest.raises(ValueError, match=r"duplicate rule id T1\.a"):
-        rule("T1.a", "重复", severity=Severity.ERROR, scope="tables", description="重复的规则",
-             reference="test")(lambda subject, report: None)
+        catalogue._registry()
     assert REGISTRY["T1.a"].title != "重复"
 
 
@@ -227,3 +231,23 @@ def test_at_most_rounding_is_info_for_a_warning_rule() -> None:
 ])
 def test_show(value: str, text: str) -> None:
     assert show(Decimal(value)) == text
+
+
+def test_every_rule_a_module_defines_is_in_its_explicit_list() -> None:
+    """Nothing is registered by importing a module: a rule missing from its module's
+    ``RULES`` would never run, so each list must hold every rule the module defines."""
+    from juesuan.audit import claim_rules
+    from juesuan.audit import rules as audit_rules
+    from juesuan.catalogue import RULE_LISTS
+    from juesuan.narrative import rules as narrative_rules
+    from juesuan.performance import rules as performance_rules
+    from juesuan.rules import filing as filing_rules
+    from juesuan.rules import tables as table_rules
+
+    modules = (filing_rules, table_rules, performance_rules, narrative_rules, claim_rules,
+               audit_rules)
+    assert tuple(m.RULES for m in modules) == RULE_LISTS
+    for module in modules:
+        defined = [v for v in vars(module).values() if isinstance(v, Rule)]
+        assert sorted(r.id for r in defined) == sorted(r.id for r in module.RULES), module.__name__
+        assert len({r.scope for r in module.RULES}) == 1, module.__name__

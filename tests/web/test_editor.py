@@ -323,9 +323,9 @@ def test_live_check_of_unsaved_changes_saves_nothing(client: Any, world: Any, ma
 
 
 def test_performance_scores_are_shown(client: Any, world: Any, make_record: Any, suizhou_filing: Filing) -> None:
+    from juesuan.performance.rules import check_performance
     from juesuan.performance.scheme import load_scheme
     from juesuan.performance.scoring import fmt
-    from juesuan.rules.check import check_performance
 
     record = make_record("a", year=2020, filing=suizhou_filing)
     client.force_login(world.users["unit_a"])
@@ -523,3 +523,20 @@ def test_only_bundled_scoring_schemes_may_be_chosen(client: Any, world: Any, mak
     field = re.search(r'<div class="field choice"><label for="f-performance-scheme">.*?</div>', page, re.S)
     assert field is not None and "评分办法应为内置办法之一" in field.group(0)
     assert versions(record) == 1
+
+
+def test_a_mistyped_scheme_is_a_form_error_naming_the_bundled_ones(client: Any, world: Any, make_record: Any,
+                                                                  suizhou_filing: Filing) -> None:
+    record = make_record("a", year=2020, filing=suizhou_filing)
+    client.force_login(world.users["unit_a"])
+    values = form_values(client.get(section_url(record, "performance")).content.decode())
+    values["performance.scheme"] = "hubei-2O20"
+    page = client.post(section_url(record, "performance"), values).content.decode()
+    field = re.search(r'<div class="field choice"><label for="f-performance-scheme">.*?</div>', page, re.S)
+    assert field is not None
+    assert "评分办法应为内置办法之一；应为：central-2020、hubei-2020、sichuan-2023；实际：“hubei-2O20”" in field.group(0)
+    assert versions(record) == 1  # never saved with the 自评表 silently dropped
+    # the live check says so too, instead of checking without the performance rules
+    fragment = client.post(section_url(record, "performance") + "check/", values).content.decode()
+    assert "不合格式" in fragment and "central-2020、hubei-2020、sichuan-2023" in fragment
+    assert "P.rate" not in fragment

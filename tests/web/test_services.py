@@ -127,13 +127,47 @@ def test_a_stored_scheme_path_is_never_read_on_the_server(make_record: Any, worl
         return real(name)
 
     monkeypatch.setattr(scheme_module, "load_scheme", spy)
-    monkeypatch.setattr("juesuan.document.build.load_scheme", spy)
     assert suizhou_filing.performance is not None
     hostile = suizhou_filing.model_copy(update={"performance": suizhou_filing.performance.model_copy(
         update={"scheme": "/etc/passwd"})})
     record = make_record("b", year=2020, filing=hostile)
     services.document_of(record.current)
     assert "/etc/passwd" not in opened
+
+
+def test_the_web_lists_the_findings_juesuan_check_gives(make_record: Any, suizhou_filing: Any) -> None:
+    from collections import Counter
+
+    from juesuan.assess import check_all
+    from juesuan.performance.scheme import load_scheme
+
+    record = make_record("a", year=2020, filing=suizhou_filing)
+    findings = services.findings_of(record.current)
+    assert findings == check_all(suizhou_filing, scheme=load_scheme("hubei-2020")) == services.check(suizhou_filing)
+    assert Counter(f.rule for f in findings if f.rule.startswith("P.")) == {
+        "P.explanation": 8, "P.target-quantified": 5, "P.commensurable": 4, "P.rate": 4, "P.total": 2,
+        "P.department-totals": 1}
+    assert services.document_of(record.current).metadata["scheme"] == "hubei-2020"
+
+
+def test_a_stored_unknown_scheme_is_said_never_dropped_silently(client: Any, make_record: Any, world: Any,
+                                                                suizhou_filing: Any) -> None:
+    """Saves refuse a scheme that is not bundled; data that reached the database another way
+    gets no 自评表 and no P.* findings, and every page that shows them says why."""
+    assert suizhou_filing.performance is not None
+    typo = suizhou_filing.model_copy(update={"performance": suizhou_filing.performance.model_copy(
+        update={"scheme": "hubei-2O20"})})
+    record = make_record("a", year=2020, filing=typo)
+    assert not [f for f in services.findings_of(record.current) if f.rule.startswith("P.")]
+    problem = services.scheme_problem(typo)
+    assert problem is not None and "“hubei-2O20”" in problem
+    assert "应为：central-2020、hubei-2020、sichuan-2023" in problem
+    assert services.scheme_problem(suizhou_filing) is None
+    client.force_login(world.users["unit_a"])
+    overview = client.get(f"/work/f/{record.pk}/").content.decode()
+    assert "评分办法“hubei-2O20”不是内置评分办法" in overview and "central-2020、hubei-2020、sichuan-2023" in overview
+    editor = client.get(f"/work/f/{record.pk}/edit/performance/").content.decode()
+    assert "评分办法“hubei-2O20”不是内置评分办法" in editor
 
 
 # --- transactions: a change and its audit event are written together ----------------------------------------

@@ -16,12 +16,13 @@ from collections import Counter
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
+from juesuan.audit import rules as audit_rules
+from juesuan.audit.rules import AuditSubject, UnitConflict
 from juesuan.audit.source import SourceDocument
 from juesuan.audit.structure import Structure, recognise
 from juesuan.audit.tables import UNIT_FACTORS, TableReading, read_tables
 from juesuan.limits import MAX_FINDINGS_PER_RULE, MAX_QUOTE_CHARS, MAX_REPORT_FIGURES
 from juesuan.money import in_core_context
-from juesuan.rules.audit import AuditSubject, UnitConflict
 from juesuan.rules.check import check_tables
 from juesuan.rules.finding import Finding, Location, Severity, sort_findings
 from juesuan.rules.registry import run
@@ -147,14 +148,14 @@ def audit(source: SourceDocument, *, claims: bool = True) -> AuditResult:
     structure = recognise(source)
     reading, conflicts = _read(structure)
     subject = AuditSubject(source, structure, reading, conflicts)
-    findings = run("audit", subject)
+    findings = run(audit_rules.RULES, subject)
     unreadable = set(reading.unreadable)
     for f in check_tables(reading.tables):
         if f.rule == "X13" and f.location.table in unreadable:
             continue  # the title is there; A.table-structure says the table could not be read
         findings.append(_locate(f, subject))
     if claims:
-        from juesuan.audit.text_checks import check_claims
+        from juesuan.audit.claim_rules import check_claims
 
         findings += check_claims(stated, reading.tables)
     from juesuan.audit.selfeval import check_forms, self_evaluation

@@ -321,12 +321,15 @@ class _Paragraph:
         return excerpt(self.raw, lo, hi, focus=around)
 
 
-def _paragraphs(source: SourceDocument) -> Iterator[_Paragraph]:
+def _paragraphs(source: SourceDocument, skip: frozenset[int] = frozenset()) -> Iterator[_Paragraph]:
+    """The paragraphs of running text; a grid, or a line in ``skip`` (the text of a 自评表),
+    ends one."""
     path: list[str] = ["", "", ""]
     current: _Paragraph | None = None
     heading_at: int | None = None  # level of ``current`` when it is a heading
+    previous = ""  # the last line added, without spaces
     for block in source.blocks:
-        if isinstance(block, Grid):
+        if isinstance(block, Grid) or block.line in skip:
             if current is not None:
                 yield current
             current, heading_at = None, None
@@ -335,7 +338,13 @@ def _paragraphs(source: SourceDocument) -> Iterator[_Paragraph]:
         if not text or _PAGE_NUMBER.match(text):
             continue
         level = heading_level(text)
-        if (level is None and current is not None and heading_at is not None
+        bare = re.sub(r"\s+", "", _canonical(text))
+        # a line that begins with the whole line before it repeats it (a chart's title and
+        # then its caption “收入结构 / 收入结构数据（单位：万元）”, a part's heading and then
+        # its section “第四部分 名词解释 / 名词解释”): a new paragraph, never a wrapped line
+        repeats = len(previous) >= 2 and (bare.startswith(previous) or previous.endswith(bare))
+        previous = bare
+        if (level is None and current is not None and heading_at is not None and not repeats
                 and len(text) <= 6 and not re.search(r"[\d，。；：、,.;:]", text)
                 and len(path[heading_at]) + len(text) <= _HEADING_CHARS):
             # the end of a heading wrapped onto the next line (…决算情况 / 说明); only as
@@ -353,7 +362,7 @@ def _paragraphs(source: SourceDocument) -> Iterator[_Paragraph]:
             current, heading_at = _Paragraph(tuple(path), heading=True), level
             current.add(block)
             continue
-        if current is None or current.heading or _LIST_START.match(_canonical(text)):
+        if current is None or current.heading or repeats or _LIST_START.match(_canonical(text)):
             if current is not None:
                 yield current
             current, heading_at = _Paragraph(tuple(path), heading=False), None
@@ -701,9 +710,14 @@ def extract_claims(source: SourceDocument, *, limit: int = MAX_REPORT_FIGURES) -
     """Every number stated in the running text of ``source``, in reading order; at most
     ``limit`` of them (a report states a few hundred: a text that states more is read up
     to there, and ``len(result) == limit`` tells the caller so)."""
+    from juesuan.audit.selfeval import form_lines
+
     claims: list[Claim] = []
     sentence_index = 0
-    for paragraph_index, paragraph in enumerate(_paragraphs(source)):
+    # the text printed with a 自评表 (its titles, 项目名称：…, 项目支出总额：…) is the form's,
+    # read and judged by juesuan.audit.selfeval, not running text
+    skip = form_lines(source)
+    for paragraph_index, paragraph in enumerate(_paragraphs(source, skip)):
         if len(claims) >= limit:
             break
         context = _Context()

@@ -6,8 +6,13 @@
   the text outside them :class:`Line` blocks, in reading order (top to bottom), with
   page numbers. A table that runs on at the top of the next page (same number of
   columns, same left and right edges, nothing but a page number between) is joined
-  into one grid; a repeated header at the top of the continuation is dropped. Pages
-  with pictures but no text are reported in ``problems`` ("需要 OCR"), never guessed.
+  into one grid; a repeated header at the top of the continuation is dropped. Only
+  what shows rules a table (a white box behind the text does not); on a page with too
+  many rulings, strokes shorter than a table row (a chart's lettering drawn as paths)
+  are left out first. A running head or foot — the page's first or last line, in its
+  margin, printed alike on most pages — is dropped, so a paragraph that runs over a
+  page break reads on. Pages with pictures but no text are reported in ``problems``
+  ("需要 OCR"), never guessed.
 * a ZIP with ``word/document.xml`` → DOCX (python-docx): paragraphs and tables in
   body order; a ZIP with ``xl/workbook.xml`` → XLSX (openpyxl): one grid per sheet,
   after a line with the sheet name.
@@ -707,10 +712,40 @@ class _PdfItem:
     rows: list[tuple[str, ...]] | None = None
     x0: float = 0.0
     x1: float = 0.0
+    margin: str | None = None  # "top" / "bottom": the page's first / last line, in its margin
 
     @property
     def is_page_number(self) -> bool:
         return self.rows is None and bool(_PAGE_NUMBER.match(self.text))
+
+
+# A running head or foot stands in the top or bottom eighth of its page ...
+_MARGIN_SHARE = 0.125
+# ... and is printed alike (digits aside) on this share of the pages, at least three.
+_RUNNING_SHARE = 0.4
+_RUNNING_MIN_PAGES = 3
+
+
+def _without_running_lines(items: list[_PdfItem]) -> list[_PdfItem]:
+    """The items without the running head and foot: the page's first (last) line, in its
+    margin, printed alike on most pages (``上海市XX局2024年度部门决算`` above every page but
+    the first). Left in, they would stand inside a sentence that runs over a page break, or
+    be read as a 目录 entry. Page numbers stay: they are told by their form wherever they stand."""
+    pages: dict[tuple[str, str], set[int]] = {}
+    for item in items:
+        if item.margin is not None:
+            pages.setdefault((item.margin, _running_key(item.text)), set()).add(item.page)
+    read = len({item.page for item in items})
+    least = max(_RUNNING_MIN_PAGES, _RUNNING_SHARE * read)
+    running = {key for key, where in pages.items() if len(where) >= least}
+    if not running:
+        return items
+    return [item for item in items
+            if item.margin is None or (item.margin, _running_key(item.text)) not in running]
+
+
+def _running_key(text: str) -> str:
+    return re.sub(r"\d+", "#", re.sub(r"\s+", "", text))
 
 
 def _read_pdf(path: Path, data: bytes, max_pages: int) -> SourceDocument:
@@ -805,7 +840,7 @@ def _read_pdf_pages(path: Path, data: bytes, max_pages: int) -> SourceDocument:
             total = number
     blocks = _Blocks(path)
     blocks.problems.extend(problems)
-    for item in _join_continued_tables(items):
+    for item in _join_continued_tables(_without_running_lines(items)):
         if item.rows is None:
             blocks.line(item.text, item.page)
         else:
@@ -1082,6 +1117,14 @@ def _pdf_page(page: Any, number: int, problems: list[str], budget: _PdfBudget) -
     for top, text in _text_lines(loose):
         items.append(_PdfItem(number, top, text=text))
     items.sort(key=lambda item: item.top)
+    height = float(page.height)
+    content = [item for item in items if not item.is_page_number]
+    if len(content) > 1:  # a line alone on its page is what the page says, not its head
+        first, last = content[0], content[-1]
+        if first.rows is None and first.top < _MARGIN_SHARE * height:
+            first.margin = "top"
+        if last.rows is None and last.top > (1 - _MARGIN_SHARE) * height:
+            last.margin = "bottom"
     return items
 
 
@@ -1114,11 +1157,17 @@ def _find_tables(page: Any, number: int, problems: list[str], budget: _PdfBudget
     )
 
     finder = TableFinder.__new__(TableFinder)  # its __init__ would go on to the cells at once
-    finder.page = page
+    finder.page = page.filter(_visible)  # a white box behind the text rules no table
     finder.settings = TableSettings.resolve(None)
     edges = finder.get_edges()
     horizontal = sum(1 for edge in edges if edge["orientation"] == "h")
     crossings = horizontal * (len(edges) - horizontal)
+    if crossings > MAX_PDF_TABLE_CROSSINGS:
+        # A chart's lettering drawn as paths makes hundreds of short strokes; a ruling that
+        # bounds a cell is at least a row high. Without the shorter ones, tables can be found.
+        edges = [edge for edge in edges if _edge_length(edge) >= _MIN_RULING]
+        horizontal = sum(1 for edge in edges if edge["orientation"] == "h")
+        crossings = horizontal * (len(edges) - horizontal)
     if crossings > MAX_PDF_TABLE_CROSSINGS:
         problems.append(f"第{number}页的表格线过多（{horizontal} 条横线 × {len(edges) - horizontal} 条竖线，"
                         f"超过 {MAX_PDF_TABLE_CROSSINGS:,}，MAX_PDF_TABLE_CROSSINGS），只读取了文字，未识别表格")
@@ -1135,6 +1184,38 @@ def _find_tables(page: Any, number: int, problems: list[str], budget: _PdfBudget
                                            settings.intersection_y_tolerance)
     cells = intersections_to_cells(intersections)
     return [Table(page, group) for group in cells_to_tables(cells)]
+
+
+_MIN_RULING = 12.0  # points: a table row is at least this high, a column this wide
+
+
+def _edge_length(edge: dict[str, Any]) -> float:
+    if edge["orientation"] == "h":
+        return float(edge["x1"]) - float(edge["x0"])
+    return float(edge["bottom"]) - float(edge["top"])
+
+
+def _visible(obj: dict[str, Any]) -> bool:
+    """Whether a drawn object shows on white paper: a path only filled or stroked in white
+    (a page's or a box's background) does not."""
+    if obj.get("object_type") not in ("rect", "line", "curve"):
+        return True
+    painted = []
+    if obj.get("fill"):
+        painted.append(obj.get("non_stroking_color"))
+    if obj.get("stroke") or obj.get("object_type") == "line":
+        painted.append(obj.get("stroking_color"))
+    return any(not _is_white(color) for color in painted)
+
+
+def _is_white(color: object) -> bool:
+    values = color if isinstance(color, (list, tuple)) else (color,)
+    if not values or not all(isinstance(v, (int, float)) for v in values):
+        return False  # no colour (black by default) or a pattern
+    numbers = [float(v) for v in values]
+    if len(numbers) == 4:  # CMYK
+        return all(v <= 0.01 for v in numbers)
+    return all(v >= 0.99 for v in numbers)
 
 
 def _text_lines(chars: Sequence[dict[str, Any]]) -> list[tuple[float, str]]:

@@ -1,4 +1,4 @@
-"""绩效自评表 printed in a report, read back into a :class:`~juesuan.performance.model.Performance`.
+"""绩效自评表 printed in a report, read back into a :class:`~juesuan.filing.performance.Performance`.
 
 Pure: reads the grids of a :class:`~juesuan.audit.source.SourceDocument` and returns what
 the forms state — the funds block (预算数、执行数、执行率、得分), the indicators (一级、二级、
@@ -29,8 +29,9 @@ What a published form does not record is inferred from what it prints, and said 
 
 from __future__ import annotations
 
+import itertools
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import cache
@@ -41,9 +42,7 @@ from pydantic import ValidationError
 from juesuan.audit.source import Grid, Line, SourceDocument, normalise
 from juesuan.filing.io import type_message
 from juesuan.filing.model import Department, ExpenditureRow, Filing, Fund, Level
-from juesuan.limits import MAX_NUMBER_CHARS
-from juesuan.money import ZERO, number_problem
-from juesuan.performance.model import (
+from juesuan.filing.performance import (
     AnnualTarget,
     DepartmentEvaluation,
     Direction,
@@ -56,6 +55,8 @@ from juesuan.performance.model import (
     Stated,
     Tier,
 )
+from juesuan.limits import MAX_NUMBER_CHARS
+from juesuan.money import ZERO, number_problem
 from juesuan.performance.scheme import Scheme
 from juesuan.performance.scoring import Basis, score_department, score_project
 from juesuan.rules.finding import Finding
@@ -197,6 +198,12 @@ _HEADER_LABELS: tuple[tuple[str, str], ...] = (
     ("基本支出总额", "basic_total"), ("项目支出总额", "project_total"),
 )
 _TARGET_BLOCK = re.compile(r"^年度(?:绩效)?目标(\d*)[:：]?(?:[(（](\d+(?:\.\d+)?)分[)）])?[:：]?$")
+# a 年度目标 row that prints its description in the same cell, its points in the 分值 and
+# 得分 columns: “年度目标1：保障服务大厅正常运行 | … | 15 | 15”
+_TARGET_INLINE = re.compile(
+    r"^年度(?:绩效)?目标\s*(\d*)\s*(?:[(（](\d+(?:\.\d+)?)分[)）])?\s*[:：]\s*(\S.*)$")
+# what an unfilled text cell prints instead of nothing
+_PLACEHOLDER = re.compile(r"^[(（]?(?:未填写|空|暂无|待填写)[)）]?$")
 _TOTAL_LABELS = ("总分", "总计", "合计", "综合得分", "自评得分", "自评总分")
 _TITLE = re.compile(r"(?:自评|评价)(?:得分)?表")
 
@@ -290,6 +297,7 @@ class _Block:
     weight: Decimal | None
     printed: Printed
     indicators: list[_Indicator] = field(default_factory=list)
+    score: Decimal | None = None  # the block's 得分, when printed on its own row
 
 
 @dataclass
@@ -358,6 +366,7 @@ class _Reader:
         self.prefix: list[str] = []
         self.pos2: int | None = None
         self.positions: list[tuple[int, Field | None]] = []
+        self.name_first = False  # the 三级指标 column stands before 一级指标 (juesuan's form)
         self.funds_keys: list[FundsKey | None] = []
         self.funds_header_width = 0
         self.section: Literal["header", "funds", "goal", "indicators", "footer"] = "header"
@@ -418,15 +427,20 @@ class _Reader:
         m = _TARGET_BLOCK.match(first)
         if m:
             rest = [c for c in row.cells[1:] if c]
-            weight = _points(m.group(2))
-            self.d.blocks.append(_Block(rest[0] if rest else None, weight, row.printed))
-            self.section = "indicators"
+            self._target(rest[0] if rest else None, _points(m.group(2)), None, row)
             return
-        if self.section == "funds" and self.funds_row(row):
+        inline = _TARGET_INLINE.match(normalise(row.cells[0]).strip()) if row.cells else None
+        if inline and self.section in ("indicators", "funds", "header"):
+            weight, score = self._block_points(row)
+            points = _points(inline.group(2))
+            self._target(inline.group(3).strip(), points if points is not None else weight, score,
+                         row)
             return
         label = _header_label(first)
         if label is not None and self.section in ("header", "funds"):
-            self.header(row)
+            self.header(row)  # before the funds rows: 基本支出总额 | 175.77万元 is no funds row
+            return
+        if self.section == "funds" and self.funds_row(row):
             return
         if self.section == "indicators" and self.fields:
             self.indicator(row)
@@ -435,8 +449,36 @@ class _Reader:
             self.header(row)
 
     def _text(self, row: _Row) -> str | None:
-        texts = [c for c in row.cells[1:] if c]
+        texts = [c for c in row.cells[1:] if c and not _PLACEHOLDER.match(compact(c))]
         return "\n".join(texts) if texts else None
+
+    def _target(self, description: str | None, weight: Decimal | None, score: Decimal | None,
+                row: _Row) -> None:
+        """A 年度目标 row: a new block, or the block an indicator header already opened."""
+        last = self.d.blocks[-1] if self.d.blocks else None
+        if last is not None and not last.indicators and last.description is None:
+            last.description = description
+            last.weight = weight if weight is not None else last.weight
+            last.score = score
+            last.printed = row.printed
+        else:
+            self.d.blocks.append(_Block(description, weight, row.printed, score=score))
+        self.section = "indicators"
+
+    def _block_points(self, row: _Row) -> tuple[Decimal | None, Decimal | None]:
+        """The 分值 and 得分 a 年度目标 row prints in the indicator columns."""
+        found: dict[Field, Decimal] = {}
+        if self.positions and len(row.raw) == self.header_width:
+            for n, key in self.positions:
+                if key in ("weight", "score") and n < len(row.raw):
+                    f = figure(row.raw[n])
+                    if f is not None:
+                        found.setdefault(key, f.value)
+            return found.get("weight"), found.get("score")
+        numbers = [f.value for f in (figure(c) for c in row.cells[1:]) if f is not None]
+        if len(numbers) == 2:
+            return numbers[0], numbers[1]
+        return None, None
 
     def header(self, row: _Row) -> None:
         cells = row.cells
@@ -506,7 +548,9 @@ class _Reader:
 
     def indicator_header(self, row: _Row) -> None:
         self.section = "indicators"
-        self.d.indicator_header = row.printed
+        seen = self.d.indicator_header is not None
+        if not seen:
+            self.d.indicator_header = row.printed
         words = list(row.words)
         start = 0
         if "二级指标" in words:
@@ -527,7 +571,12 @@ class _Reader:
         self.prefix = raw[: self.pos1 or 0]
         self.pos2 = raw.index("二级指标") if "二级指标" in raw else None
         first_field = max(p for p in (self.pos1, self.pos2, -1) if p is not None) + 1
-        self.positions = [(n, _field(w)) for n, w in enumerate(raw) if n >= first_field]
+        # columns before 一级指标 are label columns, or (juesuan's form) the 三级指标 itself
+        self.positions = [(n, _field(w)) for n, w in enumerate(raw)
+                          if n >= first_field or (n < (self.pos1 or 0) and _field(w) == "name")]
+        self.name_first = any(n < (self.pos1 or 0) and key == "name" for n, key in self.positions)
+        if self.name_first and "name" in self.fields:
+            self.fields[self.fields.index("name")] = None
         label = words[0] if words and words[0] not in ("一级指标", "二级指标", "三级指标") else ""
         points = _POINTS.search(label)
         weight = _points(points.group(1)) if points else None
@@ -535,6 +584,8 @@ class _Reader:
         if last is not None and not last.indicators:
             if last.weight is None:
                 last.weight = weight  # the header under a 年度目标 row: the same block
+        elif last is not None and seen and weight is None and "目标" not in label:
+            pass  # the header repeated after a page break: the block goes on
         else:
             self.d.blocks.append(_Block(None, weight, row.printed))
 
@@ -544,8 +595,11 @@ class _Reader:
             return
         if self._positional(row):
             return
+        name: str | None = None
+        if self.name_first:
+            name, cells = cells[0], cells[1:]
         k = 0
-        while k < len(cells) and not cells[k] and k < (self.pos1 or 0) + 2:
+        while k < len(cells) and not cells[k] and k < (0 if self.name_first else self.pos1 or 0) + 2:
             k += 1  # the header's label column, or merged 一级/二级 cells printed blank
         cells = cells[k:]
         k = 0
@@ -564,7 +618,7 @@ class _Reader:
                 self.level2 = second
                 self.level1 = _LEVEL2_PARENT.get(second.removesuffix("指标"), self.level1)
                 k = 1
-        values: dict[Field, str] = {}
+        values: dict[Field, str] = {"name": name} if name else {}
         for key, text in zip(self.fields, cells[k:], strict=False):
             if key is not None and text and key not in values:
                 values[key] = text
@@ -575,7 +629,8 @@ class _Reader:
         一级指标 cell is blank (merged) or a 一级指标 (the seed's rows drop merged cells)."""
         if len(row.raw) != self.header_width or self.pos1 is None:
             return False
-        if any(cell and compact(cell) != self.prefix[n] for n, cell in enumerate(row.raw[:self.pos1])):
+        if any(cell and compact(cell) != self.prefix[n] and _field(self.prefix[n]) != "name"
+               for n, cell in enumerate(row.raw[:self.pos1])):
             return False  # the row starts before the header's 一级指标 column: merged cells dropped
         first = row.raw[self.pos1]
         if first and level1_of(first) is None:
@@ -604,6 +659,9 @@ class _Reader:
 
     def total(self, row: _Row) -> None:
         numbers = [f for f in (figure(c) for c in row.cells[1:]) if f is not None]
+        if self.positions and len(row.raw) == self.header_width:
+            scores = [figure(row.raw[n]) for n, key in self.positions if key == "score"]
+            numbers = [f for f in scores if f is not None] or numbers
         if numbers:
             self.d.total = numbers[-1].value
             self.d.total_printed = row.printed
@@ -735,7 +793,7 @@ _TITLE_NAME = re.compile(
 def _title_name(title: str | None) -> str | None:
     if not title:
         return None
-    m = _TITLE_NAME.match(compact(title))
+    m = _TITLE_NAME.match(form_key(title))
     return m.group("name") if m and m.group("name") else None
 
 
@@ -814,9 +872,11 @@ def _build(draft: _Draft, path: str, summary: str | None) -> Form | str:
                     else:
                         notes.append(f"年度目标{n + 1}未注明分值，按 0 分读取")
                         weight = ZERO
-                score = None
+                score = block.score
                 indicator_scores = [i.stated_score for i in inds]
-                if indicator_scores and indicator_scores[0] is not None \
+                if score is not None:
+                    printed[f"{slot}.stated_score"] = block.printed
+                elif indicator_scores and indicator_scores[0] is not None \
                         and all(s is None for s in indicator_scores[1:]):
                     score = indicator_scores[0]  # one 得分 per 年度目标, printed on its first row
                     inds[0] = inds[0].model_copy(update={"stated_score": None})
@@ -865,16 +925,109 @@ def _build(draft: _Draft, path: str, summary: str | None) -> Form | str:
 # --- finding the forms ------------------------------------------------------------------------
 
 
-def _title_before(blocks: Sequence[Any], index: int) -> Line | None:
-    """The form's title: a line naming a 自评表 among the three lines above its grid."""
-    for j in range(index - 1, max(index - 4, -1), -1):
+def _title_at(blocks: Sequence[Any], index: int) -> int | None:
+    """The index of the form's title: a line naming a 自评表 among the three lines above its
+    grid (not counting a 编制部门 / 单位 line between them)."""
+    counted = 0
+    for j in range(index - 1, max(index - 7, -1), -1):
         block = blocks[j]
         if isinstance(block, Grid):
             return None
-        text = compact(block.text)
-        if _TITLE.search(text) and len(text) <= 80:
-            return block  # type: ignore[no-any-return]
+        if _is_title(block.text):
+            return j
+        if not _NOTE_LINE.match(normalise(block.text).strip()):
+            counted += 1
+            if counted == 3:
+                return None
     return None
+
+
+def _is_title(text: str) -> bool:
+    t = compact(text)
+    return bool(_TITLE.search(t)) and len(t) <= 80
+
+
+# A form printed in parts, each under its own title (juesuan's forms: “…自评表（预算执行情况）”
+# and “…自评表（绩效指标）”), or continued (续表): the parts name the same form.
+_PART_SUFFIX = re.compile(r"[(（](?:[^()（）]{0,12}(?:情况|指标|续表?|明细)[^()（）]{0,4})[)）]$")
+
+
+def form_key(title: str) -> str:
+    """A form's title without the part it prints: one key for every part of one form."""
+    return _PART_SUFFIX.sub("", compact(title))
+
+
+# --- text printed around a form's grids --------------------------------------------------------
+
+_FIELD_LABELS = tuple(sorted(
+    {label for label, _ in _HEADER_LABELS} | {
+        "偏差大或目标未完成原因分析", "偏差原因分析及改进措施", "偏差原因分析", "未完成原因分析",
+        "改进措施及结果应用方案", "改进措施", "年度总体目标"},
+    key=len, reverse=True))
+_NOTE_LABELS = ("编制部门", "评分办法", "计分办法", "备注", "注", "单位")
+_FIELD_LINE = re.compile(
+    "^(?P<label>" + "|".join(re.escape(x) for x in _FIELD_LABELS) + r")\s*[:：]\s*(?P<value>.*)$")
+_NOTE_LINE = re.compile(
+    "^(?:(?:" + "|".join(re.escape(x) for x in _NOTE_LABELS) + r")\s*[:：]|执行率\s*=)")
+# where a text that a PDF reader put into one grid cell starts a new line: a form's title, a
+# field or note label with its colon, or the juesuan form's calculation note
+_SEGMENT = re.compile(
+    r"(?:19|20)\d{2}年度?[^：:，。；]{1,60}?(?:自评|评价)(?:得分)?表(?:[(（][^()（）]{1,12}[)）])?"
+    "|(?:" + "|".join(re.escape(x) for x in (*_FIELD_LABELS, *_NOTE_LABELS)) + r")\s*[:：]"
+    r"|执行率\s*=")
+_HEADING = re.compile(r"^(?:第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）])")
+_TRAILING_LINES = 12  # how far after a form's last grid its notes are looked for
+
+
+def _field_row(line: Line) -> _Row | None:
+    """A line “项目名称：互联网+放管服” printed beside a form's grid, as the row it stands for."""
+    m = _FIELD_LINE.match(normalise(line.text).strip())
+    if m is None:
+        return None
+    cells = (m.group("label"), m.group("value").strip())
+    return _Row(cells, tuple(compact(c) for c in cells), Printed(line.line, line.page, line.text),
+                cells)
+
+
+def _split_text_rows(grid: Grid) -> list[Any]:
+    """A grid whose rows include text a PDF reader took into the table (one cell holding a
+    form's title, its 项目名称：… fields, its notes) as lines and the grids between them."""
+    out: list[Any] = []
+    rows: list[tuple[str, ...]] = []
+    start = 0
+    for k, row in enumerate(grid.rows):
+        filled = [c for c in row if c.strip()]
+        text = row[0].strip() if row else ""
+        if len(row) > 1 and len(filled) == 1 and text and _SEGMENT.search(normalise(text)):
+            if rows:
+                out.append(Grid(tuple(rows), grid.line + start, grid.page))
+                rows = []
+            norm = normalise(text)
+            cuts = sorted({0, *(m.start() for m in _SEGMENT.finditer(norm))})
+            for a, b in itertools.pairwise([*cuts, len(norm)]):
+                piece = norm[a:b].strip()
+                if piece:
+                    out.append(Line(piece, grid.line + k, grid.page))
+            start = k + 1
+            continue
+        if not rows:
+            start = k
+        rows.append(row)
+    if rows:
+        out.append(Grid(tuple(rows), grid.line + start, grid.page))
+    return out
+
+
+def _blocks(source: SourceDocument) -> tuple[Any, ...]:
+    """The report's blocks, with text taken into a form's grid (by a PDF reader) set apart."""
+    out: list[Any] = []
+    for block in source.blocks:
+        if isinstance(block, Grid) and any("自评" in cell or _FORMISH.search(cell)
+                                            for row in block.rows for cell in row[:1]):
+            out.extend(_split_text_rows(block))
+        else:
+            out.append(block)
+    return tuple(out)
 
 
 def _summary_for(blocks: Sequence[Any], start: int, index: int, name: str) -> str | None:
@@ -902,6 +1055,7 @@ class _Group:
     grids: list[Grid]
     rows: list[_Row]
     start: int  # where the text before it begins (after the previous form)
+    lines: list[int] = field(default_factory=list)  # the text lines that belong to the form
 
 
 def _starts_form(rows: Sequence[_Row]) -> bool:
@@ -911,10 +1065,62 @@ def _starts_form(rows: Sequence[_Row]) -> bool:
 _FORMISH = re.compile(r"指\s*标|执\s*行\s*[数率]|项\s*目\s*名\s*称|单\s*位\s*名\s*称")
 
 
-def _groups(source: SourceDocument) -> Iterator[_Group]:
-    """The grids of each form, with its title; a grid that goes on with a form's rows
-    after a page break (no title, no header of its own) is joined to it."""
-    blocks = source.blocks
+def _text_rows(blocks: Sequence[Any], start: int, end: int, taken: list[int]) -> list[_Row]:
+    """The fields printed as lines between a form's grids (项目名称：…), as rows; the indexes
+    of the lines that belong to the form (fields, notes, the titles of its parts) go to
+    ``taken``."""
+    rows: list[_Row] = []
+    for j in range(start, end):
+        block = blocks[j]
+        if isinstance(block, Grid):
+            continue
+        row = _field_row(block)
+        if row is not None:
+            rows.append(row)
+            taken.append(j)
+        elif _NOTE_LINE.match(normalise(block.text).strip()) or _is_title(block.text):
+            taken.append(j)
+    return rows
+
+
+def _close(group: _Group, blocks: Sequence[Any], stop: int) -> None:
+    """Take the fields and notes printed after the form's last grid (偏差原因分析：…), up to
+    the next grid, title or heading."""
+    for j in range(group.last + 1, min(stop, group.last + 1 + _TRAILING_LINES)):
+        block = blocks[j]
+        if isinstance(block, Grid):
+            return
+        text = normalise(block.text).strip()
+        if _is_title(text) or _HEADING.match(text):
+            return
+        row = _field_row(block)
+        if row is not None:
+            group.rows.append(row)
+            group.lines.append(j)
+        elif _NOTE_LINE.match(text):
+            group.lines.append(j)
+
+
+def _has_total(rows: Sequence[_Row]) -> bool:
+    return any(r.words and r.words[0].startswith(_TOTAL_LABELS) for r in rows)
+
+
+def _continues(group: _Group, blocks: Sequence[Any], index: int, title: Line | None,
+               rows: Sequence[_Row]) -> bool:
+    """Whether a grid goes on with the form before it: after a page break (no title, no
+    header of its own), or as the next part of the same form under its own title."""
+    if _starts_form(rows) or any(_is_funds_header(r) for r in rows) or _finished(group.rows):
+        return False
+    if title is None:
+        return index - group.last <= 3
+    return (group.title is not None and form_key(title.text) == form_key(group.title.text)
+            and index - group.last <= _TRAILING_LINES and not _has_total(group.rows))
+
+
+def _groups(blocks: Sequence[Any]) -> Iterator[_Group]:
+    """The grids of each form, with its title and the text printed around them; a grid that
+    goes on with a form's rows after a page break (no title, no header of its own), or under
+    its part's title, is joined to it."""
     current: _Group | None = None
     previous_end = 0
     for index, block in enumerate(blocks):
@@ -923,27 +1129,43 @@ def _groups(source: SourceDocument) -> Iterator[_Group]:
         if current is None and not any(_FORMISH.search(cell) for row in block.rows for cell in row):
             continue  # cheap: most grids of a report are the nine tables
         rows = _rows([block])
-        title = _title_before(blocks, index)
-        if current is not None and title is None and index - current.last <= 3 \
-                and not _starts_form(rows) and not any(_is_funds_header(r) for r in rows) \
-                and not _finished(current.rows):
+        at = _title_at(blocks, index)
+        title: Line | None = blocks[at] if at is not None else None
+        if current is not None and _continues(current, blocks, index, title, rows):
+            current.rows.extend(_text_rows(blocks, current.last + 1, index, current.lines))
             current.grids.append(block)
             current.rows.extend(rows)
             current.last = index
             continue
         if current is not None:
+            _close(current, blocks, at if at is not None else index)
             yield current
             previous_end = current.last + 1
             current = None
         formish = any(_is_funds_header(r) or _is_indicator_header(r) for r in rows)
         if _looks_like_form(rows) or (title is not None and (formish or _starts_form(rows))):
-            current = _Group(index, index, title, [block], list(rows), previous_end)
+            current = _Group(index, index, title, [block], [], previous_end)
+            if at is not None:
+                current.lines.append(at)
+                current.rows.extend(_text_rows(blocks, at + 1, index, current.lines))
+            current.rows.extend(rows)
     if current is not None:
+        _close(current, blocks, len(blocks))
         yield current
 
 
 def _finished(rows: Sequence[_Row]) -> bool:
     return any(r.words and ("改进措施" in r.words[0] or "结果应用" in r.words[0]) for r in rows[-2:])
+
+
+def form_lines(source: SourceDocument) -> frozenset[int]:
+    """The line numbers of the text printed as part of a 自评表 (its titles, the fields and
+    notes around its grids): read by this module, not running text."""
+    blocks = _blocks(source)
+    taken: set[int] = set()
+    for group in _groups(blocks):
+        taken.update(blocks[j].line for j in group.lines)
+    return frozenset(taken)
 
 
 def read_forms(source: SourceDocument) -> list[Form]:
@@ -958,7 +1180,8 @@ def _read(source: SourceDocument) -> tuple[list[Form], list[str]]:
     problems: list[str] = []
     projects = 0
     department = False
-    for group in _groups(source):
+    blocks = _blocks(source)
+    for group in _groups(blocks):
         title = group.title
         draft = _Reader(title.text if title else None,
                         Printed(title.line, title.page, title.text) if title else None
@@ -972,8 +1195,7 @@ def _read(source: SourceDocument) -> tuple[list[Form], list[str]]:
             continue
         path = "performance.department" if is_department else f"performance.projects[{projects}]"
         name = draft.header.get("name") or _title_name(draft.title) or ""
-        summary = None if is_department else _summary_for(source.blocks, group.start, group.first,
-                                                             name)
+        summary = None if is_department else _summary_for(blocks, group.start, group.first, name)
         form = _build(draft, path, summary)
         if isinstance(form, str):
             where = title.text if title else "自评表"
@@ -1130,13 +1352,19 @@ def scheme_named(name: str) -> Scheme:
     return load_scheme(name)
 
 
-def self_evaluation(source: SourceDocument) -> SelfEvaluation | None:
+def _scheme(name: str, schemes: Mapping[str, Scheme] | None) -> Scheme:
+    """The scheme ``name`` from those the caller resolved (``juesuan.performance.scheme.bundled_schemes``);
+    without them, read here (to be removed once every caller passes them)."""
+    return schemes[name] if schemes is not None else scheme_named(name)
+
+
+def self_evaluation(source: SourceDocument, schemes: Mapping[str, Scheme] | None = None) -> SelfEvaluation | None:
     """The report's 自评表 as a Performance under the guessed scheme, or None without forms."""
     forms, problems = _read(source)
     if not forms:
         return None
     name = guess_scheme(forms)
-    forms = infer(forms, scheme_named(name))
+    forms = infer(forms, _scheme(name, schemes))
     department = next((f.evaluation for f in forms if isinstance(f.evaluation, DepartmentEvaluation)),
                       None)
     projects = tuple(f.evaluation for f in forms if isinstance(f.evaluation, ProjectEvaluation))
@@ -1198,13 +1426,14 @@ def _form_title(form: Form) -> str:
 
 
 def check_forms(found: SelfEvaluation, *, file: str, tables: TableSet | None = None,
-                department: str | None = None, year: int | None = None) -> list[Finding]:
+                department: str | None = None, year: int | None = None,
+                schemes: Mapping[str, Scheme] | None = None) -> list[Finding]:
     """The P.* findings on the forms, scored under the guessed scheme, each located at the
     form's printed row (line, page, the form's title as section, the row as quote)."""
-    from juesuan.rules.check import check_performance
+    from juesuan.performance.rules import check_performance
 
     _, findings = check_performance(_filing(found, tables, department, year),
-                                    scheme_named(found.scheme))
+                                    _scheme(found.scheme, schemes))
     located: list[Finding] = []
     for f in findings:
         where = found.locate(f.location.path)

@@ -145,6 +145,9 @@ _ORDINAL_ITEM = re.compile(r"^([一二三四五六七八九十]+)、(.+)$")
 # the leader dots and page number of a 目录 entry; only from the start of a run of leader
 # characters (tried inside a long run, the search would be quadratic in it)
 _TOC_PAGE = re.compile(r"(?<![.·…\-—_\s])[.·…\-—_\s]*\d{1,3}$")
+_SUB_ITEM = re.compile(r"^(?:[（(][一二三四五六七八九十]+[）)]|\d{1,2}[、.．](?!\d))")
+# a page number printed as a line of its own (compact): 5, -5-, 第5页, 第5页共23页, 5/23
+_PAGE_NUMBER = re.compile(r"^(?:[-—–－]?\d{1,4}[-—–－]?|第\d{1,4}页(?:[/，,]?共\d{1,4}页)?|\d{1,4}/\d{1,4})$")
 _UNIT = re.compile(r"(?:金额)?单位[:：]\s*([^\s,，;；)）]+)")
 _COMPLETE_PART = re.compile(r"(概况|决算表|情况说明|名词解释|附件|附表|情况|评价|报告|其他|说明)$")
 
@@ -471,9 +474,15 @@ def _toc_entries(b: _Blocks, begin: int) -> tuple[list[TocEntry], int]:
             entries.append(TocEntry("part", h.number, h.text, part, h.place))
             i += k
             continue
+        if entries and _PAGE_NUMBER.match(compact(block.text)):
+            i += 1  # the footer of a 目录 that runs over a page
+            continue
         text = _TOC_PAGE.sub("", compact(block.text))
         if entries and part is not None and _title(b, i) is not None and not _ORDINAL_ITEM.match(text):
             return entries, i  # a bare table title: the tables begin, there was no repeat
+        if entries and _SUB_ITEM.match(text) and len(text) <= 60:
+            i += 1  # a 目录 that lists the subsections too: （一）…, 1、…
+            continue
         m = _ORDINAL_ITEM.match(text)
         if m:
             entry = TocEntry("item", chinese_int(m.group(1)), m.group(2), part, b.place(i))
@@ -530,7 +539,7 @@ def recognise(source: SourceDocument) -> Structure:
         body_start = body_from
 
     headings: list[Heading] = []
-    titles: list[tuple[TableTitle, int]] = []  # title, first block after it
+    titles: list[tuple[TableTitle, int, int | None]] = []  # title, first block after it, part
     boundaries: list[int] = []  # blocks where a table's range ends at the latest
     part: int | None = None
     tables_part = False  # the current part is the one with the tables (…决算表)
@@ -567,22 +576,24 @@ def recognise(source: SourceDocument) -> Structure:
         found_title = _title(b, i)
         if found_title is not None:
             title, k = found_title
-            titles.append((title, i + k))
+            titles.append((title, i + k, part))
             boundaries.append(i)
             i += k
             continue
         typo = _typo(b, i)
         if typo is not None:
-            titles.append((typo, i + 1))
+            titles.append((typo, i + 1, part))
             boundaries.append(i)
         i += 1
 
-    exact = {title.number for title, _ in titles if not title.typo}
+    headings += _headings_above_titles(b, titles)
+    headings.sort(key=lambda h: h.place.block)
+    exact = {title.number for title, _, _ in titles if not title.typo}
     # a line resembling a title whose table is printed under its exact title elsewhere is
     # another table (e.g. Beijing's 政府性基金预算财政拨款基本支出决算表), not a typo
-    titles = [(title, after) for title, after in titles if not (title.typo and title.number in exact)]
+    kept = [(title, after) for title, after, _ in titles if not (title.typo and title.number in exact)]
     boundaries.sort()
-    tables = tuple(_located(b, title, after, boundaries) for title, after in titles)
+    tables = tuple(_located(b, title, after, boundaries) for title, after in kept)
     toc_parts = {e.number for e in toc if e.kind == "part"}
     toc_items = {(e.part, e.number) for e in toc if e.kind == "item"}
     headings = [
@@ -596,6 +607,36 @@ def recognise(source: SourceDocument) -> Structure:
     )
     return Structure(source, start, cover, tuple(toc), toc_place, body_start, tuple(headings),
                      tables, tuple(toc_typos), tuple(markers))
+
+
+def _headings_above_titles(b: _Blocks, titles: list[tuple[TableTitle, int, int | None]]) -> list[Heading]:
+    """The titles that are a section heading standing right above the table's own title.
+
+    Reports put a heading in the 目录's words (“一、收入支出决算总表”) above the table's
+    caption or title row (“表1 收入支出决算总表”): two titles of one table, in one part,
+    with at most a few lines and no grid between them. The first is the heading; the
+    table is under the second. Those titles are removed from ``titles`` and returned as
+    headings of their part.
+    """
+    headings: list[Heading] = []
+    index = 0
+    while index + 1 < len(titles):
+        title, after, part = titles[index]
+        following, _, following_part = titles[index + 1]
+        between = b.blocks[after:following.place.block]
+        if (following.number != title.number or following_part != part
+                or len(between) > _HEADING_GAP or any(isinstance(block, Grid) for block in between)):
+            index += 1
+            continue
+        text = compact(title.place.text)
+        m = _ORDINAL_ITEM.match(text)
+        number = chinese_int(m.group(1)) if m else None
+        headings.append(Heading("section", number, m.group(2) if m else text, title.place, part=part))
+        del titles[index]
+    return headings
+
+
+_HEADING_GAP = 3  # lines between a table's heading and its title (a unit line, a wrapped line)
 
 
 def _label(h: Heading) -> str:

@@ -14,9 +14,9 @@ all inputs within half a unit. A printed figure is graded
 A figure printed with fewer decimals than the convention (1.2% for 1.22%) is judged at
 its own precision, and the missing decimals are a separate format finding (C.precision).
 
-The rules themselves are registered in :mod:`juesuan.rules.claims` (scope ``claims``);
-:func:`check_claims` runs them on the claims of one report and, when they were read,
-its tables.
+The rules themselves are listed in :mod:`juesuan.audit.claim_rules` (scope ``claims``);
+:func:`juesuan.audit.claim_rules.check_claims` runs them on the claims of one report and,
+when they were read, its tables.
 """
 
 from __future__ import annotations
@@ -31,11 +31,13 @@ from decimal import Decimal
 from functools import cached_property
 from typing import Literal
 
+from juesuan import tolerance
 from juesuan.audit.claims import TOPIC_NAMES, Claim, Kind, Measure
 from juesuan.money import ZERO, half_unit, round_half_up
-from juesuan.rules.finding import Finding, Location, Severity, sort_findings
-from juesuan.rules.registry import Report, run, show
+from juesuan.rules.finding import Location, Severity
+from juesuan.rules.registry import Report, show
 from juesuan.tables.amounts import Amt
+from juesuan.tables.build import PERSONNEL, PUBLIC
 from juesuan.tables.table import Row, Table, TableSet
 
 HUNDRED = Decimal(100)
@@ -112,10 +114,7 @@ def grade_percent(printed: Decimal, places: int, derived: Derived) -> Grade:
 
 
 def grade_amounts(expected: Amt, found: Amt) -> Grade:
-    diff = found.value - expected.value
-    if diff == 0:
-        return "ok"
-    return "rounding" if abs(diff) <= expected.error + found.error else "wrong"
+    return tolerance.grade(expected, found)
 
 
 def pct(value: Decimal, places: int = PERCENT_PLACES) -> str:
@@ -175,6 +174,19 @@ SUMS: list[tuple[str, str, tuple[str, ...]]] = [
     ("performance.self", "count", ("performance.rated",)),
     ("performance.issues", "count", ("performance.rectified", "performance.rectifying")),
 ]
+# The figures of the text that state a total of a table — the sum of the table's rows — and
+# the section of the table whose rows it adds up: their rounding is a total's
+# (juesuan.tolerance.table_total), as in the table rules.
+TABLE_TOTALS: dict[tuple[str, str], str | None] = {
+    ("income_total", "value"): None,
+    ("expenditure_total", "value"): None,
+    ("general_budget", "value"): None,
+    ("general_budget.basic", "value"): None,
+    ("personnel", "value"): PERSONNEL,
+    ("public", "value"): PUBLIC,
+    **{(f"income.{c}", "value"): None for c in INCOME_COLUMNS},
+    **{(f"expenditure.{c}", "value"): None for c in EXPENDITURE_COLUMNS},
+}
 _SCALE = {"万元": Decimal(1), "万": Decimal(1), "亿元": Decimal(10000), "元": Decimal("0.0001")}
 
 
@@ -214,6 +226,22 @@ class ClaimSet:
         """An amount in 元 where the report's figures are in 万元 (GBC R001)."""
         return (claim.kind is Kind.AMOUNT and claim.unit == "元" and self.amount_unit == "万元"
                 and claim.topic is not None and claim.measure is not None)
+
+    def total_amount(self, claim: Claim) -> tuple[Amt | None, int | None]:
+        """:meth:`amount`, with the rounding of the table total it states when it states one
+        (juesuan.tolerance); and the number of that table when it was not read (the rounding
+        is then estimated)."""
+        amount = self.amount(claim)
+        key = (claim.topic or "", norm(claim.measure) or "")
+        if amount is None or key not in TABLE_TOTALS or claim.subject is not None:
+            return amount, None
+        number, row_key, column = CELLS[key]
+        table = self.tables.get(number) if self.tables is not None else None
+        cell = tolerance.table_total(table, row_key, column, TABLE_TOTALS[key]) \
+            if table is not None else None
+        if cell is None:
+            return tolerance.unread_total(amount), number
+        return tolerance.stating(amount, cell), None
 
     def amount(self, claim: Claim) -> Amt | None:
         """The figure in the report's amount unit, with the error of its printed decimals;
@@ -527,19 +555,7 @@ def class_or_item_row(table: Table, topic: str, subject: str | None,
     return row
 
 
-# --- running the rules --------------------------------------------------------------------
-
-
-def check_claims(claims: Iterable[Claim], tables: TableSet | None = None) -> list[Finding]:
-    """Every claim rule on the claims of one report (and its tables, when read)."""
-    from juesuan.rules import claims as _registered  # noqa: F401  (registers the C.* rules)
-
-    subject = ClaimSet(tuple(claims), tables)
-    unit = tables.tables[0].unit if tables is not None and tables.tables else "万元"
-    return sort_findings(run("claims", subject, unit=unit))
-
-
-# --- the checks (registered in juesuan.rules.claims) -------------------------------------
+# --- the checks (listed in juesuan.audit.claim_rules) -------------------------------------
 
 
 def check_malformed(subject: ClaimSet, report: Report) -> None:
@@ -918,6 +934,9 @@ def check_precision(subject: ClaimSet, report: Report) -> None:
 
 
 def check_total(subject: ClaimSet, report: Report) -> None:
+    """A total the text states against the parts it lists (其中：…). A figure that states a
+    total of a table carries that total's rounding (the rows it adds up), as in the table
+    rules (X7 for 基本支出 = 人员经费 + 公用经费): the same identity, the same severity."""
     by_section: dict[str | None, list[Claim]] = defaultdict(list)
     for claim in subject.claims:
         if claim.value is not None and claim.topic is not None:
@@ -933,30 +952,46 @@ def check_total(subject: ClaimSet, report: Report) -> None:
             for c in claims:
                 if c.topic in part_topics and norm(c.measure) == measure:
                     parts[(c.topic, c.subject)] = c
-            amounts = [subject.amount(c) for c in parts.values()]
-            total = subject.amount(total_claim)
-            if len(parts) < 2 or total is None or any(a is None for a in amounts):
+            stated = [subject.total_amount(c) for c in parts.values()]
+            total, unread_total = subject.total_amount(total_claim)
+            if len(parts) < 2 or total is None or any(a is None for a, _ in stated):
                 continue
-            expected = Amt(sum((a.value for a in amounts if a is not None), ZERO),
-                           sum((a.error for a in amounts if a is not None), ZERO))
+            unread = sorted({n for n in (unread_total, *(n for _, n in stated)) if n is not None})
+            expected = tolerance.summed(Amt(sum((a.value for a, _ in stated if a is not None), ZERO)),
+                                        (a for a, _ in stated if a is not None))
             grade = grade_amounts(expected, total)
             if grade == "ok":
                 continue
+            if grade == "rounding" and unread:
+                # within the estimate for the unread tables: within the figures' own rounding?
+                printed = [subject.amount(c) for c in parts.values()]
+                own_total = subject.amount(total_claim)
+                assert own_total is not None
+                own = Amt(expected.value, sum((a.error for a in printed if a is not None), ZERO))
+                if grade_amounts(own, own_total) == "rounding":
+                    expected, total, unread = own, own_total, []
             listed = " + ".join(c.text for c in parts.values())
             shown = show if total_claim.kind is Kind.AMOUNT else (lambda v: f"{v:f}")
             detail = (f"“{total_claim.name}”{total_claim.text}应等于所列各项之和 {listed} = "
                       f"{shown(expected.value)}，差额 {shown(total.value - expected.value)}")
-            if grade == "rounding":
-                report.fail(f"{detail}，在四舍五入误差范围内（允许 ±"
-                            f"{show(expected.error + total.error)}）", at(total_claim),
+            allowed = show(tolerance.allowed(expected, total))
+            if grade == "rounding" and unread:
+                tables = "、".join(f"表{n}" for n in unread)
+                report.fail(f"{detail}：{tables}未能读出，不知其合计由多少行相加，按至多 "
+                            f"{tolerance.UNREAD_TOTAL_ROWS} 行的四舍五入误差估计（允许 ±{allowed}），"
+                            "差额可能是四舍五入所致，请核对", at(total_claim),
+                            expected=show(expected.value), found=show(total.value),
+                            severity=Severity.WARNING)
+            elif grade == "rounding":
+                report.fail(f"{detail}，在四舍五入误差范围内（允许 ±{allowed}）", at(total_claim),
                             expected=show(expected.value), found=show(total.value),
                             severity=Severity.INFO)
             elif expected.value > total.value:
-                report.fail(f"{detail}：各项之和大于合计", at(total_claim),
+                report.fail(f"{detail}：各项之和大于合计（允许 ±{allowed}）", at(total_claim),
                             expected=show(expected.value), found=show(total.value))
             else:
-                report.fail(f"{detail}：各项之和小于合计，可能有未列出的项目", at(total_claim),
-                            expected=show(expected.value), found=show(total.value),
+                report.fail(f"{detail}：各项之和小于合计，可能有未列出的项目（允许 ±{allowed}）",
+                            at(total_claim), expected=show(expected.value), found=show(total.value),
                             severity=Severity.WARNING)
 
 

@@ -31,6 +31,13 @@ from juesuan.limits import (
 )
 from juesuan.money import AmountError, in_core_context, number_problem, printable
 
+try:
+    from yaml._yaml import CParser as _CParser
+except ImportError:  # PyYAML built without libyaml: the pure-Python reader reads everything
+    _WITH_LIBYAML = False
+else:
+    _WITH_LIBYAML = True
+
 PathKey = tuple[str | int, ...]
 
 
@@ -127,18 +134,22 @@ class _LimitError(yaml.MarkedYAMLError):
     """A bound of the reader exceeded while composing; the problem text is Chinese."""
 
 
-class _Loader(yaml.SafeLoader):
-    """SafeLoader that builds Decimal for floats, strings for dates, refuses duplicate keys,
-    explicit tags, deep nesting and more values than a filing has (aliases expanded)."""
+class _BoundedComposer(yaml.composer.Composer):
+    """Composer that refuses explicit tags, deep nesting and more values than a filing has
+    (aliases expanded). Mixed into the pure-Python loader and into the one composing libyaml's
+    events, so that both refuse the same things at the same event."""
 
-    def __init__(self, stream: str) -> None:
-        super().__init__(stream)
+    depth: int
+    values: int  # values composed so far, every alias counted with what it repeats
+    sizes: dict[int, int]  # id(node) -> values in it, for aliases
+
+    def _start_bounds(self) -> None:
         self.depth = 0
-        self.values = 0  # values composed so far, every alias counted with what it repeats
-        self.sizes: dict[int, int] = {}  # id(node) -> values in it, for aliases
+        self.values = 0
+        self.sizes = {}
 
     def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
-        event = self.peek_event()  # type: ignore[no-untyped-call]
+        event = self.peek_event()  # type: ignore[attr-defined]  # of the parser mixed in
         if isinstance(event, yaml.AliasEvent):
             node = super().compose_node(parent, index)
             self.values += self.sizes.get(id(node), 1)
@@ -167,6 +178,57 @@ class _Loader(yaml.SafeLoader):
         if self.values > MAX_FILING_NODES:
             raise _LimitError(None, None, f"文件中的数据项过多（别名 *… 展开后超过 {MAX_FILING_NODES:,} 项）",
                               mark)
+
+
+class _Constructor(yaml.constructor.SafeConstructor):
+    """SafeConstructor that builds Decimal for floats, strings for dates and refuses
+    duplicate keys (the constructors are added below)."""
+
+
+class _Loader(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser, _BoundedComposer,
+              _Constructor, yaml.resolver.Resolver):
+    """The pure-Python reader: the reference for every message and line number."""
+
+    def __init__(self, stream: str) -> None:
+        yaml.reader.Reader.__init__(self, stream)
+        yaml.scanner.Scanner.__init__(self)
+        yaml.parser.Parser.__init__(self)
+        _BoundedComposer.__init__(self)
+        _Constructor.__init__(self)
+        yaml.resolver.Resolver.__init__(self)
+        self._start_bounds()
+
+
+if _WITH_LIBYAML:
+
+    class _CLoader(_CParser, _Constructor, yaml.resolver.Resolver):
+        """libyaml scans, parses and composes in C; the same constructors and resolver."""
+
+        def __init__(self, stream: str) -> None:
+            _CParser.__init__(self, stream)
+            _Constructor.__init__(self)
+            yaml.resolver.Resolver.__init__(self)
+
+        if not yaml.resolver.Resolver.yaml_path_resolvers:
+            # Called by the C composer for every node; without path resolvers (none is ever
+            # added) Resolver's own return at once, a Python call each all the same.
+            def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+                pass
+
+            def ascend_resolver(self) -> None:
+                pass
+
+    class _CEventLoader(_BoundedComposer, _CParser, _Constructor, yaml.resolver.Resolver):
+        """libyaml scans and parses in C; composed in Python with the bounds of _Loader.
+        For text where a tag may be written: C composition resolves tags, so an explicit
+        ``!!int 1`` would look like a plain 1 there."""
+
+        def __init__(self, stream: str) -> None:
+            _CParser.__init__(self, stream)
+            _BoundedComposer.__init__(self)
+            _Constructor.__init__(self)
+            yaml.resolver.Resolver.__init__(self)
+            self._start_bounds()
 
 
 def _construct_decimal(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Decimal | str | _LongNumber:
@@ -214,13 +276,13 @@ def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> dict[
     return result
 
 
-_Loader.add_constructor("tag:yaml.org,2002:float", _construct_decimal)
-_Loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
-_Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_str)
+_Constructor.add_constructor("tag:yaml.org,2002:float", _construct_decimal)
+_Constructor.add_constructor("tag:yaml.org,2002:int", _construct_int)
+_Constructor.add_constructor("tag:yaml.org,2002:timestamp", _construct_str)
 # "=" and "<<" as plain values resolve to these tags, which SafeLoader cannot construct.
-_Loader.add_constructor("tag:yaml.org,2002:value", _construct_str)
-_Loader.add_constructor("tag:yaml.org,2002:merge", _construct_str)
-_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_Constructor.add_constructor("tag:yaml.org,2002:value", _construct_str)
+_Constructor.add_constructor("tag:yaml.org,2002:merge", _construct_str)
+_Constructor.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
 def _walk_lines(node: yaml.Node, path: PathKey, lines: dict[PathKey, int], seen: set[int]) -> None:
@@ -242,7 +304,20 @@ def _walk_lines(node: yaml.Node, path: PathKey, lines: dict[PathKey, int], seen:
 
 
 def parse_yaml(text: str) -> tuple[Any, SourceMap]:
-    """Parse YAML into plain data with Decimal numbers; raise yaml.YAMLError."""
+    """Parse YAML into plain data with Decimal numbers; raise yaml.YAMLError.
+
+    libyaml's C parser reads the text when it can (several times faster than PyYAML's pure
+    Python); the pure-Python reader is the reference and reads whatever the C path does not
+    accept as it stands, so messages and line numbers are always PyYAML's (see
+    :func:`_parse_yaml_c`). ``tests/test_yaml_c_parity.py`` checks that both give the same."""
+    if _WITH_LIBYAML:
+        result = _parse_yaml_c(text)
+        if result is not None:
+            return result
+    return _parse_yaml_pure(text)
+
+
+def _parse_yaml_pure(text: str) -> tuple[Any, SourceMap]:
     loader = _Loader(text)
     try:
         try:
@@ -251,13 +326,181 @@ def parse_yaml(text: str) -> tuple[Any, SourceMap]:
             # PyYAML's scanner decodes escapes with chr(): "\U00110000" raises ValueError there.
             raise yaml.MarkedYAMLError(problem=f"含有无效的转义字符（{type(exc).__name__}）",
                                        problem_mark=loader.get_mark()) from None
-        if node is None:
-            return None, SourceMap()
-        lines: dict[PathKey, int] = {}
-        _walk_lines(node, (), lines, set())
-        return loader.construct_document(node), SourceMap(lines)
+        return _construct(loader, node)
     finally:
         loader.dispose()
+
+
+def _construct(loader: yaml.constructor.BaseConstructor, node: yaml.Node | None) -> tuple[Any, SourceMap]:
+    if node is None:
+        return None, SourceMap()
+    lines: dict[PathKey, int] = {}
+    _walk_lines(node, (), lines, set())
+    return loader.construct_document(node), SourceMap(lines)
+
+
+def _parse_yaml_c(text: str) -> tuple[Any, SourceMap] | None:
+    """The same data and line map as :func:`_parse_yaml_pure`, read by libyaml; None where
+    the pure-Python reader must read the text instead. That is:
+
+    * any error at all (syntax, a bound, a duplicate key, a character libyaml refuses, a
+      lone surrogate it cannot encode): the message and its line are PyYAML's, whose
+      problem texts and marks :func:`_yaml_problem` translates; libyaml words and places
+      some of them differently, and refuses some texts PyYAML reads;
+    * a tab, a byte order mark after the first character, a "?" with brackets or braces
+      (below);
+    * a long text of more values than a filing may have (:func:`_few_events`);
+    * that is all: any other text libyaml reads without error gives the same data and lines.
+
+    Without a ``!`` in the text no tag can be written, and libyaml composes the nodes in C;
+    the bounds _BoundedComposer enforces while composing are then checked on the composed
+    nodes (:func:`_within_bounds`). With a ``!`` somewhere (a tag, or just text), the C
+    events are composed in Python by _BoundedComposer, which sees the tags as written."""
+    if ("\t" in text or text.find("\ufeff", 1) >= 0
+            or ("?" in text and ("[" in text or "{" in text))):
+        # Where libyaml reads what PyYAML refuses — and a file read as an error must keep
+        # being one, with its message: a tab as a separator ("a:<tab>1", "a: 1<tab>",
+        # "[1,<tab>2]"), a byte order mark after the first character (libyaml skips it),
+        # a "?" inside a plain scalar in brackets or braces ("{a: 1.?}", libyaml 0.2.5).
+        return None
+    if len(text) > MAX_FILING_NODES // 4 and not _few_events(text):
+        return None
+    loader: _CLoader | _CEventLoader
+    loader = _CEventLoader(text) if "!" in text else _CLoader(text)
+    try:
+        node = loader.get_single_node()
+        if isinstance(loader, _CLoader) and node is not None:
+            try:
+                return _build_tree(loader, node)
+            except _NotATree:
+                if not _within_bounds(node):
+                    return None
+        return _construct(loader, node)
+    except Exception:  # whatever went wrong, the reference reader says it
+        return None
+    finally:
+        loader.dispose()
+
+
+def _few_events(text: str) -> bool:
+    """Whether libyaml parses ``text`` into at most MAX_FILING_NODES events (counted in C,
+    no Python object made). Composing makes a Python node of some 300 bytes for each, and
+    the pure-Python reader stops at MAX_FILING_NODES values; the C path must not take more
+    memory on a 5 MB file of "[1,1,1,…" than that. A node takes about a character at least
+    (``[? ]``: a list, a mapping, an empty key and an empty value in four), so texts of at
+    most MAX_FILING_NODES / 4 characters need no counting."""
+    counter = _CParser(text)
+    try:
+        return counter.raw_parse() <= MAX_FILING_NODES
+    except Exception:  # an error: the pure-Python reader says it
+        return False
+    finally:
+        counter.dispose()
+
+
+class _NotATree(Exception):
+    """The composed nodes are not what :func:`_build_tree` builds; the general way builds them."""
+
+
+_STR_TAG = "tag:yaml.org,2002:str"
+_SEQ_TAG = "tag:yaml.org,2002:seq"
+_MAP_TAG = "tag:yaml.org,2002:map"
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+
+
+def _build_tree(loader: yaml.constructor.BaseConstructor, root: yaml.Node) -> tuple[Any, SourceMap]:
+    """What ``_walk_lines`` and ``construct_document`` give, and the check of
+    :func:`_within_bounds`, in one walk: the usual filing is a tree of mappings with
+    scalar keys, and walking it once instead of three times is most of what C composition
+    leaves to do. Raises _NotATree for anything else — a node met twice (an alias), a key
+    that is not a scalar, a merge key (<<), a duplicate key, a bound exceeded — which
+    the general way (or the pure-Python reader, for the errors) then reads.
+
+    Scalars are built by the loader's constructors (a ``str`` scalar is its value, as
+    SafeConstructor.construct_yaml_str returns it); lists and mappings as construct_yaml_seq
+    and _construct_mapping build them; lines as _walk_lines records them."""
+    constructors = loader.yaml_constructors
+    lines: dict[PathKey, int] = {}
+    seen: set[int] = set()
+    count = 0
+    scalar_node, sequence_node = yaml.ScalarNode, yaml.SequenceNode
+
+    def build(node: yaml.Node, path: PathKey, depth: int) -> Any:
+        nonlocal count
+        count += 1
+        if depth > MAX_NESTING_DEPTH or count > MAX_FILING_NODES or id(node) in seen:
+            raise _NotATree
+        seen.add(id(node))
+        lines.setdefault(path, node.start_mark.line + 1)
+        tag = node.tag
+        if isinstance(node, scalar_node):
+            return node.value if tag == _STR_TAG else constructors[tag](loader, node)
+        if isinstance(node, sequence_node):
+            if tag != _SEQ_TAG:
+                raise _NotATree
+            return [build(item, (*path, index), depth + 1) for index, item in enumerate(node.value)]
+        if tag != _MAP_TAG:
+            raise _NotATree
+        result: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            count += 1
+            key_tag = key_node.tag
+            if (not isinstance(key_node, scalar_node) or key_tag == _MERGE_TAG
+                    or depth >= MAX_NESTING_DEPTH or id(key_node) in seen):
+                raise _NotATree
+            seen.add(id(key_node))
+            key = key_node.value if key_tag == _STR_TAG else constructors[key_tag](loader, key_node)
+            if key in result:
+                raise _NotATree
+            child = (*path, key_node.value)
+            lines[child] = key_node.start_mark.line + 1
+            result[key] = build(value_node, child, depth + 1)
+        return result
+
+    data = build(root, (), 1)
+    if count > MAX_FILING_NODES:
+        raise _NotATree
+    return data, SourceMap(lines)
+
+
+def _within_bounds(root: yaml.Node) -> bool:
+    """Whether composing these nodes passes every bound of _BoundedComposer: nesting at most
+    MAX_NESTING_DEPTH, at most MAX_FILING_NODES values with aliases expanded, and no alias
+    inside what it names (a recursive node, which the constructor refuses). The first time
+    a node is met in document order is where it was composed; later meetings are aliases,
+    counted with the values under the node as _BoundedComposer counts them."""
+    sizes: dict[int, int] = {}  # id(node) -> values in it, once composed
+    open_: set[int] = set()  # nodes being walked
+    values = 0
+
+    def walk(node: yaml.Node, depth: int) -> bool:
+        nonlocal values
+        key = id(node)
+        if key in sizes:  # an alias
+            values += sizes[key]
+            return values <= MAX_FILING_NODES
+        if key in open_ or depth > MAX_NESTING_DEPTH:
+            return False
+        start = values
+        values += 1
+        if values > MAX_FILING_NODES:
+            return False
+        if isinstance(node, yaml.MappingNode):
+            open_.add(key)
+            for key_node, value_node in node.value:
+                if not (walk(key_node, depth + 1) and walk(value_node, depth + 1)):
+                    return False
+            open_.discard(key)
+        elif isinstance(node, yaml.SequenceNode):
+            open_.add(key)
+            for item in node.value:
+                if not walk(item, depth + 1):
+                    return False
+            open_.discard(key)
+        sizes[key] = values - start
+        return True
+
+    return walk(root, 1)
 
 
 # --- JSON with Decimal ---------------------------------------------------------
@@ -428,11 +671,55 @@ class _Bounds:
             self.scalar(value, path)
 
 
+def _plainly_within_bounds(data: Any) -> bool:
+    """True only if :class:`_Bounds` finds nothing in ``data``: the usual case, told about
+    three times faster — no paths built, the texts searched in one go. False (then _Bounds
+    walks and names each problem) at the first doubt: a container met twice (an alias; which
+    occurrence _Bounds meets first decides the depth it checks), a type other than dict,
+    list, tuple, str, Decimal, int, bool and None, too many values or too deep."""
+    texts: list[str] = []
+    numbers: list[Decimal | int] = []
+    seen: set[int] = set()
+    count = 0
+    stack: list[tuple[Any, int]] = [(data, 0)]
+    while stack:
+        value, depth = stack.pop()
+        count += 1
+        kind = type(value)
+        if kind is dict or kind is list or kind is tuple:
+            if id(value) in seen or depth > MAX_NESTING_DEPTH or count > MAX_FILING_NODES:
+                return False
+            seen.add(id(value))
+            if kind is dict:
+                for key, item in value.items():
+                    key_kind = type(key)
+                    if key_kind is str:
+                        texts.append(key)
+                    elif key_kind is Decimal or key_kind is int:
+                        numbers.append(key)
+                    elif key_kind is not bool and key is not None:
+                        return False
+                    stack.append((item, depth + 1))
+            else:
+                stack.extend((item, depth + 1) for item in value)
+        elif kind is str:
+            texts.append(value)
+        elif kind is Decimal or kind is int:
+            numbers.append(value)
+        elif kind is not bool and value is not None:
+            return False
+    if count > MAX_FILING_NODES or _BAD_CHARACTER.search(" ".join(texts)):
+        return False
+    return not any(number_problem(number) is not None for number in numbers)
+
+
 def bounds_problems(data: Any, source_map: SourceMap | None = None, *,
                     json_text: str | None = None) -> list[Problem]:
     """What in parsed data is beyond juesuan's bounds: numbers (juesuan.money.number_problem),
     text that is no valid character data, nesting, the number of values. ``json_text``, the
     JSON the data was parsed from, gives the problems about numbers and nesting their line."""
+    if _plainly_within_bounds(data):
+        return []
     bounds = _Bounds(source_map or SourceMap())
     bounds.walk(data, (), 0)
     problems = bounds.problems

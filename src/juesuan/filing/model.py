@@ -11,11 +11,11 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from juesuan.filing.base import Amount, Count, EconomicCode, FunctionalCode, Model
+from juesuan.filing.performance import Performance
 from juesuan.money import AmountUnit
-from juesuan.performance.model import Performance
 
 SCHEMA_VERSION = 1
 
@@ -302,8 +302,8 @@ class Filing(Model):
     schema_version: Literal[1] = 1
     year: int = Field(ge=2000, le=2100, description="决算年度")
     unit: AmountUnit = Field(description="金额单位：元 或 万元")
-    layout: Literal["central-2020", "shanghai-2024"] | None = Field(
-        None, description="公开表式样；缺省时按年度选择"
+    layout: str | None = Field(
+        None, max_length=40, description="公开模板名称（内置模板见 docs/templates.md）；缺省时按年度选择"
     )
     department: Department
     organisation: Organisation = Organisation()
@@ -323,6 +323,15 @@ class Filing(Model):
     prior_year: PriorYear = PriorYear()
     reasons: Reasons = Reasons()
     performance: Performance | None = Field(None, description="预算绩效自评")
+
+    @field_validator("layout")
+    @classmethod
+    def _known_template(cls, name: str | None) -> str | None:
+        from juesuan.template.catalogue import bundled_names, choices
+
+        if name is not None and name not in bundled_names():
+            raise ValueError(f"没有名为“{name}”的公开模板，应为：{choices()}")
+        return name
 
     @property
     def display_name(self) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from juesuan.document.model import Chart, Series
+from juesuan.content import Chart, Series
 from juesuan.narrative.facts import Change, Facts, YearOverYear
 
 INCOME_STRUCTURE = "income_structure"

@@ -15,14 +15,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from juesuan.document.model import Chart, Section
+from juesuan.content import Chart, Section
 from juesuan.filing.model import Filing
 from juesuan.narrative import charts as c
+from juesuan.narrative import rules as narrative_rules
 from juesuan.narrative.facts import Facts, Gap, gather_facts
 from juesuan.narrative.render import render_section
+from juesuan.narrative.rules import Narrative
 from juesuan.performance.scoring import PerformanceResult
 from juesuan.rules.finding import Finding, sort_findings
-from juesuan.rules.narrative import Narrative
 from juesuan.rules.registry import run
 from juesuan.tables.table import TableSet
 
@@ -31,6 +32,7 @@ from juesuan.tables.table import TableSet
 class SectionSpec:
     name: str  # template file name and section key
     charts: tuple[str, ...] = ()
+    table: int | None = None  # left out when the template prints no such table
 
 
 STYLES: dict[str, tuple[SectionSpec, ...]] = {
@@ -43,7 +45,7 @@ STYLES: dict[str, tuple[SectionSpec, ...]] = {
         SectionSpec("basic"),
         SectionSpec("three_public", (c.THREE_PUBLIC,)),
         SectionSpec("government_fund"),
-        SectionSpec("state_capital"),
+        SectionSpec("state_capital", table=9),
         SectionSpec("performance"),
         SectionSpec("other"),
     ),
@@ -71,11 +73,14 @@ def _dedupe(gaps: list[Gap]) -> tuple[Gap, ...]:
     return tuple(result)
 
 
-def render_explanation(facts: Facts, style: str) -> tuple[tuple[Section, ...], tuple[Gap, ...]]:
-    """The sections of one style from the facts, and the gaps they print."""
+def render_explanation(facts: Facts, style: str, tables: tuple[int, ...] = tuple(range(1, 10)),
+                       ) -> tuple[tuple[Section, ...], tuple[Gap, ...]]:
+    """The sections of one style from the facts, and the gaps they print; a section about
+    a table the template does not print (``tables``) is left out."""
     specs = STYLES.get(style)
     if specs is None:
         raise ValueError(f"未知的情况说明样式 {style!r}，可用：{', '.join(STYLES)}")
+    specs = tuple(spec for spec in specs if spec.table is None or spec.table in tables)
     charts = c.build_charts(facts)
     sections: list[Section] = []
     gaps: list[Gap] = []
@@ -94,8 +99,8 @@ def explanation_sections(
     """The 情况说明 of a filing in ``style``, from its printed tables (rounded to 0.01 万元),
     and the narrative rules' findings on what it could not state."""
     facts = gather_facts(filing, printed, performance)
-    sections, gaps = render_explanation(facts, style)
-    findings = run("narrative", Narrative(filing, style, gaps))
+    sections, gaps = render_explanation(facts, style, printed.expected)
+    findings = run(narrative_rules.RULES, Narrative(filing, style, gaps))
     return sections, sort_findings(findings)
 
 

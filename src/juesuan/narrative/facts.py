@@ -20,10 +20,10 @@ from decimal import ROUND_HALF_UP, Decimal, FloatOperation, localcontext
 from typing import Literal
 
 from juesuan import codes
-from juesuan.document.model import placeholder
+from juesuan.content import placeholder
 from juesuan.filing.model import BudgetItem, Filing, Fund
+from juesuan.filing.performance import ProjectCount
 from juesuan.money import ZERO, AmountUnit, format_wan, round_half_up, to_wan
-from juesuan.performance.model import ProjectCount
 from juesuan.performance.report import summary
 from juesuan.performance.scoring import EvaluationResult, PerformanceResult
 from juesuan.tables.table import Row, Table, TableSet
@@ -721,10 +721,11 @@ def gather_facts(filing: Filing, tables: TableSet,
                  performance: PerformanceResult | None = None) -> Facts:
     """Every fact of the 情况说明, from the printed tables and the filing."""
     r = _Reader(filing)
-    t1, t2, t3, t4, t5, t6, t7, t8, t9 = (tables[n] for n in range(1, 10))
+    t1, t2, t3, t4, t5, t6, t7, t8 = (tables[n] for n in range(1, 9))
+    t9 = tables.get(9)  # templates before 2019 print eight tables
     prior = filing.prior_year
     reasons = filing.reasons
-    label_tables = (t5, t3, t2, t8, t9)
+    label_tables = (t5, t3, t2, t8) + ((t9,) if t9 is not None else ())
 
     income_total = _amount_cell(t2, "total", "total")
     expenditure_total = _amount_cell(t3, "total", "total")
@@ -799,7 +800,8 @@ def gather_facts(filing: Filing, tables: TableSet,
         basic=basic,
         three_public=_three_public(r, t7),
         government_fund=_fund(r, t8, Fund.GOVERNMENT_FUND, label_tables),
-        state_capital=_fund(r, t9, Fund.STATE_CAPITAL, label_tables),
+        state_capital=(_fund(r, t9, Fund.STATE_CAPITAL, label_tables) if t9 is not None
+                       else FundFacts(True, None, ZERO, ())),
         operating_costs=_operating_costs(r),
         procurement=_procurement(r),
         assets=_assets(r),

@@ -28,7 +28,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined, pass_context
 from jinja2.runtime import Context
 
-from juesuan.document.model import Chart, Section
+from juesuan.content import Chart, Section
 from juesuan.narrative.facts import Gap
 from juesuan.narrative.filters import FILTERS, TESTS
 

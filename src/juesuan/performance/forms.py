@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from juesuan.money import decimal_places
-from juesuan.performance.model import (
+from juesuan.filing.performance import (
     DepartmentEvaluation,
     Funds,
     Performance,
     ProjectEvaluation,
 )
+from juesuan.money import decimal_places
 from juesuan.performance.scheme import Scheme
 from juesuan.performance.scoring import EvaluationResult, PerformanceResult, fmt
 from juesuan.tables.table import Cell, Column, Row, RowKind, Table, TableSet

@@ -15,12 +15,13 @@ import yaml
 from pydantic import Field, ValidationError, model_validator
 
 from juesuan.filing.base import Amount, Model
+from juesuan.filing.performance import FirstLevel, Tier
 from juesuan.limits import MAX_SCHEME_BYTES
 from juesuan.money import in_core_context, printable
-from juesuan.performance.model import FirstLevel, Tier
 
 if TYPE_CHECKING:
     from juesuan.filing.io import FilingReadError, SourceMap
+    from juesuan.filing.model import Filing
 
 Weight = Annotated[Amount, Field(ge=0)]
 Fraction = Annotated[Amount, Field(ge=0, le=1)]
@@ -178,6 +179,12 @@ def bundled_names() -> list[str]:
     return sorted(p.name.removesuffix(".yaml") for p in folder.iterdir() if p.name.endswith(".yaml"))
 
 
+def bundled_schemes() -> dict[str, Scheme]:
+    """Every bundled scheme by name, for a caller at the edge to hand to the core (the audit
+    scores a report's 自评表 under the bundled scheme its form implies)."""
+    return {name: load_scheme(name) for name in bundled_names()}
+
+
 def load_scheme(name_or_path: str) -> Scheme:
     """A bundled scheme by name, or a scheme file by path."""
     if name_or_path in bundled_names():
@@ -198,6 +205,25 @@ def load_scheme(name_or_path: str) -> Scheme:
     except FilingReadError as exc:
         raise SchemeError(f"{path}：无法读取评分办法文件：{_read_problems(exc)}") from None
     return parse_scheme(text, str(path))
+
+
+def scheme_for(filing: Filing, chosen: str | None = None, *, where: str | None = None) -> Scheme | None:
+    """The scheme that scores ``filing``'s self-evaluations, for the shell (command line,
+    ``publish``): ``chosen`` (``--scheme``, a bundled name or a file path) or else the
+    filing's ``performance.scheme``. ``None`` when the filing has no performance part or
+    names no scheme. A name that is neither bundled nor a readable scheme file raises
+    :class:`SchemeError` naming the bundled schemes; for the filing's own name the message
+    starts with ``where`` (the file, line and path of ``performance.scheme``)."""
+    if chosen is not None:
+        scheme = load_scheme(chosen)  # a mistyped --scheme is refused even if unused
+        return scheme if filing.performance is not None else None
+    name = filing.performance.scheme if filing.performance is not None else None
+    if name is None:
+        return None
+    try:
+        return load_scheme(name)
+    except SchemeError as exc:
+        raise SchemeError(f"{where or '填报文件 performance.scheme'}：{exc}") from None
 
 
 class _Dumper(yaml.SafeDumper):

@@ -12,8 +12,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Literal
 
-from juesuan.money import ZERO, in_core_context, round_half_up
-from juesuan.performance.model import (
+from juesuan.filing.performance import (
     AnnualTarget,
     DepartmentEvaluation,
     FirstLevel,
@@ -23,6 +22,7 @@ from juesuan.performance.model import (
     ProjectEvaluation,
     Stated,
 )
+from juesuan.money import ZERO, in_core_context, round_half_up
 from juesuan.performance.scheme import Scheme
 from juesuan.performance.targets import (
     Direction,

@@ -1,6 +1,6 @@
 """Charts of the disclosure document: static images (matplotlib) and ECharts options.
 
-A :class:`~juesuan.document.model.Chart` is drawn in one of three kinds:
+A :class:`~juesuan.content.Chart` is drawn in one of three kinds:
 
 * ``pie`` — the shares of one series (收入结构, 支出结构); blank and non-positive
   values are left out, each wedge labelled with its percentage;
@@ -33,7 +33,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import StrMethodFormatter
 from matplotlib.typing import RcKeyType
 
-from juesuan.document.model import Chart
+from juesuan.content import Chart
 from juesuan.money import format_wan, round_half_up
 
 PALETTE = (

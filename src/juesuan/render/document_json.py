@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from juesuan.document.model import Chart, Document, Section
+from juesuan.content import Chart, Document, Section
 from juesuan.money import format_wan
 from juesuan.render.json import table_to_data
 

@@ -1,6 +1,6 @@
 """Word rendering of the whole disclosure document (部门决算公开), with python-docx.
 
-:func:`document_to_docx` lays a :class:`~juesuan.document.model.Document` out as an
+:func:`document_to_docx` lays a :class:`~juesuan.content.Document` out as an
 A4 Word file that reads like the published disclosures and stays editable:
 
 * a title page, then 目录: a real Word TOC field (``TOC \\o "1-2" \\h \\z \\u``; Word
@@ -62,7 +62,7 @@ from docx.shared import Cm, Pt, Twips
 from docx.text.paragraph import Paragraph
 from lxml import etree
 
-from juesuan.document.model import Chart, Document, Section
+from juesuan.content import Chart, Document, Section
 from juesuan.render import DOCUMENT_TIME
 from juesuan.render import docx_xml as dx
 from juesuan.render.charts import chart_png, has_data
@@ -831,7 +831,9 @@ class _Writer:
         else:  # 无数据: matplotlib's note, as a picture
             picture = io.BytesIO(chart_png(chart, dpi=CHART_DPI))
             Paragraph(p, self.docx._body).add_run().add_picture(picture, width=CHART_WIDTH)
-        self._text(f"图{self.figure} {chart.title}", STYLE_FIGURE_CAPTION, kind="heading")
+        # “：” after the number, not a space: a title that starts with a year (“2024年度与…”)
+        # would otherwise read back as one figure “1 2024”
+        self._text(f"图{self.figure}：{chart.title}", STYLE_FIGURE_CAPTION, kind="heading")
         data = chart_table(chart)
         g = grid(data)
         cells = _cells(g)

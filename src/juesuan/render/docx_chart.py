@@ -1,6 +1,6 @@
 """Native Word charts (DrawingML ``c:chartSpace`` parts) for the DOCX.
 
-:func:`chart_xml` gives a :class:`~juesuan.document.model.Chart` as the XML of a chart
+:func:`chart_xml` gives a :class:`~juesuan.content.Chart` as the XML of a chart
 part, drawn by Word or LibreOffice themselves: sharp at any zoom, about a
 millisecond to write where a matplotlib picture takes a hundred, and editable
 (Word's 图表工具: style, colours, type; 编辑数据 opens the data of
@@ -23,7 +23,7 @@ import io
 import zipfile
 from decimal import Decimal
 
-from juesuan.document.model import Chart
+from juesuan.content import Chart
 from juesuan.money import format_wan, round_half_up
 from juesuan.render.charts import (
     PALETTE,

@@ -22,7 +22,7 @@ from docx.opc.spec import default_content_types
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls
 
-from juesuan.document.model import PLACEHOLDER_CLOSE, PLACEHOLDER_OPEN
+from juesuan.content import PLACEHOLDER_CLOSE, PLACEHOLDER_OPEN
 
 W_DECL = nsdecls("w")
 

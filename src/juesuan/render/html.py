@@ -1,7 +1,7 @@
 """HTML rendering of the whole disclosure document: one self-contained, offline page.
 
 :func:`document_to_html` fills the Jinja2 template ``templates/document.html.j2``
-(autoescaped) with a view of the :class:`~juesuan.document.model.Document`:
+(autoescaped) with a view of the :class:`~juesuan.content.Document`:
 
 * the title and a 目录 linking to every part and section (each has a stable id
   derived from its key: ``part-tables``, ``sec-tables-1``);
@@ -34,7 +34,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 
-from juesuan.document.model import PLACEHOLDER_CLOSE, PLACEHOLDER_OPEN, Chart, Document, Section
+from juesuan.content import PLACEHOLDER_CLOSE, PLACEHOLDER_OPEN, Chart, Document, Section
 from juesuan.money import format_wan
 from juesuan.render.charts import (
     HEIGHT_IN,

@@ -18,7 +18,7 @@ from __future__ import annotations
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
-from juesuan.document.model import Document
+from juesuan.content import Document
 from juesuan.render.html import document_to_html
 
 

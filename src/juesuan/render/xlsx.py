@@ -24,7 +24,7 @@ from typing import Any
 import xlsxwriter  # type: ignore[import-untyped]
 from xlsxwriter.utility import xl_range  # type: ignore[import-untyped]
 
-from juesuan.document.model import Document
+from juesuan.content import Document
 from juesuan.money import round_half_up
 from juesuan.render import DOCUMENT_TIME
 from juesuan.render.layout import Grid, display_width, grid, indent

@@ -16,9 +16,9 @@ from juesuan.filing.model import (
     Filing,
     Fund,
 )
-from juesuan.money import ZERO, AmountUnit
+from juesuan.money import ZERO, AmountUnit, per_wan
 from juesuan.rules.finding import Location, Severity
-from juesuan.rules.registry import Report, rule, show
+from juesuan.rules.registry import Report, Rule, rule, show
 from juesuan.tables.amounts import NIL, Amt, amt, amt_sum
 
 F_REF = "juesuan"
@@ -43,7 +43,7 @@ def native(filing: Filing, value: Decimal | None) -> Amt:
     if filing.unit is AmountUnit.YUAN:
         return NIL if value is None else Amt(value, ZERO)  # a filing in 元 is exact
     a = amt(value, filing.unit)
-    scale = Decimal(10000) if filing.unit.value == "元" else Decimal(1)
+    scale = per_wan(filing.unit)
     return Amt(a.value * scale, a.error * scale)
 
 
@@ -146,20 +146,21 @@ def code_unknown(filing: Filing, report: Report) -> None:
                     expected=f"{codes.FIRST_YEAR}–{codes.LAST_YEAR}", found=str(year))
         return
     seen: set[str] = set()
-    coded: list[tuple[Location, str]] = []
-    coded += [(where("income", i, "code"), r.code) for i, r in enumerate(filing.income)]
-    coded += [(where("expenditure", i, "code"), r.code) for i, r in enumerate(filing.expenditure)]
-    coded += [(where("carry_over", i, "code"), r.code) for i, r in enumerate(filing.carry_over)
+    # (path of the code, code); the location is made only for a code that fails
+    coded: list[tuple[tuple[str | int, ...], str]] = []
+    coded += [(("income", i, "code"), r.code) for i, r in enumerate(filing.income)]
+    coded += [(("expenditure", i, "code"), r.code) for i, r in enumerate(filing.expenditure)]
+    coded += [(("carry_over", i, "code"), r.code) for i, r in enumerate(filing.carry_over)
               if r.code]
-    coded += [(where("budget", "items", i, "code"), r.code)
+    coded += [(("budget", "items", i, "code"), r.code)
               for i, r in enumerate(filing.budget.items)]
-    for location, code in coded:
+    for path, code in coded:
         for level_code in (code[:3], code[:5], code):
             if level_code in seen:
                 continue
             seen.add(level_code)
             if functional.lookup(year, level_code) is None:
-                report.fail(f"功能分类科目 {level_code} 不在 {year} 年度科目表中", location,
+                report.fail(f"功能分类科目 {level_code} 不在 {year} 年度科目表中", where(*path),
                             expected="有效的功能分类编码", found=level_code)
     for i, econ in enumerate(filing.basic_economic):
         for level_code in (econ.code[:3], econ.code):
@@ -180,17 +181,20 @@ def _normal(name: str) -> str:
       description="填报的科目名称应与科目表中该编码的名称一致（忽略空格和全角半角括号）。", reference="政府收支分类科目")
 def code_name(filing: Filing, report: Report) -> None:
     year = filing.year
-    named: list[tuple[Location, str, str | None, codes.CodeList]] = []
-    named += [(where("income", i, "name"), r.code, r.name, codes.functional())
-              for i, r in enumerate(filing.income)]
-    named += [(where("expenditure", i, "name"), r.code, r.name, codes.functional())
+    functional, economic = codes.functional(), codes.economic()
+    # (section, row, code, name, code list); the location is made only for a name that fails
+    named: list[tuple[str, int, str, str | None, codes.CodeList]] = []
+    named += [("income", i, r.code, r.name, functional) for i, r in enumerate(filing.income)]
+    named += [("expenditure", i, r.code, r.name, functional)
               for i, r in enumerate(filing.expenditure)]
-    named += [(where("basic_economic", i, "name"), r.code, r.name, codes.economic())
+    named += [("basic_economic", i, r.code, r.name, economic)
               for i, r in enumerate(filing.basic_economic)]
-    for location, code, name, code_list in named:
+    for section, i, code, name, code_list in named:
+        if not name:
+            continue
         official = code_list.name(year, code)
-        if name and official and _normal(name) != _normal(official):
-            report.fail(f"科目 {code} 的名称应为“{official}”，填报为“{name}”", location,
+        if official and _normal(name) != _normal(official):
+            report.fail(f"科目 {code} 的名称应为“{official}”，填报为“{name}”", where(section, i, "name"),
                         expected=official, found=name)
 
 
@@ -200,24 +204,40 @@ def code_name(filing: Filing, report: Report) -> None:
 def fund_balance(filing: Filing, report: Report) -> None:
     # One pass over the rows, per fund: [opening, income, spent, closing] as Amt in the file's unit.
     sums: dict[Fund, list[Amt]] = {fund: [NIL, NIL, NIL, NIL] for fund in Fund}
+    found: list[tuple[Fund, int, Decimal]] = []  # every amount, in the order of the file
 
     def add(fund: Fund, slot: int, value: Decimal | None) -> None:
         if value is not None:
-            sums[fund][slot] = sums[fund][slot] + native(filing, value)
+            found.append((fund, slot, value))
 
+    # The blank fields (most of them) skipped here rather than in add(): the same sums.
+    income_fields = [(fund, fund.value) for fund in FISCAL_FUNDS]
+    income_fields += [(Fund.NON_FISCAL, source) for source in INCOME_SOURCES[3:]]
     for r in filing.income:
-        for fund in FISCAL_FUNDS:
-            add(fund, 1, getattr(r, fund.value))
-        for source in INCOME_SOURCES[3:]:
-            add(Fund.NON_FISCAL, 1, getattr(r, source))
+        for fund, name in income_fields:
+            if (value := getattr(r, name)) is not None:
+                found.append((fund, 1, value))
     for e in filing.expenditure:
         for kind in EXPENDITURE_KINDS:
-            add(e.fund, 2, getattr(e, kind))
+            if (value := getattr(e, kind)) is not None:
+                found.append((e.fund, 2, value))
     for c in filing.carry_over:
         add(c.fund, 0, c.opening)
         add(c.fund, 3, c.closing)
     add(Fund.NON_FISCAL, 1, filing.non_fiscal_balance_used)
     add(Fund.NON_FISCAL, 2, filing.surplus_distribution)
+    if filing.unit is AmountUnit.YUAN:
+        # native() is Amt(value, ZERO) here: the same running sums of the values, without an
+        # Amt for each (the errors stay ZERO, and Amt(ZERO, ZERO) is NIL)
+        totals = {fund: [ZERO, ZERO, ZERO, ZERO] for fund in Fund}
+        for fund, slot, value in found:
+            fund_totals = totals[fund]
+            fund_totals[slot] += value
+        sums = {fund: [Amt(total, ZERO) for total in fund_totals] for fund, fund_totals in totals.items()}
+    else:
+        for fund, slot, value in found:
+            fund_sums = sums[fund]
+            fund_sums[slot] = fund_sums[slot] + native(filing, value)
     for fund, (opening, income, spent, closing) in sums.items():
         if not any(a.value for a in (income, spent, opening, closing)):
             continue
@@ -334,3 +354,20 @@ def operating_costs(filing: Filing, report: Report) -> None:
 def empty(filing: Filing, report: Report) -> None:
     if not filing.income and not filing.expenditure:
         report.fail("填报文件没有任何收入和支出数据", where("income"), expected="至少一行收支", found="无")
+
+
+# Every rule of this module, in the order they are run.
+RULES: tuple[Rule, ...] = (
+    negative,
+    duplicate_rows,
+    code_unknown,
+    code_name,
+    fund_balance,
+    fiscal_kind,
+    fund_carry_code,
+    three_public_counts,
+    procurement_total,
+    budget_total,
+    operating_costs,
+    empty,
+)

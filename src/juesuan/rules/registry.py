@@ -1,13 +1,16 @@
-"""The rule registry: every check has a stable id, a severity and a Chinese description.
+"""Rules: every check has a stable id, a severity, the subject it checks and a Chinese
+description.
 
-Rules are plain functions registered with :func:`rule`. A rule receives its subject
-(a TableSet or a Filing) and a :class:`Report` to which it adds findings; the
-report decides whether a difference is an error or only rounding (info).
+:func:`rule` turns a function into a :class:`Rule`. Each module that defines rules lists
+them in its ``RULES`` tuple, and whoever runs rules passes that tuple to :func:`run`:
+nothing is registered by importing a module. A rule receives its subject and a
+:class:`Report` to which it adds findings; the report decides whether a difference is an
+error or only rounding (info). :mod:`juesuan.catalogue` gathers every module's list.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Literal
@@ -24,25 +27,22 @@ class Rule:
     id: str
     title: str  # short Chinese name
     severity: Severity  # severity of a violation that rounding does not explain
-    scope: Scope
+    scope: Scope  # the subject checked: tables, filing, performance, narrative, claims, audit
     description: str  # Chinese: what is checked and why
     reference: str  # where the rule comes from (domain reference id, template, law)
     check: Callable[[Any, Report], None]
 
-
-REGISTRY: dict[str, Rule] = {}
+    def __call__(self, subject: Any, report: Report) -> None:
+        self.check(subject, report)
 
 
 def rule(
     id: str, title: str, *, severity: Severity, scope: Scope, description: str, reference: str
-) -> Callable[[Callable[[Any, Report], None]], Callable[[Any, Report], None]]:
-    def register(func: Callable[[Any, Report], None]) -> Callable[[Any, Report], None]:
-        if id in REGISTRY:
-            raise ValueError(f"duplicate rule id {id}")
-        REGISTRY[id] = Rule(id, title, severity, scope, description, reference, func)
-        return func
+) -> Callable[[Callable[[Any, Report], None]], Rule]:
+    def make(func: Callable[[Any, Report], None]) -> Rule:
+        return Rule(id, title, severity, scope, description, reference, func)
 
-    return register
+    return make
 
 
 def show(value: Decimal) -> str:
@@ -115,11 +115,11 @@ class Report:
                       found=show(found.value))
 
 
-def run(scope: Scope, subject: object, *, unit: str = "万元") -> list[Finding]:
+def run(rules: Iterable[Rule], subject: object, *, unit: str = "万元") -> list[Finding]:
+    """The findings of ``rules`` (one module's ``RULES``) on ``subject``."""
     findings: list[Finding] = []
-    for registered in REGISTRY.values():
-        if registered.scope == scope:
-            report = Report(registered, unit=unit)
-            registered.check(subject, report)
-            findings.extend(report.findings)
+    for checked in rules:
+        report = Report(checked, unit=unit)
+        checked.check(subject, report)
+        findings.extend(report.findings)
     return findings

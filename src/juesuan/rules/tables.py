@@ -12,9 +12,11 @@ from decimal import Decimal
 
 from juesuan.money import ZERO
 from juesuan.rules.finding import Location, Severity
-from juesuan.rules.registry import Report, rule, show
+from juesuan.rules.registry import Report, Rule, rule, show
 from juesuan.tables.amounts import NIL, Amt, amt_sum
+from juesuan.tables.build import PERSONNEL, PUBLIC
 from juesuan.tables.table import Row, Table, TableSet
+from juesuan.tolerance import table_total
 
 FUND_KEYS = ("general_budget", "government_fund", "state_capital")
 OTHER_INCOME_KEYS = ("superior_subsidy", "business", "operating", "affiliated_remittance", "other")
@@ -505,8 +507,11 @@ def x7(ts: TableSet, report: Report) -> None:
     t5, t6 = ts.get(5), ts.get(6)
     if t5 is None or t6 is None:
         return
-    econ = value(t6, "personnel_total", "personnel") + value(t6, "public_total", "public")
-    report.equal(value(t5, "total", "basic"), econ, at(t6, "public_total"),
+    # totals of many rounded rows: each known to its rows' summed rounding (juesuan.tolerance),
+    # whether built from a filing or read from a printed report
+    econ = (table_total(t6, "personnel_total", "personnel", PERSONNEL) or NIL) \
+        + (table_total(t6, "public_total", "public", PUBLIC) or NIL)
+    report.equal(table_total(t5, "total", "basic") or NIL, econ, at(t6, "public_total"),
                  "表6 人员经费合计与公用经费合计之和应等于表5 基本支出合计")
 
 
@@ -621,11 +626,50 @@ def x12(ts: TableSet, report: Report) -> None:
                      f"{name}：表6 {'+'.join(econ_codes)} 应与表5 {'、'.join(func_codes)} 基本支出相等")
 
 
-@rule("X13", "九张表齐全", severity=Severity.ERROR, scope="tables",
-      description="部门决算公开须包含九张表（收入支出决算总表至国有资本经营预算财政拨款支出决算表）。",
+@rule("X13", "公开表齐全", severity=Severity.ERROR, scope="tables",
+      description="部门决算公开须包含所用模板的全部公开表（九张表；2019 年以前的式样为八张）。",
       reference=X_REF)
 def x13(ts: TableSet, report: Report) -> None:
     present = {t.number for t in ts.tables}
-    for number in range(1, 10):
+    for number in ts.expected:
         if number not in present:
             report.fail(f"缺少公开表{number}", Location(table=number), expected="有此表", found="缺失")
+
+
+# Every rule of this module, in the order they are run.
+RULES: tuple[Rule, ...] = (
+    t1_a,
+    t1_b,
+    t1_c,
+    t1_d,
+    t1_e,
+    t2_a,
+    t2_b,
+    t3_a,
+    t3_b,
+    t4_a,
+    t4_b,
+    t4_c,
+    t4_d,
+    t5_a,
+    t6_a,
+    t6_b,
+    t7_a,
+    t7_b,
+    t8_a,
+    t9_a,
+    t8_b,
+    x1,
+    x2,
+    x3,
+    x4,
+    x5,
+    x6,
+    x7,
+    x8,
+    x9,
+    x10,
+    x11,
+    x12,
+    x13,
+)

@@ -9,6 +9,7 @@ disagree is what the filing states twice: the rules check that.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
 from decimal import Decimal
 from functools import lru_cache
 
@@ -16,16 +17,9 @@ from juesuan import codes
 from juesuan.filing.model import Filing, Fund
 from juesuan.money import ZERO, in_core_context
 from juesuan.tables.amounts import FUNDS, NIL, Amt, Figures, amt, amt_sum, gather
-from juesuan.tables.layout import (
-    EMPTY_NOTES,
-    NOT_PRINTED_CLASSES,
-    NOTES,
-    NOTES_SPENDING_ONLY,
-    Layout,
-    layout_for,
-    ordinal,
-)
+from juesuan.tables.layout import layout_for, ordinal
 from juesuan.tables.table import Column, Row, RowKind, Table, TableSet, values_of
+from juesuan.template.model import Template
 
 INCOME = "收入"
 EXPENDITURE = "支出"
@@ -167,13 +161,11 @@ def functional_table(
 # --- 表1 收入支出决算总表 ---------------------------------------------------------
 
 
-def printed_classes(year: int, fig: Figures, amounts: Callable[[str], Amt]) -> list[tuple[str, str]]:
-    """The 类 rows of 表1/表4: every printable 类 of the year, plus any other with amounts."""
-    classes = {
-        e.code: e.name
-        for e in codes.functional().classes(year)
-        if e.code not in NOT_PRINTED_CLASSES
-    }
+def printed_classes(layout: Template, year: int, fig: Figures,
+                    amounts: Callable[[str], Amt]) -> list[tuple[str, str]]:
+    """The 类 rows of 表1/表4: the template's list, with its names, plus any other 类 with
+    amounts (a department may spend under a 类 its template does not print)."""
+    classes = {c.code: c.name for c in layout.classes}
     for code in {c[:3] for c in fig.expenditure}:
         if code not in classes and amounts(code).value != 0:
             classes[code] = functional_name(code, year, fig)
@@ -192,7 +184,7 @@ def class_expenditure(fig: Figures, funds: Iterable[Fund] | None = None) -> Call
     return of
 
 
-def table1(fig: Figures, filing: Filing, layout: Layout) -> Table:
+def table1(fig: Figures, filing: Filing, layout: Template) -> Table:
     columns = (
         Column("income", "决算数", (INCOME,), INCOME),
         Column("expenditure", "决算数", (EXPENDITURE,), EXPENDITURE),
@@ -214,7 +206,7 @@ def table1(fig: Figures, filing: Filing, layout: Layout) -> Table:
         rows.append(side_row(key, label, [a], 0, 2, section=INCOME, kind=kind))
 
     of = class_expenditure(fig)
-    classes = printed_classes(filing.year, fig, of)
+    classes = printed_classes(layout, filing.year, fig, of)
     spent = [of(code) for code, _ in classes]
     for i, ((code, name), a) in enumerate(zip(classes, spent, strict=True), 1):
         rows.append(
@@ -232,15 +224,15 @@ def table1(fig: Figures, filing: Filing, layout: Layout) -> Table:
         kind = RowKind.ITEM if key in ("surplus_distribution", "closing") else RowKind.TOTAL
         rows.append(side_row(key, label, [a], 1, 2, section=EXPENDITURE, kind=kind))
     return Table(
-        1, "income_expenditure_summary", layout.titles[1], columns, tuple(rows),
-        notes=(NOTES[1],), sections=(INCOME, EXPENDITURE),
+        1, "income_expenditure_summary", layout.table_title(1), columns, tuple(rows),
+        notes=(_note(layout, 1),), sections=(INCOME, EXPENDITURE),
     )
 
 
 # --- 表2 收入决算表, 表3 支出决算表 ------------------------------------------------
 
 
-def table2(fig: Figures, filing: Filing, layout: Layout) -> Table:
+def table2(fig: Figures, filing: Filing, layout: Template) -> Table:
     columns = (
         Column("total", "本年收入合计"),
         Column("fiscal", "财政拨款收入"),
@@ -252,12 +244,12 @@ def table2(fig: Figures, filing: Filing, layout: Layout) -> Table:
         others = [by_source.get(src, NIL) for src, _ in INCOME_LABELS[3:]]
         leaves[code] = [fiscal + amt_sum(others), fiscal, *others]
     return functional_table(
-        2, "income", layout.titles[2], columns, leaves, fig, filing.year,
-        total_first=True, notes=(NOTES[2],),
+        2, "income", layout.table_title(2), columns, leaves, fig, filing.year,
+        total_first=True, notes=(_note(layout, 2),),
     )
 
 
-def table3(fig: Figures, filing: Filing, layout: Layout) -> Table:
+def table3(fig: Figures, filing: Filing, layout: Template) -> Table:
     columns = (
         Column("total", "本年支出合计"),
         *(Column(kind, label) for kind, label in EXPENDITURE_LABELS),
@@ -267,15 +259,15 @@ def table3(fig: Figures, filing: Filing, layout: Layout) -> Table:
         kinds = [by_kind.get(kind, NIL) for kind, _ in EXPENDITURE_LABELS]
         leaves[code] = [amt_sum(kinds), *kinds]
     return functional_table(
-        3, "expenditure", layout.titles[3], columns, leaves, fig, filing.year,
-        total_first=True, notes=(NOTES[3],),
+        3, "expenditure", layout.table_title(3), columns, leaves, fig, filing.year,
+        total_first=True, notes=(_note(layout, 3),),
     )
 
 
 # --- 表4 财政拨款收入支出决算总表 -------------------------------------------------
 
 
-def table4(fig: Figures, filing: Filing, layout: Layout) -> Table:
+def table4(fig: Figures, filing: Filing, layout: Template) -> Table:
     columns = (
         Column("income", "决算数", (INCOME,), INCOME),
         Column("total", "合计", (EXPENDITURE,), EXPENDITURE),
@@ -310,7 +302,7 @@ def table4(fig: Figures, filing: Filing, layout: Layout) -> Table:
         return [amt_sum(amounts), *amounts]
 
     per_fund = [class_expenditure(fig, (f,)) for f in FUNDS]
-    classes = printed_classes(filing.year, fig, class_expenditure(fig, FUNDS))
+    classes = printed_classes(layout, filing.year, fig, class_expenditure(fig, FUNDS))
     for i, (code, name) in enumerate(classes, 1):
         rows.append(
             side_row(code, ordinal(i, name), by_fund([of(code) for of in per_fund]), 1, width,
@@ -326,15 +318,15 @@ def table4(fig: Figures, filing: Filing, layout: Layout) -> Table:
     rows.append(side_row("expenditure_grand_total", "总计", by_fund(grand), 1, width,
                          section=EXPENDITURE, kind=RowKind.TOTAL))
     return Table(
-        4, "fiscal_summary", layout.titles[4], columns, tuple(rows),
-        notes=(NOTES[4],), sections=(INCOME, EXPENDITURE),
+        4, "fiscal_summary", layout.table_title(4), columns, tuple(rows),
+        notes=(_note(layout, 4),), sections=(INCOME, EXPENDITURE),
     )
 
 
 # --- 表5 一般公共预算财政拨款支出决算表 --------------------------------------------
 
 
-def table5(fig: Figures, filing: Filing, layout: Layout) -> Table:
+def table5(fig: Figures, filing: Filing, layout: Template) -> Table:
     columns = (Column("total", "合计"), Column("basic", "基本支出"), Column("project", "项目支出"))
     leaves: dict[str, Sequence[Amt]] = {}
     for code in fig.expenditure:
@@ -342,15 +334,15 @@ def table5(fig: Figures, filing: Filing, layout: Layout) -> Table:
         basic, project = kinds.get("basic", NIL), kinds.get("project", NIL)
         leaves[code] = [basic + project, basic, project]
     return functional_table(
-        5, "general_budget_expenditure", layout.titles[5], columns, leaves, fig, filing.year,
-        total_first=layout.total_first_t5, notes=(NOTES[5],),
+        5, "general_budget_expenditure", layout.table_title(5), columns, leaves, fig, filing.year,
+        total_first=layout.total_first, notes=(_note(layout, 5),),
     )
 
 
 # --- 表6 一般公共预算财政拨款基本支出决算表 -----------------------------------------
 
 
-def table6(fig: Figures, filing: Filing, layout: Layout) -> Table:
+def table6(fig: Figures, filing: Filing, layout: Template) -> Table:
     columns = (
         Column("personnel", "决算数", (PERSONNEL,), PERSONNEL),
         Column("public", "决算数", (PUBLIC,), PUBLIC),
@@ -387,8 +379,8 @@ def table6(fig: Figures, filing: Filing, layout: Layout) -> Table:
                          section=PUBLIC, kind=RowKind.TOTAL))
     rows.sort(key=lambda r: 0 if r.section == PERSONNEL else 1)  # stable: keeps code order
     return Table(
-        6, "general_budget_basic", layout.titles[6], columns, tuple(rows),
-        notes=(NOTES[6],), sections=(PERSONNEL, PUBLIC), hierarchical=True,
+        6, "general_budget_basic", layout.table_title(6), columns, tuple(rows),
+        notes=(_note(layout, 6),), sections=(PERSONNEL, PUBLIC), hierarchical=True,
     )
 
 
@@ -398,9 +390,9 @@ THREE_PUBLIC_ITEMS = ("total", "outbound", "vehicle", "vehicle_purchase", "vehic
                       "reception")
 
 
-def three_public_labels(layout: Layout) -> dict[str, tuple[str, ...]]:
+def three_public_labels(layout: Template) -> dict[str, tuple[str, ...]]:
     """Header path (groups + leaf) of each item, without the stage."""
-    vehicle = "公务用车购置及运行维护费" if not layout.three_public_by_stage else "公务用车购置及运行费"
+    vehicle = layout.vehicle_group_label
     return {
         "total": ("合计",),
         "outbound": ("因公出国（境）费",),
@@ -411,7 +403,7 @@ def three_public_labels(layout: Layout) -> dict[str, tuple[str, ...]]:
     }
 
 
-def table7(filing: Filing, layout: Layout) -> Table:
+def table7(filing: Filing, layout: Template) -> Table:
     tp = filing.three_public
     unit = filing.unit
 
@@ -450,14 +442,14 @@ def table7(filing: Filing, layout: Layout) -> Table:
             Column(f"{item}.{stage}", stage_names[stage], labels[item]) for item, stage in order
         )
     data = row("three_public", "“三公”经费", [stage_amounts[k] for k in order])
-    return Table(7, "three_public", layout.titles[7], columns, (data,), notes=(NOTES[7],))
+    return Table(7, "three_public", layout.table_title(7), columns, (data,), notes=(_note(layout, 7),))
 
 
 # --- 表8 政府性基金, 表9 国有资本经营 ----------------------------------------------
 
 
 def fund_table(
-    number: int, key: str, fund: Fund, fig: Figures, filing: Filing, layout: Layout,
+    number: int, key: str, fund: Fund, fig: Figures, filing: Filing, layout: Template,
     *, with_income: bool,
 ) -> Table:
     spent: tuple[Column, ...] = (
@@ -495,36 +487,63 @@ def fund_table(
             ]
         else:
             leaves[code] = spent_amounts
-    note = NOTES[number] if with_income else NOTES_SPENDING_ONLY[number]
+    note = _note(layout, number)
     table = functional_table(
-        number, key, layout.titles[number], columns, leaves, fig, filing.year,
-        total_first=layout.total_first_t5, notes=(note,),
+        number, key, layout.table_title(number), columns, leaves, fig, filing.year,
+        total_first=layout.total_first, notes=(note,),
     )
     if table.empty:
         name = filing.department.name
         return Table(
             table.number, table.key, table.title, table.columns, table.rows,
-            notes=(*table.notes, EMPTY_NOTES[number].format(name=name)), hierarchical=True,
+            notes=(*table.notes, *_empty_note(layout, number, name)), hierarchical=True,
         )
     return table
 
 
+def _note(layout: Template, number: int) -> str:
+    spec = layout.table(number)
+    return spec.note if spec is not None else ""
+
+
+def _empty_note(layout: Template, number: int, name: str) -> tuple[str, ...]:
+    spec = layout.table(number)
+    if spec is None or spec.empty_note is None:
+        return ()
+    return (spec.empty_note.replace("{name}", name),)
+
+
+def _zeros_printed(table: Table) -> Table:
+    """A template that prints 0.00: every blank amount of a row's own columns is a zero."""
+    rows = []
+    for r in table.rows:
+        values = tuple(
+            ZERO if v is None and (r.section is None or c.section in (None, r.section)) else v
+            for v, c in zip(r.values, table.columns, strict=True))
+        rows.append(replace(r, values=values))
+    return replace(table, rows=tuple(rows))
+
+
 @in_core_context
-def build_tables(filing: Filing) -> TableSet:
-    """The nine public tables of a filing, exact (values in 万元, unrounded)."""
-    layout = layout_for(filing.layout, filing.year)
+def build_tables(filing: Filing, template: Template | None = None) -> TableSet:
+    """The public tables of a filing in ``template`` (by default the one the filing names,
+    else the one of its year), exact (values in 万元, unrounded)."""
+    layout = template if template is not None else layout_for(filing.layout, filing.year)
     fig = gather(filing)
-    tables = (
-        table1(fig, filing, layout),
-        table2(fig, filing, layout),
-        table3(fig, filing, layout),
-        table4(fig, filing, layout),
-        table5(fig, filing, layout),
-        table6(fig, filing, layout),
-        table7(filing, layout),
-        fund_table(8, "government_fund", Fund.GOVERNMENT_FUND, fig, filing, layout,
-                   with_income=True),
-        fund_table(9, "state_capital", Fund.STATE_CAPITAL, fig, filing, layout,
-                   with_income=layout.t9_has_income),
-    )
-    return TableSet(tables, filing.department.name, filing.year)
+    builders: dict[int, Callable[[], Table]] = {
+        1: lambda: table1(fig, filing, layout),
+        2: lambda: table2(fig, filing, layout),
+        3: lambda: table3(fig, filing, layout),
+        4: lambda: table4(fig, filing, layout),
+        5: lambda: table5(fig, filing, layout),
+        6: lambda: table6(fig, filing, layout),
+        7: lambda: table7(filing, layout),
+        8: lambda: fund_table(8, "government_fund", Fund.GOVERNMENT_FUND, fig, filing, layout,
+                              with_income=True),
+        9: lambda: fund_table(9, "state_capital", Fund.STATE_CAPITAL, fig, filing, layout,
+                              with_income=layout.state_capital_income),
+    }
+    tables = tuple(builders[n]() for n in layout.numbers)
+    if layout.zero == "0.00":
+        tables = tuple(_zeros_printed(t) for t in tables)
+    return TableSet(tables, filing.department.name, filing.year, expected=layout.numbers)

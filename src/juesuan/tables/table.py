@@ -169,6 +169,7 @@ class TableSet:
     department: str
     year: int
     kind: str = "部门决算公开表"  # what the set is, for headings: or 绩效自评表
+    expected: tuple[int, ...] = tuple(range(1, 10))  # the tables its template prints
 
     @property
     def heading(self) -> str:

@@ -28,10 +28,10 @@ from ninja import NinjaAPI, Query, Swagger
 from ninja.errors import ValidationError
 from ninja.renderers import JSONRenderer
 
+from juesuan.web.downloads import PUBLIC_CACHE, not_modified
 from juesuan.web.filings import services
 from juesuan.web.filings.models import FilingRecord
 from juesuan.web.portal import comparisons, published
-from juesuan.web.portal.downloads import PUBLIC_CACHE, not_modified
 from juesuan.web.portal.figures import MEASURES, amount_text, comparison_data
 
 from .schemas import (

@@ -140,18 +140,16 @@ class Score:
 
 def _scores(filing: Filing) -> tuple[list[Score], str]:
     """Scores of the self-evaluations, or why there are none."""
-    from juesuan.performance.scheme import bundled_names, load_scheme
+    from juesuan.performance.rules import check_performance
     from juesuan.performance.scoring import fmt
-    from juesuan.rules.check import check_performance
 
     if filing.performance is None:
         return [], "未填写绩效自评。"
-    name = filing.performance.scheme
-    if not name:
+    if not filing.performance.scheme:
         return [], "未填写评分办法（绩效自评 › 评分办法），无法计分。"
-    if name not in bundled_names():  # never a path on the server
-        return [], f"评分办法“{name[:60]}”不是内置办法，无法计分。"
-    scheme = load_scheme(name)
+    scheme = services.scheme_of(filing)  # bundled only: never a path on the server
+    if scheme is None:
+        return [], services.scheme_problem(filing) or "评分办法不是内置办法，无法计分。"
     try:
         result, _ = check_performance(filing, scheme)
     except Exception:  # the panel must not take the page down with it
@@ -183,9 +181,7 @@ def _panel(version: FilingVersion | None, filing: Filing | None, *, live: bool,
     scheme_note = ""
     if filing is not None:
         if live:
-            from juesuan.document.build import build_document
-
-            findings = list(build_document(filing).findings)
+            findings = services.check(filing)  # what the saved version's document will list
         elif version is not None:
             findings = services.findings_of(version)
         scores, scheme_note = _scores(filing)

@@ -157,8 +157,6 @@ CHOICE_LABELS: dict[str, str] = {
     "government_fund": "政府性基金预算财政拨款",
     "state_capital": "国有资本经营预算财政拨款",
     "non_fiscal": "非财政拨款资金",
-    "central-2020": "中央部门 2020 年式样（九张表）",
-    "shanghai-2024": "上海市 2024 年式样",
     "output": "产出指标",
     "benefit": "效益指标",
     "satisfaction": "满意度指标",
@@ -175,8 +173,18 @@ def _schemes() -> tuple[tuple[str, str], ...]:
     return tuple((name, f"{name}：{load_scheme(name).title}") for name in bundled_names())
 
 
-# Text fields chosen from a list (the web app offers the bundled 评分办法 only, never a file path).
-CHOICE_OVERRIDES: dict[tuple[str, str], tuple[tuple[str, str], ...]] = {("Performance", "scheme"): _schemes()}
+def _templates() -> tuple[tuple[str, str], ...]:
+    from juesuan.template.catalogue import bundled, bundled_names
+
+    return tuple((name, f"{name}：{bundled(name).title}") for name in bundled_names())
+
+
+# Text fields chosen from a list (the web app offers the bundled 评分办法 and 公开模板 only,
+# never a file path).
+CHOICE_OVERRIDES: dict[tuple[str, str], tuple[tuple[str, str], ...]] = {
+    ("Performance", "scheme"): _schemes(),
+    ("Filing", "layout"): _templates(),
+}
 
 # Pairs: labels of the key and value columns, by (model, field).
 PAIR_LABELS: dict[tuple[str, str], tuple[str, str]] = {

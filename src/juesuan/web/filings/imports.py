@@ -44,7 +44,7 @@ from juesuan.limits import (
     UPLOAD_MAX_PDF_PAGES,
     UPLOAD_MAX_UNZIPPED,
 )
-from juesuan.money import AmountUnit, round_half_up
+from juesuan.money import AmountUnit, per_wan, round_half_up
 from juesuan.tables.build import build_tables
 from juesuan.tables.table import TableSet
 from juesuan.web.filings.forms_schema import FILING, scale_amounts
@@ -371,7 +371,7 @@ def merge_tables(current: dict[str, Any], reading: Reading) -> Merged:
     imported = filing_to_data(reading.filing)
     unit = current.get("unit", "万元")
     if unit == AmountUnit.YUAN.value:  # the importer writes 万元
-        imported = scale_amounts(FILING.fields, imported, Decimal(10000))
+        imported = scale_amounts(FILING.fields, imported, per_wan(AmountUnit.YUAN))
     dropped = {m.split("（", 1)[0] for m in reading.missing if "读出的内容不合填报格式" in m}
     data = dict(current)
     taken: list[str] = []
@@ -453,7 +453,7 @@ def prior_year_data(last: Filing) -> dict[str, Any]:
     """上年决算数 from last year's filing: the totals as its tables print them (in the filing's
     unit), 机关运行经费 and “三公”经费 by item."""
     ts = build_tables(last)
-    factor = Decimal(1) if last.unit is AmountUnit.WAN_YUAN else Decimal(10000)
+    factor = per_wan(last.unit)
 
     def amount(value: Decimal | None) -> str | None:
         return None if value is None else str(round_half_up(value * factor, 2))

@@ -18,11 +18,13 @@ from django.db import IntegrityError, OperationalError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
+from juesuan.assess import check_all
+from juesuan.content import Document
 from juesuan.document.build import build_document
-from juesuan.document.model import Document
 from juesuan.filing.io import filing_from_data, filing_to_data, parse_json
 from juesuan.filing.model import Filing
-from juesuan.rules.check import check_filing
+from juesuan.money import printable
+from juesuan.performance.scheme import Scheme
 from juesuan.rules.finding import Finding
 from juesuan.web.filings.models import AuditEvent, FilingRecord, FilingVersion, WorkflowStep
 from juesuan.web.orgs.models import Unit
@@ -75,21 +77,49 @@ def filing_of(version: FilingVersion) -> Filing:
     return _filing(version.digest, version.content)
 
 
-def _web_safe(filing: Filing) -> Filing:
-    """The command line also reads a scoring scheme from a file path; on a server a filing must
-    never name a file, so only bundled schemes are used (saves refuse others; this is the
-    last line for data that reached the database another way)."""
+@lru_cache(maxsize=16)
+def _bundled(name: str) -> Scheme:
+    from juesuan.performance.scheme import load_scheme
+
+    return load_scheme(name)
+
+
+def scheme_of(filing: Filing) -> Scheme | None:
+    """The scheme that scores the filing's self-evaluations on the server: a bundled one, never
+    a file (the command line also reads a scheme from a file path; a web user must not name
+    files). ``None`` when the filing names none or one that is not bundled: saves refuse such a
+    name (:func:`scheme_problem`), and for data that reached the database another way the
+    pages say so with :func:`scheme_problem` instead of dropping the 自评表 silently."""
     from juesuan.performance.scheme import bundled_names
 
-    performance = filing.performance
-    if performance is None or performance.scheme is None or performance.scheme in bundled_names():
-        return filing
-    return filing.model_copy(update={"performance": performance.model_copy(update={"scheme": None})})
+    name = filing.performance.scheme if filing.performance is not None else None
+    if name is None or name not in bundled_names():
+        return None
+    return _bundled(name)
+
+
+def scheme_problem(filing: Filing) -> str | None:
+    """Why the filing's self-evaluations cannot be scored here, naming the bundled schemes; or
+    ``None``."""
+    from juesuan.performance.scheme import bundled_names
+
+    name = filing.performance.scheme if filing.performance is not None else None
+    names = bundled_names()
+    if name is None or name in names:
+        return None
+    return (f"评分办法“{printable(name[:60])}”不是内置评分办法，绩效自评未计分，文档中没有绩效自评表和绩效检查结果；"
+            f"评分办法应为：{'、'.join(names)}（绩效自评 › 评分办法）")
+
+
+def check(filing: Filing) -> list[Finding]:
+    """Every finding on a filing, as ``juesuan check`` and the document give them."""
+    return check_all(filing, scheme=scheme_of(filing))
 
 
 @lru_cache(maxsize=64)
 def _document(digest: str, content: str) -> Document:
-    return build_document(_web_safe(_filing(digest, content)))
+    filing = _filing(digest, content)
+    return build_document(filing, scheme=scheme_of(filing))
 
 
 def document_of(version: FilingVersion) -> Document:
@@ -97,11 +127,8 @@ def document_of(version: FilingVersion) -> Document:
 
 
 def findings_of(version: FilingVersion) -> list[Finding]:
+    """The findings of a version: those of its document, which are :func:`check`'s."""
     return list(document_of(version).findings)
-
-
-def check(filing: Filing) -> list[Finding]:
-    return check_filing(filing)
 
 
 def rendered(version: FilingVersion, fmt: str) -> bytes:

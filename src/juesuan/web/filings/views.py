@@ -14,11 +14,11 @@ from django.views.decorators.http import require_POST
 from juesuan.rules.finding import Severity
 from juesuan.web.access import Permission, allowed
 from juesuan.web.diff import diff
+from juesuan.web.downloads import disposition
 from juesuan.web.filings import services
 from juesuan.web.filings.access import record_for, visible_records
 from juesuan.web.filings.models import FilingRecord, FilingVersion
 from juesuan.web.orgs.models import grants_of
-from juesuan.web.portal.downloads import disposition
 from juesuan.web.workflow import (
     TRANSITIONS,
     Action,
@@ -97,6 +97,7 @@ def overview(request: HttpRequest, pk: int) -> HttpResponse:
         "record": record,
         "version": version,
         "filing": filing,
+        "scheme_problem": services.scheme_problem(filing) if filing is not None else None,
         "findings": ordered[(page - 1) * FINDINGS_PAGE:page * FINDINGS_PAGE],
         "findings_page": page,
         "findings_pages": pages,

@@ -22,12 +22,12 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
+from juesuan.web.downloads import file_response
 from juesuan.web.filings import services
 from juesuan.web.filings.models import FilingRecord
 from juesuan.web.filings.views import DOCUMENT_POLICY
 from juesuan.web.orgs.models import Region
 from juesuan.web.portal import comparisons, published
-from juesuan.web.portal.downloads import file_response
 from juesuan.web.portal.figures import MEASURES, Comparison, comparison_csv, comparison_data
 
 PAGE_SIZE = 50

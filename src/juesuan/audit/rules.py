@@ -29,7 +29,7 @@ from juesuan.audit.structure import (
 )
 from juesuan.audit.tables import UNIT_FACTORS, TableReading
 from juesuan.rules.finding import Location, Severity
-from juesuan.rules.registry import Report, rule
+from juesuan.rules.registry import Report, Rule, rule
 
 TEMPLATE = "上海区级部门决算模板2024（附件2）"
 DOMAIN = "domain.md"
@@ -518,3 +518,20 @@ def template_text(subject: AuditSubject, report: Report) -> None:
         report.fail(f"“{section}”中留有模板{kind}{shown}{more}，应按实际情况填写或删去",
                     subject.at(line, page, text, section=section), expected="按实际情况填写",
                     found=first)
+
+
+# Every rule of this module, in the order they are run.
+RULES: tuple[Rule, ...] = (
+    department_name,
+    year,
+    title_typo,
+    table_order,
+    toc_mismatch,
+    empty_table_note,
+    unit,
+    no_data,
+    malformed_number,
+    table_structure,
+    reading,
+    template_text,
+)

@@ -11,11 +11,14 @@ are printed with: a figure rounding explains is info, never an error.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from juesuan.audit import text_checks as tc
-from juesuan.rules.finding import Severity
-from juesuan.rules.registry import Report, rule
+from juesuan.audit.claims import Claim
+from juesuan.rules.finding import Finding, Severity, sort_findings
+from juesuan.rules.registry import Report, Rule, rule, run
+from juesuan.tables.table import TableSet
 
 TEMPLATE = "上海区级部门决算模板2024 第三部分；domain §3.3"
 GBC = "GovBudgetChecker rules/v3_3.yaml"
@@ -152,3 +155,31 @@ def c_purpose(subject: Any, report: Report) -> None:
       reference="部门决算公开模板 七（二）")
 def c_three_public_counts(subject: Any, report: Report) -> None:
     tc.check_three_public_counts(subject, report)
+
+
+# Every rule of this module, in the order they are run.
+RULES: tuple[Rule, ...] = (
+    c_table,
+    c_total,
+    c_share,
+    c_change,
+    c_completion,
+    c_direction,
+    c_unit,
+    c_malformed,
+    c_duplicate_word,
+    c_reason_missing,
+    c_budget_zero,
+    c_precision,
+    c_repeat,
+    c_year,
+    c_purpose,
+    c_three_public_counts,
+)
+
+
+def check_claims(claims: Iterable[Claim], tables: TableSet | None = None) -> list[Finding]:
+    """Every claim rule on the claims of one report (and its tables, when read)."""
+    subject = tc.ClaimSet(tuple(claims), tables)
+    unit = tables.tables[0].unit if tables is not None and tables.tables else "万元"
+    return sort_findings(run(RULES, subject, unit=unit))

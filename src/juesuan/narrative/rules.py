@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from juesuan.filing.model import Filing
 from juesuan.narrative.facts import Gap, GapKind
 from juesuan.rules.finding import Location, Severity
-from juesuan.rules.registry import Report, rule
+from juesuan.rules.registry import Report, Rule, rule
 
 TEMPLATE_REF = "上海区级部门决算模板2024 第三部分；domain §3.3"
 
@@ -66,3 +66,12 @@ def budget_missing(subject: Narrative, report: Report) -> None:
       reference=TEMPLATE_REF)
 def data_missing(subject: Narrative, report: Report) -> None:
     _report(subject, report, "data", "填写所需资料")
+
+
+# Every rule of this module, in the order they are run.
+RULES: tuple[Rule, ...] = (
+    reason_missing,
+    prior_missing,
+    budget_missing,
+    data_missing,
+)

@@ -13,16 +13,18 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from juesuan.filing.model import Filing, Fund
-from juesuan.money import ZERO, decimal_places, round_half_up
-from juesuan.performance.model import FirstLevel
+from juesuan.filing.performance import FirstLevel
+from juesuan.money import ZERO, decimal_places, in_core_context, per_wan, round_half_up
+from juesuan.performance.scheme import Scheme
 from juesuan.performance.scoring import (
     Basis,
     EvaluationResult,
     PerformanceResult,
     fmt,
+    score_performance,
 )
-from juesuan.rules.finding import Location, Severity
-from juesuan.rules.registry import Report, rule
+from juesuan.rules.finding import Finding, Location, Severity, sort_findings
+from juesuan.rules.registry import Report, Rule, rule, run
 
 P_REF = "评分办法（scheme）"
 
@@ -287,7 +289,7 @@ def department_totals(s: Scored, report: Report) -> None:
     if d is None:
         return
     budget, executed = _projects_sum(s.result)
-    scale = Decimal(1) if s.filing.unit.value == "万元" else Decimal(10000)
+    scale = per_wan(s.filing.unit)
     if s.result.projects and d.execution.executed is not None and executed > d.execution.executed:
         report.fail(f"部门整体执行数 {fmt(d.execution.executed)} 万元小于所列项目执行数之和 {fmt(executed)} 万元",
                     where("performance.department.executed"), expected=f"≥ {fmt(executed)}",
@@ -336,3 +338,31 @@ def amounts(s: Scored, report: Report) -> None:
                         expected="执行数", found="未填")
         elif ex.executed < 0:
             report.fail(f"{what(e)}：执行数为负", where(f"{e.path}"), expected="≥ 0", found=fmt(ex.executed))
+
+
+# Every rule of this module, in the order they are run.
+RULES: tuple[Rule, ...] = (
+    weights,
+    score_cap,
+    rate,
+    total,
+    indicator_score,
+    explanation,
+    target_quantified,
+    commensurable_rule,
+    unscored,
+    tier_band,
+    over_target,
+    department_totals,
+    dropped,
+    amounts,
+)
+
+
+@in_core_context
+def check_performance(filing: Filing, scheme: Scheme) -> tuple[PerformanceResult | None, list[Finding]]:
+    """Score the filing's self-evaluations under ``scheme`` and check them."""
+    if filing.performance is None:
+        return None, []
+    result = score_performance(filing.performance, filing.department.name, scheme)
+    return result, sort_findings(run(RULES, Scored(filing, result)))

@@ -1,9 +1,35 @@
-"""The rule catalogue, generated from the registry (docs/rules.md is this output)."""
+"""The rule catalogue: every module's explicit list of rules, gathered in one place
+(``juesuan rules``; docs/rules.md is its Markdown output)."""
 
 from __future__ import annotations
 
-from juesuan.rules import check as _check  # noqa: F401  (registers every rule)
-from juesuan.rules.registry import REGISTRY
+from juesuan.audit import claim_rules
+from juesuan.audit import rules as audit_rules
+from juesuan.narrative import rules as narrative_rules
+from juesuan.performance import rules as performance_rules
+from juesuan.rules import filing as filing_rules
+from juesuan.rules import tables as table_rules
+from juesuan.rules.registry import Rule
+
+# The rule lists of the modules that define rules, one per subject checked.
+RULE_LISTS: tuple[tuple[Rule, ...], ...] = (
+    filing_rules.RULES, table_rules.RULES, performance_rules.RULES, narrative_rules.RULES,
+    claim_rules.RULES, audit_rules.RULES,
+)
+
+
+def _registry() -> dict[str, Rule]:
+    registry: dict[str, Rule] = {}
+    for rules in RULE_LISTS:
+        for r in rules:
+            if r.id in registry:
+                raise ValueError(f"duplicate rule id {r.id}")
+            registry[r.id] = r
+    return registry
+
+
+REGISTRY: dict[str, Rule] = _registry()
+"""Every rule by id."""
 
 SCOPE_NAMES = {"tables": "公开表", "filing": "填报文件", "performance": "绩效自评",
                "narrative": "情况说明", "claims": "说明中的数字",

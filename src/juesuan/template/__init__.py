@@ -1,0 +1,1 @@
+"""Disclosure templates as data: see :mod:`juesuan.template.model` and docs/templates.md."""

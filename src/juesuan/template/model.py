@@ -1,0 +1,125 @@
+"""A disclosure template (部门决算公开模板) described as data.
+
+A template says once what varies between the templates real reports follow: the public
+tables (number, title, the title variants reports print, note, note of an empty table),
+the 功能分类 类 rows 表1 and 表4 print and their names, whether a zero prints blank or
+0.00, the 三公 and 表9 column variants, the parts of the document with their headings
+and order, the style of the 情况说明, and the 名词解释.
+
+The table builder, the document, the narrative and the audit read these objects; none
+keeps its own list. The bundled templates are YAML files in ``data/`` (see
+docs/templates.md); :mod:`juesuan.template.catalogue` reads them.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+TemplateName = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,39}$")]
+PartKey = Literal["overview", "tables", "explanation", "glossary", "attachments"]
+ExplanationStyle = Literal["shanghai-2024", "seed-2020"]
+Numbering = Literal["chinese", "arabic"]
+
+_Text = Annotated[str, Field(min_length=1, max_length=400)]
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=False)
+
+
+class TableSpec(_Frozen):
+    """One public table as the template prints it."""
+
+    number: int = Field(ge=1, le=9, description="表号")
+    title: _Text = Field(description="表名")
+    variants: tuple[_Text, ...] = Field((), description="实际报告里见到的其他表名写法")
+    note: _Text = Field(description="表下注释")
+    empty_note: _Text | None = Field(
+        None, description="本表无数据时的说明，{name} 代部门名称")
+
+
+class ClassSpec(_Frozen):
+    """A 功能分类 类 row of 表1 and 表4, with the name the template prints."""
+
+    code: Annotated[str, Field(pattern=r"^2\d\d$")]
+    name: _Text
+
+
+class PartSpec(_Frozen):
+    """A part of the document: its key and heading ({name} 部门名称, {year} 年度)."""
+
+    key: PartKey
+    heading: _Text
+    variants: tuple[_Text, ...] = ()
+
+
+class Term(_Frozen):
+    term: _Text
+    text: Annotated[str, Field(min_length=1, max_length=2000)]
+
+
+class Template(_Frozen):
+    """Everything a disclosure template fixes."""
+
+    name: TemplateName
+    title: _Text = Field(description="模板名称")
+    region: _Text = Field(description="适用范围")
+    years: tuple[int, int] = Field(description="适用年度（起、止）")
+    source: _Text = Field(description="依据：模板文件或实际公开报告")
+    tables: tuple[TableSpec, ...]
+    classes: tuple[ClassSpec, ...] = Field(description="表1、表4 列出的支出功能分类类级科目，按顺序")
+    zero: Literal["blank", "0.00"] = Field("blank", description="金额为零时：留空或印 0.00")
+    total_first: bool = Field(description="表5、表8、表9 的合计行在类级科目之前")
+    three_public_by_stage: bool = Field(description="表7 三公经费按预算数、决算数分组列示")
+    vehicle_group_label: _Text = Field(description="表7 公务用车购置及运行（维护）费的分组表头")
+    vehicle_operation_label: _Text
+    state_capital_income: bool = Field(description="表9 列示年初结转结余、本年收入和年末结转结余")
+    parts: tuple[PartSpec, ...] = Field(description="各部分，按顺序")
+    overview_headings: dict[Literal["duties", "units", "structure"], _Text]
+    explanation_style: ExplanationStyle
+    glossary_numbering: Numbering = "chinese"
+    glossary: tuple[Term, ...]
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Template:
+        numbers = [t.number for t in self.tables]
+        if numbers != sorted(set(numbers)) or numbers[:7] != list(range(1, 8)):
+            raise ValueError("公开表应从表1起按表号排列、不重复，至少包括表1至表7")
+        codes = [c.code for c in self.classes]
+        if len(codes) != len(set(codes)):
+            raise ValueError("表1、表4 的类级科目重复")
+        keys = [p.key for p in self.parts]
+        if len(keys) != len(set(keys)) or "tables" not in keys:
+            raise ValueError("各部分不得重复，且须有决算表部分")
+        if self.years[0] > self.years[1]:
+            raise ValueError("适用年度起年晚于止年")
+        return self
+
+    @property
+    def numbers(self) -> tuple[int, ...]:
+        """The table numbers the template prints."""
+        return tuple(t.number for t in self.tables)
+
+    def table(self, number: int) -> TableSpec | None:
+        for spec in self.tables:
+            if spec.number == number:
+                return spec
+        return None
+
+    def table_title(self, number: int) -> str:
+        spec = self.table(number)
+        if spec is None:
+            raise KeyError(number)
+        return spec.title
+
+    @property
+    def class_codes(self) -> tuple[str, ...]:
+        return tuple(c.code for c in self.classes)
+
+    def order(self) -> tuple[PartKey, ...]:
+        return tuple(p.key for p in self.parts)
+
+    def part(self, key: PartKey) -> PartSpec | None:
+        return next((p for p in self.parts if p.key == key), None)
