@@ -41,8 +41,10 @@ from pathlib import Path
 from juesuan.audit.batch import audit_many
 from juesuan.audit.check import audit
 from juesuan.audit.readers import read_report
+from juesuan.performance.scheme import bundled_schemes
 
 ROOT = Path(__file__).resolve().parents[1]
+SCHEMES = bundled_schemes()  # resolved at the edge, as `juesuan audit` does
 REPORTS = ROOT / "tests" / "fixtures" / "reports"
 PDFS = ROOT / "tests" / "fixtures" / "pdfs"
 TEXT_01 = REPORTS / "01_shanghai-putuo-czj-2024.txt"
@@ -75,7 +77,7 @@ def percentile(sorted_values: Sequence[float], fraction: float) -> float:
 
 def work(path: Path) -> int:
     """What is timed: read the report and audit it; the number of findings."""
-    return len(audit(read_report(path)).findings)
+    return len(audit(read_report(path), schemes=SCHEMES).findings)
 
 
 def time_text(path: Path, repeat: int) -> list[float]:
@@ -96,7 +98,7 @@ def time_pdf(path: Path, repeat: int) -> tuple[int, float, float]:
         t0 = time.perf_counter()
         source = read_report(path)
         t1 = time.perf_counter()
-        audit(source)
+        audit(source, schemes=SCHEMES)
         t2 = time.perf_counter()
         pages = source.pages or 0
         totals.append((t2 - t0) * 1000)
@@ -168,7 +170,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         what = f"{kinds['text']} 份文本" + (f"、{kinds['pdf']} 份 PDF" if kinds["pdf"] else "")
         print(f"\n3. 文件夹 {args.reports} 份报告（{what}，副本取自 01–04），{workers} 个进程")
         t0 = time.perf_counter()
-        outcomes = audit_many([folder], workers=workers)
+        outcomes = audit_many([folder], workers=workers, schemes=SCHEMES)
         elapsed = time.perf_counter() - t0
         unread = sum(1 for o in outcomes if o.error)
         print(f"  audit_many    {elapsed:.2f} s，{len(outcomes) / elapsed:.1f} 份/秒"

@@ -41,7 +41,7 @@ from juesuan.money import (
     format_wan,
     in_core_context,
     number_problem,
-    parse_amount,
+    parse_filing_amount,
     round_half_up,
     to_wan,
     total,
@@ -101,7 +101,7 @@ def accepted(texts: list[str]) -> list[Decimal]:
     values = []
     for text in texts:
         try:
-            values.append(parse_amount(text))
+            values.append(parse_filing_amount(text))
         except AmountError:
             continue
     return values

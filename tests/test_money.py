@@ -14,7 +14,7 @@ from juesuan.money import (
     decimal_places,
     format_wan,
     half_unit,
-    parse_amount,
+    parse_filing_amount,
     round_half_up,
     to_wan,
 )
@@ -31,14 +31,14 @@ from juesuan.money import (
         ("１２", Decimal(12)),  # full-width digits pasted from documents
     ],
 )
-def test_parse_amount_accepts_numbers_and_numeric_text(raw: object, expected: Decimal) -> None:
-    assert parse_amount(raw) == expected
+def test_parse_filing_amount_accepts_numbers_and_numeric_text(raw: object, expected: Decimal) -> None:
+    assert parse_filing_amount(raw) == expected
 
 
 @pytest.mark.parametrize("raw", [1.5, True, "abc", "", "NaN", "Infinity", None, [1]])
-def test_parse_amount_refuses_floats_and_non_numbers(raw: object) -> None:
+def test_parse_filing_amount_refuses_floats_and_non_numbers(raw: object) -> None:
     with pytest.raises(AmountError):
-        parse_amount(raw)
+        parse_filing_amount(raw)
 
 
 @pytest.mark.parametrize(

@@ -494,6 +494,7 @@ def audit(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from juesuan.audit.batch import REPORT_SUFFIXES, AuditOutcome, audit_many, reports_in
+    from juesuan.performance.scheme import bundled_schemes
 
     missing = [p for p in paths if not p.exists()]
     if missing:
@@ -510,7 +511,8 @@ def audit(
         def advance(_: AuditOutcome) -> None:
             progress.advance(task)
 
-        outcomes = audit_many(paths, workers=jobs, progress=advance)
+        # the 自评表 are scored under the bundled scheme their form implies
+        outcomes = audit_many(paths, workers=jobs, progress=advance, schemes=bundled_schemes())
 
     if format is AuditFormat.TEXT:
         console = out
@@ -596,6 +598,7 @@ def import_(
     from juesuan.audit.batch import UnreadableReport, read_source
     from juesuan.audit.check import audit as audit_report
     from juesuan.audit.importer import import_report
+    from juesuan.performance.scheme import bundled_schemes
 
     if not report.is_file():
         err.print(f"[bold red]找不到报告文件：{escape(str(report))}[/]")
@@ -605,7 +608,7 @@ def import_(
     except UnreadableReport as exc:
         err.print(f"[bold red]无法读取报告[/]：{escape(str(exc))}", soft_wrap=True)
         raise typer.Exit(EXIT_UNREADABLE) from None
-    imported = import_report(audit_report(source, claims=False))
+    imported = import_report(audit_report(source, claims=False, schemes=bundled_schemes()))
     write(output, imported.text.encode("utf-8"))
     filing = imported.filing
     err.print(f"已写入 {escape(str(output))}：{escape(filing.department.name)} {filing.year} 年度，"

@@ -153,7 +153,8 @@ LIMITS: tuple[Limit, ...] = (
     Limit("MAX_REPORT_TABLES", MAX_REPORT_TABLES, "张", "公开报告",
           "一份报告中的表格数（XLSX 每张工作表计一张）；超出即不读取"),
     Limit("MAX_REPORT_CELLS", MAX_REPORT_CELLS, "个", "公开报告",
-          "一份报告中表格的单元格数，合并单元格按展开后计；超出即不读取"),
+          "一份报告中表格的单元格数，合并单元格按展开后计（文本报告的表格各行按最宽一行补齐后计）；"
+          "超出即不读取"),
     Limit("MAX_TABLE_COLUMNS", MAX_TABLE_COLUMNS, "列", "公开报告",
           "一张表格的列数；更靠右的单元格不读取，读取问题中注明"),
     Limit("MAX_SPAN_EXPANSION", MAX_SPAN_EXPANSION, "倍", "公开报告",

@@ -124,12 +124,13 @@ class AmountError(ValueError):
 
 
 
-def parse_amount(value: object) -> Decimal:
-    """Read an amount from a filing value: Decimal, int or a numeric string.
+def parse_filing_amount(value: object) -> Decimal:
+    """Read an amount a filing states: Decimal, int or a numeric string, exact.
 
     Thousands separators ("1,234.56") and surrounding spaces are accepted because
     figures are often pasted from published tables. Floats, booleans, NaN, infinities and
-    numbers out of bounds (:func:`number_problem`) are refused.
+    numbers out of bounds (:func:`number_problem`) are refused. (A figure printed in a
+    published report, known only to its rounding, is read by juesuan.audit.figures.)
     """
     if isinstance(value, bool):
         raise AmountError("金额应为数字，不能是 true/false")

@@ -11,8 +11,8 @@ from typer.testing import CliRunner
 
 from juesuan.audit import batch
 from juesuan.audit.batch import UnreadableReport, read_source
-from juesuan.audit.check import LOCATION_KEYS
 from juesuan.cli import app
+from juesuan.rules.finding import FINDING_KEYS, LOCATION_KEYS
 
 REPORTS = Path(__file__).resolve().parents[1] / "fixtures" / "reports"
 R01 = REPORTS / "01_shanghai-putuo-czj-2024.txt"
@@ -36,7 +36,7 @@ def test_json_of_one_report_with_errors() -> None:
     # 1 A.department-name + 5 text defects (C.*, each verified in tests/audit/test_claims.py)
     assert doc["summary"] == {"error": 6, "warning": 12, "info": 19}
     first = doc["findings"][0]
-    assert set(first) == {"rule", "severity", "message", "location", "expected", "found"}
+    assert tuple(first) == FINDING_KEYS
     assert tuple(first["location"]) == LOCATION_KEYS
     assert first["rule"] == "A.department-name" and first["severity"] == "error"
     assert first["location"]["line"] == 119

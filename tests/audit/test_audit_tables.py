@@ -7,9 +7,10 @@ from decimal import Decimal
 import pytest
 
 from juesuan.audit.check import audit
+from juesuan.audit.figures import parse_printed_figure
 from juesuan.audit.source import from_text
 from juesuan.audit.structure import recognise
-from juesuan.audit.tables import TableReading, parse_amount, read_tables
+from juesuan.audit.tables import TableReading, read_tables
 from juesuan.rules.finding import Severity
 
 D = Decimal
@@ -29,7 +30,7 @@ D = Decimal
     ("2.5000", "2.5000", "0.00005"),
 ])
 def test_amounts(text: str, value: str, error: str) -> None:
-    a = parse_amount(text)
+    a = parse_printed_figure(text)
     assert isinstance(a.value, Decimal) and not a.malformed
     assert a.value == D(value) and str(a.value) == value.replace(",", "")
     assert a.error == D(error)
@@ -37,14 +38,14 @@ def test_amounts(text: str, value: str, error: str) -> None:
 
 @pytest.mark.parametrize("text", ["", " ", "-", "—", "/", "…", "XX", "XXX", "。。。", "无", "项目"])
 def test_blanks(text: str) -> None:
-    a = parse_amount(text)
+    a = parse_printed_figure(text)
     assert (a.value, a.malformed) == (None, False)
 
 
 @pytest.mark.parametrize("text", ["1,2.34", "12.3.4", "12a.5", "5%", "1,23", "12,3456.00", "1.2.3.4",
                                   "二12", "12..5", "0.5万"])
 def test_malformed(text: str) -> None:
-    a = parse_amount(text)
+    a = parse_printed_figure(text)
     assert (a.value, a.malformed) == (None, True)
 
 

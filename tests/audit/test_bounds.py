@@ -40,6 +40,7 @@ from juesuan.limits import (
     MAX_REPORT_FIGURES,
     MAX_REPORT_LINES,
     MAX_SPAN_EXPANSION,
+    MAX_TABLE_COLUMNS,
 )
 from juesuan.rules.finding import Location, excerpt
 
@@ -488,6 +489,50 @@ def test_text_under_the_line_bound_with_crlf_is_read(tmp_path: Path, monkeypatch
     path.write_bytes("一行\r\n".encode() * 90)
     monkeypatch.setattr(readers, "MAX_REPORT_LINES", 100)
     assert len(read_report(path).lines()) == 90
+
+
+def test_text_row_wider_than_max_table_columns_is_cut(tmp_path: Path) -> None:
+    """Fuzz input 4242 (seed 1): one line of 60,000 " | " cells in 表7 of a text report, whose
+    rows repeated ×1000 were each padded to 60,000 columns (minutes of CPU). The plain-text
+    reader keeps the first MAX_TABLE_COLUMNS cells, as the others do, and says so."""
+    lines = R01.read_text(encoding="utf-8").splitlines()
+    at = lines.index("财政拨款“三公”经费支出决算表") + 2  # its first grid row
+    assert lines[at].startswith("财政拨款“三公”经费 |")
+    wide = " | ".join(["公务接待费"] * 60_000)
+    block = lines[at + 1:at + 6]  # 表7's header and figure rows
+    lines[at + 6:at + 6] = [wide, *block * 100]
+    path = tmp_path / "wide.txt"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    number = at + 7  # 1-based line of the wide row
+    problem = (f"第{number}行的表格超过 {MAX_TABLE_COLUMNS} 列（第{number}行有 60,000 个单元格；"
+               "MAX_TABLE_COLUMNS，见 docs/limits.md），其余列未读取")
+
+    document = read_report(path)
+    assert document.problems == (problem,)
+    assert max(len(row) for grid in document.grids() for row in grid.rows) == MAX_TABLE_COLUMNS
+    [row] = [row for grid in document.grids() for row in grid.rows if len(row) == MAX_TABLE_COLUMNS]
+    assert set(row) == {"公务接待费"}
+    assert from_text(path.read_text(encoding="utf-8")).problems == (problem,)
+
+    result = audit(document)
+    assert [f.message for f in result.findings if f.rule == "A.reading"] == [f"读取问题：{problem}"]
+    code, stdout = cli("audit", str(path), "-f", "json")
+    [doc] = json.loads(stdout)
+    assert code == 1 and f"读取问题：{problem}" in [f["message"] for f in doc["findings"]]
+
+
+def test_text_rows_padded_to_the_widest_are_counted_as_cells(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A table is read with its rows padded to its widest: one row of 100 cells over 200 rows
+    of 2 is 20,100 cells to read, not 500 (with MAX_TABLE_COLUMNS wide, 100 M in a megabyte)."""
+    path = tmp_path / "padded.txt"
+    rows = [" | ".join(["x"] * 100), *["1 | 2"] * 200]
+    path.write_text("某某局2024年度部门决算\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    monkeypatch.setattr(readers, "MAX_REPORT_CELLS", 10_000)
+    refused(path, "MAX_REPORT_CELLS", "补齐", "10,000 个")
+    path.write_text("某某局2024年度部门决算\n" + "\n".join(rows[:50]) + "\n", encoding="utf-8")
+    [grid] = read_report(path).grids()  # 50 × 100: within the bound
+    assert len(grid.rows) == 50
 
 
 @pytest.mark.parametrize(("name", "limit", "words"), [

@@ -273,6 +273,35 @@ def test_malformed_figures_are_recorded(text: str, printed: str, value: str, pro
     assert ("C.malformed", 1) in graded(findings, Severity.ERROR)
 
 
+def test_a_label_number_is_not_joined_to_the_next_figure() -> None:
+    """图1 / 表1 / 附表2 / 附件3 before a year: the label's number ends at the space."""
+    text = "\n".join([
+        "一、收入支出决算总体情况说明",
+        "图1 2024年度与2023年度决算数对比",
+        "表1 2024年度收入支出决算总表",
+        "附表2 2023年度项目支出绩效自评表",
+        "附件3 2024年度部门整体支出绩效自评表",
+        "图 1-2 2024年度支出结构",
+        "本年收入合计2,9 40.05万元。",  # not a label: still one malformed figure
+    ])
+    claims = extract_claims(from_text(text, "labels.txt"))
+    by_line: dict[int, list[str]] = {}
+    for claim in claims:
+        by_line.setdefault(claim.line, []).append(claim.text)
+    assert by_line == {
+        2: ["1", "2024年度", "2023年度"],
+        3: ["1", "2024年度"],
+        4: ["2", "2023年度"],
+        5: ["3", "2024年度"],
+        6: ["1", "2", "2024年度"],
+        7: ["2,9 40.05万元"],
+    }
+    years = [c for c in claims if c.kind is Kind.YEAR]
+    assert [c.value for c in years] == [D(2024), D(2023), D(2024), D(2023), D(2024), D(2024)]
+    assert [c.line for c in claims if c.malformed] == [7]
+    assert graded(check_claims(claims), Severity.ERROR) == {("C.malformed", 7)}
+
+
 def test_yuan_where_wan_is_meant() -> None:
     text = "二、收入决算情况说明\n本年收入合计2946.25元，其中：财政拨款收入2940.05万元，占99.79%；" \
            "其他收入6.20万元，占0.21%。"

@@ -27,6 +27,7 @@ from juesuan.audit.source import from_text
 from juesuan.cli import app
 from juesuan.filing.io import load_filing, parse_filing_text
 from juesuan.filing.model import Filing, Fund
+from juesuan.performance.scheme import bundled_schemes
 from juesuan.tables.build import build_tables
 from juesuan.tables.table import TableSet
 
@@ -37,6 +38,7 @@ R01 = REPORTS / "01_shanghai-putuo-czj-2024.txt"
 R04 = REPORTS / "04_shanghai-putuo-czj-2024-seeded-defects.txt"
 SEED = REPORTS / "seed-suizhou-2020.txt"
 D = Decimal
+SCHEMES = bundled_schemes()  # resolved at the edge, as `juesuan import` does
 
 runner = CliRunner()
 
@@ -51,7 +53,8 @@ def _module(name: str, path: Path) -> ModuleType:
 
 
 def imported(path: Path) -> Imported:
-    return import_report(audit(from_text(path.read_text(encoding="utf-8"), path.name), claims=False))
+    source = from_text(path.read_text(encoding="utf-8"), path.name)
+    return import_report(audit(source, claims=False, schemes=SCHEMES))
 
 
 def loaded(result: Imported) -> Filing:
@@ -199,7 +202,7 @@ def test_printed_filing_imports_to_the_same_tables(printed: tuple[ModuleType, Mo
     filing = Filing.model_validate({**data, "layout": layout, "year": year})
     built = build_tables(filing).rounded(2)
     report = audit_text.report_text(built)
-    result = import_report(audit(from_text(report, "report.txt")))
+    result = import_report(audit(from_text(report, "report.txt"), schemes=SCHEMES))
     again = loaded(result)
     assert cells(build_tables(again).rounded(2)) == cells(built)
     # 政府性基金 income of 2120201 split from 财政拨款收入, its carry-over per 项,
@@ -219,7 +222,7 @@ def test_fund_income_split_by_class_without_table_8(printed: tuple[ModuleType, M
     conftest, audit_text = printed
     built = build_tables(Filing.model_validate(conftest.in_wan(conftest.GOOD))).rounded(2)
     report = audit_text.report_text(built, order=[1, 2, 3, 4, 5, 6, 7, 9])
-    result = import_report(audit(from_text(report, "report.txt")))
+    result = import_report(audit(from_text(report, "report.txt"), schemes=SCHEMES))
     [row] = [r for r in loaded(result).income if r.code == "2120201"]
     assert (row.general_budget, row.government_fund) == (None, D("20.00"))
     assert "# 注：政府性基金预算财政拨款收入 20.00 万元按表4 各类支出推定到科目：2120201" in result.text
@@ -236,7 +239,7 @@ def test_fund_income_that_cannot_be_split_stays_general_budget(
     data["basic_economic"].append({"code": "30199", "amount": "3.00"})
     built = build_tables(Filing.model_validate(data)).rounded(2)
     report = audit_text.report_text(built, order=[1, 2, 3, 4, 5, 6, 7, 9])
-    result = import_report(audit(from_text(report, "report.txt")))
+    result = import_report(audit(from_text(report, "report.txt"), schemes=SCHEMES))
     rows = {r.code: (r.general_budget, r.government_fund) for r in loaded(result).income}
     assert rows["2120201"] == (D("20.00"), None) and rows["2120101"] == (D("3.00"), None)
     assert "# 注：表4 列有政府性基金预算财政拨款收入 20.00 万元，表8未能按科目拆分" in result.text
@@ -286,7 +289,8 @@ def test_damaged_reports_still_import_to_readable_filings() -> None:
             "单位：元", "-5", "0.00", "1121.82.", "年度目标1:(30分) | x", "# 注释", "key: value", "- 项"]
     for _ in range(40):
         lines = damage(rng.choice(texts), rng, junk, rng.randint(1, 25), (0.3, 0.5, 0.85))
-        result = import_report(audit(from_text("\n".join(lines), "damaged.txt"), claims=False))
+        damaged = from_text("\n".join(lines), "damaged.txt")
+        result = import_report(audit(damaged, claims=False, schemes=SCHEMES))
         assert loaded(result) == result.filing
 
 
@@ -296,5 +300,5 @@ def test_pdf_imports_as_its_text(imported_01: Imported) -> None:
     pdf = TESTS / "fixtures" / "pdfs" / "01_shanghai-putuo-czj-2024.pdf"
     if not pdf.exists():
         pytest.skip(f"{pdf} not present")
-    from_pdf = import_report(audit(readers.read_report(pdf), claims=False))
+    from_pdf = import_report(audit(readers.read_report(pdf), claims=False, schemes=SCHEMES))
     assert from_pdf.filing == imported_01.filing

@@ -25,7 +25,7 @@ from juesuan.audit.source import SourceDocument
 from juesuan.filing.io import load_filing
 from juesuan.filing.performance import DepartmentEvaluation, ProjectEvaluation
 from juesuan.performance.rules import check_performance
-from juesuan.performance.scheme import load_scheme
+from juesuan.performance.scheme import bundled_schemes, load_scheme
 from juesuan.performance.scoring import EvaluationResult, PerformanceResult
 from juesuan.publish import publish_one
 from juesuan.rules.finding import Finding, Severity
@@ -54,7 +54,7 @@ class Written:
         for fmt in FORMATS:
             source = read_report(out / f"{filing.stem}.{fmt}")
             self.sources[fmt] = source
-            self.results[fmt] = audit(source)
+            self.results[fmt] = audit(source, schemes=bundled_schemes())
 
 
 @pytest.fixture(scope="module", params=["shanghai-putuo-czj-2024", "suizhou-zwfw-2020"])
@@ -85,7 +85,7 @@ def indicators_read(evaluation: ProjectEvaluation | DepartmentEvaluation) -> lis
 def read_back(written: Written, fmt: str) -> SelfEvaluation:
     if written.performance is None:
         pytest.skip("the example has no performance self-evaluation")
-    found = self_evaluation(written.sources[fmt])
+    found = self_evaluation(written.sources[fmt], bundled_schemes())
     assert found is not None
     return found
 

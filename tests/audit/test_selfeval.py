@@ -34,7 +34,7 @@ from juesuan.filing.performance import (
     ProjectEvaluation,
     Tier,
 )
-from juesuan.performance.scheme import load_scheme
+from juesuan.performance.scheme import bundled_schemes, load_scheme
 from juesuan.performance.scoring import score_performance
 from juesuan.rules.finding import Finding, Severity
 
@@ -43,6 +43,7 @@ SEED = ROOT / "tests" / "fixtures" / "reports" / "seed-suizhou-2020.txt"
 EXAMPLE = ROOT / "examples" / "suizhou-zwfw-2020.yaml"
 D = Decimal
 W, E = Severity.WARNING, Severity.ERROR
+SCHEMES = bundled_schemes()  # resolved here, at the edge, as the command line does
 
 CENTRAL = """\
 附件2
@@ -85,9 +86,9 @@ def seed_text() -> str:
 
 
 def of(text: str, name: str = "report.txt") -> list[Finding]:
-    found = self_evaluation(from_text(text, name))
+    found = self_evaluation(from_text(text, name), SCHEMES)
     assert found is not None
-    return check_forms(found, file=name)
+    return check_forms(found, file=name, schemes=SCHEMES)
 
 
 def _same(text: str | None) -> str | None:
@@ -100,7 +101,7 @@ def _same(text: str | None) -> str | None:
 
 @pytest.fixture(scope="module")
 def seed_performance() -> Performance:
-    found = self_evaluation(from_text(seed_text(), SEED.name))
+    found = self_evaluation(from_text(seed_text(), SEED.name), SCHEMES)
     assert found is not None
     assert found.scheme == "hubei-2020"
     return found.performance
@@ -222,7 +223,7 @@ SEED_FINDINGS = [
 
 @pytest.fixture(scope="module")
 def seed_audit() -> list[Finding]:
-    result = audit(from_text(seed_text(), SEED.name))
+    result = audit(from_text(seed_text(), SEED.name), schemes=SCHEMES)
     return [f for f in result.findings if f.rule.startswith("P.")]
 
 
@@ -230,6 +231,27 @@ def test_seed_audit_reports_the_forms_defects(seed_audit: list[Finding]) -> None
     found = sorted((f.rule, f.severity, f.location.line, (f.location.path or "").removeprefix("performance."),
                     f.expected, f.found) for f in seed_audit)
     assert found == sorted(SEED_FINDINGS)
+
+
+def test_the_audit_reads_no_scheme_file(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The schemes are resolved at the edge: given them, the audit scores the forms without
+    reading a file; without them, the forms are read (and imported) but not scored."""
+    def refuse(name: str) -> None:
+        raise AssertionError(f"the audit read the scheme file {name}")
+
+    monkeypatch.setattr("juesuan.performance.scheme.load_scheme", refuse)
+    source = from_text(seed_text(), SEED.name)
+    scored = audit(source, schemes=SCHEMES)
+    assert scored.self_evaluation is not None and scored.self_evaluation.scheme == "hubei-2020"
+    assert any(f.rule.startswith("P.") for f in scored.findings)
+
+    unscored = audit(source)
+    assert unscored.self_evaluation is not None and unscored.self_evaluation.scheme == "hubei-2020"
+    assert [f for f in unscored.findings if f.rule.startswith("P.")] == []
+    names = [p.name for p in unscored.self_evaluation.performance.projects]
+    assert names == [p.name for p in scored.self_evaluation.performance.projects] and len(names) == 4
+    assert audit(source, schemes={}).self_evaluation is not None  # a scheme not among those given
+    assert not [f for f in audit(source, schemes={}).findings if f.rule.startswith("P.")]
 
 
 def test_seed_consistent_forms_have_no_rate_or_total_finding(seed_audit: list[Finding]) -> None:
@@ -261,13 +283,13 @@ def test_qualitative_tier_follows_the_printed_score() -> None:
         "按时支付服务大厅每月水电费、天然气费用、保安、保洁、花卉以及日常维修和人员费用 | 20 |",
         "按时支付服务大厅每月水电费、天然气费用、保安、保洁、花卉以及日常维修和人员费用 | 15 |",
     ).replace("总分 | 100 |", "总分 | 95 |")
-    found = self_evaluation(from_text(text, "r.txt"))
+    found = self_evaluation(from_text(text, "r.txt"), SCHEMES)
     assert found is not None
     project = found.performance.projects[0]
     [energy] = [i for i in project.indicators if i.name == "能源消耗、物业管理、日常维护"]
     assert (energy.weight, energy.tier, energy.fraction, energy.stated_score) == (None, Tier.PARTLY,
                                                                               D("0.75"), D(15))
-    paths = {f.location.path for f in check_forms(found, file="r.txt")
+    paths = {f.location.path for f in check_forms(found, file="r.txt", schemes=SCHEMES)
              if f.rule in ("P.total", "P.indicator-score", "P.weights")}
     assert not any(p and p.startswith("performance.projects[0]") for p in paths)
 
@@ -278,13 +300,13 @@ def test_block_score_is_shared_by_its_qualitative_indicators() -> None:
     lines = seed_text().splitlines()
     assert lines[77 - 1].startswith("产出指标 | 数量指标 | 政务服务大厅办件情况") and "| 15 |" in lines[76]
     lines[76] = lines[76].replace("| 15 |", "| 12 |")
-    found = self_evaluation(from_text("\n".join(lines), "r.txt"))
+    found = self_evaluation(from_text("\n".join(lines), "r.txt"), SCHEMES)
     assert found is not None and found.performance.department is not None
     target = found.performance.department.targets[1]
     assert target.stated_score == D(12)
     [energy] = [i for i in target.indicators if i.tier is not None]
     assert (energy.name, energy.tier, energy.fraction) == ("能源消耗、物业管理、日常维护", Tier.UNMET, D("0.2"))
-    findings = check_forms(found, file="r.txt")
+    findings = check_forms(found, file="r.txt", schemes=SCHEMES)
     [total] = [f for f in findings if f.rule == "P.total" and f.location.path == "performance.department.stated.total"]
     # 16.742 + 30 + 12 + 20 + 15 = 93.742, while the form still prints 96.742
     assert (total.severity, total.expected, total.found) == (E, "93.742", "96.742")
@@ -305,7 +327,7 @@ def test_form_split_by_a_page_break_is_one_form() -> None:
 
 
 def test_central_form_is_read() -> None:
-    found = self_evaluation(from_text(CENTRAL, "central.txt"))
+    found = self_evaluation(from_text(CENTRAL, "central.txt"), SCHEMES)
     assert found is not None and found.scheme == "central-2020"
     [project] = found.performance.projects
     assert (project.name, project.department, project.implementer) == (
@@ -341,7 +363,7 @@ def test_central_form_findings() -> None:
 
 
 def test_sichuan_form_is_read_and_judged() -> None:
-    found = self_evaluation(from_text(SICHUAN, "sichuan.txt"))
+    found = self_evaluation(from_text(SICHUAN, "sichuan.txt"), SCHEMES)
     assert found is not None and found.scheme == "sichuan-2023"
     [project] = found.performance.projects
     assert [(i.name, i.direction, i.unit, i.target, i.actual) for i in project.indicators] == [
@@ -380,7 +402,7 @@ def test_figures_as_printed() -> None:
 def test_reports_without_forms_have_no_performance() -> None:
     for name in ("01_shanghai-putuo-czj-2024.txt", "05_shanghai-district-final-accounts-template-2024.txt"):
         text = (ROOT / "tests" / "fixtures" / "reports" / name).read_text(encoding="utf-8")
-        assert self_evaluation(from_text(text, name)) is None
+        assert self_evaluation(from_text(text, name), SCHEMES) is None
 
 
 def test_damaged_forms_never_crash() -> None:
@@ -391,7 +413,7 @@ def test_damaged_forms_never_crash() -> None:
             "单位名称 | ", "偏差原因", "改进措施", "自评表", "—", "1121.82.", "100%"]
     for _ in range(80):
         lines = damage(rng.choice(texts), rng, junk, rng.randint(1, 20), (0.25, 0.45, 0.8))
-        result = audit(from_text("\n".join(lines), "damaged.txt"))
+        result = audit(from_text("\n".join(lines), "damaged.txt"), schemes=SCHEMES)
         assert all(f.message for f in result.findings)
 
 
@@ -418,7 +440,7 @@ def test_figures_out_of_bounds_are_unreadable_cells(old: str, new: str, tmp_path
     assert CENTRAL.count(old) == 1, old
     path = tmp_path / "report.txt"
     path.write_text("2019年度部门决算\n" + CENTRAL.replace(old, new), encoding="utf-8")
-    found = self_evaluation(from_text(path.read_text(encoding="utf-8"), path.name))
+    found = self_evaluation(from_text(path.read_text(encoding="utf-8"), path.name), SCHEMES)
     assert found is not None and len(found.forms) == 1  # the form is still read
     runner = CliRunner()
     for args in (["audit", str(path)], ["audit", str(path), "-f", "json"],

@@ -21,6 +21,7 @@ from juesuan.filing.io import load_filing
 from juesuan.filing.model import Filing
 from juesuan.filing.performance import (
     DepartmentEvaluation,
+    Direction,
     Indicator,
     IndicatorPart,
     ProjectEvaluation,
@@ -39,7 +40,7 @@ from juesuan.performance.scoring import (
     score_indicator,
     score_project,
 )
-from juesuan.performance.targets import Direction, Quantity
+from juesuan.performance.targets import Quantity
 from juesuan.rules.finding import Finding, Severity
 
 ROOT = Path(__file__).resolve().parents[2]

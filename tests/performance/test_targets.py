@@ -15,8 +15,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from juesuan.filing.performance import Direction
 from juesuan.performance.targets import (
-    Direction,
     Quantity,
     Target,
     commensurable,

@@ -107,7 +107,9 @@ def test_json_charts(document: Document, data: dict[str, Any]) -> None:
 def test_json_findings(document: Document, data: dict[str, Any]) -> None:
     assert data["findings"] == [f.to_data() for f in document.findings]
     assert data["findings"][0]["severity"] == "error"
-    assert data["findings"][0]["location"] == {"table": 1, "row": "total", "column": "amount"}
+    location = data["findings"][0]["location"]
+    assert {k: v for k, v in location.items() if v is not None} == {"table": 1, "row": "total",
+                                                                     "column": "amount"}
 
 
 def test_json_example_with_self_evaluation_forms() -> None:

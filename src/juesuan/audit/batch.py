@@ -10,15 +10,18 @@ from __future__ import annotations
 import importlib
 import signal
 import traceback
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from juesuan.audit.check import audit, finding_data
+from juesuan.audit.check import audit
 from juesuan.audit.source import SourceDocument, from_text
 from juesuan.rules.finding import Finding, Severity
+
+if TYPE_CHECKING:
+    from juesuan.performance.scheme import Scheme
 
 REPORT_SUFFIXES = (".txt", ".html", ".htm", ".pdf", ".docx", ".doc")
 
@@ -74,7 +77,7 @@ class AuditOutcome:
             "department": self.department,
             "year": self.year,
             "summary": self.summary,
-            "findings": [finding_data(f) for f in self.findings],
+            "findings": [f.to_data() for f in self.findings],
         }
         if self.error is not None:
             data["error"] = self.error
@@ -92,9 +95,10 @@ def internal_outcome(path: str, exc: BaseException) -> AuditOutcome:
                         traceback="".join(traceback.format_exception(exc)))
 
 
-def audit_file(path: str) -> AuditOutcome:
-    """Read and audit one report. Never raises: a bug becomes the outcome's error (marked
-    ``internal``), so that the other reports of a folder are still audited."""
+def audit_file(path: str, schemes: Mapping[str, Scheme] | None = None) -> AuditOutcome:
+    """Read and audit one report (its 自评表 scored under ``schemes``, see
+    :func:`~juesuan.audit.check.audit`). Never raises: a bug becomes the outcome's error
+    (marked ``internal``), so that the other reports of a folder are still audited."""
     try:
         source = read_source(Path(path))
     except UnreadableReport as exc:
@@ -102,7 +106,7 @@ def audit_file(path: str) -> AuditOutcome:
     except Exception as exc:
         return internal_outcome(path, exc)
     try:
-        result = audit(source)
+        result = audit(source, schemes=schemes)
     except Exception as exc:
         return internal_outcome(path, exc)
     return AuditOutcome(path, result.department, result.year, list(result.findings))
@@ -119,13 +123,15 @@ def reports_in(paths: list[Path]) -> Iterator[Path]:
 
 
 def audit_many(paths: list[Path], *, workers: int,
-               progress: Callable[[AuditOutcome], None] | None = None) -> list[AuditOutcome]:
-    """Every report in parallel processes (in this process for one report or one worker)."""
+               progress: Callable[[AuditOutcome], None] | None = None,
+               schemes: Mapping[str, Scheme] | None = None) -> list[AuditOutcome]:
+    """Every report in parallel processes (in this process for one report or one worker),
+    its 自评表 scored under ``schemes``."""
     jobs = [str(p) for p in reports_in(paths)]
     if len(jobs) <= 1 or workers <= 1:
         results = []
         for job in jobs:
-            outcome = audit_file(job)
+            outcome = audit_file(job, schemes)
             results.append(outcome)
             if progress:
                 progress(outcome)
@@ -134,7 +140,7 @@ def audit_many(paths: list[Path], *, workers: int,
     # never more processes than files: a fork start makes them all at once
     workers = min(workers, len(jobs))
     with ProcessPoolExecutor(max_workers=workers, initializer=_ignore_interrupt) as pool:
-        futures = {pool.submit(audit_file, job): job for job in jobs}
+        futures = {pool.submit(audit_file, job, schemes): job for job in jobs}
         try:
             for future in as_completed(futures):
                 job = futures[future]

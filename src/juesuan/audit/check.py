@@ -13,6 +13,7 @@ point at, so every finding can be shown beside its quote.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
@@ -20,18 +21,20 @@ from juesuan.audit import rules as audit_rules
 from juesuan.audit.rules import AuditSubject, UnitConflict
 from juesuan.audit.source import SourceDocument
 from juesuan.audit.structure import Structure, recognise
-from juesuan.audit.tables import UNIT_FACTORS, TableReading, read_tables
+from juesuan.audit.tables import TABLE_UNITS, TableReading, read_tables
+from juesuan.audit.template import recognise_template
 from juesuan.limits import MAX_FINDINGS_PER_RULE, MAX_QUOTE_CHARS, MAX_REPORT_FIGURES
 from juesuan.money import in_core_context
 from juesuan.rules.check import check_tables
 from juesuan.rules.finding import Finding, Location, Severity, sort_findings
 from juesuan.rules.registry import run
 from juesuan.tables.table import TableSet
+from juesuan.template.model import Template
 
 if TYPE_CHECKING:
     from juesuan.audit.claims import Claim
-
-LOCATION_KEYS = ("page", "line", "section", "table", "row", "column", "quote")
+    from juesuan.audit.selfeval import SelfEvaluation
+    from juesuan.performance.scheme import Scheme
 
 
 @dataclass(frozen=True)
@@ -44,6 +47,9 @@ class AuditResult:
     structure: Structure
     reading: TableReading
     findings: tuple[Finding, ...]
+    template: str | None = None  # the disclosure template it follows, when recognised
+    # the 绩效自评表 as read (scored when the scheme they imply was among ``schemes``)
+    self_evaluation: SelfEvaluation | None = None
 
     @property
     def summary(self) -> dict[str, int]:
@@ -59,21 +65,10 @@ class AuditResult:
             "file": self.file,
             "department": self.department,
             "year": self.year,
+            "template": self.template,
             "summary": self.summary,
-            "findings": [finding_data(f) for f in self.findings],
+            "findings": [f.to_data() for f in self.findings],
         }
-
-
-def finding_data(f: Finding) -> dict[str, Any]:
-    loc = f.location
-    return {
-        "rule": f.rule,
-        "severity": f.severity.value,
-        "message": f.message,
-        "location": {key: getattr(loc, key) for key in LOCATION_KEYS},
-        "expected": f.expected,
-        "found": f.found,
-    }
 
 
 def _errors(tables: TableSet) -> int:
@@ -90,14 +85,14 @@ def _read(structure: Structure) -> tuple[TableReading, tuple[UnitConflict, ...]]
     first: dict[int, str | None] = {}
     for t in structure.tables:
         first.setdefault(t.number, t.unit)
-    known = [u for u in first.values() if u in UNIT_FACTORS]
+    known = [u for u in first.values() if u in TABLE_UNITS]
     if not known:
         return read_tables(structure), ()
     majority = Counter(known).most_common(1)[0][0]
-    overrides = {n: majority for n, u in first.items() if u is None or u not in UNIT_FACTORS}
+    overrides = {n: majority for n, u in first.items() if u is None or u not in TABLE_UNITS}
     reading = read_tables(structure, units=overrides)
     conflicts: list[UnitConflict] = []
-    odd = {n: u for n, u in first.items() if u in UNIT_FACTORS and u != majority}
+    odd = {n: u for n, u in first.items() if u in TABLE_UNITS and u != majority}
     if odd:
         errors = _errors(reading.tables)
         for number, printed in sorted(odd.items()):
@@ -132,9 +127,15 @@ def _locate(f: Finding, subject: AuditSubject) -> Finding:
 
 
 @in_core_context
-def audit(source: SourceDocument, *, claims: bool = True) -> AuditResult:
+def audit(source: SourceDocument, *, claims: bool = True,
+          schemes: Mapping[str, Scheme] | None = None) -> AuditResult:
     """Every finding on a published report: its tables' 勾稽关系, the audit rules and
-    (unless ``claims`` is off) the figures stated in its text against the tables."""
+    (unless ``claims`` is off) the figures stated in its text against the tables.
+
+    ``schemes`` are the scoring schemes the caller resolved (the command line and the web
+    app pass ``juesuan.performance.scheme.bundled_schemes()``); the 自评表 are scored, and
+    the P.* rules run on them, under the one their form implies. Without it (or when that
+    scheme is not among them) the 自评表 are read but not scored. The audit reads no file."""
     stated: list[Claim] = []
     if claims:
         from juesuan.audit.claims import extract_claims
@@ -147,6 +148,9 @@ def audit(source: SourceDocument, *, claims: bool = True) -> AuditResult:
                 f"{where}之后的文字未与表格核对")))
     structure = recognise(source)
     reading, conflicts = _read(structure)
+    template = recognise_template(structure, reading.tables, structure.year)
+    reading = replace(reading, tables=replace(reading.tables, expected=_expected(template,
+                                                                                 structure.year)))
     subject = AuditSubject(source, structure, reading, conflicts)
     findings = run(audit_rules.RULES, subject)
     unreadable = set(reading.unreadable)
@@ -160,10 +164,11 @@ def audit(source: SourceDocument, *, claims: bool = True) -> AuditResult:
         findings += check_claims(stated, reading.tables)
     from juesuan.audit.selfeval import check_forms, self_evaluation
 
-    forms = self_evaluation(source)  # 绩效自评表: scored under the scheme their form implies
+    forms = self_evaluation(source, schemes)  # 绩效自评表: under the scheme their form implies
     if forms is not None:
         findings += check_forms(forms, file=source.path, tables=reading.tables,
-                                department=structure.department, year=structure.year)
+                                department=structure.department, year=structure.year,
+                                schemes=schemes)
     return AuditResult(
         file=source.path,
         format=source.format,
@@ -173,7 +178,19 @@ def audit(source: SourceDocument, *, claims: bool = True) -> AuditResult:
         structure=structure,
         reading=reading,
         findings=tuple(_capped(findings, source.path)),
+        template=template.name if template is not None else None,
+        self_evaluation=forms,
     )
+
+
+def _expected(template: Template | None, year: int | None) -> tuple[int, ...]:
+    """The tables the report must print: its template's; when the template is unknown, the
+    nine, or the eight of the form used before 2019 for a report of such a year."""
+    if template is not None:
+        return template.numbers
+    if year is not None and year <= 2018:
+        return tuple(range(1, 9))
+    return tuple(range(1, 10))
 
 
 def _capped(findings: list[Finding], path: str) -> list[Finding]:

@@ -31,10 +31,13 @@ from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Any
 
+from juesuan import codes
+from juesuan.audit.figures import WELL_FORMED
 from juesuan.audit.source import Grid, Line, SourceDocument
 from juesuan.limits import MAX_NUMBER_CHARS, MAX_QUOTE_CHARS, MAX_REPORT_FIGURES
 from juesuan.money import number_problem
 from juesuan.rules.finding import excerpt
+from juesuan.template.catalogue import bundled_templates
 
 
 class Kind(StrEnum):
@@ -92,6 +95,11 @@ TOPIC_NAMES: dict[str, str] = {
     "general_budget": "一般公共预算财政拨款支出",
     "general_budget.basic": "一般公共预算财政拨款基本支出",
     "general_budget.class": "一般公共预算财政拨款支出（类）",
+    "expenditure.class": "支出（类）",
+    "government_fund.income": "政府性基金预算财政拨款收入",
+    "government_fund.expenditure": "政府性基金预算财政拨款支出",
+    "state_capital.income": "国有资本经营预算财政拨款收入",
+    "state_capital.expenditure": "国有资本经营预算财政拨款支出",
     "general_budget.item": "一般公共预算财政拨款支出（项）",
     "personnel": "人员经费",
     "public": "公用经费",
@@ -188,7 +196,7 @@ class Claim:
         """What the figure is, in Chinese: 一般公共服务支出（类）占比."""
         topic = TOPIC_NAMES.get(self.topic or "", self.topic or "数字")
         if self.subject:
-            if self.topic == "general_budget.class":
+            if self.topic in ("general_budget.class", "expenditure.class"):
                 topic = f"{self.subject}（类）"
             elif self.topic == "general_budget.item":
                 topic = "".join(f"{part}（{level}）" for part, level in
@@ -384,12 +392,16 @@ def section_of(path: tuple[str, ...]) -> str | None:
 _NUMBER = re.compile(
     r"(?<![\d.])(?P<sign>-)?(?P<num>\d(?:[\d,]|\s(?=\d))*(?:\.\d+)?)(?P<dot>\.(?![\d]))?"
 )
+# The number of a label (图1, 表 1, 附表2, 附件3, 图1-2) ends at a space: "图1 2024年度与2023年度
+# 决算数对比" is figure 1 and the year 2024, not one figure with a space in it.
+_LABEL_BEFORE = re.compile(r"(?:图|表|附件)\s?(?:\d+[-－—–.．])*$")
+_LABEL_WINDOW = 24  # characters before a number searched for its label
+_UNSPACED = re.compile(r"(?P<sign>-)?(?P<num>\d[\d,]*(?:\.\d+)?)(?P<dot>\.(?![\d]))?")
 _UNIT = re.compile(
     r"(?P<stray>[\u4e00-\u9fff](?=%))?"
     r"(?P<scale>万|亿)?(?P<approx>余|多)?"
     r"(?P<base>元|%|‰|个百分点|百分点|台（套）|台|套|辆|批次|人次|人|次|个|项|家|件|分|年度|年|月|日|倍|天|户|名)?"
 )
-_GROUPED = re.compile(r"^\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
 _COUNT_UNITS = {"台（套）", "台", "套", "辆", "批次", "人次", "人", "次", "个", "项", "家", "件",
                 "倍", "天", "户", "名"}
 
@@ -407,13 +419,27 @@ class _Number:
     malformed: str | None
 
 
+def _number_matches(text: str) -> Iterator[re.Match[str]]:
+    """The matches of _NUMBER, a label's number (see _LABEL_BEFORE) cut at its first space."""
+    position = 0
+    while (match := _NUMBER.search(text, position)) is not None:
+        if " " in match.group("num"):
+            start = match.start()
+            if _LABEL_BEFORE.search(text, max(0, start - _LABEL_WINDOW), start):
+                label = _UNSPACED.match(text, start)
+                assert label is not None  # the same digits, up to the space
+                match = label
+        yield match
+        position = match.end()
+
+
 def _numbers(text: str) -> Iterator[_Number]:
-    for match in _NUMBER.finditer(text):
+    for match in _number_matches(text):
         digits = match.group("num")
         problems: list[str] = []
         if " " in digits:
             problems.append("数字中间有空格")
-        if "," in digits and not _GROUPED.match(digits):
+        if "," in digits and not WELL_FORMED.match(digits):
             problems.append("千分位逗号位置不对")
         cleaned = digits.replace(",", "").replace(" ", "")
         dot = match.group("dot")
@@ -489,6 +515,12 @@ def _kind(unit: str, digits: str) -> Kind:
 # --- topics and measures -----------------------------------------------------------------
 
 _Q = "[“”\"']?"
+
+# Names of the 功能分类 类 (the code list's and the ones the templates print), longest first.
+_CLASS_NAMES = "|".join(re.escape(name) for name in sorted(
+    {e.name for e in codes.functional().entries if e.level == "类"}
+    | {c.name for t in bundled_templates() for c in t.classes},
+    key=lambda name: (-len(name), name)))
 _TOPICS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(p), t) for p, t in [
         (r"财政拨款收入支出总计", "fiscal_grand_total"),
@@ -498,6 +530,10 @@ _TOPICS: list[tuple[re.Pattern[str], str]] = [
         (r"(?:部门)?(?:决算|预算)收入(?:总计|合计)?", "income_total"),
         (r"(?:部门)?(?:决算|预算)支出(?:总计|合计)?", "expenditure_total"),
         (r"一般公共预算财政拨款基本支出", "general_budget.basic"),
+        (r"政府性基金预算财政拨款收入", "government_fund.income"),
+        (r"政府性基金预算财政拨款支出", "government_fund.expenditure"),
+        (r"国有资本经营预算财政拨款收入", "state_capital.income"),
+        (r"国有资本经营预算财政拨款支出", "state_capital.expenditure"),
         (r"一般公共预算财政拨款(?:支出)?", "general_budget"),
         (r"财政拨款收入", "income.fiscal"),
         (r"上级补助收入", "income.superior_subsidy"),
@@ -538,18 +574,22 @@ _TOPICS: list[tuple[re.Pattern[str], str]] = [
         (r"编报绩效目标", "performance.targets"),
         (r"绩效(?:跟踪评价|运行监控|监控)", "performance.tracking"),
         (r"绩效自评(?!中|综述|表)", "performance.self"),
-        (rf"绩效评级为{_Q}(?P<s>不合格|合格|优|良){_Q}", "performance.rated"),
+        (rf"绩效评级为{_Q}(?P<s>不合格|合格|优|良|中|差){_Q}", "performance.rated"),
         (r"发现问题", "performance.issues"),
         (r"已(?:经)?完成整改", "performance.rectified"),
         (r"正在整改", "performance.rectifying"),
         # anchored after a delimiter (or the start): tried from every position of a long
         # run of words, the pattern alone would be quadratic
         (r"(?:^|(?<=[，；：。、（）\d]))(?P<s>[^，；：。、（）\d]+?)（类）", "general_budget.class"),
+        # a 功能分类 类 named without （类）, as in "其中：一般公共服务支出2106.66万元，占71.65%"
+        (rf"(?P<s>{_CLASS_NAMES})", "expenditure.class"),
     ]
 ]
 
+# A name may hold a short bracketed part of its own: 政府办公厅（室）及相关机构事务（款）.
+_NAME_PART = r"(?:[^（）。]|（(?![类款项]）)[^（）。]{1,6}）)+?"
 _ITEM = re.compile(
-    r"^\s*(?:\d+[、.．]|（\d+）)\s*(?P<c>[^（）。]+?)（类）(?P<k>[^（）。]+?)（款）(?P<x>[^（）。]+?)（项）"
+    rf"^\s*(?:\d+[、.．]|（\d+）)\s*(?P<c>{_NAME_PART})（类）(?P<k>{_NAME_PART})（款）(?P<x>{_NAME_PART})（项）"
 )
 _PROJECT = re.compile(r"^\s*(?:\d+[、.．]|（\d+）)\s*(?P<p>[^：。]+?)项目自评综述")
 
@@ -600,6 +640,9 @@ class _Context:
 
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+_FUND_INCOME = {"government_fund.income": "government_fund.expenditure",
+                "state_capital.income": "state_capital.expenditure"}
+_BARE_SPENDING = re.compile(r"(?:^|[，；、])\s*支出(?:决算)?(?:为|是)?$")
 
 
 def _find_topic(label: str) -> tuple[str, str | None] | None:
@@ -814,6 +857,9 @@ def _sentence_claims(paragraph: _Paragraph, start: int, end: int, context: _Cont
         found = _find_topic(topic_label)
         if found is not None:
             context.topic, context.subject = found
+        elif context.topic in _FUND_INCOME and _BARE_SPENDING.search(topic_label):
+            # "政府性基金预算财政拨款收入X万元，支出Y万元": the same fund's expenditure
+            context.topic = _FUND_INCOME[context.topic]
         line = paragraph.line_at(start + event.start)
         if short_quote is None:  # a long sentence: each figure quoted with what is around it
             quote = paragraph.quote(start, end, (start + event.start, start + event.end))

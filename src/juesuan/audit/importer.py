@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 from pydantic import ValidationError
 
-from juesuan.audit.selfeval import SelfEvaluation, compact, self_evaluation
+from juesuan.audit.selfeval import SelfEvaluation, compact
 from juesuan.audit.source import Grid, Line
 from juesuan.audit.structure import Heading, Structure
 from juesuan.filing.model import Filing
@@ -484,6 +484,9 @@ class _Tables:
 
 
 def _layout(result: AuditResult, year: int | None) -> str | None:
+    """The template the report follows (juesuan.audit.template), else a guess from 表9."""
+    if result.template is not None:
+        return result.template
     t9 = _present(result.tables, result, 9)
     if t9 is not None and result.structure.table(9) is not None:
         with_income = "income" in t9.column_keys
@@ -530,7 +533,7 @@ def build(result: AuditResult) -> Imported:
     notes: list[str] = []
     missing: list[str] = []
     tables = _Tables(result, notes)
-    found = self_evaluation(structure.source)
+    found = result.self_evaluation  # read (and scored) by the audit, under the caller's schemes
 
     name = result.department
     if name is None and found is not None and found.performance.department is not None:

@@ -480,7 +480,18 @@ def _read_text(path: Path, data: bytes) -> SourceDocument:
     text, problems = _decode_text(path, data, candidates)
     _check_text_size(path, len(data), text)
     document = from_text(text, str(path))
-    return _document(path, "text", document.blocks, problems=problems)
+    _check_text_grids(path, document)
+    return _document(path, "text", document.blocks, problems=[*problems, *document.problems])
+
+
+def _check_text_grids(path: Path, document: SourceDocument) -> None:
+    """A table is read with every row padded to its widest (at most MAX_TABLE_COLUMNS cells):
+    those padded cells count against MAX_REPORT_CELLS, as the merged cells the other readers
+    expand do. One line of 1,000 cells over 100,000 short rows is 100 M cells to read."""
+    cells = sum(len(grid.rows) * max(map(len, grid.rows), default=0) for grid in document.grids())
+    if cells > MAX_REPORT_CELLS:
+        raise _too_large(path, "报告中表格的单元格（各行按同一表格最宽的一行补齐计）", MAX_REPORT_CELLS,
+                         "MAX_REPORT_CELLS", "个")
 
 
 # ---------------------------------------------------------------------------------------

@@ -27,7 +27,7 @@ from juesuan.audit.structure import (
     similarity,
     title_key,
 )
-from juesuan.audit.tables import UNIT_FACTORS, TableReading
+from juesuan.audit.tables import TABLE_UNITS, TableReading
 from juesuan.rules.finding import Location, Severity
 from juesuan.rules.registry import Report, Rule, rule
 
@@ -396,7 +396,7 @@ def unit(subject: AuditSubject, report: Report) -> None:
         if t.unit is None:
             report.fail(f"表{t.number}“{t.title.official}”未注明金额单位，按{used}读取", loc,
                         expected="单位：万元", found="未注明", severity=Severity.INFO)
-        elif t.unit not in UNIT_FACTORS:
+        elif t.unit not in TABLE_UNITS:
             where = subject.at_place(t.unit_place, table=t.number) if t.unit_place else loc
             report.fail(f"表{t.number}的金额单位“{t.unit}”无法识别，按{used}读取", where,
                         expected="万元或元", found=t.unit)

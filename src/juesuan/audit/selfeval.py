@@ -34,11 +34,11 @@ import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from functools import cache
 from typing import Any, Literal
 
 from pydantic import ValidationError
 
+from juesuan.audit.figures import WELL_FORMED
 from juesuan.audit.source import Grid, Line, SourceDocument, normalise
 from juesuan.filing.io import type_message
 from juesuan.filing.model import Department, ExpenditureRow, Filing, Fund, Level
@@ -71,7 +71,6 @@ def compact(text: str) -> str:
     return _WS.sub("", normalise(text))
 
 
-_NUMBER = re.compile(r"^-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
 _POINTS = re.compile(r"[(（](\d+(?:\.\d+)?)分")
 _POINTS_ANY = re.compile(r"(\d+(?:\.\d+)?)分")
 
@@ -108,9 +107,9 @@ def _figure(text: str) -> Figure | str | None:
             core = core[: -len(suffix)]
             break
     malformed = None
-    if core.endswith((".", "。")) and _NUMBER.match(core[:-1]):
+    if core.endswith((".", "。")) and WELL_FORMED.match(core[:-1]):
         core, malformed = core[:-1], text.strip()
-    if not _NUMBER.match(core):
+    if not WELL_FORMED.match(core):
         return None
     if len(core) > MAX_NUMBER_CHARS:
         return f"位数过多（超过 {MAX_NUMBER_CHARS} 个字符）"
@@ -757,9 +756,9 @@ def _indicator(item: _Indicator, notes: list[str]) -> Indicator | None:
     actual = _text_value(v, "actual")
     direction = _DIRECTIONS.get(compact(v.get("direction", "")))
     unit = _text_value(v, "unit")
-    if _NUMBER.match(compact(target)):  # a bare number: 指标性质 and 度量单位 in their own columns
+    if WELL_FORMED.match(compact(target)):  # a bare number: 指标性质 and 度量单位 in their own columns
         target = f"{direction.value if direction else ''}{target.strip()}{unit or ''}"
-    if actual and unit and _NUMBER.match(compact(actual)):
+    if actual and unit and WELL_FORMED.match(compact(actual)):
         actual = f"{actual}{unit}"
     weight = figure(v.get("weight", ""))
     score = figure(v.get("score", ""))
@@ -1344,27 +1343,24 @@ def _indicators(e: ProjectEvaluation | DepartmentEvaluation) -> list[Indicator]:
     return [i for t in e.targets for i in t.indicators]
 
 
-@cache
-def scheme_named(name: str) -> Scheme:
-    """A bundled scheme (read once)."""
-    from juesuan.performance.scheme import load_scheme
-
-    return load_scheme(name)
-
-
-def _scheme(name: str, schemes: Mapping[str, Scheme] | None) -> Scheme:
+def _scheme(name: str, schemes: Mapping[str, Scheme] | None) -> Scheme | None:
     """The scheme ``name`` from those the caller resolved (``juesuan.performance.scheme.bundled_schemes``);
-    without them, read here (to be removed once every caller passes them)."""
-    return schemes[name] if schemes is not None else scheme_named(name)
+    None when it is not among them. The audit reads no scheme file itself."""
+    return None if schemes is None else schemes.get(name)
 
 
 def self_evaluation(source: SourceDocument, schemes: Mapping[str, Scheme] | None = None) -> SelfEvaluation | None:
-    """The report's 自评表 as a Performance under the guessed scheme, or None without forms."""
+    """The report's 自评表 as a Performance under the guessed scheme, or None without forms.
+
+    What the forms do not print is inferred under that scheme when it is among ``schemes``;
+    otherwise the forms are as read (and :func:`check_forms` does not score them)."""
     forms, problems = _read(source)
     if not forms:
         return None
     name = guess_scheme(forms)
-    forms = infer(forms, _scheme(name, schemes))
+    scheme = _scheme(name, schemes)
+    if scheme is not None:
+        forms = infer(forms, scheme)
     department = next((f.evaluation for f in forms if isinstance(f.evaluation, DepartmentEvaluation)),
                       None)
     projects = tuple(f.evaluation for f in forms if isinstance(f.evaluation, ProjectEvaluation))
@@ -1429,11 +1425,14 @@ def check_forms(found: SelfEvaluation, *, file: str, tables: TableSet | None = N
                 department: str | None = None, year: int | None = None,
                 schemes: Mapping[str, Scheme] | None = None) -> list[Finding]:
     """The P.* findings on the forms, scored under the guessed scheme, each located at the
-    form's printed row (line, page, the form's title as section, the row as quote)."""
+    form's printed row (line, page, the form's title as section, the row as quote); none
+    when that scheme is not among ``schemes`` (the forms are not scored)."""
     from juesuan.performance.rules import check_performance
 
-    _, findings = check_performance(_filing(found, tables, department, year),
-                                    _scheme(found.scheme, schemes))
+    scheme = _scheme(found.scheme, schemes)
+    if scheme is None:
+        return []
+    _, findings = check_performance(_filing(found, tables, department, year), scheme)
     located: list[Finding] = []
     for f in findings:
         where = found.locate(f.location.path)

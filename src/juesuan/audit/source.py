@@ -11,6 +11,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from juesuan.limits import MAX_TABLE_COLUMNS
+
 # CJK Radicals Supplement code points that PDF text layers produce instead of the
 # unified ideograph (NFKC folds the Kangxi radicals U+2F00–2FD5 but not these).
 # From Unicode's EquivalentUnifiedIdeograph.txt, the ones seen in Chinese reports.
@@ -88,11 +90,14 @@ def from_text(text: str, path: str = "<text>", *, fmt: str = "text") -> SourceDo
     """Plain text: lines; runs of lines with " | " between cells become grids.
 
     This is the form of pasted tables (and of the text extracts under tests/fixtures).
+    A row keeps its first MAX_TABLE_COLUMNS cells, as the other readers do; a reading
+    problem names the (first) line cut.
     """
     blocks: list[Block] = []
     grid: list[tuple[str, ...]] = []
     grid_start = 0
     page: int | None = None
+    wide: list[tuple[int, int]] = []  # (line, cells) of the rows cut to MAX_TABLE_COLUMNS
     for number, raw in enumerate(text.splitlines(), 1):
         line = normalise(raw.rstrip("\n"))
         if "\f" in raw:
@@ -100,7 +105,11 @@ def from_text(text: str, path: str = "<text>", *, fmt: str = "text") -> SourceDo
         if " | " in line or line.startswith("| ") or line.endswith(" |"):
             if not grid:
                 grid_start = number
-            grid.append(tuple(squeeze(cell) for cell in line.split("|")))
+            cells = line.split("|", MAX_TABLE_COLUMNS)
+            if len(cells) > MAX_TABLE_COLUMNS:
+                wide.append((number, line.count("|") + 1))
+                cells = cells[:MAX_TABLE_COLUMNS]
+            grid.append(tuple(squeeze(cell) for cell in cells))
             continue
         if grid:
             blocks.append(Grid(tuple(grid), grid_start, page))
@@ -109,4 +118,14 @@ def from_text(text: str, path: str = "<text>", *, fmt: str = "text") -> SourceDo
             blocks.append(Line(squeeze(line), number, page))
     if grid:
         blocks.append(Grid(tuple(grid), grid_start, page))
-    return SourceDocument(path, fmt, tuple(blocks))
+    return SourceDocument(path, fmt, tuple(blocks), problems=_wide_rows(wide))
+
+
+def _wide_rows(wide: list[tuple[int, int]]) -> tuple[str, ...]:
+    """The reading problem for rows cut to MAX_TABLE_COLUMNS cells: one, naming the first line."""
+    if not wide:
+        return ()
+    number, cells = wide[0]
+    more = f"等 {len(wide):,} 行" if len(wide) > 1 else ""
+    return (f"第{number}行{more}的表格超过 {MAX_TABLE_COLUMNS} 列（第{number}行有 {cells:,} 个单元格；"
+            "MAX_TABLE_COLUMNS，见 docs/limits.md），其余列未读取",)

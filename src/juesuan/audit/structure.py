@@ -20,6 +20,7 @@ from functools import lru_cache
 from typing import Literal
 
 from juesuan.audit.source import Block, Grid, Line, SourceDocument, normalise
+from juesuan.template.catalogue import bundled_templates
 
 # --- text helpers ------------------------------------------------------------------------
 
@@ -71,26 +72,23 @@ def similarity(a: str, b: str) -> float:
 
 # --- the official titles -------------------------------------------------------------------
 
-# Every accepted printed form of each title (domain.md §1.3, §2): the first is the
-# 2024 Shanghai template's, then the central 2020 form and regional variants. Compared
-# with title_key(), i.e. whitespace and quotation marks ignored.
-TITLE_VARIANTS: dict[int, tuple[str, ...]] = {
-    1: ("收入支出决算总表", "收入支出决算表", "收支决算总表"),
-    2: ("收入决算表",),
-    3: ("支出决算表",),
-    4: ("财政拨款收入支出决算总表", "财政拨款收入支出决算表", "财政拨款收支决算总表"),
-    5: ("一般公共预算财政拨款支出决算表", "一般公共预算财政拨款收入支出决算表"),
-    6: ("一般公共预算财政拨款基本支出决算表", "一般公共预算财政拨款基本支出决算明细表"),
-    7: (
-        "财政拨款“三公”经费支出决算表",
-        "一般公共预算财政拨款“三公”经费支出决算表",
-        "一般公共预算财政拨款“三公”经费及会议费、培训费支出决算表",
-        "财政拨款“三公”经费及会议费、培训费支出决算表",
-        "“三公”经费支出决算表",
-    ),
-    8: ("政府性基金预算财政拨款收入支出决算表", "政府性基金预算财政拨款支出决算表"),
-    9: ("国有资本经营预算财政拨款收入支出决算表", "国有资本经营预算财政拨款支出决算表"),
-}
+# Every accepted printed form of each title: the titles and title variants of the
+# disclosure templates (juesuan/template/data), the first being the 2024 Shanghai
+# template's. Compared with title_key(), i.e. whitespace and quotation marks ignored.
+def _title_variants() -> dict[int, tuple[str, ...]]:
+    first = "shanghai-2024"
+    templates = sorted(bundled_templates(), key=lambda t: (t.name != first, t.name))
+    variants: dict[int, list[str]] = {}
+    for template in templates:
+        for spec in template.tables:
+            forms = variants.setdefault(spec.number, [])
+            for form in (spec.title, *spec.variants):
+                if form not in forms:
+                    forms.append(form)
+    return {n: tuple(forms) for n, forms in sorted(variants.items())}
+
+
+TITLE_VARIANTS: dict[int, tuple[str, ...]] = _title_variants()
 _VARIANT_KEYS: list[tuple[str, int, str]] = sorted(
     ((title_key(v), n, v) for n, vs in TITLE_VARIANTS.items() for v in vs),
     key=lambda item: -len(item[0]),

@@ -23,14 +23,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from functools import cache
 from typing import Literal
 
 from juesuan import codes
+from juesuan.audit.figures import BLANK, PrintedFigure, parse_printed_figure
 from juesuan.audit.source import Grid
 from juesuan.audit.structure import LocatedTable, Structure, compact, title_key
-from juesuan.money import ZERO, printable
+from juesuan.money import ZERO, printable, wan_per
 from juesuan.tables.build import (
     EXPENDITURE,
     EXPENDITURE_LABELS,
@@ -43,6 +44,7 @@ from juesuan.tables.build import (
     THREE_PUBLIC_ITEMS,
 )
 from juesuan.tables.table import Column, Row, RowKind, Table, TableSet
+from juesuan.template.catalogue import bundled_templates
 
 TABLE_KEYS = {
     1: "income_expenditure_summary", 2: "income", 3: "expenditure", 4: "fiscal_summary",
@@ -50,53 +52,10 @@ TABLE_KEYS = {
     8: "government_fund", 9: "state_capital",
 }
 
-# Amount units and their size in 万元.
-UNIT_FACTORS: dict[str, Decimal] = {
-    "万元": Decimal(1), "元": Decimal("0.0001"), "千元": Decimal("0.1"), "亿元": Decimal(10000),
-}
+# The amount units a table may state (their size in 万元: juesuan.money.WAN_PER_UNIT); any
+# other unit is A.unit's error and the table is read in 万元.
+TABLE_UNITS = frozenset({"万元", "元", "千元", "亿元"})
 DEFAULT_UNIT = "万元"
-
-# --- amounts -------------------------------------------------------------------------------
-
-_NUMBER = re.compile(r"^-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
-_BLANKS = frozenset({"", "-", "—", "–", "－", "——", "/", "／", "…", "……", "………", "无"})
-_PLACEHOLDER = re.compile(r"^[Xx×*＊…。.·]+$")
-
-
-@dataclass(frozen=True)
-class Amount:
-    value: Decimal | None
-    error: Decimal
-    malformed: bool = False
-
-
-BLANK = Amount(None, ZERO)
-
-
-def parse_amount(text: str) -> Amount:
-    """A printed figure: ``Decimal`` with half a unit of its last printed place as error.
-
-    Blank, dashes and placeholders (XX, …) are no figure. Text with digits that is not a
-    well-formed number (1,2.34; 12.3.4; 12a.5; 5%) is malformed.
-    """
-    t = compact(text).replace("，", ",").replace("−", "-").replace("－", "-")
-    if t in _BLANKS or _PLACEHOLDER.match(t):
-        return BLANK
-    if not any(ch.isdigit() for ch in t):
-        return BLANK
-    negative = False
-    if t.startswith(("(", "（")) and t.endswith((")", "）")):
-        t, negative = t[1:-1], True
-    if not _NUMBER.match(t):
-        return Amount(None, ZERO, malformed=True)
-    try:
-        value = Decimal(t.replace(",", ""))
-    except InvalidOperation:  # pragma: no cover - the pattern admits only valid numbers
-        return Amount(None, ZERO, malformed=True)
-    exponent = value.as_tuple().exponent
-    assert isinstance(exponent, int)
-    error = Decimal(5).scaleb(exponent - 1)
-    return Amount(-value if negative else value, error)
 
 
 def is_code(text: str) -> bool:
@@ -223,14 +182,14 @@ class _Reader:
 
     def factor(self, lt: LocatedTable) -> Decimal:
         unit = self.units_override.get(lt.number) or lt.unit or DEFAULT_UNIT
-        if unit not in UNIT_FACTORS:
+        if unit not in TABLE_UNITS:
             unit = DEFAULT_UNIT
         self.reading.units[lt.number] = unit
-        return UNIT_FACTORS[unit]
+        return wan_per(unit)
 
     def amount(self, lt: LocatedTable, text: str, factor: Decimal, printed: Printed,
-               row: str, column: str) -> Amount:
-        a = parse_amount(text)
+               row: str, column: str) -> PrintedFigure:
+        a = parse_printed_figure(text)
         if a.malformed:
             self.problem("malformed-number", lt.number,
                          f"表{lt.number}中“{text.strip()}”不是格式正确的数字", printed,
@@ -238,7 +197,7 @@ class _Reader:
             return BLANK
         if a.value is None or factor == 1:
             return a
-        return Amount(a.value * factor, a.error * factor)
+        return PrintedFigure(a.value * factor, a.error * factor)
 
     def keep(self, lt: LocatedTable, rows: list[Row], key: str, row: Row, printed: Printed) -> None:
         # the keys in ``rows``, so that a long table is not searched once per row (built
@@ -281,7 +240,7 @@ class _Reader:
         if any(c not in mapped for c in amount_cols) and len(amount_cols) == len(keys):
             mapped = dict(zip(amount_cols, keys, strict=True))
         for c in amount_cols:
-            if c not in mapped and any(parse_amount(r.cells[c]).value is not None for r in rows):
+            if c not in mapped and any(parse_printed_figure(r.cells[c]).value is not None for r in rows):
                 self.problem("structure", number, f"表{number}第{c + 1}列表头“{texts[c]}”无法识别，该列未读",
                              Printed(lt.grids[0].line, lt.grids[0].page, texts[c]), column=texts[c])
         missing = [k for k in keys if k not in mapped.values()]
@@ -295,8 +254,8 @@ class _Reader:
         for r in rows:
             label_cells = [compact(c) for c in r.cells[:first]]
             code, name = _code_and_name(label_cells)
-            has_figures = any(parse_amount(r.cells[c]).value is not None or parse_amount(r.cells[c]).malformed
-                              for c in mapped)
+            has_figures = any(parse_printed_figure(r.cells[c]).value is not None
+                              or parse_printed_figure(r.cells[c]).malformed for c in mapped)
             if code is None:
                 if "合计" in name or "总计" in name:
                     key, kind, level, name = "total", RowKind.TOTAL, 0, "合计"
@@ -456,7 +415,7 @@ class _Reader:
                 else:
                     code, name = _code_and_name(labels)
                     if code is None:
-                        if parse_amount(r.cells[amount_at]).value is not None and not _header_like(r.cells):
+                        if parse_printed_figure(r.cells[amount_at]).value is not None and not _header_like(r.cells):
                             self.problem("structure", 6, "表6有数字的格没有经济分类科目编码，未读", r.printed)
                         continue
                     if len(code) not in (3, 5) or not code.startswith("3"):
@@ -652,6 +611,10 @@ def _class_names(year: int) -> dict[str, str]:
     for e in entries:
         if e.level == "类" and e.valid_in(year):
             names[title_key(e.name)] = e.code
+    # The names the disclosure templates print (e.g. 医疗卫生与计划生育支出 before 2019).
+    for template in bundled_templates():
+        for c in template.classes:
+            names.setdefault(title_key(c.name), c.code)
     return names
 
 

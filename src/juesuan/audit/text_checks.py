@@ -33,7 +33,7 @@ from typing import Literal
 
 from juesuan import tolerance
 from juesuan.audit.claims import TOPIC_NAMES, Claim, Kind, Measure
-from juesuan.money import ZERO, half_unit, round_half_up
+from juesuan.money import WAN_PER_UNIT, ZERO, half_unit, per_wan, round_half_up
 from juesuan.rules.finding import Location, Severity
 from juesuan.rules.registry import Report, show
 from juesuan.tables.amounts import Amt
@@ -138,6 +138,10 @@ CELLS: dict[tuple[str, str], tuple[int, str, str]] = {
     ("fiscal_grand_total", "value"): (4, "income_grand_total", "income"),
     ("general_budget", "value"): (5, "total", "total"),
     ("general_budget.basic", "value"): (5, "total", "basic"),
+    ("government_fund.income", "value"): (8, "total", "income"),
+    ("government_fund.expenditure", "value"): (8, "total", "expenditure"),
+    ("state_capital.income", "value"): (9, "total", "income"),
+    ("state_capital.expenditure", "value"): (9, "total", "expenditure"),
     ("personnel", "value"): (6, "personnel_total", "personnel"),
     ("public", "value"): (6, "public_total", "public"),
     **{(f"income.{c}", "value"): (2, "total", c) for c in INCOME_COLUMNS},
@@ -152,6 +156,7 @@ SHARE_OF: dict[str, str] = {
     **{f"income.{c}": "income_total" for c in INCOME_COLUMNS},
     **{f"expenditure.{c}": "expenditure_total" for c in EXPENDITURE_COLUMNS},
     "general_budget.class": "general_budget",
+    "expenditure.class": "expenditure_total",
     "general_budget": "expenditure_total",
     **{t: "three_public" for t in THREE_PUBLIC if t != "three_public"},
 }
@@ -164,8 +169,10 @@ SUMS: list[tuple[str, str, tuple[str, ...]]] = [
     ("general_budget", "budget", ("general_budget.item",)),
     ("general_budget", "adjusted_budget", ("general_budget.item",)),
     ("general_budget", "value", ("general_budget.item",)),  # 决算数 of 五（三）
-    ("three_public", "value", ("outbound", "vehicle", "reception")),
-    ("three_public", "budget", ("outbound", "vehicle", "reception")),
+    ("three_public", "value", ("outbound", "vehicle", "vehicle_purchase", "vehicle_operation",
+                               "reception")),
+    ("three_public", "budget", ("outbound", "vehicle", "vehicle_purchase", "vehicle_operation",
+                                "reception")),
     ("vehicle", "value", ("vehicle_purchase", "vehicle_operation")),
     ("vehicle", "budget", ("vehicle_purchase", "vehicle_operation")),
     ("procurement.total", "value", ("procurement.goods", "procurement.works",
@@ -174,6 +181,9 @@ SUMS: list[tuple[str, str, tuple[str, ...]]] = [
     ("performance.self", "count", ("performance.rated",)),
     ("performance.issues", "count", ("performance.rectified", "performance.rectifying")),
 ]
+# A part that is itself the sum of others: when the text states it, its own parts are not
+# counted again (公务用车购置及运行费, or 购置费 and 运行费, as the text lists them).
+COVERS: dict[str, tuple[str, ...]] = {"vehicle": ("vehicle_purchase", "vehicle_operation")}
 # The figures of the text that state a total of a table — the sum of the table's rows — and
 # the section of the table whose rows it adds up: their rounding is a total's
 # (juesuan.tolerance.table_total), as in the table rules.
@@ -187,7 +197,15 @@ TABLE_TOTALS: dict[tuple[str, str], str | None] = {
     **{(f"income.{c}", "value"): None for c in INCOME_COLUMNS},
     **{(f"expenditure.{c}", "value"): None for c in EXPENDITURE_COLUMNS},
 }
-_SCALE = {"万元": Decimal(1), "万": Decimal(1), "亿元": Decimal(10000), "元": Decimal("0.0001")}
+
+
+def fund_table_of(section: str | None) -> tuple[int, str]:
+    """The table (and its amount column) of the 类 and 项 a section of the text lists."""
+    if section and "政府性基金" in section:
+        return 8, "expenditure"
+    if section and "国有资本经营" in section:
+        return 9, "expenditure"
+    return 5, "total"
 
 
 def at(claim: Claim) -> Location:
@@ -256,7 +274,7 @@ class ClaimSet:
         unit = claim.unit
         if self.unit_slip(claim) or unit == self.amount_unit:
             return Amt(claim.value, error)
-        scale = _SCALE.get(unit, Decimal(1)) / _SCALE.get(self.amount_unit, Decimal(1))
+        scale = WAN_PER_UNIT.get(unit, Decimal(1)) / WAN_PER_UNIT.get(self.amount_unit, Decimal(1))
         return Amt(claim.value * scale, error * scale)
 
     @cached_property
@@ -348,21 +366,28 @@ class ClaimSet:
     # --- table cells --------------------------------------------------------------
 
     @cached_property
-    def _table5_rows(self) -> dict[tuple[int, str], list[Row]] | None:
-        table = self.tables.get(5) if self.tables is not None else None
-        return rows_by_name(table) if table is not None else None
+    def _rows_by_name(self) -> dict[int, dict[tuple[int, str], list[Row]]]:
+        tables = self.tables
+        if tables is None:
+            return {}
+        return {n: rows_by_name(t) for n in (5, 8, 9) if (t := tables.get(n)) is not None}
 
-    def cell(self, topic: str, measure: str, subject: str | None = None) -> tuple[Amt, str] | None:
-        """The table cell the text's figure must agree with, and its description."""
+    def cell(self, topic: str, measure: str, subject: str | None = None,
+             section: str | None = None) -> tuple[Amt, str] | None:
+        """The table cell the text's figure must agree with, and its description. A 类 or
+        项 is looked up in the table of the fund its section is about: 表8 for 政府性基金,
+        表9 for 国有资本经营, 表5 otherwise."""
         if self.tables is None:
             return None
         if topic in ("general_budget.class", "general_budget.item") and measure == "value":
-            table = self.tables.get(5)
-            row = class_or_item_row(table, topic, subject, self._table5_rows) \
+            number, column = fund_table_of(section)
+            table = self.tables.get(number)
+            row = class_or_item_row(table, topic, subject, self._rows_by_name.get(number)) \
                 if table is not None else None
-            if table is None or row is None:
+            if table is None or row is None or column not in table.column_keys:
                 return None
-            return cell_amount(table, row, "total"), f"表5“{row.name.strip()}”合计"
+            label = "合计" if column == "total" else "本年支出"
+            return cell_amount(table, row, column), f"表{number}“{row.name.strip()}”{label}"
         key = CELLS.get((topic, measure))
         if key is None:
             return None
@@ -483,8 +508,10 @@ class ClaimSet:
             interval = hull(lambda c, b: (c - b) / b * HUNDRED, Interval.of(current),
                             Interval.of(base))
             point = (current.value - base.value) / base.value * HUNDRED
-            return Derived(abs(point), interval.magnitude(),
-                           f"({show(current.value)} − {show(base.value)}) / {show(base.value)}")
+            how = f"({show(current.value)} − {show(base.value)}) / {show(base.value)}"
+            if claim.value is not None and claim.value < 0:  # a signed rate: 差异率-4.46%
+                return Derived(point, interval, how)
+            return Derived(abs(point), interval.magnitude(), how)
         if change is None or change_claim is None:
             return None
         if base is not None:
@@ -577,7 +604,8 @@ def check_unit(subject: ClaimSet, report: Report) -> None:
             continue
         assert claim.topic is not None and claim.measure is not None
         as_wan = Amt(claim.value, half_unit(claim.places))
-        as_yuan = Amt(claim.value / 10000, half_unit(claim.places) / 10000)
+        yuan = per_wan("元")
+        as_yuan = Amt(claim.value / yuan, half_unit(claim.places) / yuan)
         cell = subject.cell(claim.topic, norm(claim.measure) or "", claim.subject)
         if cell is not None:
             table_amount, where = cell
@@ -603,13 +631,14 @@ def check_table(subject: ClaimSet, report: Report) -> None:
         measure = norm(claim.measure)
         if measure not in ("value", "budget"):
             continue
-        cell = subject.cell(claim.topic, measure, claim.subject)
+        cell = subject.cell(claim.topic, measure, claim.subject, claim.section)
         found = subject.amount(claim)
         if cell is None or found is None:
+            number = fund_table_of(claim.section)[0]
             if claim.topic in ("general_budget.class", "general_budget.item") and \
-                    measure == "value" and subject.tables.get(5) is not None:
-                report.fail(f"说明中的“{claim.name}”{claim.text}在表5中找不到对应的行",
-                            at(claim), expected="表5中的对应科目", found=claim.subject,
+                    measure == "value" and subject.tables.get(number) is not None:
+                report.fail(f"说明中的“{claim.name}”{claim.text}在表{number}中找不到对应的行",
+                            at(claim), expected=f"表{number}中的对应科目", found=claim.subject,
                             severity=Severity.WARNING)
             continue
         expected, where = cell
@@ -619,13 +648,14 @@ def check_table(subject: ClaimSet, report: Report) -> None:
         unit = subject.amount_unit
         detail = (f"说明中“{claim.name}”为 {show(found.value)}{unit}，{where}为 "
                   f"{show(expected.value)}{unit}，差额 {show(found.value - expected.value)}{unit}")
+        allowed = tolerance.allowed(expected, found)
         if grade == "rounding":
-            report.fail(f"{detail}，在四舍五入误差范围内（允许 ±"
-                        f"{show(expected.error + found.error)}）", at(claim),
+            report.fail(f"{detail}，在四舍五入误差范围内（允许 ±{show(allowed)}）", at(claim),
                         expected=show(expected.value), found=show(found.value),
-                        severity=Severity.INFO)
+                        severity=Severity.INFO, tolerance=allowed)
         else:
-            report.fail(detail, at(claim), expected=show(expected.value), found=show(found.value))
+            report.fail(detail, at(claim), expected=show(expected.value), found=show(found.value),
+                        tolerance=allowed)
 
 
 def _judge(report: Report, subject: ClaimSet, claim: Claim, derived: Derived, what: str,
@@ -719,13 +749,14 @@ def check_change(subject: ClaimSet, report: Report) -> None:
             detail = (f"“{claim.name}”：按说明所列本年数 {show(current.value)} 与{versus} "
                       f"{show(base.value)} 计算应为 {show(expected.value)}，文中为 "
                       f"{show(found.value)}")
+            allowed = tolerance.allowed(expected, found)
             if grade == "rounding":
                 report.fail(f"{detail}，在四舍五入误差范围内", at(claim),
                             expected=show(expected.value), found=show(found.value),
-                            severity=Severity.INFO)
+                            severity=Severity.INFO, tolerance=allowed)
             else:
                 report.fail(detail, at(claim), expected=show(expected.value),
-                            found=show(found.value))
+                            found=show(found.value), tolerance=allowed)
         elif claim.measure in (Measure.CHANGE_PCT, Measure.BUDGET_DIFF_PCT):
             if i in derived:
                 _judge(report, subject, claim, derived[i], f"“{claim.name}”")
@@ -863,10 +894,17 @@ def check_reason_missing(subject: ClaimSet, report: Report) -> None:
         if claim.measure is Measure.REASON:
             reasons[claim.paragraph].append(claim)
     last_reason = {paragraph: max(r.sentence for r in found) for paragraph, found in reasons.items()}
+    # A reason given for the “三公”经费 as a whole (决算数小于预算数的主要原因是…) covers the
+    # items listed after it in the same section, as in the 2020 Hubei form.
+    group_reason = {c.section for c in subject.claims
+                    if c.topic == "three_public" and c.paragraph in reasons}
     reported: set[tuple[int, str | None, str | None]] = set()
     for claim in subject.claims:
         why = _needs_reason(subject, claim)
         if why is None:
+            continue
+        if claim.topic in THREE_PUBLIC[1:] and claim.section in group_reason and \
+                claim.measure is Measure.FINAL:
             continue
         key = (claim.paragraph, claim.topic, claim.subject)
         if key in reported:
@@ -952,6 +990,9 @@ def check_total(subject: ClaimSet, report: Report) -> None:
             for c in claims:
                 if c.topic in part_topics and norm(c.measure) == measure:
                     parts[(c.topic, c.subject)] = c
+            for whole, covered in COVERS.items():
+                if any(topic == whole for topic, _ in parts):
+                    parts = {k: c for k, c in parts.items() if k[0] not in covered}
             stated = [subject.total_amount(c) for c in parts.values()]
             total, unread_total = subject.total_amount(total_claim)
             if len(parts) < 2 or total is None or any(a is None for a, _ in stated):
@@ -974,25 +1015,27 @@ def check_total(subject: ClaimSet, report: Report) -> None:
             shown = show if total_claim.kind is Kind.AMOUNT else (lambda v: f"{v:f}")
             detail = (f"“{total_claim.name}”{total_claim.text}应等于所列各项之和 {listed} = "
                       f"{shown(expected.value)}，差额 {shown(total.value - expected.value)}")
-            allowed = show(tolerance.allowed(expected, total))
+            limit = tolerance.allowed(expected, total)
+            allowed = show(limit)
             if grade == "rounding" and unread:
                 tables = "、".join(f"表{n}" for n in unread)
                 report.fail(f"{detail}：{tables}未能读出，不知其合计由多少行相加，按至多 "
                             f"{tolerance.UNREAD_TOTAL_ROWS} 行的四舍五入误差估计（允许 ±{allowed}），"
                             "差额可能是四舍五入所致，请核对", at(total_claim),
                             expected=show(expected.value), found=show(total.value),
-                            severity=Severity.WARNING)
+                            severity=Severity.WARNING, tolerance=limit)
             elif grade == "rounding":
                 report.fail(f"{detail}，在四舍五入误差范围内（允许 ±{allowed}）", at(total_claim),
                             expected=show(expected.value), found=show(total.value),
-                            severity=Severity.INFO)
+                            severity=Severity.INFO, tolerance=limit)
             elif expected.value > total.value:
                 report.fail(f"{detail}：各项之和大于合计（允许 ±{allowed}）", at(total_claim),
-                            expected=show(expected.value), found=show(total.value))
+                            expected=show(expected.value), found=show(total.value),
+                            tolerance=limit)
             else:
                 report.fail(f"{detail}：各项之和小于合计，可能有未列出的项目（允许 ±{allowed}）",
                             at(total_claim), expected=show(expected.value), found=show(total.value),
-                            severity=Severity.WARNING)
+                            severity=Severity.WARNING, tolerance=limit)
 
 
 def check_repeat(subject: ClaimSet, report: Report) -> None:

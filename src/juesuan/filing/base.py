@@ -8,11 +8,11 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
 
-from juesuan.money import parse_amount, printable
+from juesuan.money import parse_filing_amount, printable
 
 
 def _amount(value: object) -> Decimal:
-    return parse_amount(value)
+    return parse_filing_amount(value)
 
 
 Amount = Annotated[

@@ -8,9 +8,10 @@ scores, totals, grades) is not stored, so the two can be compared.
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Literal
 
-from pydantic import BeforeValidator, Field
+from pydantic import BeforeValidator, Field, GetPydanticSchema
+from pydantic_core import PydanticCustomError, core_schema
 
 from juesuan.filing.base import Amount, Model
 
@@ -69,9 +70,35 @@ TIER_ALIASES = {"达成": "met", "达成预期指标": "met", "达成年度指�
 class Direction(StrEnum):
     """指标性质 as some forms state it explicitly (四川: =, ≥, ≤)."""
 
+    # How a target's value bounds the result: as a filing or a form states it (指标性质, the
+    # first three), or as juesuan.performance.targets reads it from a target's text (all five).
     AT_LEAST = "≥"
     AT_MOST = "≤"
     EQUAL = "="
+    RANGE = "range"  # read from text only: 80%-90%
+    FULL = "full"  # read from text only: 全覆盖 / 全部完成 / 应领尽领, complete, no number
+
+
+# The directions a filing may state: the same values (≥ ≤ =), the same errors and the same
+# JSON Schema as an enum of these three alone; the editor offers these three.
+STATED_DIRECTIONS = (Direction.AT_LEAST, Direction.AT_MOST, Direction.EQUAL)
+_EXPECTED_DIRECTIONS = (", ".join(repr(d.value) for d in STATED_DIRECTIONS[:-1])
+                        + f" or {STATED_DIRECTIONS[-1].value!r}")
+
+
+def _stated_direction(value: Direction) -> Direction:
+    if value not in STATED_DIRECTIONS:
+        raise PydanticCustomError("enum", "Input should be {expected}",
+                                  {"expected": _EXPECTED_DIRECTIONS})
+    return value
+
+
+StatedDirection = Annotated[
+    Literal[Direction.AT_LEAST, Direction.AT_MOST, Direction.EQUAL],
+    GetPydanticSchema(lambda _source, _handler: core_schema.no_info_after_validator_function(
+        _stated_direction, core_schema.enum_schema(Direction, list(STATED_DIRECTIONS),
+                                                   sub_type="str", ref="Direction"))),
+]
 
 
 # Scores, weights and rates are read like amounts: Decimal, never float.
@@ -98,7 +125,7 @@ class Indicator(Model):
     actual: str | None = Field(None, description="实际完成值原文")
     parts: tuple[IndicatorPart, ...] = Field(default=(), description="分单位完成值，汇总后计分")
     weight: Weight | None = Field(None, description="分值（权重）")
-    direction: Direction | None = Field(None, description="指标性质（表上注明时）")
+    direction: StatedDirection | None = Field(None, description="指标性质（表上注明时）")
     unit: str | None = Field(None, description="度量单位（表上注明时）")
     tier: Annotated[Tier | None, _alias(TIER_ALIASES)] = Field(
         None, description="定性评价档次（无法量化时由评价人记录）"

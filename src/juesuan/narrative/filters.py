@@ -7,6 +7,7 @@ it (see :mod:`juesuan.narrative.render`).
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from decimal import Decimal
 
@@ -107,6 +108,19 @@ def clause(value: object) -> str | Gap:
     return text
 
 
+_PURPOSE_LEAD = re.compile(r"^\s*(?:主要)?用于[：:]?\s*")
+
+
+def purpose(value: object) -> str | Gap:
+    """What money was used for, after the template's own "主要用于": a text the department
+    began with "主要用于" the same way is not printed "主要用于主要用于"."""
+    if isinstance(value, Gap):
+        return value
+    if not isinstance(value, str):
+        raise TypeError(f"purpose 过滤器只接受文字，实际为 {type(value).__name__}")
+    return _PURPOSE_LEAD.sub("", value, count=1) or value
+
+
 def score(value: object) -> str:
     """A score as the forms print it: no trailing zeros (96.742, 100, 97.2)."""
     return fmt(_decimal(value, "score"))
@@ -123,6 +137,7 @@ FILTERS = {
     "chinese_ordinal": chinese_ordinal,
     "sentence": sentence,
     "clause": clause,
+    "purpose": purpose,
     "score": score,
 }
 

@@ -15,6 +15,7 @@ from typing import Literal
 from juesuan.filing.performance import (
     AnnualTarget,
     DepartmentEvaluation,
+    Direction,
     FirstLevel,
     Indicator,
     IndicatorPart,
@@ -25,7 +26,6 @@ from juesuan.filing.performance import (
 from juesuan.money import ZERO, in_core_context, round_half_up
 from juesuan.performance.scheme import Scheme
 from juesuan.performance.targets import (
-    Direction,
     Quantity,
     Target,
     commensurable,
@@ -194,7 +194,7 @@ def evaluated(indicator: Indicator) -> bool:
 def score_indicator(indicator: Indicator, weight: Decimal, path: str, scheme: Scheme) -> IndicatorResult:
     target = parse_target(indicator.target)
     if target is not None and indicator.direction is not None:
-        target = replace(target, direction=Direction(indicator.direction.value))
+        target = replace(target, direction=indicator.direction)
     actual = aggregate(indicator.parts) if indicator.parts else (
         parse_actual(indicator.actual) if indicator.actual else None
     )

@@ -61,20 +61,10 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
-from enum import StrEnum
 
+from juesuan.filing.performance import Direction
 from juesuan.limits import MAX_NUMBER_CHARS, MAX_TARGET_CHARS
-from juesuan.money import number_problem
-
-
-class Direction(StrEnum):
-    """How the stated value bounds the result."""
-
-    AT_LEAST = "≥"
-    AT_MOST = "≤"
-    EQUAL = "="
-    RANGE = "range"
-    FULL = "full"  # 全覆盖 / 全部完成 / 应领尽领: complete, no number
+from juesuan.money import number_problem, wan_per
 
 
 @dataclass(frozen=True)
@@ -121,9 +111,11 @@ _UNITS: dict[str, str] = {
     "千克": "千克", "公斤": "千克", "kg": "千克", "千瓦时": "千瓦时", "株": "株", "棵": "棵",
 }
 _UNIT_RE = re.compile("|".join(re.escape(u) for u in sorted(_UNITS, key=len, reverse=True)))
+# Money in a target, in 万元: the money units (juesuan.money.WAN_PER_UNIT) and the two that
+# only targets write (千万元, 百万元); longest first, as they are matched by prefix.
 _CURRENCY = (
-    ("千万元", Decimal(1000)), ("百万元", Decimal(100)), ("亿元", Decimal(10000)),
-    ("万元", ONE), ("千元", Decimal("0.1")), ("元", Decimal("0.0001")),
+    ("千万元", Decimal(1000)), ("百万元", Decimal(100)),
+    *((unit, wan_per(unit)) for unit in ("亿元", "万元", "千元", "元")),
 )
 _MULTIPLIERS = (
     ("亿", Decimal(10) ** 8), ("千万", Decimal(10) ** 7), ("百万", Decimal(10) ** 6),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from enum import StrEnum
 from typing import Any
 
@@ -76,15 +76,33 @@ class Finding:
     location: Location
     expected: str | None = None
     found: str | None = None
+    # How far ``found`` may lie from ``expected`` by rounding alone (a decimal string in their
+    # unit), when the rule compared them within a tolerance; the message says it too.
+    tolerance: str | None = None
 
     def to_data(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["severity"] = self.severity.value
-        data["location"] = {k: v for k, v in asdict(self.location).items() if v is not None}
-        return data
+        """The JSON of a finding — the one shape of ``juesuan check``, ``score``, ``audit``,
+        the document's JSON and the web API (docs/findings.md): every key of
+        :data:`FINDING_KEYS` and, in ``location``, of :data:`LOCATION_KEYS`, ``null`` where
+        it does not apply."""
+        loc = self.location
+        return {
+            "rule": self.rule,
+            "severity": self.severity.value,
+            "message": self.message,
+            "location": {key: getattr(loc, key) for key in LOCATION_KEYS},
+            "expected": self.expected,
+            "found": self.found,
+            "tolerance": self.tolerance,
+        }
 
     def at_file(self, file: str, line: int | None) -> Finding:
         return replace(self, location=replace(self.location, file=file, line=line))
+
+
+# The keys of a finding's JSON (Finding.to_data, docs/findings.md), always all present.
+FINDING_KEYS = ("rule", "severity", "message", "location", "expected", "found", "tolerance")
+LOCATION_KEYS = tuple(f.name for f in fields(Location))
 
 
 def excerpt(text: str, start: int = 0, end: int | None = None, *,

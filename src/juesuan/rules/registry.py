@@ -69,10 +69,13 @@ class Report:
         expected: str | None = None,
         found: str | None = None,
         severity: Severity | None = None,
+        tolerance: Decimal | None = None,
     ) -> None:
+        """Add a finding; ``tolerance`` is how far ``found`` may lie from ``expected`` by
+        rounding alone, when the rule compared them within one."""
         self.findings.append(
             Finding(self.rule.id, severity or self.rule.severity, message, location, expected,
-                    found)
+                    found, None if tolerance is None else show(tolerance))
         )
 
     def equal(self, expected: Amt, found: Amt, location: Location, what: str) -> bool:
@@ -86,17 +89,19 @@ class Report:
             return True
         unit = self.unit
         detail = f"应为 {show(expected.value)}{unit}，实为 {show(found.value)}{unit}，差额 {show(diff)}{unit}"
-        if abs(diff) <= expected.error + found.error:
+        allowed = expected.error + found.error
+        if abs(diff) <= allowed:
             self.fail(
-                f"{what}：{detail}，在四舍五入误差范围内（允许 ±{show(expected.error + found.error)}）",
+                f"{what}：{detail}，在四舍五入误差范围内（允许 ±{show(allowed)}）",
                 location,
                 expected=show(expected.value),
                 found=show(found.value),
                 severity=Severity.INFO,
+                tolerance=allowed,
             )
         else:
             self.fail(f"{what}：{detail}", location, expected=show(expected.value),
-                      found=show(found.value))
+                      found=show(found.value), tolerance=allowed)
         return False
 
     def at_most(self, limit: Amt, found: Amt, location: Location, what: str) -> None:
@@ -106,13 +111,14 @@ class Report:
             return
         unit = self.unit
         detail = f"上限 {show(limit.value)}{unit}，实为 {show(found.value)}{unit}"
-        if excess <= limit.error + found.error:
+        allowed = limit.error + found.error
+        if excess <= allowed:
             self.fail(f"{what}：{detail}，超出部分在四舍五入误差范围内", location,
                       expected=f"≤ {show(limit.value)}", found=show(found.value),
-                      severity=Severity.INFO)
+                      severity=Severity.INFO, tolerance=allowed)
         else:
             self.fail(f"{what}：{detail}", location, expected=f"≤ {show(limit.value)}",
-                      found=show(found.value))
+                      found=show(found.value), tolerance=allowed)
 
 
 def run(rules: Iterable[Rule], subject: object, *, unit: str = "万元") -> list[Finding]:

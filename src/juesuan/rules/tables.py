@@ -595,9 +595,11 @@ def x11(ts: TableSet, report: Report) -> None:
             continue
         codes = "、".join(econ_codes)
         detail = f"表6 {codes} 为 {show(booked.value)}万元，表7 {name}决算数为 {show(final.value)}万元"
-        severity = Severity.INFO if shortfall <= booked.error + final.error else None
+        allowed = booked.error + final.error
+        severity = Severity.INFO if shortfall <= allowed else None
         report.fail(f"{name}决算数小于基本支出中的对应经济科目：{detail}", at(t7, r.key, f"{name}·决算数"),
-                    expected=f"≥ {show(booked.value)}", found=show(final.value), severity=severity)
+                    expected=f"≥ {show(booked.value)}", found=show(final.value), severity=severity,
+                    tolerance=allowed)
 
 
 # Economic 款 and the 功能分类 项 that usually carry the same money (a soft rule).

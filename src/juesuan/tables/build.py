@@ -492,12 +492,6 @@ def fund_table(
         number, key, layout.table_title(number), columns, leaves, fig, filing.year,
         total_first=layout.total_first, notes=(note,),
     )
-    if table.empty:
-        name = filing.department.name
-        return Table(
-            table.number, table.key, table.title, table.columns, table.rows,
-            notes=(*table.notes, *_empty_note(layout, number, name)), hierarchical=True,
-        )
     return table
 
 
@@ -511,6 +505,13 @@ def _empty_note(layout: Template, number: int, name: str) -> tuple[str, ...]:
     if spec is None or spec.empty_note is None:
         return ()
     return (spec.empty_note.replace("{name}", name),)
+
+
+def _with_empty_note(table: Table, layout: Template, name: str) -> Table:
+    """A table without any figure carries the template's note saying why (本表无数据)."""
+    if not table.empty:
+        return table
+    return replace(table, notes=(*table.notes, *_empty_note(layout, table.number, name)))
 
 
 def _zeros_printed(table: Table) -> Table:
@@ -543,7 +544,8 @@ def build_tables(filing: Filing, template: Template | None = None) -> TableSet:
         9: lambda: fund_table(9, "state_capital", Fund.STATE_CAPITAL, fig, filing, layout,
                               with_income=layout.state_capital_income),
     }
-    tables = tuple(builders[n]() for n in layout.numbers)
+    tables = tuple(_with_empty_note(builders[n](), layout, filing.department.name)
+                   for n in layout.numbers)
     if layout.zero == "0.00":
         tables = tuple(_zeros_printed(t) for t in tables)
     return TableSet(tables, filing.department.name, filing.year, expected=layout.numbers)

@@ -120,6 +120,11 @@ def bundled(name: str) -> Template:
     return parse_template(_bundled_text(name), name)
 
 
+def bundled_templates() -> tuple[Template, ...]:
+    """Every bundled template, by name."""
+    return tuple(bundled(name) for name in bundled_names())
+
+
 def load_template(name_or_path: str) -> Template:
     """A bundled template by name, or a template file by path: what the CLI and the web
     app call when a user names a template."""

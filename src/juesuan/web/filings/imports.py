@@ -311,6 +311,7 @@ def _read_report(upload: Upload, detected: Detected) -> Reading:
     from juesuan.audit.check import audit
     from juesuan.audit.importer import import_report
     from juesuan.audit.readers import ReportReadError, read_report
+    from juesuan.performance.scheme import bundled_schemes
 
     with tempfile.TemporaryDirectory(prefix="juesuan-upload-") as folder:
         path = Path(folder) / f"upload{detected.suffix}"
@@ -321,7 +322,7 @@ def _read_report(upload: Upload, detected: Detected) -> Reading:
             message = exc.message.replace(str(path), upload.name).replace(folder, "")
             raise UploadError([f"{upload.name}：{message}"]) from None
         try:
-            result = audit(source, claims=False)
+            result = audit(source, claims=False, schemes=bundled_schemes())  # the bundled only
             imported = import_report(result)
         except Exception as exc:  # the auditor must not take the page down with it
             logger.exception("import of %s failed", upload.name)
