@@ -25,9 +25,9 @@ from juesuan.audit.tables import TABLE_UNITS, TableReading, read_tables
 from juesuan.audit.template import recognise_template
 from juesuan.limits import MAX_FINDINGS_PER_RULE, MAX_QUOTE_CHARS, MAX_REPORT_FIGURES
 from juesuan.money import in_core_context
-from juesuan.rules.check import check_tables
+from juesuan.rules.check import check_tables, evaluate_tables
 from juesuan.rules.finding import Finding, Location, Severity, sort_findings
-from juesuan.rules.registry import run
+from juesuan.rules.registry import Outcome, run
 from juesuan.tables.table import TableSet
 from juesuan.template.model import Template
 
@@ -50,6 +50,8 @@ class AuditResult:
     template: str | None = None  # the disclosure template it follows, when recognised
     # the 绩效自评表 as read (scored when the scheme they imply was among ``schemes``)
     self_evaluation: SelfEvaluation | None = None
+    # table rules that could not be judged: a row or column they need was not read
+    not_evaluated: tuple[Outcome, ...] = ()
 
     @property
     def summary(self) -> dict[str, int]:
@@ -67,6 +69,7 @@ class AuditResult:
             "year": self.year,
             "template": self.template,
             "summary": self.summary,
+            "not_evaluated": [{"rule": o.rule, "reason": o.reason} for o in self.not_evaluated],
             "findings": [f.to_data() for f in self.findings],
         }
 
@@ -154,7 +157,8 @@ def audit(source: SourceDocument, *, claims: bool = True,
     subject = AuditSubject(source, structure, reading, conflicts)
     findings = run(audit_rules.RULES, subject)
     unreadable = set(reading.unreadable)
-    for f in check_tables(reading.tables):
+    table_findings, outcomes = evaluate_tables(reading.tables)
+    for f in table_findings:
         if f.rule == "X13" and f.location.table in unreadable:
             continue  # the title is there; A.table-structure says the table could not be read
         findings.append(_locate(f, subject))
@@ -180,6 +184,7 @@ def audit(source: SourceDocument, *, claims: bool = True,
         findings=tuple(_capped(findings, source.path)),
         template=template.name if template is not None else None,
         self_evaluation=forms,
+        not_evaluated=tuple(o for o in outcomes if o.result == "not_evaluated"),
     )
 
 

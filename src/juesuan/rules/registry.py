@@ -121,11 +121,43 @@ class Report:
                       found=show(found.value), tolerance=allowed)
 
 
-def run(rules: Iterable[Rule], subject: object, *, unit: str = "万元") -> list[Finding]:
-    """The findings of ``rules`` (one module's ``RULES``) on ``subject``."""
+class NotEvaluated(Exception):
+    """Raised by a rule that cannot be judged: a row or column it needs is not there. The
+    rule is then "not evaluated", never passed on a missing figure read as zero."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What one rule concluded: passed, failed, or not evaluated (and why)."""
+
+    rule: str
+    result: Literal["passed", "failed", "not_evaluated"]
+    reason: str | None = None
+
+
+def run_outcomes(rules: Iterable[Rule], subject: object, *,
+                 unit: str = "万元") -> tuple[list[Finding], list[Outcome]]:
+    """The findings of ``rules`` on ``subject``, and each rule's outcome. A rule that raised
+    :class:`NotEvaluated` keeps the findings it made before (about what it could read)."""
     findings: list[Finding] = []
+    outcomes: list[Outcome] = []
     for checked in rules:
         report = Report(checked, unit=unit)
-        checked.check(subject, report)
+        try:
+            checked.check(subject, report)
+        except NotEvaluated as missing:
+            outcomes.append(Outcome(checked.id, "not_evaluated", missing.reason))
+        else:
+            failed = any(f.severity is not Severity.INFO for f in report.findings)
+            outcomes.append(Outcome(checked.id, "failed" if failed else "passed"))
         findings.extend(report.findings)
-    return findings
+    return findings, outcomes
+
+
+def run(rules: Iterable[Rule], subject: object, *, unit: str = "万元") -> list[Finding]:
+    """The findings of ``rules`` (one module's ``RULES``) on ``subject``."""
+    return run_outcomes(rules, subject, unit=unit)[0]

@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from juesuan.money import ZERO
 from juesuan.rules.finding import Location, Severity
-from juesuan.rules.registry import Report, Rule, rule, show
+from juesuan.rules.registry import NotEvaluated, Report, Rule, rule, show
 from juesuan.tables.amounts import NIL, Amt, amt_sum
 from juesuan.tables.build import PERSONNEL, PUBLIC
 from juesuan.tables.table import Row, Table, TableSet
@@ -23,16 +23,20 @@ OTHER_INCOME_KEYS = ("superior_subsidy", "business", "operating", "affiliated_re
 
 
 def value(table: Table | None, row_key: str, column_key: str) -> Amt:
-    """A cell as an amount with its error; missing rows and blank cells are zero."""
+    """A cell as an amount with its error; a blank cell is zero. A table, row or column
+    that is not there makes the rule "not evaluated" (:class:`NotEvaluated`): a figure that
+    could not be read is never taken for zero."""
     if table is None:
-        return NIL
+        raise NotEvaluated("缺少公开表")
     found = table.find(row_key)
+    if found is None and table.hierarchical and row_key.isdigit():
+        return NIL  # a 类/款/项 is printed only when it has amounts
     if found is None:
-        return NIL
+        raise NotEvaluated(f"表{table.number}中没有“{row_key}”行")
     try:
         index = table.column_index(column_key)
     except KeyError:
-        return NIL
+        raise NotEvaluated(f"表{table.number}中没有“{column_key}”栏") from None
     return cell_of(found, index)
 
 
