@@ -38,6 +38,15 @@ from juesuan.rules.finding import Location, Severity
 from juesuan.rules.registry import Report, show
 from juesuan.tables.amounts import Amt
 from juesuan.tables.build import PERSONNEL, PUBLIC
+from juesuan.tables.figures import (
+    CELLS,
+    COVERS,
+    EXPENDITURE_COLUMNS,
+    INCOME_COLUMNS,
+    SHARE_OF,
+    SUMS,
+    THREE_PUBLIC,
+)
 from juesuan.tables.table import Row, Table, TableSet
 
 HUNDRED = Decimal(100)
@@ -124,66 +133,6 @@ def pct(value: Decimal, places: int = PERCENT_PLACES) -> str:
 # --- the subject --------------------------------------------------------------------------
 
 VALUE_LIKE = (Measure.VALUE, Measure.FINAL)
-THREE_PUBLIC = ("three_public", "outbound", "vehicle", "vehicle_purchase", "vehicle_operation",
-                "reception")
-INCOME_COLUMNS = ("fiscal", "superior_subsidy", "business", "operating", "affiliated_remittance",
-                  "other")
-EXPENDITURE_COLUMNS = ("basic", "project", "remit_superior", "operating", "subsidy_affiliated")
-
-# Table cells of the amounts the text states: (table, row key, column key).
-CELLS: dict[tuple[str, str], tuple[int, str, str]] = {
-    ("grand_total", "value"): (1, "income_grand_total", "income"),
-    ("income_total", "value"): (2, "total", "total"),
-    ("expenditure_total", "value"): (3, "total", "total"),
-    ("fiscal_grand_total", "value"): (4, "income_grand_total", "income"),
-    ("general_budget", "value"): (5, "total", "total"),
-    ("general_budget.basic", "value"): (5, "total", "basic"),
-    ("government_fund.income", "value"): (8, "total", "income"),
-    ("government_fund.expenditure", "value"): (8, "total", "expenditure"),
-    ("state_capital.income", "value"): (9, "total", "income"),
-    ("state_capital.expenditure", "value"): (9, "total", "expenditure"),
-    ("personnel", "value"): (6, "personnel_total", "personnel"),
-    ("public", "value"): (6, "public_total", "public"),
-    **{(f"income.{c}", "value"): (2, "total", c) for c in INCOME_COLUMNS},
-    **{(f"expenditure.{c}", "value"): (3, "total", c) for c in EXPENDITURE_COLUMNS},
-    **{(t, "value"): (7, "three_public", f"{'total' if t == 'three_public' else t}.final")
-       for t in THREE_PUBLIC},
-    **{(t, "budget"): (7, "three_public", f"{'total' if t == 'three_public' else t}.budget")
-       for t in THREE_PUBLIC},
-}
-# The denominator of a share when the sentence does not name it (domain §3.3).
-SHARE_OF: dict[str, str] = {
-    **{f"income.{c}": "income_total" for c in INCOME_COLUMNS},
-    **{f"expenditure.{c}": "expenditure_total" for c in EXPENDITURE_COLUMNS},
-    "general_budget.class": "general_budget",
-    "expenditure.class": "expenditure_total",
-    "general_budget": "expenditure_total",
-    **{t: "three_public" for t in THREE_PUBLIC if t != "three_public"},
-}
-# Totals the text states with their parts (其中：…): total ← parts.
-SUMS: list[tuple[str, str, tuple[str, ...]]] = [
-    ("income_total", "value", tuple(f"income.{c}" for c in INCOME_COLUMNS)),
-    ("expenditure_total", "value", tuple(f"expenditure.{c}" for c in EXPENDITURE_COLUMNS)),
-    ("general_budget.basic", "value", ("personnel", "public")),
-    ("general_budget", "value", ("general_budget.class",)),
-    ("general_budget", "budget", ("general_budget.item",)),
-    ("general_budget", "adjusted_budget", ("general_budget.item",)),
-    ("general_budget", "value", ("general_budget.item",)),  # 决算数 of 五（三）
-    ("three_public", "value", ("outbound", "vehicle", "vehicle_purchase", "vehicle_operation",
-                               "reception")),
-    ("three_public", "budget", ("outbound", "vehicle", "vehicle_purchase", "vehicle_operation",
-                                "reception")),
-    ("vehicle", "value", ("vehicle_purchase", "vehicle_operation")),
-    ("vehicle", "budget", ("vehicle_purchase", "vehicle_operation")),
-    ("procurement.total", "value", ("procurement.goods", "procurement.works",
-                                    "procurement.services")),
-    ("vehicles", "count", ("vehicles.kind",)),
-    ("performance.self", "count", ("performance.rated",)),
-    ("performance.issues", "count", ("performance.rectified", "performance.rectifying")),
-]
-# A part that is itself the sum of others: when the text states it, its own parts are not
-# counted again (公务用车购置及运行费, or 购置费 and 运行费, as the text lists them).
-COVERS: dict[str, tuple[str, ...]] = {"vehicle": ("vehicle_purchase", "vehicle_operation")}
 # The figures of the text that state a total of a table — the sum of the table's rows — and
 # the section of the table whose rows it adds up: their rounding is a total's
 # (juesuan.tolerance.table_total), as in the table rules.

@@ -26,6 +26,7 @@ from juesuan.filing.performance import ProjectCount
 from juesuan.money import ZERO, AmountUnit, format_wan, round_half_up, to_wan
 from juesuan.performance.report import summary
 from juesuan.performance.scoring import EvaluationResult, PerformanceResult
+from juesuan.tables.figures import stated
 from juesuan.tables.table import Row, Table, TableSet
 
 PLACES = 2
@@ -432,10 +433,6 @@ def _yoy(r: _Reader, value: Decimal, prior: Decimal | None, what: str, prior_pat
     return YearOverYear(value, change, r.reason(text, change, what, reason_path))
 
 
-def _amount_cell(table: Table, row: str, column: str) -> Decimal:
-    return printed(table.cell(row, column))
-
-
 def _functional_names(tables: tuple[Table, ...], code: str, year: int) -> tuple[str, str, str]:
     """Names of the 类, 款 and 项 of a 项 code, as printed in the tables."""
 
@@ -515,7 +512,8 @@ def _three_public(r: _Reader, t7: Table) -> ThreePublic:
         return names[-1]
 
     def cell(key: str, stage: str) -> Decimal:
-        return _amount_cell(t7, "three_public", f"{key}.{stage}")
+        return stated(t7, "three_public" if key == "total" else key,
+                      "value" if stage == "final" else "budget")
 
     base = "prior_year.three_public"
     priors: dict[str, Figure] = {
@@ -585,8 +583,9 @@ def _three_public(r: _Reader, t7: Table) -> ThreePublic:
 
 def _fund(r: _Reader, table: Table, fund: Fund, label_tables: tuple[Table, ...]) -> FundFacts:
     has_income = "income" in table.column_keys
-    income = _amount_cell(table, "total", "income") if has_income else None
-    expenditure = _amount_cell(table, "total", "expenditure")
+    topic = "government_fund" if fund is Fund.GOVERNMENT_FUND else "state_capital"
+    income = stated(table, f"{topic}.income") if has_income else None
+    expenditure = stated(table, f"{topic}.expenditure")
     items = () if table.empty else _budget_lines(r, table, "expenditure", fund, label_tables)
     return FundFacts(table.empty, income, expenditure, items)
 
@@ -721,30 +720,31 @@ def gather_facts(filing: Filing, tables: TableSet,
                  performance: PerformanceResult | None = None) -> Facts:
     """Every fact of the 情况说明, from the printed tables and the filing."""
     r = _Reader(filing)
-    t1, t2, t3, t4, t5, t6, t7, t8 = (tables[n] for n in range(1, 9))
+    t2, t3, t5, t6, t7, t8 = (tables[n] for n in (2, 3, 5, 6, 7, 8))
     t9 = tables.get(9)  # templates before 2019 print eight tables
     prior = filing.prior_year
     reasons = filing.reasons
     label_tables = (t5, t3, t2, t8) + ((t9,) if t9 is not None else ())
 
-    income_total = _amount_cell(t2, "total", "total")
-    expenditure_total = _amount_cell(t3, "total", "total")
-    income = shares([(c.label, _amount_cell(t2, "total", c.key)) for c in t2.columns[1:]],
+    income_total = stated(tables, "income_total")
+    expenditure_total = stated(tables, "expenditure_total")
+    income = shares([(c.label, stated(tables, f"income.{c.key}")) for c in t2.columns[1:]],
                     income_total)
-    expenditure = shares([(c.label, _amount_cell(t3, "total", c.key)) for c in t3.columns[1:]],
+    expenditure = shares([(c.label, stated(tables, f"expenditure.{c.key}"))
+                          for c in t3.columns[1:]],
                          expenditure_total)
     classes = shares([(row.name, printed(row.values[0])) for row in _level(t3, 1)],
                      expenditure_total)
 
-    grand_total = _yoy(r, _amount_cell(t1, "income_grand_total", "income"), prior.grand_total,
+    grand_total = _yoy(r, stated(tables, "grand_total"), prior.grand_total,
                        "收入支出总计", "prior_year.grand_total", reasons.grand_total_change,
                        "reasons.grand_total_change")
-    fiscal_total = _yoy(r, _amount_cell(t4, "income_grand_total", "income"),
+    fiscal_total = _yoy(r, stated(tables, "fiscal_grand_total"),
                         prior.fiscal_grand_total, "财政拨款收入支出总计",
                         "prior_year.fiscal_grand_total", reasons.fiscal_total_change,
                         "reasons.fiscal_total_change")
 
-    gb_total = _amount_cell(t5, "total", "total")
+    gb_total = stated(tables, "general_budget")
     gb = _yoy(r, gb_total, prior.general_budget_expenditure, "一般公共预算财政拨款支出",
               "prior_year.general_budget_expenditure", reasons.general_budget_change,
               "reasons.general_budget_change")
@@ -753,8 +753,8 @@ def gather_facts(filing: Filing, tables: TableSet,
                                           "budget.general_budget_initial"))
     general_budget = GeneralBudget(
         total=gb_total,
-        basic=_amount_cell(t5, "total", "basic"),
-        project=_amount_cell(t5, "total", "project"),
+        basic=stated(tables, "general_budget.basic"),
+        project=stated(tables, "general_budget.project"),
         share=percent(gb_total, expenditure_total),
         change=gb.change,
         reason=gb.reason,
@@ -775,9 +775,9 @@ def gather_facts(filing: Filing, tables: TableSet,
 
     basic = Basic(
         total=general_budget.basic,
-        personnel=_amount_cell(t6, "personnel_total", "personnel"),
+        personnel=stated(tables, "personnel"),
         personnel_items=named("人员经费"),
-        public=_amount_cell(t6, "public_total", "public"),
+        public=stated(tables, "public"),
         public_items=named("公用经费"),
     )
 
@@ -793,8 +793,8 @@ def gather_facts(filing: Filing, tables: TableSet,
         expenditure_total=expenditure_total,
         expenditure=expenditure,
         expenditure_classes=classes,
-        fiscal_income=_amount_cell(t4, "income_total", "income"),
-        fiscal_expenditure=_amount_cell(t4, "expenditure_total", "total"),
+        fiscal_income=stated(tables, "fiscal.income"),
+        fiscal_expenditure=stated(tables, "fiscal.expenditure"),
         fiscal_total=fiscal_total,
         general_budget=general_budget,
         basic=basic,

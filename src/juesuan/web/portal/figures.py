@@ -24,6 +24,7 @@ from typing import Any, Literal
 
 from juesuan.filing.model import Filing
 from juesuan.narrative.facts import Gap, gather_facts, percent
+from juesuan.tables.figures import stated as stated_figure
 from juesuan.tables.table import TableSet
 
 UNIT = "万元"
@@ -70,7 +71,6 @@ def _printed(value: object) -> Decimal:
 def key_figures(filing: Filing, printed: TableSet) -> dict[str, Decimal | None]:
     """The key figures of a filing from its printed tables (rounded to 0.01 万元)."""
     facts = gather_facts(filing, printed)
-    t3 = printed[3]
     gb = facts.general_budget
     tp = facts.three_public
     stated = {key: getattr(filing.three_public, key).final is not None
@@ -86,8 +86,8 @@ def key_figures(filing: Filing, printed: TableSet) -> dict[str, Decimal | None]:
         "grand_total": facts.grand_total.value,
         "income_total": facts.income_total,
         "expenditure_total": facts.expenditure_total,
-        "basic": _printed(t3.cell("total", "basic")),
-        "project": _printed(t3.cell("total", "project")),
+        "basic": stated_figure(printed, "expenditure.basic"),
+        "project": stated_figure(printed, "expenditure.project"),
         "fiscal_total": facts.fiscal_total.value,
         "fiscal_income": facts.fiscal_income,
         "fiscal_expenditure": facts.fiscal_expenditure,
