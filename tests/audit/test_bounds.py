@@ -25,10 +25,10 @@ import pytest
 from docx.oxml.ns import qn
 from typer.testing import CliRunner
 
-from juesuan.audit import readers
 from juesuan.audit.check import audit
 from juesuan.audit.claims import extract_claims
 from juesuan.audit.readers import ReportReadError, read_report
+from juesuan.audit.reading import bounds
 from juesuan.audit.source import SourceDocument, from_text
 from juesuan.cli import app
 from juesuan.limits import (
@@ -146,7 +146,7 @@ def test_xlsx_with_too_many_sheets_is_refused_before_opening_them(
     book.save(out)
     path = tmp_path / "sheets.xlsx"
     path.write_bytes(out.getvalue())
-    monkeypatch.setattr(readers, "MAX_REPORT_TABLES", 3)
+    monkeypatch.setattr(bounds, "MAX_REPORT_TABLES", 3)
     refused(path, "工作表", "MAX_REPORT_TABLES")
 
 
@@ -159,7 +159,7 @@ def test_zip_refused_by_the_sizes_its_entries_declare(tmp_path: Path, monkeypatc
     path = tmp_path / "bomb.docx"
     path.write_bytes(data)
     assert len(data) < 100_000
-    monkeypatch.setattr(readers, "MAX_REPORT_UNZIPPED", 150_000)
+    monkeypatch.setattr(bounds, "MAX_REPORT_UNZIPPED", 150_000)
     refused(path, "解压后", "MAX_REPORT_UNZIPPED")
 
 
@@ -207,7 +207,7 @@ def test_html_nested_100000_deep(tmp_path: Path, tag: str) -> None:
 def test_html_with_too_many_tags_is_refused_before_parsing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "tags.html"
     path.write_text("<html><body>" + "<p>段落</p>" * 1000 + "</body></html>", encoding="utf-8")
-    monkeypatch.setattr(readers, "MAX_REPORT_TAGS", 1000)
+    monkeypatch.setattr(bounds, "MAX_REPORT_TAGS", 1000)
     refused(path, "MAX_REPORT_TAGS")
 
 
@@ -325,7 +325,7 @@ def test_pdf_page_with_too_many_objects_is_not_read(tmp_path: Path) -> None:
 def test_pdf_objects_of_all_pages_bounded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "pages.pdf"
     path.write_bytes(minimal_pdf.pdf([minimal_pdf.text("Line of text", lines=10)], repeat=10))
-    monkeypatch.setattr(readers, "MAX_PDF_OBJECTS", 500)
+    monkeypatch.setattr(bounds, "MAX_PDF_OBJECTS", 500)
     document = read_report(path)
     assert document.problems[0].startswith("第")
     assert "MAX_PDF_OBJECTS" in document.problems[0]
@@ -355,7 +355,7 @@ def test_pdf_content_of_all_pages_bounded(tmp_path: Path, monkeypatch: pytest.Mo
     # the same stream shared by many pages (and a form XObject used many times) counts each time
     path = tmp_path / "shared.pdf"
     path.write_bytes(minimal_pdf.pdf([b"q Q " * 10_000 + b"BT /F1 10 Tf 40 800 Td (Page) Tj ET"], repeat=40))
-    monkeypatch.setattr(readers, "MAX_PDF_CONTENT", 200_000)
+    monkeypatch.setattr(bounds, "MAX_PDF_CONTENT", 200_000)
     document = read_report(path)
     assert document.problems == ("第5页起未读取：各页的内容流合计超过 200,000 字节（MAX_PDF_CONTENT）",)
     assert len(document.lines()) == 4
@@ -398,12 +398,12 @@ def test_pdf_streams_inflate_within_bounds(tmp_path: Path, monkeypatch: pytest.M
         return result
 
     monkeypatch.setattr(zlib, "decompress", spy)
-    monkeypatch.setattr(readers, "MAX_PDF_STREAM", 1_000_000)
+    monkeypatch.setattr(bounds, "MAX_PDF_STREAM", 1_000_000)
     document = read_report(path)
     assert [line.text for line in document.lines()] == ["Page"]  # the font reads without its map
     assert inflated and max(inflated) <= 1_000_000
-    monkeypatch.setattr(readers, "MAX_PDF_STREAM", 10_000_000)
-    monkeypatch.setattr(readers, "MAX_PDF_INFLATED", 1_000_000)
+    monkeypatch.setattr(bounds, "MAX_PDF_STREAM", 10_000_000)
+    monkeypatch.setattr(bounds, "MAX_PDF_INFLATED", 1_000_000)
     inflated.clear()
     assert [line.text for line in read_report(path).lines()] == ["Page"]
     assert max(inflated) <= 1_000_000
@@ -421,7 +421,7 @@ def test_damaged_flate_repair_is_pdfminers_to_the_byte() -> None:
 
     from pdfminer.pdftypes import decompress_corrupted as quadratic
 
-    from juesuan.audit.readers import _decompress_corrupted
+    from juesuan.audit.reading.pdf import _decompress_corrupted
 
     rng = random.Random(7)
     for trial in range(200):
@@ -465,7 +465,7 @@ def test_pdf_chars_are_deduplicated_in_linear_time(tmp_path: Path) -> None:
 def test_file_size_bound(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "large.txt"
     path.write_text("上海市某某局2024年度部门决算\n" * 100, encoding="utf-8")
-    monkeypatch.setattr(readers, "MAX_REPORT_BYTES", 1000)
+    monkeypatch.setattr(bounds, "MAX_REPORT_BYTES", 1000)
     refused(path, "文件超过上限 1,000 字节", "MAX_REPORT_BYTES")
     code = runner.invoke(app, ["import", str(path), "-o", str(tmp_path / "out.yaml")]).exit_code
     assert code == 2 and not (tmp_path / "out.yaml").exists()
@@ -480,14 +480,14 @@ def test_text_bounds(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str,
                      text: str, words: tuple[str, ...]) -> None:
     path = tmp_path / "report.txt"
     path.write_text(text, encoding="utf-8")
-    monkeypatch.setattr(readers, name, limit)
+    monkeypatch.setattr(bounds, name, limit)
     refused(path, name, *words)
 
 
 def test_text_under_the_line_bound_with_crlf_is_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "report.txt"
     path.write_bytes("一行\r\n".encode() * 90)
-    monkeypatch.setattr(readers, "MAX_REPORT_LINES", 100)
+    monkeypatch.setattr(bounds, "MAX_REPORT_LINES", 100)
     assert len(read_report(path).lines()) == 90
 
 
@@ -528,7 +528,7 @@ def test_text_rows_padded_to_the_widest_are_counted_as_cells(
     path = tmp_path / "padded.txt"
     rows = [" | ".join(["x"] * 100), *["1 | 2"] * 200]
     path.write_text("某某局2024年度部门决算\n" + "\n".join(rows) + "\n", encoding="utf-8")
-    monkeypatch.setattr(readers, "MAX_REPORT_CELLS", 10_000)
+    monkeypatch.setattr(bounds, "MAX_REPORT_CELLS", 10_000)
     refused(path, "MAX_REPORT_CELLS", "补齐", "10,000 个")
     path.write_text("某某局2024年度部门决算\n" + "\n".join(rows[:50]) + "\n", encoding="utf-8")
     [grid] = read_report(path).grids()  # 50 × 100: within the bound
@@ -547,7 +547,7 @@ def test_html_bounds(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str,
     path = tmp_path / "report.html"
     path.write_text("<html><body><p>上海市某某局</p>" + table * 5 + "</body></html>", encoding="utf-8")
     assert read_report(path).grids()
-    monkeypatch.setattr(readers, name, limit)
+    monkeypatch.setattr(bounds, name, limit)
     refused(path, name, *words)
 
 
@@ -560,11 +560,11 @@ def test_docx_and_xlsx_bounds(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     docx_path.write_bytes(docx_bytes(document))
     xlsx_path = tmp_path / "report.xlsx"
     xlsx_path.write_bytes(xlsx({f"{c}{r}": "1" for c in "ABCD" for r in range(1, 30)}))
-    monkeypatch.setattr(readers, "MAX_REPORT_CELLS", 50)
+    monkeypatch.setattr(bounds, "MAX_REPORT_CELLS", 50)
     refused(docx_path, "MAX_REPORT_CELLS")
     refused(xlsx_path, "MAX_REPORT_CELLS")
-    monkeypatch.setattr(readers, "MAX_REPORT_CELLS", 10_000)
-    monkeypatch.setattr(readers, "MAX_REPORT_LINES", 10)
+    monkeypatch.setattr(bounds, "MAX_REPORT_CELLS", 10_000)
+    monkeypatch.setattr(bounds, "MAX_REPORT_LINES", 10)
     refused(docx_path, "MAX_REPORT_LINES")
     refused(xlsx_path, "MAX_REPORT_LINES")
 
@@ -572,7 +572,7 @@ def test_docx_and_xlsx_bounds(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
 def test_pdf_lines_bound_leaves_the_rest_unread(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "lines.pdf"
     path.write_bytes(minimal_pdf.pdf([minimal_pdf.text("Line", lines=10)], repeat=5))
-    monkeypatch.setattr(readers, "MAX_REPORT_LINES", 25)
+    monkeypatch.setattr(bounds, "MAX_REPORT_LINES", 25)
     document = read_report(path)
     assert document.problems == ("第3页起未读取：行数超过 25 行（MAX_REPORT_LINES）",)
     assert {line.page for line in document.lines()} == {1, 2}

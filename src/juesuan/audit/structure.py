@@ -103,6 +103,18 @@ _TITLE_PREFIX = re.compile(
 )
 _TITLE_SUFFIX = re.compile(r"[（(](?:公开|部门)?\d{1,2}表[）)]$")
 TYPO_THRESHOLD = 0.75
+# A line is a title with a typo only if its length is within _TYPO_LENGTH_GAP characters of an
+# accepted title's, and _TYPO_MIN_CHARS to _TYPO_MAX_CHARS long; a title is at most _TITLE_CHARS
+# long, and the first line of a wrapped one at most _WRAPPED_TITLE_FIRST_CHARS. Calibrated on the
+# seeded typo and wrapped title of tests/fixtures/reports/04_shanghai-putuo-czj-2024-seeded-defects.txt
+# (test_audit_fixtures.py::test_04_wrapped_title_is_recognised) and pinned by
+# test_audit_structure.py::test_a_wrong_character_resembles_its_title,
+# ::test_tables_wrapped_titles_typos_and_units and ::test_a_further_table_resembling_a_title_is_no_typo.
+_TYPO_LENGTH_GAP = 6
+_TYPO_MIN_CHARS = 4
+_TYPO_MAX_CHARS = 45
+_TITLE_CHARS = 70
+_WRAPPED_TITLE_FIRST_CHARS = 40
 
 
 @lru_cache(maxsize=4096)
@@ -121,7 +133,7 @@ def closest_title(text: str) -> tuple[int, str, float] | None:
     key = re.sub(r"^(?:表\d{1,2}|[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）)", "", key)
     best: tuple[int, str, float] | None = None
     for variant, number, official in _VARIANT_KEYS:
-        if abs(len(variant) - len(key)) > 6:
+        if abs(len(variant) - len(key)) > _TYPO_LENGTH_GAP:
             continue
         ratio = similarity(key, variant)
         if best is None or ratio > best[2]:
@@ -406,12 +418,12 @@ def _title(b: _Blocks, i: int) -> tuple[TableTitle, int] | None:
     """A table title at block i, on one line or wrapped over up to three."""
     for k in (1, 2, 3):
         joined = b.joined(i, k)
-        if joined is None or len(joined[0]) > 70:
+        if joined is None or len(joined[0]) > _TITLE_CHARS:
             return None
         if k > 1:
             # a wrapped title: the first line alone is not a title and is short
             first = b.joined(i, 1)
-            if first is None or len(first[0]) > 40:
+            if first is None or len(first[0]) > _WRAPPED_TITLE_FIRST_CHARS:
                 return None
         found = match_title(joined[0])
         if found is not None:
@@ -431,7 +443,7 @@ def _followed_by_table(b: _Blocks, i: int) -> bool:
 
 def _typo(b: _Blocks, i: int) -> TableTitle | None:
     joined = b.joined(i, 1)
-    if joined is None or not 4 <= len(joined[0]) <= 45 or _UNIT.search(joined[0]):
+    if joined is None or not _TYPO_MIN_CHARS <= len(joined[0]) <= _TYPO_MAX_CHARS or _UNIT.search(joined[0]):
         return None
     if not _followed_by_table(b, i):
         return None
