@@ -102,6 +102,9 @@ _TITLE_PREFIX = re.compile(
     r"|[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）)?$"
 )
 _TITLE_SUFFIX = re.compile(r"[（(](?:公开|部门)?\d{1,2}表[）)]$")
+# the similarity from which a line is a title with a typo; calibrated on the seeded typo of
+# tests/fixtures/reports/04 and 收人决算表 (test_audit_structure.py::test_tables_wrapped_titles_typos_and_units),
+# pinned by test_audit_structure.py::test_a_wrong_character_resembles_its_title
 TYPO_THRESHOLD = 0.75
 # A line is a title with a typo only if its length is within _TYPO_LENGTH_GAP characters of an
 # accepted title's, and _TYPO_MIN_CHARS to _TYPO_MAX_CHARS long; a title is at most _TITLE_CHARS
@@ -150,7 +153,43 @@ _NAME_YEAR = re.compile(
 )
 _YEAR_NAME = re.compile(r"^(?P<year>(?:19|20)\d{2})年度?(?P<name>.+?)(?:部门|单位)?决算(?:公开|报告)?$")
 _OVERVIEW = re.compile(r"^(?P<name>.+?)(?:部门|单位)?概况$")
+# a department's name: 2–40 characters; calibrated on the cover 中共某某市某某区委员会办公室
+# (test_audit_structure.py::test_cover_over_several_lines_after_other_text) and the names of
+# test_audit_structure.py::test_what_a_heading_names
 _NAME_CHARS = re.compile(r"^[\u4e00-\u9fffA-Za-z（）()·]{2,40}$")
+# The cover is looked for in the first _COVER_BLOCKS blocks, over up to _COVER_LINES lines joined;
+# calibrated on the cover of four lines after a line of site navigation of test_audit_structure.py::
+# test_cover_over_several_lines_after_other_text (the block bound is not calibrated on a case)
+_COVER_BLOCKS = 80
+_COVER_LINES = 4
+# a 第N部分 heading wraps over up to _PART_LINES lines, each added line under _PART_TAIL_CHARS; calibrated
+# on …决算情况说 / 明 (test_audit_structure.py::test_toc_with_wrapped_entries) and 01's …决算情况 / 说明
+# (tests/fixtures/reports/01, L319–320); the character bound is not calibrated on a case
+_PART_LINES = 3
+_PART_TAIL_CHARS = 40
+# a …年度部门决算表 heading without 第二部分 wraps over up to this many lines; not calibrated on a case
+_TABLESET_LINES = 2
+# a table title wraps over up to this many lines; calibrated on 表1 / 收入支出决算 / 总表
+# (test_audit_structure.py::test_tables_wrapped_titles_typos_and_units)
+_TITLE_LINES = 3
+# a line resembling a title is one only if a grid or a unit line follows within this many lines;
+# calibrated on 收人决算表 / 单位：元 (test_audit_structure.py::test_tables_wrapped_titles_typos_and_units)
+_TABLE_FOLLOWS_LINES = 3
+# the 目录 heading is looked for in this many blocks after the cover, over up to _TOC_HEADING_LINES
+# lines; calibrated on 目 / 录 of test_audit_structure.py::test_toc_with_wrapped_entries (the block
+# bound is not calibrated on a case)
+_TOC_SEARCH_BLOCKS = 15
+_TOC_HEADING_LINES = 2
+# a 目录 line listing a subsection is at most _TOC_ITEM_CHARS long; an entry wraps onto a line of at most
+# _TOC_WRAP_CHARS while it is at most _TOC_ITEM_CHARS; calibrated on 二、收入决算 / 表
+# (test_audit_structure.py::test_toc_with_wrapped_entries) and the subsections of
+# ::test_toc_with_subsections_and_a_page_number
+_TOC_ITEM_CHARS = 60
+_TOC_WRAP_CHARS = 20
+# a section heading (一、…) is no longer; not calibrated on a case: a bound, longer is running text
+_SECTION_CHARS = 40
+# the unit of a table may be printed in the first rows of its grid; not calibrated on a case
+_UNIT_HEADER_ROWS = 3
 _ORDINAL_ITEM = re.compile(r"^([一二三四五六七八九十]+)、(.+)$")
 # the leader dots and page number of a 目录 entry; only from the start of a run of leader
 # characters (tried inside a long run, the search would be quadratic in it)
@@ -337,9 +376,9 @@ class _Blocks:
 
 
 def _cover(b: _Blocks) -> tuple[int, Cover]:
-    limit = min(len(b.blocks), 80)
+    limit = min(len(b.blocks), _COVER_BLOCKS)
     for i in range(limit):
-        for k in range(1, 5):
+        for k in range(1, _COVER_LINES + 1):
             joined = b.joined(i, k)
             if joined is None:
                 break
@@ -360,12 +399,12 @@ def _part_heading(b: _Blocks, i: int) -> tuple[Heading, int] | None:
         return None
     chosen = 1
     previous = first[0]
-    for k in (2, 3):
+    for k in range(2, _PART_LINES + 1):
         joined = b.joined(i, k)
         if joined is None or part_complete(previous):
             break
         tail = joined[0][len(previous):]
-        if _PART.match(tail) or _ORDINAL_ITEM.match(tail) or len(tail) > 40:
+        if _PART.match(tail) or _ORDINAL_ITEM.match(tail) or len(tail) > _PART_TAIL_CHARS:
             break
         if part_complete(joined[0]):
             chosen = k
@@ -403,7 +442,7 @@ def named(text: str) -> tuple[str | None, int | None]:
 
 def _tableset_heading(b: _Blocks, i: int) -> tuple[Heading, int] | None:
     """A heading such as 上海市XX局2024年度部门决算表 without 第二部分 (possibly wrapped)."""
-    for k in (1, 2):
+    for k in range(1, _TABLESET_LINES + 1):
         joined = b.joined(i, k)
         if joined is None:
             return None
@@ -416,7 +455,7 @@ def _tableset_heading(b: _Blocks, i: int) -> tuple[Heading, int] | None:
 
 def _title(b: _Blocks, i: int) -> tuple[TableTitle, int] | None:
     """A table title at block i, on one line or wrapped over up to three."""
-    for k in (1, 2, 3):
+    for k in range(1, _TITLE_LINES + 1):
         joined = b.joined(i, k)
         if joined is None or len(joined[0]) > _TITLE_CHARS:
             return None
@@ -432,7 +471,7 @@ def _title(b: _Blocks, i: int) -> tuple[TableTitle, int] | None:
 
 
 def _followed_by_table(b: _Blocks, i: int) -> bool:
-    for j in range(i + 1, min(i + 4, len(b.blocks))):
+    for j in range(i + 1, min(i + 1 + _TABLE_FOLLOWS_LINES, len(b.blocks))):
         block = b.blocks[j]
         if isinstance(block, Grid):
             return True
@@ -455,8 +494,8 @@ def _typo(b: _Blocks, i: int) -> TableTitle | None:
 
 def _toc(b: _Blocks, start: int) -> tuple[Place | None, int]:
     """The 目录 heading after the cover: (its place, the block after it)."""
-    for i in range(start, min(start + 15, len(b.blocks))):
-        for k in (1, 2):
+    for i in range(start, min(start + _TOC_SEARCH_BLOCKS, len(b.blocks))):
+        for k in range(1, _TOC_HEADING_LINES + 1):
             joined = b.joined(i, k)
             if joined is not None and joined[0] in ("目录", "目次"):
                 return b.place(i, k), i + k
@@ -490,14 +529,15 @@ def _toc_entries(b: _Blocks, begin: int) -> tuple[list[TocEntry], int]:
         text = _TOC_PAGE.sub("", compact(block.text))
         if entries and part is not None and _title(b, i) is not None and not _ORDINAL_ITEM.match(text):
             return entries, i  # a bare table title: the tables begin, there was no repeat
-        if entries and _SUB_ITEM.match(text) and len(text) <= 60:
+        if entries and _SUB_ITEM.match(text) and len(text) <= _TOC_ITEM_CHARS:
             i += 1  # a 目录 that lists the subsections too: （一）…, 1、…
             continue
         m = _ORDINAL_ITEM.match(text)
         if m:
             entry = TocEntry("item", chinese_int(m.group(1)), m.group(2), part, b.place(i))
             entries.append(entry)
-        elif entries and entries[-1].kind == "item" and len(text) <= 20 and len(entries[-1].text) <= 60:
+        elif entries and entries[-1].kind == "item" and len(text) <= _TOC_WRAP_CHARS \
+                and len(entries[-1].text) <= _TOC_ITEM_CHARS:
             last = entries[-1]  # an entry wrapped onto this line (while it is as short as one)
             place = Place(last.place.block, last.place.line, last.place.page,
                           last.place.text + block.text.strip(), i)
@@ -526,7 +566,7 @@ def _toc_title_typos(entries: list[TocEntry]) -> list[TableTitle]:
 
 def _section(text: str) -> tuple[int | None, str] | None:
     m = _ORDINAL_ITEM.match(text)
-    if not m or len(m.group(2)) > 40 or text.endswith(("。", "；", "，")):
+    if not m or len(m.group(2)) > _SECTION_CHARS or text.endswith(("。", "；", "，")):
         return None
     body = m.group(2)
     if "：" in body or ":" in body:
@@ -646,7 +686,9 @@ def _headings_above_titles(b: _Blocks, titles: list[tuple[TableTitle, int, int |
     return headings
 
 
-_HEADING_GAP = 3  # lines between a table's heading and its title (a unit line, a wrapped line)
+# lines between a table's heading and its title (a unit line, a wrapped line); calibrated on
+# test_audit_structure.py::test_a_heading_above_the_table_title_is_no_second_title
+_HEADING_GAP = 3
 
 
 def _label(h: Heading) -> str:
@@ -684,7 +726,7 @@ def _located(b: _Blocks, title: TableTitle, after: int, boundaries: list[int]) -
             break
     if unit is None and grids:
         grid = grids[0]
-        cells = [cell for row in grid.rows[:3] for cell in row]
+        cells = [cell for row in grid.rows[:_UNIT_HEADER_ROWS] for cell in row]
         for cell in cells:
             m = _UNIT.search(compact(cell))
             if m:

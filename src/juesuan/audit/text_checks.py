@@ -51,6 +51,28 @@ from juesuan.tables.table import Row, Table, TableSet
 
 HUNDRED = Decimal(100)
 PERCENT_PLACES = 2  # the convention for 占比、增减率、完成率 (GBC V33-232)
+# digits of a 类, 款 and 项 code (201, 20106, 2010601): a 类/款/项 path of more names names no row;
+# fixed by the 功能分类 code list, pinned by test_claims.py::test_items_of_01
+_CODE_LENGTHS = (3, 5, 7)
+# half-units of its last decimal each share of a breakdown rounded to 100% may carry of the
+# remainder (one unit per share); not calibrated on a case: the rounding bound
+_REMAINDER_HALF_UNITS = 2
+# 基本持平 is not said of a final and a budget further apart than this share of the budget; not
+# calibrated on a case (01's 基本持平 items, test_claims.py::test_items_of_01, are equal): a judgement
+_ROUGHLY_EQUAL = Decimal("0.01")
+# characters of a reason quoted in a message; calibrated on test_claims_rules.py's case
+# “持平 with a reason for a decrease (warning)”
+_REASON_QUOTE_CHARS = 40
+# an amount in 万元 printed with this many decimals (not the convention's two) is noted; calibrated
+# on test_claims_rules.py's case “6.2万元 (info)”
+_SHORT_AMOUNT_PLACES = 1
+# a total is checked against the parts the text lists only when it lists at least this many;
+# calibrated on 01's totals of 五（二）, 五（三） and 十一（二） (tests/fixtures/reports/01, L342/347/423;
+# test_claims.py::test_rounding_in_01_is_only_info)
+_MIN_PARTS = 2
+# characters of a 三公 item's name (因公出国, 公务用车, 公务接待) that find the claim about it; calibrated
+# on test_claims_rules.py's case “接待 0.76 without 批次/人次”
+_ITEM_NAME_PREFIX = 4
 Grade = Literal["ok", "rounding", "wrong"]
 Scope = Literal["paragraph", "section", "document"]
 
@@ -514,14 +536,14 @@ def class_or_item_row(table: Table, topic: str, subject: str | None,
     names = [clean_name(part) for part in subject.split("/")]
     if topic == "general_budget.class":
         names = names[:1]
-    if len(names) > 3:  # a name with "/" in it: the path does not name a 类/款/项 row
+    if len(names) > len(_CODE_LENGTHS):  # a name with "/" in it: the path does not name a 类/款/项 row
         return None
     if by_name is None:
         by_name = rows_by_name(table)
     parent: str | None = None
     row: Row | None = None
     for depth, name in enumerate(names):
-        length = (3, 5, 7)[depth]
+        length = _CODE_LENGTHS[depth]
         row = next((r for r in by_name.get((length, name), ())
                     if r.code is not None and (parent is None or r.code.startswith(parent))),
                    None)
@@ -650,7 +672,7 @@ def check_share(subject: ClaimSet, report: Report) -> None:
             total = sum(siblings, ZERO)
             gap = abs(round_half_up(found.point, claim.places) - (claim.value or ZERO))
             if len(siblings) > 1 and total == HUNDRED and \
-                    gap <= half_unit(claim.places) * 2 * len(siblings):
+                    gap <= half_unit(claim.places) * _REMAINDER_HALF_UNITS * len(siblings):
                 return (f"各项占比合计凑整为 100%，此项承担了四舍五入的尾差 "
                         f"{show(gap)} 个百分点")
             return None
@@ -803,7 +825,7 @@ def _comparison(subject: ClaimSet, report: Report, claim: Claim) -> None:
                     found=claim.text, severity=Severity.INFO)
     elif direction == 0 and (claim.word or "").startswith("基本"):
         relative = abs(point) / abs(budget.value) if budget.value else Decimal(1)
-        if relative > Decimal("0.01"):
+        if relative > _ROUGHLY_EQUAL:
             report.fail(f"{message}，相差 {pct(relative * HUNDRED)}：不宜表述为基本持平",
                         at(claim), expected=truth, found=claim.text, severity=Severity.WARNING)
     else:
@@ -832,7 +854,7 @@ def _trend(subject: ClaimSet, report: Report, claim: Claim) -> None:
     if reason is not None and reason.direction in (1, -1):
         said = "增加" if reason.direction == 1 else "减少"
         report.fail(f"“{claim.name}”表述为“{claim.text}”，但随后的原因说明的是{said}"
-                    f"（“{reason.text[:40]}”）：持平不需要原因，或增减情况表述有误", at(claim),
+                    f"（“{reason.text[:_REASON_QUOTE_CHARS]}”）：持平不需要原因，或增减情况表述有误", at(claim),
                     expected=f"说明{said}的金额和比率", found=claim.text,
                     severity=Severity.WARNING)
 
@@ -913,7 +935,7 @@ def check_precision(subject: ClaimSet, report: Report) -> None:
                 report.fail(f"“{claim.name}”写作 {claim.text}，百分比应保留两位小数（{shown}）",
                             at(claim), expected=shown, found=claim.text,
                             severity=Severity.INFO)
-        elif claim.kind is Kind.AMOUNT and claim.unit == "万元" and claim.places == 1 and \
+        elif claim.kind is Kind.AMOUNT and claim.unit == "万元" and claim.places == _SHORT_AMOUNT_PLACES and \
                 claim.measure is not None:
             shown = f"{claim.value:.2f}万元"
             report.fail(f"“{claim.name}”写作 {claim.text}，金额应保留两位小数（{shown}）",
@@ -944,7 +966,7 @@ def check_total(subject: ClaimSet, report: Report) -> None:
                     parts = {k: c for k, c in parts.items() if k[0] not in covered}
             stated = [subject.total_amount(c) for c in parts.values()]
             total, unread_total = subject.total_amount(total_claim)
-            if len(parts) < 2 or total is None or any(a is None for a, _ in stated):
+            if len(parts) < _MIN_PARTS or total is None or any(a is None for a, _ in stated):
                 continue
             unread = sorted({n for n in (unread_total, *(n for _, n in stated)) if n is not None})
             expected = tolerance.summed(Amt(sum((a.value for a, _ in stated if a is not None), ZERO)),
@@ -1086,6 +1108,6 @@ def check_three_public_counts(subject: ClaimSet, report: Report) -> None:
         stated = any(c.kind is Kind.COUNT and c.unit in units
                      and (not words or any(w in c.quote for w in words)) for c in in_section)
         if not stated:
-            about = next((c for c in in_section if name[:4] in c.quote), in_section[0])
+            about = next((c for c in in_section if name[:_ITEM_NAME_PREFIX] in c.quote), in_section[0])
             report.fail(f"表7 {name}决算数为 {show(spent)}万元，但“三公”经费说明中没有{counts}",
                         at(about), expected=counts, found="未说明")

@@ -40,7 +40,8 @@ class _PdfItem:
         return self.rows is None and bool(_PAGE_NUMBER.match(self.text))
 
 
-# A running head or foot stands in the top or bottom eighth of its page ...
+# A running head or foot stands in the top or bottom eighth of its page (calibrated on the cases
+# below: the title above the pages of tests/fixtures/pdfs/01_shanghai-putuo-czj-2024.pdf) ...
 _MARGIN_SHARE = 0.125
 # ... and is printed alike (digits aside) on this share of the pages, at least three.
 # Calibrated on tests/fixtures/pdfs/01_shanghai-putuo-czj-2024.pdf (the title above every page

@@ -19,6 +19,23 @@ _BOMS = (
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
 
+# A candidate that fails on at most max(_FEW_BAD, one per _CHARS_PER_BAD characters) bytes, with
+# _WIDE_PER_BAD non-ASCII characters for each, is taken with U+FFFD; calibrated on the cut GB18030,
+# the UTF-8 with one bad byte and the two GBK characters of test_readers.py::
+# test_text_with_a_few_bad_bytes_is_read_with_a_problem
+_FEW_BAD = 3
+_CHARS_PER_BAD = 1000
+_WIDE_PER_BAD = 10
+# A text is binary when more than max(_FEW_ODD, one per _CHARS_PER_ODD) of its first _BINARY_SCAN
+# characters are control or unassigned characters; calibrated on noise.txt (bytes 0–255) of
+# test_readers.py's unreadable files, the scan bound not calibrated on a case (a bound)
+_BINARY_SCAN = 200_000
+_FEW_ODD = 2
+_CHARS_PER_ODD = 50
+# no encoding read takes more bytes for a character (UTF-32): a file larger than this many times
+# MAX_REPORT_CHARS is refused unread; not calibrated on a case, a bound (test_bounds.py::test_text_bounds)
+_MAX_BYTES_PER_CHAR = 4
+
 
 def bom_encoding(data: bytes) -> str | None:
     for bom, encoding in _BOMS:
@@ -39,7 +56,7 @@ def decode_text(path: Path, data: bytes, candidates: Sequence[str]) -> tuple[str
             text = data.decode(encoding, "replace")
             bad = text.count("\ufffd")
             wide = sum(1 for ch in text if ord(ch) > 0x7F) - bad
-            if bad <= max(3, len(text) // 1000) and wide >= 10 * bad and not _looks_binary(text):
+            if bad <= max(_FEW_BAD, len(text) // _CHARS_PER_BAD) and wide >= _WIDE_PER_BAD * bad and not _looks_binary(text):
                 label = "GB18030" if encoding == "gb18030" else encoding.upper()
                 problem = (
                     f"有 {bad} 处字节不是有效的 {label} 编码，已用 � 代替（文件可能损坏或不完整）"
@@ -61,10 +78,10 @@ def _looks_binary(text: str) -> bool:
         return True
     odd = sum(
         1
-        for ch in text[:200_000]
+        for ch in text[:_BINARY_SCAN]
         if unicodedata.category(ch) in ("Cc", "Cn", "Cs") and ch not in "\t\n\r\f\v\x1a"
     )
-    return odd > max(2, min(len(text), 200_000) // 50)
+    return odd > max(_FEW_ODD, min(len(text), _BINARY_SCAN) // _CHARS_PER_ODD)
 
 
 _LINE_BREAKS = "\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"  # with \r, as str.splitlines
@@ -73,7 +90,7 @@ _LINE_BREAKS = "\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"  # with \r, as str.split
 def check_text_size(path: Path, size: int, text: str | None = None) -> None:
     """Refuse text over MAX_REPORT_CHARS or MAX_REPORT_LINES before it is split into lines.
     ``size`` alone (bytes) refuses what no encoding could decode to fewer characters."""
-    if size > 4 * bounds.MAX_REPORT_CHARS or (text is not None and len(text) > bounds.MAX_REPORT_CHARS):
+    if size > _MAX_BYTES_PER_CHAR * bounds.MAX_REPORT_CHARS or (text is not None and len(text) > bounds.MAX_REPORT_CHARS):
         raise too_large(path, "报告的文字", bounds.MAX_REPORT_CHARS, "MAX_REPORT_CHARS", "字")
     if text is not None:
         breaks = sum(text.count(ch) for ch in _LINE_BREAKS)

@@ -82,7 +82,9 @@ _SEGMENT = re.compile(
     "|(?:" + "|".join(re.escape(x) for x in (*_FIELD_LABELS, *_NOTE_LABELS)) + r")\s*[:：]"
     r"|执行率\s*=")
 _HEADING = re.compile(r"^(?:第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）])")
-_TRAILING_LINES = 12  # how far after a form's last grid its notes are looked for
+# how far after a form's last grid its notes are looked for; not calibrated on a case (the fixtures
+# print no note after a form's grid): a bound
+_TRAILING_LINES = 12
 
 
 def _field_row(line: Line) -> Row | None:
