@@ -208,3 +208,20 @@ def test_inputs_are_the_same_every_time() -> None:
     assert [(j.kind, j.args, j.files) for j in first] == [(j.kind, j.args, j.files) for j in again]
     assert {j.kind for j in first} == set(kinds)
     assert len({next(iter(j.files.values())) for j in first}) == 40
+
+
+def test_a_zip_input_counts_its_unzipped_size() -> None:
+    """A DOCX or XLSX is bounded by its size unzipped, and so is the memory it may take."""
+    import io
+    import zipfile
+
+    from fuzzing.kinds import unzipped_size
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("word/document.xml", "<w:p/>" * 200_000)
+    data = buffer.getvalue()
+    assert len(data) < 50_000
+    assert unzipped_size(data) == 1_200_000
+    assert unzipped_size(b"PK\x03\x04 broken") == len(b"PK\x03\x04 broken")
+    assert unzipped_size(b"plain text") == 10

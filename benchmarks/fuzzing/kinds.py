@@ -17,7 +17,9 @@ structured generation (hypothesis strategies, see :func:`fuzzing.values.draw`):
 
 from __future__ import annotations
 
+import io
 import random
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -44,7 +46,21 @@ class Job:
 
     @property
     def size(self) -> int:
-        return sum(len(data) for data in self.files.values())
+        """Bytes of the input, a ZIP container (DOCX, XLSX) counted unzipped: its readers are
+        bounded by the size unzipped (MAX_REPORT_UNZIPPED), and so is what they may hold."""
+        return sum(unzipped_size(data) for data in self.files.values())
+
+
+def unzipped_size(data: bytes) -> int:
+    """``len(data)``, or for a ZIP archive the larger of that and its members' declared sizes."""
+    if not data.startswith(b"PK\x03\x04"):
+        return len(data)
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            declared = sum(max(info.file_size, 0) for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
+        return len(data)
+    return max(len(data), declared)
 
 
 FILING_KINDS = ("yaml", "json")

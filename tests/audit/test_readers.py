@@ -606,3 +606,28 @@ def test_fuzz_damaged_files(fuzz_dir: Path, suffix: str, changes: list[tuple[flo
     path = fuzz_dir / f"damaged{suffix}"
     path.write_bytes(bytes(data))
     read_or_refuse(path)
+
+
+def test_docx_paragraph_text_is_python_docx_text() -> None:
+    """The DOCX reader takes a paragraph's text with lxml alone: the same text as
+    python-docx's Paragraph.text (runs, hyperlinks, tabs, line and page breaks, hyphens)."""
+    import docx as python_docx
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+    from docx.text.paragraph import Paragraph
+
+    from juesuan.audit.reading.docx import paragraph_text
+
+    document = python_docx.Document()
+    body = document.element.body
+    body.append(parse_xml(
+        f"<w:p {nsdecls('w', 'r')}><w:r><w:t>收入</w:t><w:tab/><w:t xml:space='preserve'> 1 </w:t>"
+        "<w:br/><w:t>合计</w:t><w:br w:type='page'/><w:noBreakHyphen/><w:cr/><w:ptab/></w:r>"
+        "<w:hyperlink r:id='rId9'><w:r><w:t>链接</w:t></w:r></w:hyperlink>"
+        "<w:ins><w:r><w:t>修订</w:t></w:r></w:ins><w:r><w:delText>删</w:delText></w:r></w:p>"))
+    document.add_paragraph("一、收入支出决算总表\t2,946.26")
+    paragraphs = list(body.iterchildren("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}p"))
+    assert sorted(paragraph_text(p) for p in paragraphs if paragraph_text(p)) == [
+        "一、收入支出决算总表\t2,946.26", "收入\t 1 \n合计-\n\t链接"]
+    for p in paragraphs:
+        assert paragraph_text(p) == Paragraph(p, document._body).text
