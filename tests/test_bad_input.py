@@ -652,14 +652,8 @@ def test_fuzz_truncated_filings(source: str, cut: float, json_format: bool) -> N
 
 
 @FUZZ
-@given(
-    source=st.sampled_from(SOURCES),
-    edits=st.lists(st.tuples(st.floats(0, 1), st.integers(0, 2), YAMLISH), min_size=1, max_size=6),
-    json_format=st.booleans(),
-)
-def test_fuzz_damaged_filings(
-    source: str, edits: list[tuple[float, int, str]], json_format: bool
-) -> None:
+def damaged(source: str, edits: list[tuple[float, int, str]]) -> str:
+    """``source`` with each edit (where as a fraction, 0 replace / 1 insert / 2 delete, char)."""
     chars = list(source)
     for where, op, char in edits:
         at = min(int(len(chars) * where), len(chars) - 1)
@@ -669,7 +663,18 @@ def test_fuzz_damaged_filings(
             chars.insert(at, char)
         else:
             del chars[at]
-    read_or_refuse("".join(chars), json_format=json_format)
+    return "".join(chars)
+
+
+@given(
+    source=st.sampled_from(SOURCES),
+    edits=st.lists(st.tuples(st.floats(0, 1), st.integers(0, 2), YAMLISH), min_size=1, max_size=6),
+    json_format=st.booleans(),
+)
+def test_fuzz_damaged_filings(
+    source: str, edits: list[tuple[float, int, str]], json_format: bool
+) -> None:
+    read_or_refuse(damaged(source, edits), json_format=json_format)
 
 
 @FUZZ

@@ -17,13 +17,10 @@ run, about ten times slower, takes a twentieth of it, at least 4).
 from __future__ import annotations
 
 import copy
-import importlib.util
 import os
 import re
-import sys
 from decimal import Decimal
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
@@ -36,12 +33,13 @@ from juesuan.audit.readers import read_report
 from juesuan.document.build import build_document
 from juesuan.filing.io import load_filing
 from juesuan.filing.model import Filing
-from juesuan.performance.scheme import bundled_schemes, load_scheme
+from juesuan.performance.scheme import bundled_schemes
 from juesuan.publish import render
 from juesuan.rules.finding import Severity
 from juesuan.tables.build import build_tables
 from juesuan.tables.table import TableSet
 from juesuan.template.catalogue import bundled, bundled_names
+from test_benchmark_generator import generate
 
 ROOT = Path(__file__).resolve().parents[1]
 COUNT = int(os.environ.get("JUESUAN_ROUND_TRIP", "200"))
@@ -51,17 +49,7 @@ PDF_COUNT = max(4, COUNT // 20)
 THREE_PUBLIC_CODES = frozenset({"30217", "30212", "30231", "31013", "30913"})
 
 
-def _generator() -> ModuleType:
-    path = ROOT / "benchmarks" / "generate.py"
-    spec = importlib.util.spec_from_file_location("juesuan_round_trip_generate", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-GENERATE = _generator()
+GENERATE = generate  # benchmarks/generate.py
 SCHEMES = bundled_schemes()
 PERFORMANCE = load_filing(ROOT / "examples" / "suizhou-zwfw-2020.yaml").filing.performance
 
@@ -136,7 +124,8 @@ def cells(ts: TableSet) -> dict[tuple[int, str, str], object]:
 
 
 def check_round_trip(filing: Filing, name: str, fmt: str, tmp: Path) -> AuditResult:
-    scheme = load_scheme(filing.performance.scheme) if filing.performance is not None else None
+    performance = filing.performance
+    scheme = SCHEMES[performance.scheme] if performance is not None and performance.scheme else None
     document = build_document(filing, scheme=scheme)
     path = tmp / f"report.{fmt}"
     path.write_bytes(render(document, fmt))

@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 
 from juesuan.filing import io
 from juesuan.filing.io import FilingReadError, parse_data, parse_filing_text
-from test_bad_input import BAD, VALID
+from test_bad_input import BAD, VALID, damaged
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -187,16 +187,7 @@ YAMLISH = st.sampled_from(list(":-[]{}\"'\n #&*!|>,.0123456789ae年 \t?%@`~\\\uf
     edits=st.lists(st.tuples(st.floats(0, 1), st.integers(0, 2), YAMLISH), min_size=1, max_size=6),
 )
 def test_damaged_filings_read_the_same(source: str, edits: list[tuple[float, int, str]]) -> None:
-    chars = list(source)
-    for where, op, char in edits:
-        at = min(int(len(chars) * where), len(chars) - 1)
-        if op == 0:
-            chars[at] = char
-        elif op == 1:
-            chars.insert(at, char)
-        else:
-            del chars[at]
-    assert_same("".join(chars))
+    assert_same(damaged(source, edits))
 
 
 @pytest.mark.parametrize("seed", range(40))

@@ -11,16 +11,15 @@ outcome, never an exception that stops the others.
 
 from __future__ import annotations
 
-import signal
 import traceback
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from juesuan.content import Document
 from juesuan.document.build import Order, build_document
 from juesuan.filing.io import FilingReadError, atomic_write, format_problem, load_filing
+from juesuan.parallel import run_each
 from juesuan.performance.scheme import SchemeError, scheme_for
 from juesuan.rules.finding import Severity
 from juesuan.template.model import Template
@@ -141,12 +140,6 @@ def filings_in(paths: list[Path]) -> Iterator[Path]:
             yield path
 
 
-def _ignore_interrupt() -> None:
-    # Ctrl+C reaches every process of the group: the parent stops the batch, the workers
-    # must not each print a traceback.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
 def publish_many(paths: list[Path], out_dir: Path, formats: tuple[str, ...], order: Order | None,
                  scheme: str | None, strict: bool, *, workers: int,
                  progress: Callable[[Outcome], None] | None = None,
@@ -155,31 +148,9 @@ def publish_many(paths: list[Path], out_dir: Path, formats: tuple[str, ...], ord
     for one filing: each gets its outcome."""
     jobs = [str(p) for p in filings_in(paths)]
     args = (str(out_dir), formats, order, scheme, strict, template)
-    if len(jobs) <= 1 or workers <= 1:
-        results = []
-        for job in jobs:
-            outcome = publish_one(job, *args)
-            results.append(outcome)
-            if progress:
-                progress(outcome)
-        return results
-    outcomes: dict[str, Outcome] = {}
-    # never more processes than files: a fork start makes them all at once
-    workers = min(workers, len(jobs))
-    with ProcessPoolExecutor(max_workers=workers, initializer=_ignore_interrupt) as pool:
-        futures = {pool.submit(publish_one, job, *args): job for job in jobs}
-        try:
-            for future in as_completed(futures):
-                job = futures[future]
-                try:
-                    outcome = future.result()
-                except Exception as exc:  # the worker died (BrokenProcessPool) or a pickling bug
-                    outcome = Outcome(job, internal=internal_error(exc),
-                                      traceback="".join(traceback.format_exception(exc)))
-                outcomes[job] = outcome
-                if progress:
-                    progress(outcome)
-        except KeyboardInterrupt:
-            pool.shutdown(wait=False, cancel_futures=True)  # only the filings under way finish
-            raise
-    return [outcomes[job] for job in jobs]
+    return run_each(jobs, publish_one, args, workers=workers, crashed=_crashed, progress=progress)
+
+
+def _crashed(job: str, exc: BaseException) -> Outcome:
+    return Outcome(job, internal=internal_error(exc),
+                   traceback="".join(traceback.format_exception(exc)))

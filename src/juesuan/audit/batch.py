@@ -8,16 +8,15 @@ cannot be read becomes an outcome with an error message, never an exception.
 from __future__ import annotations
 
 import importlib
-import signal
 import traceback
 from collections.abc import Callable, Iterator, Mapping
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from juesuan.audit.check import audit
 from juesuan.audit.source import SourceDocument, from_text
+from juesuan.parallel import run_each
 from juesuan.rules.finding import Finding, Severity
 
 if TYPE_CHECKING:
@@ -128,36 +127,7 @@ def audit_many(paths: list[Path], *, workers: int,
     """Every report in parallel processes (in this process for one report or one worker),
     its 自评表 scored under ``schemes``."""
     jobs = [str(p) for p in reports_in(paths)]
-    if len(jobs) <= 1 or workers <= 1:
-        results = []
-        for job in jobs:
-            outcome = audit_file(job, schemes)
-            results.append(outcome)
-            if progress:
-                progress(outcome)
-        return results
-    outcomes: dict[str, AuditOutcome] = {}
-    # never more processes than files: a fork start makes them all at once
-    workers = min(workers, len(jobs))
-    with ProcessPoolExecutor(max_workers=workers, initializer=_ignore_interrupt) as pool:
-        futures = {pool.submit(audit_file, job, schemes): job for job in jobs}
-        try:
-            for future in as_completed(futures):
-                job = futures[future]
-                try:
-                    outcome = future.result()
-                except Exception as exc:  # the worker died (BrokenProcessPool) or a pickling bug
-                    outcome = internal_outcome(job, exc)
-                outcomes[job] = outcome
-                if progress:
-                    progress(outcome)
-        except KeyboardInterrupt:
-            pool.shutdown(wait=False, cancel_futures=True)  # only the reports under way finish
-            raise
-    return [outcomes[job] for job in jobs]
+    return run_each(jobs, audit_file, (schemes,), workers=workers, crashed=internal_outcome,
+                    progress=progress)
 
 
-def _ignore_interrupt() -> None:
-    # Ctrl+C reaches every process of the group: the parent stops the batch, the workers
-    # must not each print a traceback.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
