@@ -220,8 +220,8 @@ def main(argv: list[str] | None = None) -> int:
         server.wait_ready(timeout=180)
         print(f"服务就绪用时 {time.perf_counter() - started:.1f} 秒（迁移数据库、载入示例、启动 gunicorn）")
         session = {"Cookie": log_in(port, DEMO_USER, DEMO_PASSWORD)}
-        status, _, body = request(port, "GET", "/work/", headers=session)
-        overview = re.search(rb'href="(/work/f/\d+/)"', body)
+        status, _, body = request(port, "GET", "/desk/", headers=session)
+        overview = re.search(rb'href="(/desk/f/\d+/)"', body)
         if status != 200 or overview is None:
             raise SystemExit(f"工作台异常：{status}")
         pages: list[tuple[str, str, dict[str, str]]] = [
@@ -229,7 +229,7 @@ def main(argv: list[str] | None = None) -> int:
             ("接口：公开件", "/api/disclosures/310107/2024/czj/czj", {}),
             ("接口：列表", "/api/disclosures?year=2024", {}),
             ("静态文件", "/static/juesuan/site.css", {}),
-            ("工作台（登录）", "/work/", session),
+            ("工作台（登录）", "/desk/", session),
             ("概览（登录）", overview.group(1).decode(), session),
         ]
         results = []

@@ -686,7 +686,7 @@ def serve(
     if prepare_only:
         return
     shown = "localhost" if host in ("127.0.0.1", "0.0.0.0") else host
-    out.print(f"决算公开平台：http://{shown}:{port}/  （公开门户）  http://{shown}:{port}/work/  （工作台）  按 Ctrl+C 停止")
+    out.print(f"决算公开平台：http://{shown}:{port}/  （公开门户）  http://{shown}:{port}/desk/  （工作台）  按 Ctrl+C 停止")
     web.run(host, port, workers)
 
 

@@ -98,7 +98,7 @@ def form_values(html: str, css: str = "filing-form") -> dict[str, str]:
 
 
 def section_url(record: Any, slug: str) -> str:
-    return f"/work/f/{record.pk}/edit/{slug}/"
+    return f"/desk/f/{record.pk}/edit/{slug}/"
 
 
 def versions(record: Any) -> int:
@@ -267,7 +267,7 @@ def test_conflicting_editors_never_overwrite_each_other(client: Any, world: Any,
     page = response.content.decode()
     assert response.status_code == 409
     assert "已由 admin" in page and "保存为第 2 版（您编辑的是第 1 版）" in page
-    assert f'href="/work/f/{record.pk}/versions/1/diff/2/"' in page
+    assert f'href="/desk/f/{record.pk}/versions/1/diff/2/"' in page
     assert 'value="1500.00"' in page  # the editor's work is still in the form
     assert versions(record) == 2 and content(record) == saved
 
@@ -353,22 +353,22 @@ def test_performance_scores_are_shown(client: Any, world: Any, make_record: Any,
 
 def test_code_lookup_answers_with_codes_and_names_of_the_year(client: Any, world: Any) -> None:
     client.force_login(world.users["unit_a"])
-    page = client.get("/work/codes/", {"kind": "functional", "year": "2024", "q": "20106"}).content.decode()
+    page = client.get("/desk/codes/", {"kind": "functional", "year": "2024", "q": "20106"}).content.decode()
     assert '<option value="2010601">2010601 行政运行</option>' in page
     assert all(code.startswith("20106") for code in re.findall(r'value="(\d+)"', page))
-    economic = client.get("/work/codes/", {"kind": "economic", "year": "2024", "q": "3010"}).content.decode()
+    economic = client.get("/desk/codes/", {"kind": "economic", "year": "2024", "q": "3010"}).content.decode()
     assert '<option value="30101">30101 基本工资</option>' in economic
     # htmx sends the field under its own name; full-width digits are read too.
-    htmx = client.get("/work/codes/", {"year": "2024", "kind": "functional", "income.0.code": "２０１０６０１"})
+    htmx = client.get("/desk/codes/", {"year": "2024", "kind": "functional", "income.0.code": "２０１０６０１"})
     assert "2010601 行政运行" in htmx.content.decode()
-    by_name = client.get("/work/codes/", {"year": "2024", "kind": "functional", "q": "行政运行"}).content.decode()
+    by_name = client.get("/desk/codes/", {"year": "2024", "kind": "functional", "q": "行政运行"}).content.decode()
     assert "2010601" in by_name
-    none = client.get("/work/codes/", {"year": "2024", "kind": "functional", "q": "9999999"}).content.decode()
+    none = client.get("/desk/codes/", {"year": "2024", "kind": "functional", "q": "9999999"}).content.decode()
     assert "没有匹配的功能分类项" in none
 
 
 def test_code_lookup_needs_a_login(client: Any, world: Any) -> None:
-    assert client.get("/work/codes/", {"q": "201"}).status_code == 302
+    assert client.get("/desk/codes/", {"q": "201"}).status_code == 302
 
 
 # --- permissions -------------------------------------------------------------------------------------------
@@ -388,7 +388,7 @@ def test_only_editors_of_the_unit_may_edit(client: Any, world: Any, make_record:
     values = {"_base": "1", "income.0.code": "2010601", "income.0.general_budget": "1"}
     assert client.post(section_url(record, "income"), values).status_code == status
     assert client.post(section_url(record, "income") + "check/", values).status_code == status
-    assert client.get(f"/work/f/{record.pk}/import/").status_code == status
+    assert client.get(f"/desk/f/{record.pk}/import/").status_code == status
     assert versions(record) == 1
 
 
@@ -404,7 +404,7 @@ def test_a_published_filing_is_not_editable_until_revised(client: Any, world: An
     record = make_record("a", steps=PUBLISHED)
     client.force_login(world.users["unit_a"])
     response = client.get(section_url(record, "income"), follow=True)
-    assert response.redirect_chain[-1][0] == f"/work/f/{record.pk}/"
+    assert response.redirect_chain[-1][0] == f"/desk/f/{record.pk}/"
     assert "“已公开”状态，不能修改" in response.content.decode() and "修订" in response.content.decode()
 
 
@@ -430,26 +430,26 @@ def test_new_empty_filing_from_the_units_names(client: Any, world: Any) -> None:
     from juesuan.web.filings.models import FilingRecord
 
     client.force_login(world.users["unit_a"])
-    page = client.get("/work/new/").content.decode()
+    page = client.get("/desk/new/").content.decode()
     assert "单位A" in page and "由上年度填报生成" in page
-    response = client.post("/work/new/", {"unit": world.units["a"].pk, "year": "2025", "start": "empty"})
+    response = client.post("/desk/new/", {"unit": world.units["a"].pk, "year": "2025", "start": "empty"})
     record = FilingRecord.objects.get(unit=world.units["a"], year=2025)
-    assert response.status_code == 302 and response["Location"] == f"/work/f/{record.pk}/edit/basic/"
+    assert response.status_code == 302 and response["Location"] == f"/desk/f/{record.pk}/edit/basic/"
     assert content(record) == {"year": 2025, "unit": "万元", "department": {
         "name": "单位A", "region": "上海市普陀区", "level": "县级"}, "income": [], "expenditure": []}
     assert record.current.source == "form" and record.state == "draft"
-    again = client.post("/work/new/", {"unit": world.units["a"].pk, "year": "2025", "start": "empty"})
+    again = client.post("/desk/new/", {"unit": world.units["a"].pk, "year": "2025", "start": "empty"})
     assert again.status_code == 400 and "单位A 2025 年度的填报已经存在" in again.content.decode()
 
 
 def test_new_filing_refuses_bad_input(client: Any, world: Any) -> None:
     client.force_login(world.users["unit_a"])
-    page = client.post("/work/new/", {"unit": world.units["b"].pk, "year": "二〇二五", "start": "x"})
+    page = client.post("/desk/new/", {"unit": world.units["b"].pk, "year": "二〇二五", "start": "x"})
     text = page.content.decode()
     assert page.status_code == 400
     assert "请选择您可以填报的单位" in text and "决算年度应为 2000 至 2100 之间的整数" in text
     assert "请选择新建方式" in text
-    missing = client.post("/work/new/", {"unit": world.units["a"].pk, "year": "2025", "start": "prior"})
+    missing = client.post("/desk/new/", {"unit": world.units["a"].pk, "year": "2025", "start": "prior"})
     assert missing.status_code == 400 and "没有找到 单位A 2024 年度的填报" in missing.content.decode()
 
 
@@ -459,7 +459,7 @@ def test_new_filing_from_last_year_takes_the_prior_year_figures(client: Any, wor
 
     make_record("a", year=2024, filing=shanghai_filing, steps=PUBLISHED)
     client.force_login(world.users["unit_a"])
-    client.post("/work/new/", {"unit": world.units["a"].pk, "year": "2025", "start": "prior"})
+    client.post("/desk/new/", {"unit": world.units["a"].pk, "year": "2025", "start": "prior"})
     record = FilingRecord.objects.get(unit=world.units["a"], year=2025)
     data = content(record)
     # The 2024 tables as published: 表1 总计 2995.40, 本年收入合计 2946.26, 本年支出合计 2940.06;
@@ -504,10 +504,10 @@ def test_prior_year_of_a_filing_in_yuan_is_in_yuan(shanghai_filing: Filing) -> N
 
 def test_only_editors_may_create(client: Any, world: Any) -> None:
     client.force_login(world.users["dept_a"])
-    assert client.get("/work/new/").status_code == 403
-    assert client.post("/work/new/", {"unit": world.units["a"].pk, "year": "2025", "start": "empty"}).status_code == 403
+    assert client.get("/desk/new/").status_code == 403
+    assert client.post("/desk/new/", {"unit": world.units["a"].pk, "year": "2025", "start": "empty"}).status_code == 403
     client.force_login(world.users["unit_b"])
-    response = client.post("/work/new/", {"unit": world.units["a"].pk, "year": "2025", "start": "empty"})
+    response = client.post("/desk/new/", {"unit": world.units["a"].pk, "year": "2025", "start": "empty"})
     assert response.status_code == 400 and "请选择您可以填报的单位" in response.content.decode()
 
 

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 
 def bulk_url(record: Any, slug: str) -> str:
-    return f"/work/f/{record.pk}/edit/{slug}/bulk/"
+    return f"/desk/f/{record.pk}/edit/{slug}/bulk/"
 
 
 def preview(client: Any, record: Any, slug: str, text: str, mode: str = "replace", **extra: str) -> Any:
@@ -35,7 +35,7 @@ def save(client: Any, record: Any, slug: str, text: str, mode: str = "replace") 
 def test_the_table_goes_out_and_comes_back_unchanged(client: Any, world: Any, make_record: Any) -> None:
     record = make_record("a")
     client.force_login(world.users["unit_a"])
-    page = client.get(f"/work/f/{record.pk}/edit/expenditure/").content.decode()
+    page = client.get(f"/desk/f/{record.pk}/edit/expenditure/").content.decode()
     assert f'href="{bulk_url(record, "expenditure")}"' in page and "批量编辑“" in page
     tsv = client.get(bulk_url(record, "expenditure") + "?format=tsv")
     assert tsv["Content-Type"].startswith("text/tab-separated-values")
@@ -65,7 +65,7 @@ def test_pasted_rows_replace_the_table_after_a_preview(client: Any, world: Any, 
     assert f"由 {len(before['income'])} 行变为 2 行" in html
     assert versions(record) == 1  # a preview saves nothing
     response = save(client, record, "income", text)
-    assert response.status_code == 302 and response["Location"] == f"/work/f/{record.pk}/edit/income/"
+    assert response.status_code == 302 and response["Location"] == f"/desk/f/{record.pk}/edit/income/"
     after = content(record)
     assert after["income"][0]["code"] == "2010601" and after["income"][0]["general_budget"] == "1511.89"
     assert after["income"][1]["general_budget"] == "300"

@@ -88,8 +88,8 @@ def test_page_57_shows_its_rows_under_their_numbers(client: Any, world: Any, hug
     assert values["expenditure.11250.project"] == str(huge_filing(ROWS).expenditure[11250].project)
     assert '<th scope="row" class="n">11251</th>' in html
     assert "第 57 / 100 页（第 11,201–11,400 行）" in html
-    assert f'href="/work/f/{huge.pk}/edit/expenditure/?page=58"' in html
-    assert f'action="/work/f/{huge.pk}/edit/expenditure/?page=57"' in html
+    assert f'href="/desk/f/{huge.pk}/edit/expenditure/?page=58"' in html
+    assert f'action="/desk/f/{huge.pk}/edit/expenditure/?page=57"' in html
     # Pages past the end show the last page.
     assert "第 100 / 100 页" in page(client, huge, "?page=999")
 

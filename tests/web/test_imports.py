@@ -27,7 +27,7 @@ SHANGHAI_YAML = EXAMPLES / "shanghai-putuo-czj-2024.yaml"
 
 
 def import_url(record: Any) -> str:
-    return f"/work/f/{record.pk}/import/"
+    return f"/desk/f/{record.pk}/import/"
 
 
 def upload(client: Any, record: Any, name: str, data: bytes, base: int = 1) -> Any:
@@ -153,11 +153,11 @@ def test_new_filing_from_a_published_report(client: Any, world: Any) -> None:
 
     client.force_login(world.users["unit_a"])
     report = SimpleUploadedFile("report.txt", (REPORTS / "01_shanghai-putuo-czj-2024.txt").read_bytes())
-    wrong = client.post("/work/new/", {"unit": world.units["a"].pk, "year": "2025", "start": "upload",
+    wrong = client.post("/desk/new/", {"unit": world.units["a"].pk, "year": "2025", "start": "upload",
                                        "file": report})
     assert wrong.status_code == 400 and "report.txt：文件是 2024 年度的，与所选年度 2025 不符" in wrong.content.decode()
     report.seek(0)
-    response = client.post("/work/new/", {"unit": world.units["a"].pk, "year": "2024", "start": "upload",
+    response = client.post("/desk/new/", {"unit": world.units["a"].pk, "year": "2024", "start": "upload",
                                           "file": report}, follow=True)
     record = FilingRecord.objects.get(unit=world.units["a"], year=2024)
     assert "已由公开报告“report.txt”新建 2024 年度填报" in response.content.decode()
@@ -172,7 +172,7 @@ def test_new_filing_from_tables_takes_the_units_name(client: Any, world: Any, sh
 
     client.force_login(world.users["unit_a"])
     tables = SimpleUploadedFile("t.xlsx", xlsx_of(shanghai_filing))
-    client.post("/work/new/", {"unit": world.units["a"].pk, "year": "2024", "start": "upload", "file": tables})
+    client.post("/desk/new/", {"unit": world.units["a"].pk, "year": "2024", "start": "upload", "file": tables})
     data = content(FilingRecord.objects.get(unit=world.units["a"], year=2024))
     assert data["department"]["name"] == "单位A" and data["department"]["region"] == "上海市普陀区"
     assert data["year"] == 2024 and len(data["expenditure"]) == 11
@@ -183,7 +183,7 @@ def test_new_filing_from_a_yaml_file(client: Any, world: Any, suizhou_filing: Fi
 
     client.force_login(world.users["unit_b"])
     yaml_file = SimpleUploadedFile("suizhou.yaml", (EXAMPLES / "suizhou-zwfw-2020.yaml").read_bytes())
-    client.post("/work/new/", {"unit": world.units["b"].pk, "year": "2020", "start": "upload", "file": yaml_file})
+    client.post("/desk/new/", {"unit": world.units["b"].pk, "year": "2020", "start": "upload", "file": yaml_file})
     record = FilingRecord.objects.get(unit=world.units["b"], year=2020)
     assert content(record) == filing_to_data(suizhou_filing) and record.current.source == "yaml"
 
@@ -255,7 +255,7 @@ def test_bad_uploads_give_messages(client: Any, world: Any, make_record: Any, na
     assert response.status_code == 400
     assert message in response.content.decode()
     assert versions(record) == 1
-    created = client.post("/work/new/", {"unit": world.units["a"].pk, "year": "2023", "start": "upload",
+    created = client.post("/desk/new/", {"unit": world.units["a"].pk, "year": "2023", "start": "upload",
                                          "file": SimpleUploadedFile(name, data)})
     assert created.status_code == 400 and message in created.content.decode()
 
@@ -291,7 +291,7 @@ def test_import_on_an_outdated_version_is_a_conflict(client: Any, world: Any, ma
     response = upload(client, record, "a.yaml", SHANGHAI_YAML.read_bytes(), base=1)
     page = response.content.decode()
     assert response.status_code == 409 and "保存为第 2 版（您编辑的是第 1 版）" in page
-    assert f"/work/f/{record.pk}/versions/1/diff/2/" in page
+    assert f"/desk/f/{record.pk}/versions/1/diff/2/" in page
     assert versions(record) == 2 and content(record)["surplus_distribution"] == "1.00"
 
 

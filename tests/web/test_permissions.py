@@ -189,7 +189,7 @@ def editor_page(kind: str, pk: int, ok: str = "200") -> Expect:
         refused = gate(role, kind, EDITORS)
         if refused:
             return refused
-        return ok if kind in EDITABLE_KINDS else f"redirect:/work/f/{pk}/"
+        return ok if kind in EDITABLE_KINDS else f"redirect:/desk/f/{pk}/"
     return expect
 
 
@@ -209,7 +209,7 @@ def formats(kind: str, light: tuple[str, ...], heavy: tuple[str, ...]) -> tuple[
 def record_probes(site: Site, kind: str) -> Iterator[Probe]:
     pk = site.pk(kind)
     record = site.records.get(kind)
-    work = f"/work/f/{pk}"
+    work = f"/desk/f/{pk}"
     yield Probe("filing", "GET", f"{work}/", page(kind))
     yield Probe("filing-versions", "GET", f"{work}/versions/", page(kind))
     yield Probe("filing-diff", "GET", f"{work}/versions/1/diff/2/", page(kind))
@@ -274,17 +274,17 @@ def record_probes(site: Site, kind: str) -> Iterator[Probe]:
 def site_probes(site: Site) -> Iterator[Probe]:
     """Pages that are not about one filing."""
     yield Probe("login", "GET", "/accounts/login/",
-                lambda role: "200" if role == "anonymous" else "redirect:/work/")
+                lambda role: "200" if role == "anonymous" else "redirect:/desk/")
     yield Probe("logout", "GET", "/accounts/logout/", public("405"))
     yield Probe("password-change", "GET", "/accounts/password/", logged_in("200"))
-    yield Probe("workspace", "GET", "/work/", logged_in("200"))
-    yield Probe("code-lookup", "GET", "/work/codes/?kind=functional&year=2024&q=201", logged_in("200"))
+    yield Probe("workspace", "GET", "/desk/", logged_in("200"))
+    yield Probe("code-lookup", "GET", "/desk/codes/?kind=functional&year=2024&q=201", logged_in("200"))
 
     # 新建填报: editors (of any unit) get the form; others have no unit to file for.
     def new(role: str) -> str:
         return "login" if role == "anonymous" else ("200" if role in {"unit_a", "unit_a2", "unit_b", "admin"}
                                                     else "403")
-    yield Probe("filing-new", "GET", "/work/new/", new)
+    yield Probe("filing-new", "GET", "/desk/new/", new)
 
     # Creating unit A's 2030 filing: only its editor and the administrator; unit A2's and B's
     # editors are told to choose a unit of their own (400).
@@ -297,7 +297,7 @@ def site_probes(site: Site) -> Iterator[Probe]:
         from juesuan.web.filings.models import FilingRecord
 
         return None if FilingRecord.objects.filter(unit=site.world.units["a"], year=2030).exists() else "未建立"
-    yield Probe("filing-new", "POST", "/work/new/", create,
+    yield Probe("filing-new", "POST", "/desk/new/", create,
                 {"unit": str(site.world.units["a"].pk), "year": "2030", "start": "empty"}, "new", created)
 
     # The portal and the API: public, and identical for every role.
@@ -378,12 +378,12 @@ def run(client: Any, probe: Probe, role: str) -> str | None:
         before = snapshot(probe.record)
         response = client.post(probe.path, probe.data)
         got = outcome(response)
-        if want == "redirect:created" and got.startswith("redirect:/work/f/"):
+        if want == "redirect:created" and got.startswith("redirect:/desk/f/"):
             got = want
         if got != want:
             return f"{probe}：应为 {want}，实为 {got}"
         after = snapshot(probe.record)
-        refused = want in DENIED or (probe.effect is None and want.startswith("redirect:/work/f/")) \
+        refused = want in DENIED or (probe.effect is None and want.startswith("redirect:/desk/f/")) \
             or want in ("400",)
         if refused and after != before:
             return f"{probe}：被拒绝（{got}），数据却改变了：{before} → {after}"
@@ -451,11 +451,11 @@ def test_workspace_lists_exactly_the_visible_filings(client: Any, site: Site) ->
     reported = set(KINDS) - DRAFT_KINDS
     expected = {"unit_a": set(KINDS), "dept_a": reported, "finance_a": reported, "admin": set(KINDS),
                 "unit_a2": set(), "unit_b": set(), "dept_b": set(), "finance_b": set(), "nobody": set()}
-    links = {kind: f'href="/work/f/{record.pk}/"' for kind, record in site.records.items()}
+    links = {kind: f'href="/desk/f/{record.pk}/"' for kind, record in site.records.items()}
     assert FilingRecord.objects.count() == len(KINDS)
     for role, kinds in expected.items():
         client.force_login(site.world.users[role])
-        html = client.get("/work/").content.decode()
+        html = client.get("/desk/").content.decode()
         shown = {kind for kind, link in links.items() if link in html}
         assert shown == kinds, f"{role} 的工作台应列出 {sorted(kinds)}，实为 {sorted(shown)}"
 

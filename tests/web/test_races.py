@@ -230,7 +230,7 @@ def test_two_imports_at_the_same_instant_give_one_409(make_record: Any, world: A
         record.refresh_from_db()
         base = record.current.number
         results = race(*(
-            partial(client.post, f"/work/f/{record.pk}/import/",
+            partial(client.post, f"/desk/f/{record.pk}/import/",
                     {"_base": str(base), "file": SimpleUploadedFile("a.yaml", _yaml(amount))})
             for client, amount in zip(clients, (f"{3000 + 2 * round_}.00", f"{3001 + 2 * round_}.00"),
                                       strict=True)))
@@ -249,9 +249,9 @@ def test_an_import_and_a_submit_at_the_same_instant(make_record: Any, world: Any
         record.refresh_from_db()
         seen = record.current.number
         results = race(
-            partial(importer.post, f"/work/f/{record.pk}/import/",
+            partial(importer.post, f"/desk/f/{record.pk}/import/",
                     {"_base": str(seen), "file": SimpleUploadedFile("a.yaml", _yaml(f"{4000 + round_}.00"))}),
-            partial(submitter.post, f"/work/f/{record.pk}/act/submit/", {"version": str(seen), "comment": "说明"}))
+            partial(submitter.post, f"/desk/f/{record.pk}/act/submit/", {"version": str(seen), "comment": "说明"}))
         assert all(kind == "ok" for kind, _ in results), results
         imported, submitted = (r for _, r in results)
         assert imported.status_code in (200, 302) and submitted.status_code == 302, results

@@ -33,7 +33,7 @@ def form_of(record: Any, slug: str, **changes: str) -> dict[str, str]:
 
 
 def upload(client: Any, record: Any, name: str, data: bytes) -> Any:
-    return client.post(f"/work/f/{record.pk}/import/", {"_base": "1", "file": SimpleUploadedFile(name, data)})
+    return client.post(f"/desk/f/{record.pk}/import/", {"_base": "1", "file": SimpleUploadedFile(name, data)})
 
 
 # --- digits that str.isdigit() accepts but int() does not ("²") ---------------------------------
@@ -60,13 +60,13 @@ def test_work_forms_take_superscript_digits(client: Client, world: Any, make_rec
     record = make_record("a")
     client.force_login(world.users["unit_a"])
     client.raise_request_exception = False
-    assert client.get("/work/codes/?kind=functional&year=²⁰²⁴&q=201").status_code == 200
-    stale = client.post(f"/work/f/{record.pk}/edit/basic/", {**form_of(record, "basic"), "_base": "²"})
+    assert client.get("/desk/codes/?kind=functional&year=²⁰²⁴&q=201").status_code == 200
+    stale = client.post(f"/desk/f/{record.pk}/edit/basic/", {**form_of(record, "basic"), "_base": "²"})
     assert stale.status_code == 200 and "表单缺少所依据的版本号" in stale.content.decode()
-    rows = client.post(f"/work/f/{record.pk}/edit/income/", {**form_of(record, "income"), "income.².code": "2010101"})
+    rows = client.post(f"/desk/f/{record.pk}/edit/income/", {**form_of(record, "income"), "income.².code": "2010101"})
     assert rows.status_code in (200, 302)
     for year in ("²⁰²³", "9" * 5000):
-        new = client.post("/work/new/", {"unit": world.units["a"].pk, "year": year, "start": "empty"})
+        new = client.post("/desk/new/", {"unit": world.units["a"].pk, "year": year, "start": "empty"})
         assert new.status_code == 400 and "决算年度应为 2000 至 2100 之间的整数" in new.content.decode()
     assert versions(record) == 1
 
@@ -80,22 +80,22 @@ def test_a_huge_amount_is_refused_not_saved(client: Client, world: Any, make_rec
     record = make_record("a")
     client.force_login(world.users["unit_a"])
     values = form_of(record, "operating-costs", **{"operating_costs.final": amount})
-    checked = client.post(f"/work/f/{record.pk}/edit/operating-costs/check/", values)
+    checked = client.post(f"/desk/f/{record.pk}/edit/operating-costs/check/", values)
     assert checked.status_code == 200 and "超出可处理的范围" in checked.content.decode()
-    saved = client.post(f"/work/f/{record.pk}/edit/operating-costs/", values)
+    saved = client.post(f"/desk/f/{record.pk}/edit/operating-costs/", values)
     assert saved.status_code == 200
     assert "超出可处理的范围（整数部分不超过 18 位）" in saved.content.decode()
     assert versions(record) == 1
-    assert client.get(f"/work/f/{record.pk}/").status_code == 200
+    assert client.get(f"/desk/f/{record.pk}/").status_code == 200
 
 
 def test_the_largest_real_amounts_still_save(client: Client, world: Any, make_record: Any) -> None:
     record = make_record("a")
     client.force_login(world.users["unit_a"])
     values = form_of(record, "operating-costs", **{"operating_costs.final": "999999999999999.99"})
-    assert client.post(f"/work/f/{record.pk}/edit/operating-costs/", values).status_code == 302
+    assert client.post(f"/desk/f/{record.pk}/edit/operating-costs/", values).status_code == 302
     assert content(record)["operating_costs"]["final"] == "999999999999999.99"
-    assert client.get(f"/work/f/{record.pk}/").status_code == 200
+    assert client.get(f"/desk/f/{record.pk}/").status_code == 200
 
 
 def test_an_imported_huge_amount_is_refused(client: Client, world: Any, make_record: Any) -> None:
@@ -108,7 +108,7 @@ def test_an_imported_huge_amount_is_refused(client: Client, world: Any, make_rec
     assert "operating_costs.final" in response.content.decode()
     assert "超出可处理的范围（整数部分不超过 18 位）" in response.content.decode()
     assert versions(record) == 1
-    assert client.get(f"/work/f/{record.pk}/").status_code == 200
+    assert client.get(f"/desk/f/{record.pk}/").status_code == 200
 
 
 # --- integers of thousands of digits (Python refuses to convert more than 4300) -----------------------
@@ -120,9 +120,9 @@ def test_an_endless_integer_in_a_form_is_a_message(client: Client, world: Any, m
     record = make_record("a")
     client.force_login(world.users["unit_a"])
     values = form_of(record, slug, **{field: "9" * 5000})
-    checked = client.post(f"/work/f/{record.pk}/edit/{slug}/check/", values)
+    checked = client.post(f"/desk/f/{record.pk}/edit/{slug}/check/", values)
     assert checked.status_code == 200 and "数值位数过多（5000 位）" in checked.content.decode()
-    saved = client.post(f"/work/f/{record.pk}/edit/{slug}/", values)
+    saved = client.post(f"/desk/f/{record.pk}/edit/{slug}/", values)
     assert saved.status_code == 200 and "数值位数过多（5000 位），应为不超过 18 位的整数" in saved.content.decode()
     assert versions(record) == 1
 
@@ -131,7 +131,7 @@ def test_a_count_of_twenty_digits_is_refused(client: Client, world: Any, make_re
     record = make_record("a")
     client.force_login(world.users["unit_a"])
     values = form_of(record, "three-public", **{"three_public.outbound.groups": "1" * 20})
-    saved = client.post(f"/work/f/{record.pk}/edit/three-public/", values)
+    saved = client.post(f"/desk/f/{record.pk}/edit/three-public/", values)
     assert saved.status_code == 200 and "数值位数过多（20 位）" in saved.content.decode()
     assert versions(record) == 1
 
@@ -147,7 +147,7 @@ def test_an_endless_integer_in_a_file_is_a_message(client: Client, world: Any, m
     response = upload(client, record, name, data)
     page = response.content.decode()
     assert response.status_code == 400 and f"{name}:1: 文件中有位数过多的数字" in page
-    created = client.post("/work/new/", {"unit": world.units["a"].pk, "year": "2023", "start": "upload",
+    created = client.post("/desk/new/", {"unit": world.units["a"].pk, "year": "2023", "start": "upload",
                                          "file": SimpleUploadedFile(name, data)})
     assert created.status_code == 400 and "位数过多" in created.content.decode()
     assert versions(record) == 1
@@ -225,7 +225,7 @@ def test_a_second_click_on_new_is_a_message_not_a_500(client: Client, world: Any
     monkeypatch.setattr(editor, "_start", meanwhile)
     client.force_login(world.users["unit_a"])
     client.raise_request_exception = False
-    response = client.post("/work/new/", {"unit": world.units["a"].pk, "year": "2024", "start": "empty"})
+    response = client.post("/desk/new/", {"unit": world.units["a"].pk, "year": "2024", "start": "empty"})
     assert response.status_code == 409
     assert "单位A 2024 年度的填报已经存在" in response.content.decode()
     assert world.units["a"].filings.count() == 1
@@ -237,7 +237,7 @@ def test_a_second_click_on_new_is_a_message_not_a_500(client: Client, world: Any
 def test_a_review_step_from_a_stale_page_is_refused(client: Client, world: Any, make_record: Any) -> None:
     record = make_record("a", steps=(Action.SUBMIT,))
     client.force_login(world.users["dept_a"])
-    page = client.get(f"/work/f/{record.pk}/").content.decode()
+    page = client.get(f"/desk/f/{record.pk}/").content.decode()
     assert '<input type="hidden" name="version" value="1">' in page
     # Meanwhile the unit withdraws, changes a figure and submits again.
     services.transition(record, Action.WITHDRAW, world.users["unit_a"])
@@ -247,11 +247,11 @@ def test_a_review_step_from_a_stale_page_is_refused(client: Client, world: Any, 
 
     services.save_version(record, filing_from_data(changed, "测试"), world.users["unit_a"], base=1)
     services.transition(record, Action.SUBMIT, world.users["unit_a"])
-    stale = client.post(f"/work/f/{record.pk}/act/department_approve/", {"version": "1"}, follow=True)
+    stale = client.post(f"/desk/f/{record.pk}/act/department_approve/", {"version": "1"}, follow=True)
     record.refresh_from_db()
     assert record.state == State.SUBMITTED.value
     assert "此填报已更新为第 2 版（您看到的是第 1 版），未部门审核通过" in stale.content.decode()
-    fresh = client.post(f"/work/f/{record.pk}/act/department_approve/", {"version": "2"})
+    fresh = client.post(f"/desk/f/{record.pk}/act/department_approve/", {"version": "2"})
     record.refresh_from_db()
     assert fresh.status_code == 302 and record.state == State.DEPARTMENT_APPROVED.value
 
@@ -259,15 +259,15 @@ def test_a_review_step_from_a_stale_page_is_refused(client: Client, world: Any, 
 def test_a_second_click_on_a_review_step_says_what_happened(client: Client, world: Any, make_record: Any) -> None:
     record = make_record("a", steps=(Action.SUBMIT,))
     client.force_login(world.users["dept_a"])
-    first = client.post(f"/work/f/{record.pk}/act/department_approve/", {"version": "1"})
+    first = client.post(f"/desk/f/{record.pk}/act/department_approve/", {"version": "1"})
     assert first.status_code == 302
-    second = client.post(f"/work/f/{record.pk}/act/department_approve/", {"version": "1"})
+    second = client.post(f"/desk/f/{record.pk}/act/department_approve/", {"version": "1"})
     assert second.status_code == 403
     assert "“部门审核通过”只能在已上报状态下进行，当前为部门已审核。可能刚由您或他人处理过" in second.content.decode()
     assert record.steps.filter(action=Action.DEPARTMENT_APPROVE.value).count() == 1
     outsider = Client()
     outsider.force_login(world.users["unit_a"])
-    refused = outsider.post(f"/work/f/{record.pk}/act/finance_approve/")
+    refused = outsider.post(f"/desk/f/{record.pk}/act/finance_approve/")
     assert refused.status_code == 403 and "您没有权限进行此操作" in refused.content.decode()
 
 
@@ -281,7 +281,7 @@ def test_a_download_name_with_chinese_and_quotes_is_a_valid_header(client: Clien
     unit.save()
     record = make_record("a")
     client.force_login(world.users["unit_a"])
-    response = client.get(f"/work/f/{record.pk}/v1.yaml")
+    response = client.get(f"/desk/f/{record.pk}/v1.yaml")
     header = response["Content-Disposition"]
     assert header.isascii() and "\n" not in header
     assert header.startswith('attachment; filename="01-2024-v1.yaml"; ')
@@ -291,7 +291,7 @@ def test_a_download_name_with_chinese_and_quotes_is_a_valid_header(client: Clien
 def test_a_working_document_runs_in_a_sandbox(client: Client, world: Any, make_record: Any) -> None:
     record = make_record("a", steps=(Action.SUBMIT,))
     client.force_login(world.users["finance_a"])
-    policy = client.get(f"/work/f/{record.pk}/v1.html")["Content-Security-Policy"]
+    policy = client.get(f"/desk/f/{record.pk}/v1.html")["Content-Security-Policy"]
     assert "sandbox allow-scripts" in policy and "allow-same-origin" not in policy
 
 
@@ -301,11 +301,11 @@ def test_a_working_document_runs_in_a_sandbox(client: Client, world: Any, make_r
 def test_error_pages_are_in_chinese(client: Client, world: Any, make_record: Any, monkeypatch: Any) -> None:
     record = make_record("a", steps=(Action.SUBMIT, Action.DEPARTMENT_RETURN))
     client.force_login(world.users["dept_a"])
-    denied = client.post(f"/work/f/{record.pk}/edit/basic/", {"_base": "1"})
+    denied = client.post(f"/desk/f/{record.pk}/edit/basic/", {"_base": "1"})
     assert denied.status_code == 403 and "您没有权限修改此填报" in denied.content.decode()
     strict = Client(enforce_csrf_checks=True)
     strict.force_login(world.users["unit_a"])
-    forged = strict.post(f"/work/f/{record.pk}/act/submit/", {"comment": "x"})
+    forged = strict.post(f"/desk/f/{record.pk}/act/submit/", {"comment": "x"})
     assert forged.status_code == 403 and "安全校验（CSRF）未通过" in forged.content.decode()
 
     def broken(version: Any) -> Any:
@@ -313,7 +313,7 @@ def test_error_pages_are_in_chinese(client: Client, world: Any, make_record: Any
 
     monkeypatch.setattr(services, "findings_of", broken)
     client.raise_request_exception = False
-    failed = client.get(f"/work/f/{record.pk}/")
+    failed = client.get(f"/desk/f/{record.pk}/")
     assert failed.status_code == 500 and "服务器出错" in failed.content.decode()
 
 

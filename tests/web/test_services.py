@@ -164,9 +164,9 @@ def test_a_stored_unknown_scheme_is_said_never_dropped_silently(client: Any, mak
     assert "应为：central-2020、hubei-2020、sichuan-2023" in problem
     assert services.scheme_problem(suizhou_filing) is None
     client.force_login(world.users["unit_a"])
-    overview = client.get(f"/work/f/{record.pk}/").content.decode()
+    overview = client.get(f"/desk/f/{record.pk}/").content.decode()
     assert "评分办法“hubei-2O20”不是内置评分办法" in overview and "central-2020、hubei-2020、sichuan-2023" in overview
-    editor = client.get(f"/work/f/{record.pk}/edit/performance/").content.decode()
+    editor = client.get(f"/desk/f/{record.pk}/edit/performance/").content.decode()
     assert "评分办法“hubei-2O20”不是内置评分办法" in editor
 
 

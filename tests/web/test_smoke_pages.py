@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_workspace_requires_login(client: Any) -> None:
-    response = client.get("/work/")
+    response = client.get("/desk/")
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/")
 
@@ -20,14 +20,14 @@ def test_login_form_logs_in_and_records_it(client: Any, world: Any) -> None:
     from juesuan.web.filings.models import AuditEvent
 
     response = client.post("/accounts/login/", {"username": "unit_a", "password": "pass-word-123"})
-    assert response.status_code == 302 and response["Location"] == "/work/"
+    assert response.status_code == 302 and response["Location"] == "/desk/"
     assert AuditEvent.objects.filter(action="login", actor=world.users["unit_a"]).count() == 1
 
 
 def test_overview_shows_state_and_findings(client: Any, world: Any, make_record: Any) -> None:
     record = make_record("a", steps=PUBLISHED)
     client.force_login(world.users["unit_a"])
-    page = client.get(f"/work/f/{record.pk}/").content.decode()
+    page = client.get(f"/desk/f/{record.pk}/").content.decode()
     assert "已公开" in page and "检查结果" in page and "修订" in page
 
 
@@ -43,13 +43,13 @@ def test_overview_lists_findings_in_pages_errors_first(client: Any, world: Any, 
     assert len(findings) > 3
     monkeypatch.setattr(views, "FINDINGS_PAGE", 2)
     client.force_login(world.users["unit_a"])
-    first = client.get(f"/work/f/{record.pk}/").content.decode()
+    first = client.get(f"/desk/f/{record.pk}/").content.decode()
     pages = -(-len(findings) // 2)
     assert f"第 1 / {pages} 页" in first and "?page=2" in first
     assert len(re.findall(r"<tr class=\"(?:error|warning|info)\">", first)) == 2
-    last = client.get(f"/work/f/{record.pk}/?page={pages}").content.decode()
+    last = client.get(f"/desk/f/{record.pk}/?page={pages}").content.decode()
     assert f"第 {pages} / {pages} 页" in last and "下一页" not in last
-    beyond = client.get(f"/work/f/{record.pk}/?page=abc")
+    beyond = client.get(f"/desk/f/{record.pk}/?page=abc")
     assert beyond.status_code == 200
     ranks = [f.severity.rank for f in sorted(findings, key=lambda f: f.severity.rank)]
     assert ranks == sorted(ranks)

@@ -32,7 +32,7 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
     kind = ("fields" if isinstance(exception, TooManyFieldsSent)
             else "size" if isinstance(exception, RequestDataTooBig) else "")
     # The page the form came from: a section of the editor posts to its own address.
-    back = request.get_full_path() if request.method == "POST" and request.path.startswith("/work/") else ""
+    back = request.get_full_path() if request.method == "POST" and request.path.startswith("/desk/") else ""
     context: dict[str, Any] = {"kind": kind, "max_fields": fields, "back": back,
                                "max_mb": f"{size / 1048576:.0f}" if size else None}
     try:

@@ -1,4 +1,4 @@
-"""URL map: / portal (public), /work/ (filing and review, login required), /api/ (read-only JSON),
+"""URL map: / portal (public), /desk/ (filing and review, login required), /api/ (read-only JSON),
 /admin/ (organisations, users and role grants; administrators only)."""
 
 from django.contrib import admin
@@ -11,9 +11,9 @@ urlpatterns = [
     path("accounts/login/", LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", auth_views.PasswordChangeView.as_view(
-        template_name="registration/password_change.html", success_url="/work/"), name="password-change"),
+        template_name="registration/password_change.html", success_url="/desk/"), name="password-change"),
     path("admin/", admin.site.urls),
-    path("work/", include("juesuan.web.filings.urls")),
+    path("desk/", include("juesuan.web.filings.urls")),
     path("api/", include("juesuan.web.api.urls")),
     path("", include("juesuan.web.portal.urls")),
 ]

@@ -30,7 +30,7 @@ def test_a_row_on_a_later_page_of_20000_is_edited_and_saved(visit: Any, world: A
     before = data_of(record)["expenditure"]
     assert len(before) == ROWS
 
-    page = visit("unit_a").go(f"/work/f/{record.pk}/edit/expenditure/")
+    page = visit("unit_a").go(f"/desk/f/{record.pk}/edit/expenditure/")
     page.set_default_timeout(60_000)
     summary = page.locator(".pager-summary")
     expect(summary).to_contain_text("共 20,000 行。第 1 / 100 页（第 1–200 行）")
@@ -87,7 +87,7 @@ def test_a_form_with_more_fields_than_the_server_takes_is_kept_unsent(visit: Any
     record = services.create_record(world.units["a"], 2024, shanghai_filing, world.users["unit_a"])
     settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 60  # the income form of the example has more
     visitor = visit("unit_a")
-    page = visitor.go(f"/work/f/{record.pk}/edit/income/")
+    page = visitor.go(f"/desk/f/{record.pk}/edit/income/")
     posts: list[str] = []
     page.on("request", lambda request: posts.append(request.url) if request.method == "POST" else None)
     field = page.locator('input[name="income.0.general_budget"]')

@@ -55,7 +55,7 @@ def workspace(request: HttpRequest) -> HttpResponse:
                       if TRANSITIONS[a].role is not Role.UNIT_EDITOR)]
     shown = [r for r in records if (not state_filter or r.state == state_filter)
              and (not year_filter or str(r.year) == year_filter)]
-    return render(request, "work/workspace.html", {
+    return render(request, "desk/workspace.html", {
         "records": shown,
         "waiting": waiting,
         "states": list(State),
@@ -93,7 +93,7 @@ def overview(request: HttpRequest, pk: int) -> HttpResponse:
         page = min(max(int(request.GET.get("page", "1")), 1), pages)
     except ValueError:
         page = 1
-    return render(request, "work/overview.html", {
+    return render(request, "desk/overview.html", {
         "record": record,
         "version": version,
         "filing": filing,
@@ -151,7 +151,7 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 @login_required
 def versions(request: HttpRequest, pk: int) -> HttpResponse:
     record = record_for(request, pk, Permission.HISTORY)
-    return render(request, "work/versions.html", {
+    return render(request, "desk/versions.html", {
         "record": record,
         "versions": record.versions.select_related("author").all(),
     })
@@ -169,13 +169,13 @@ def version_diff(request: HttpRequest, pk: int, a: int, b: int) -> HttpResponse:
     record = record_for(request, pk, Permission.HISTORY)
     old, new = _version(record, a), _version(record, b)
     changes = diff(services.version_data(old), services.version_data(new))
-    return render(request, "work/diff.html", {"record": record, "old": old, "new": new, "changes": changes})
+    return render(request, "desk/diff.html", {"record": record, "old": old, "new": new, "changes": changes})
 
 
 @login_required
 def audit_log(request: HttpRequest, pk: int) -> HttpResponse:
     record = record_for(request, pk, Permission.HISTORY)
-    return render(request, "work/log.html", {
+    return render(request, "desk/log.html", {
         "record": record, "events": record.events.select_related("actor").all()[:500]})
 
 
