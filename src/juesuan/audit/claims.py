@@ -651,7 +651,7 @@ _PURPOSE = re.compile(r"主要用于：?(?P<p>[^。]+)")
 _DUPLICATE = re.compile(r"([\u4e00-\u9fff]{2,6})\1|([。，；：、])\2")
 _COMPARISON_WORDS = {"大于": 1, "高于": 1, "超过": 1, "多于": 1, "小于": -1, "低于": -1,
                      "少于": -1, "等于": 0}
-_SENTENCE_END = re.compile(r"[。！？]")
+_SENTENCE_END = re.compile(r"[。！？]+")  # a run of stops ends one sentence (。。 is a duplicate, found apart)
 _REPORT_YEAR_AFTER = re.compile(
     r"^(?:部门|单位)?决算(?!数)|^(?:收入支出总计|财政拨款收入支出总计|政府采购|预算绩效管理|无)"
 )
@@ -861,6 +861,8 @@ def _sentence_claims(paragraph: _Paragraph, start: int, end: int, context: _Cont
     events.sort(key=lambda e: (e.start, e.number is None))
     context.reference = Measure.PRIOR
     del events[room:]
+    if not events:  # most sentences state nothing: no quote to cut
+        return []
     claims: list[Claim] = []
     previous_end = 0
     clause_start = 0
