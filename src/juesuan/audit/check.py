@@ -25,9 +25,9 @@ from juesuan.audit.tables import TABLE_UNITS, TableReading, read_tables
 from juesuan.audit.template import recognise_template
 from juesuan.limits import MAX_FINDINGS_PER_RULE, MAX_QUOTE_CHARS, MAX_REPORT_FIGURES
 from juesuan.money import in_core_context
-from juesuan.rules.check import check_tables, evaluate_tables
 from juesuan.rules.finding import Finding, Location, Severity, sort_findings
 from juesuan.rules.registry import Outcome, run
+from juesuan.rules.tables import check_tables, evaluate_tables
 from juesuan.tables.table import TableSet
 from juesuan.template.model import Template
 

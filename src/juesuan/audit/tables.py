@@ -32,25 +32,23 @@ from juesuan.audit.figures import BLANK, PrintedFigure, parse_printed_figure
 from juesuan.audit.source import Grid
 from juesuan.audit.structure import LocatedTable, Structure, compact, title_key
 from juesuan.money import ZERO, printable, wan_per
-from juesuan.tables.build import (
+from juesuan.tables.columns import (
+    BASIC_6,
     EXPENDITURE,
-    EXPENDITURE_LABELS,
-    FUND_LABELS,
     INCOME,
-    INCOME_LABELS,
     PERSONNEL,
     PERSONNEL_CLASSES,
     PUBLIC,
+    SUMMARY_1,
+    SUMMARY_4,
+    TABLE_KEYS,
     THREE_PUBLIC_ITEMS,
+    hierarchical_columns,
+    recognition_order,
+    three_public_columns,
 )
 from juesuan.tables.table import Column, Row, RowKind, Table, TableSet
 from juesuan.template.catalogue import bundled_templates
-
-TABLE_KEYS = {
-    1: "income_expenditure_summary", 2: "income", 3: "expenditure", 4: "fiscal_summary",
-    5: "general_budget_expenditure", 6: "general_budget_basic", 7: "three_public",
-    8: "government_fund", 9: "state_capital",
-}
 
 # The amount units a table may state (their size in 万元: juesuan.money.WAN_PER_UNIT); any
 # other unit is A.unit's error and the table is read in 万元.
@@ -68,8 +66,9 @@ _CODE_LEVELS = {3: 1, 5: 2, 7: 3}
 _ECONOMIC_CODE_LEVELS = {3: 1, 5: 2}
 _ECONOMIC_CLASS_DIGITS = 3
 # the spending columns of 表4, taken in this order when exactly as many are printed and their
-# headers do not name them; not calibrated on a case: the template's four columns
-_T4_SPENDING_KEYS = ("total", "general_budget", "government_fund", "state_capital")
+# headers do not name them (not calibrated on a case: the template's four columns)
+_T4_SPENDING_WORDS = recognition_order(SUMMARY_4[1:])
+_T4_SPENDING_KEYS = tuple(c.key for c in SUMMARY_4[1:])
 
 
 def is_code(text: str) -> bool:
@@ -236,7 +235,7 @@ class _Reader:
             return None
         width = len(rows[0].cells)
         texts, stub = _header_texts(rows, width)
-        words = HIERARCHICAL_WORDS[number]
+        words = recognition_order(hierarchical_columns(number))
         mapped: dict[int, str] = {}
         for c in range(width):
             if stub[c]:
@@ -248,7 +247,7 @@ class _Reader:
         if first is None:
             return None
         with_income = number != 9 or any(k in mapped.values() for k in ("opening", "income", "closing"))
-        canonical = _hierarchical_columns(number, with_income)
+        canonical = tuple(c.column for c in hierarchical_columns(number, with_income=with_income))
         keys = [c.key for c in canonical]
         amount_cols = [c for c in range(first, width) if "行次" not in texts[c] and not stub[c]]
         if any(c not in mapped for c in amount_cols) and len(amount_cols) == len(keys):
@@ -314,16 +313,13 @@ class _Reader:
         in_col = in_cols[-1]
         columns: tuple[Column, ...]
         if number == 1:
-            columns = (Column("income", "决算数", (INCOME,), INCOME),
-                       Column("expenditure", "决算数", (EXPENDITURE,), EXPENDITURE))
+            columns = tuple(c.column for c in SUMMARY_1)
             out_map = {out_cols[-1]: "expenditure"}
         else:
-            columns = (Column("income", "决算数", (INCOME,), INCOME),
-                       Column("total", "合计", (EXPENDITURE,), EXPENDITURE),
-                       *(Column(f.value, FUND_LABELS[f], (EXPENDITURE,), EXPENDITURE) for f in FUND_LABELS))
+            columns = tuple(c.column for c in SUMMARY_4)
             out_map = {}
             for c in out_cols:
-                key = _match(texts[c], T4_FUND_WORDS)
+                key = _match(texts[c], _T4_SPENDING_WORDS)
                 if key is not None and key not in out_map.values():
                     out_map[c] = key
             if len(out_map) < len(_T4_SPENDING_KEYS) and len(out_cols) == len(_T4_SPENDING_KEYS):
@@ -381,7 +377,7 @@ class _Reader:
             return T1_INCOME.get(text) or _match(text, T1_INCOME_WORDS)
         if text in T4_INCOME:
             return T4_INCOME[text]
-        fund = _match(text, T4_FUND_WORDS)
+        fund = _match(text, _T4_SPENDING_WORDS)  # the funds name its income rows too
         if fund is not None and fund != "total":
             return f"{'opening' if after_opening else 'income'}.{fund}"
         return _match(text, T4_INCOME_WORDS)
@@ -410,8 +406,7 @@ class _Reader:
         bounds = list(zip(starts, [*starts[1:], width], strict=True))
         texts, _ = _header_texts(rows, width)
         factor = self.factor(lt)
-        columns = (Column("personnel", "决算数", (PERSONNEL,), PERSONNEL),
-                   Column("public", "决算数", (PUBLIC,), PUBLIC))
+        columns = tuple(c.column for c in BASIC_6)
         out: list[Row] = []
         for r in rows:
             for start, end in bounds:
@@ -472,12 +467,9 @@ class _Reader:
                 self.problem("structure", 7, f"表7表头无法识别的列：{labels}",
                              Printed(lt.grids[0].line, lt.grids[0].page, " | ".join(rows[0].cells)))
         factor = self.factor(lt)
-        stage_names = {"budget": "预算数", "final": "决算数"}
         printed_order = [key for _, key in sorted(mapped.items())]
         keys = printed_order + [k for k in keys if k not in printed_order]
-        columns = tuple(
-            Column(k, stage_names[k.split(".")[1]], THREE_PUBLIC_GROUPS[k.split(".")[0]]) for k in keys
-        )
+        columns = three_public_columns(keys, by_stage=False)
         values: list[Decimal | None] = [None] * len(keys)
         errors: list[Decimal] = [ZERO] * len(keys)
         printed = data.printed if data is not None else Printed(lt.grids[0].line, lt.grids[0].page, "")
@@ -495,39 +487,6 @@ class _Reader:
 
 
 # --- labels, codes and headers ---------------------------------------------------------------
-
-HIERARCHICAL_WORDS: dict[int, tuple[tuple[str, tuple[str, ...]], ...]] = {
-    2: (("superior_subsidy", ("上级补助",)), ("business", ("事业收入",)),
-        ("operating", ("经营收入",)), ("affiliated_remittance", ("附属单位",)),
-        ("other", ("其他收入",)), ("fiscal", ("财政拨款",)),
-        ("total", ("合计", "小计", "本年收入", "总计"))),
-    3: (("remit_superior", ("上缴上级",)), ("operating", ("经营支出",)),
-        ("subsidy_affiliated", ("附属单位",)), ("basic", ("基本支出",)), ("project", ("项目支出",)),
-        ("total", ("合计", "小计", "本年支出", "总计"))),
-    5: (("basic", ("基本支出",)), ("project", ("项目支出",)),
-        ("total", ("合计", "小计", "本年支出", "决算数"))),
-    8: (("opening", ("年初",)), ("closing", ("年末",)), ("income", ("本年收入",)),
-        ("basic", ("基本支出",)), ("project", ("项目支出",)),
-        ("expenditure", ("本年支出", "合计", "小计"))),
-}
-HIERARCHICAL_WORDS[9] = HIERARCHICAL_WORDS[8]
-
-
-def _hierarchical_columns(number: int, with_income: bool) -> tuple[Column, ...]:
-    if number == 2:
-        return (Column("total", "本年收入合计"), Column("fiscal", "财政拨款收入"),
-                *(Column(src, label) for src, label in INCOME_LABELS[3:]))
-    if number == 3:
-        return (Column("total", "本年支出合计"), *(Column(k, label) for k, label in EXPENDITURE_LABELS))
-    if number == 5:
-        return (Column("total", "合计"), Column("basic", "基本支出"), Column("project", "项目支出"))
-    spent = (Column("expenditure", "合计", ("本年支出",)), Column("basic", "基本支出", ("本年支出",)),
-             Column("project", "项目支出", ("本年支出",)))
-    if not with_income:
-        return spent
-    return (Column("opening", "年初结转和结余"), Column("income", "本年收入"), *spent,
-            Column("closing", "年末结转和结余"))
-
 
 # a row name of a public table is under 40 characters; cut beyond this. Not calibrated on a case (a
 # bound); pinned by test_bounds.py::test_every_field_of_a_finding_is_short_whatever_is_printed
@@ -602,17 +561,8 @@ T4_INCOME_WORDS = (("income_total", ("本年收入合计",)), ("opening", ("年�
 T4_SPENDING = {"本年支出合计": "expenditure_total", "年末财政拨款结转和结余": "closing",
                "年末结转和结余": "closing", "总计": "expenditure_grand_total"}
 T4_SPENDING_WORDS = (("expenditure_total", ("本年支出合计",)), ("closing", ("年末",)))
-T4_FUND_WORDS = (("general_budget", ("一般公共预算",)), ("government_fund", ("政府性基金",)),
-                 ("state_capital", ("国有资本经营",)), ("total", ("合计", "小计")))
 
-THREE_PUBLIC_GROUPS = {
-    "total": ("合计",),
-    "outbound": ("因公出国（境）费",),
-    "vehicle": ("公务用车购置及运行维护费", "小计"),
-    "vehicle_purchase": ("公务用车购置及运行维护费", "公务用车购置费"),
-    "vehicle_operation": ("公务用车购置及运行维护费", "公务用车运行维护费"),
-    "reception": ("公务接待费",),
-}
+
 
 
 @cache

@@ -37,7 +37,7 @@ from juesuan.money import WAN_PER_UNIT, ZERO, half_unit, per_wan, round_half_up
 from juesuan.rules.finding import Location, Severity
 from juesuan.rules.registry import Report, show
 from juesuan.tables.amounts import Amt
-from juesuan.tables.build import PERSONNEL, PUBLIC
+from juesuan.tables.columns import PERSONNEL, PUBLIC
 from juesuan.tables.figures import (
     CELLS,
     COVERS,

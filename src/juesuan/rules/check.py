@@ -7,23 +7,13 @@ from __future__ import annotations
 from juesuan.filing.model import Filing
 from juesuan.money import in_core_context
 from juesuan.rules import filing as filing_rules
-from juesuan.rules import tables as table_rules
 from juesuan.rules.finding import Finding, sort_findings
-from juesuan.rules.registry import Outcome, run, run_outcomes
+from juesuan.rules.registry import run
+from juesuan.rules.tables import check_tables, evaluate_tables
 from juesuan.tables.build import build_tables
 from juesuan.tables.table import TableSet
 
-
-@in_core_context
-def evaluate_tables(tables: TableSet) -> tuple[list[Finding], list[Outcome]]:
-    """勾稽关系 of a set of tables, and each rule's outcome (passed, failed, or not evaluated
-    because a row or column it needs is not there)."""
-    return run_outcomes(table_rules.RULES, tables)
-
-
-def check_tables(tables: TableSet) -> list[Finding]:
-    """勾稽关系 of a set of tables (built from a filing or read from a report)."""
-    return evaluate_tables(tables)[0]
+__all__ = ["check_filing", "check_tables", "evaluate_tables"]
 
 
 @in_core_context

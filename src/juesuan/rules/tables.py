@@ -10,11 +10,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from decimal import Decimal
 
-from juesuan.money import ZERO
-from juesuan.rules.finding import Location, Severity
-from juesuan.rules.registry import NotEvaluated, Report, Rule, rule, show
+from juesuan.money import ZERO, in_core_context
+from juesuan.rules.finding import Finding, Location, Severity
+from juesuan.rules.registry import NotEvaluated, Outcome, Report, Rule, rule, run_outcomes, show
 from juesuan.tables.amounts import NIL, Amt, amt_sum
-from juesuan.tables.build import PERSONNEL, PUBLIC
+from juesuan.tables.columns import PERSONNEL, PUBLIC
 from juesuan.tables.table import Row, Table, TableSet
 from juesuan.tolerance import table_total
 
@@ -679,3 +679,16 @@ RULES: tuple[Rule, ...] = (
     x12,
     x13,
 )
+
+
+@in_core_context
+def evaluate_tables(tables: TableSet) -> tuple[list[Finding], list[Outcome]]:
+    """勾稽关系 of a set of tables (built from a filing or read from a report), and each
+    rule's outcome (passed, failed, or not evaluated because a row or column it needs is
+    not there)."""
+    return run_outcomes(RULES, tables)
+
+
+def check_tables(tables: TableSet) -> list[Finding]:
+    """勾稽关系 of a set of tables (built from a filing or read from a report)."""
+    return evaluate_tables(tables)[0]

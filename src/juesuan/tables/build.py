@@ -17,40 +17,27 @@ from juesuan import codes
 from juesuan.filing.model import Filing, Fund
 from juesuan.money import ZERO, in_core_context
 from juesuan.tables.amounts import FUNDS, NIL, Amt, Figures, amt, amt_sum, gather
+from juesuan.tables.columns import (
+    BASIC_6,
+    EXPENDITURE,
+    EXPENDITURE_LABELS,
+    FUND_LABELS,
+    INCOME,
+    INCOME_LABELS,
+    PERSONNEL,
+    PERSONNEL_CLASSES,
+    PUBLIC,
+    SUMMARY_1,
+    SUMMARY_4,
+    TABLE_KEYS,
+    THREE_PUBLIC_ITEMS,
+    hierarchical_columns,
+    three_public_columns,
+    three_public_labels,
+)
 from juesuan.tables.layout import layout_for, ordinal
 from juesuan.tables.table import Column, Row, RowKind, Table, TableSet, values_of
 from juesuan.template.model import Template
-
-INCOME = "收入"
-EXPENDITURE = "支出"
-PERSONNEL = "人员经费"
-PUBLIC = "公用经费"
-PERSONNEL_CLASSES = ("301", "303")
-
-FUND_LABELS = {
-    Fund.GENERAL_BUDGET: "一般公共预算财政拨款",
-    Fund.GOVERNMENT_FUND: "政府性基金预算财政拨款",
-    Fund.STATE_CAPITAL: "国有资本经营预算财政拨款",
-}
-
-INCOME_LABELS = (
-    ("general_budget", "一般公共预算财政拨款收入"),
-    ("government_fund", "政府性基金预算财政拨款收入"),
-    ("state_capital", "国有资本经营预算财政拨款收入"),
-    ("superior_subsidy", "上级补助收入"),
-    ("business", "事业收入"),
-    ("operating", "经营收入"),
-    ("affiliated_remittance", "附属单位上缴收入"),
-    ("other", "其他收入"),
-)
-
-EXPENDITURE_LABELS = (
-    ("basic", "基本支出"),
-    ("project", "项目支出"),
-    ("remit_superior", "上缴上级支出"),
-    ("operating", "经营支出"),
-    ("subsidy_affiliated", "对附属单位补助支出"),
-)
 
 ALL_FUNDS = (*FUNDS, Fund.NON_FISCAL)
 
@@ -185,10 +172,7 @@ def class_expenditure(fig: Figures, funds: Iterable[Fund] | None = None) -> Call
 
 
 def table1(fig: Figures, filing: Filing, layout: Template) -> Table:
-    columns = (
-        Column("income", "决算数", (INCOME,), INCOME),
-        Column("expenditure", "决算数", (EXPENDITURE,), EXPENDITURE),
-    )
+    columns = tuple(c.column for c in SUMMARY_1)
     rows: list[Row] = []
     incomes = [fig.income_by_source(src) for src, _ in INCOME_LABELS]
     for i, ((src, label), a) in enumerate(zip(INCOME_LABELS, incomes, strict=True), 1):
@@ -224,7 +208,7 @@ def table1(fig: Figures, filing: Filing, layout: Template) -> Table:
         kind = RowKind.ITEM if key in ("surplus_distribution", "closing") else RowKind.TOTAL
         rows.append(side_row(key, label, [a], 1, 2, section=EXPENDITURE, kind=kind))
     return Table(
-        1, "income_expenditure_summary", layout.table_title(1), columns, tuple(rows),
+        1, TABLE_KEYS[1], layout.table_title(1), columns, tuple(rows),
         notes=(_note(layout, 1),), sections=(INCOME, EXPENDITURE),
     )
 
@@ -233,33 +217,26 @@ def table1(fig: Figures, filing: Filing, layout: Template) -> Table:
 
 
 def table2(fig: Figures, filing: Filing, layout: Template) -> Table:
-    columns = (
-        Column("total", "本年收入合计"),
-        Column("fiscal", "财政拨款收入"),
-        *(Column(src, label) for src, label in INCOME_LABELS[3:]),
-    )
+    columns = tuple(c.column for c in hierarchical_columns(2))
     leaves: dict[str, Sequence[Amt]] = {}
     for code, by_source in fig.income.items():
         fiscal = amt_sum(by_source.get(f.value, NIL) for f in FUNDS)
         others = [by_source.get(src, NIL) for src, _ in INCOME_LABELS[3:]]
         leaves[code] = [fiscal + amt_sum(others), fiscal, *others]
     return functional_table(
-        2, "income", layout.table_title(2), columns, leaves, fig, filing.year,
+        2, TABLE_KEYS[2], layout.table_title(2), columns, leaves, fig, filing.year,
         total_first=True, notes=(_note(layout, 2),),
     )
 
 
 def table3(fig: Figures, filing: Filing, layout: Template) -> Table:
-    columns = (
-        Column("total", "本年支出合计"),
-        *(Column(kind, label) for kind, label in EXPENDITURE_LABELS),
-    )
+    columns = tuple(c.column for c in hierarchical_columns(3))
     leaves: dict[str, Sequence[Amt]] = {}
     for code, by_kind in fig.spent_by_kind.items():
         kinds = [by_kind.get(kind, NIL) for kind, _ in EXPENDITURE_LABELS]
         leaves[code] = [amt_sum(kinds), *kinds]
     return functional_table(
-        3, "expenditure", layout.table_title(3), columns, leaves, fig, filing.year,
+        3, TABLE_KEYS[3], layout.table_title(3), columns, leaves, fig, filing.year,
         total_first=True, notes=(_note(layout, 3),),
     )
 
@@ -268,14 +245,7 @@ def table3(fig: Figures, filing: Filing, layout: Template) -> Table:
 
 
 def table4(fig: Figures, filing: Filing, layout: Template) -> Table:
-    columns = (
-        Column("income", "决算数", (INCOME,), INCOME),
-        Column("total", "合计", (EXPENDITURE,), EXPENDITURE),
-        *(
-            Column(fund.value, FUND_LABELS[fund], (EXPENDITURE,), EXPENDITURE)
-            for fund in FUNDS
-        ),
-    )
+    columns = tuple(c.column for c in SUMMARY_4)
     width = len(columns)
     rows: list[Row] = []
     incomes = [fig.income_by_source(f.value) for f in FUNDS]
@@ -318,7 +288,7 @@ def table4(fig: Figures, filing: Filing, layout: Template) -> Table:
     rows.append(side_row("expenditure_grand_total", "总计", by_fund(grand), 1, width,
                          section=EXPENDITURE, kind=RowKind.TOTAL))
     return Table(
-        4, "fiscal_summary", layout.table_title(4), columns, tuple(rows),
+        4, TABLE_KEYS[4], layout.table_title(4), columns, tuple(rows),
         notes=(_note(layout, 4),), sections=(INCOME, EXPENDITURE),
     )
 
@@ -327,14 +297,14 @@ def table4(fig: Figures, filing: Filing, layout: Template) -> Table:
 
 
 def table5(fig: Figures, filing: Filing, layout: Template) -> Table:
-    columns = (Column("total", "合计"), Column("basic", "基本支出"), Column("project", "项目支出"))
+    columns = tuple(c.column for c in hierarchical_columns(5))
     leaves: dict[str, Sequence[Amt]] = {}
     for code in fig.expenditure:
         kinds = fig.expenditure[code].get(Fund.GENERAL_BUDGET, {})
         basic, project = kinds.get("basic", NIL), kinds.get("project", NIL)
         leaves[code] = [basic + project, basic, project]
     return functional_table(
-        5, "general_budget_expenditure", layout.table_title(5), columns, leaves, fig, filing.year,
+        5, TABLE_KEYS[5], layout.table_title(5), columns, leaves, fig, filing.year,
         total_first=layout.total_first, notes=(_note(layout, 5),),
     )
 
@@ -343,10 +313,7 @@ def table5(fig: Figures, filing: Filing, layout: Template) -> Table:
 
 
 def table6(fig: Figures, filing: Filing, layout: Template) -> Table:
-    columns = (
-        Column("personnel", "决算数", (PERSONNEL,), PERSONNEL),
-        Column("public", "决算数", (PUBLIC,), PUBLIC),
-    )
+    columns = tuple(c.column for c in BASIC_6)
     econ = codes.economic()
     year = filing.year
     # Template rows: every 款 of 301/302/303/310 the official form prints, even when empty.
@@ -379,28 +346,16 @@ def table6(fig: Figures, filing: Filing, layout: Template) -> Table:
                          section=PUBLIC, kind=RowKind.TOTAL))
     rows.sort(key=lambda r: 0 if r.section == PERSONNEL else 1)  # stable: keeps code order
     return Table(
-        6, "general_budget_basic", layout.table_title(6), columns, tuple(rows),
+        6, TABLE_KEYS[6], layout.table_title(6), columns, tuple(rows),
         notes=(_note(layout, 6),), sections=(PERSONNEL, PUBLIC), hierarchical=True,
     )
 
 
 # --- 表7 “三公”经费 --------------------------------------------------------------
 
-THREE_PUBLIC_ITEMS = ("total", "outbound", "vehicle", "vehicle_purchase", "vehicle_operation",
-                      "reception")
-
-
-def three_public_labels(layout: Template) -> dict[str, tuple[str, ...]]:
-    """Header path (groups + leaf) of each item, without the stage."""
-    vehicle = layout.vehicle_group_label
-    return {
-        "total": ("合计",),
-        "outbound": ("因公出国（境）费",),
-        "vehicle": (vehicle, "小计"),
-        "vehicle_purchase": (vehicle, "公务用车购置费"),
-        "vehicle_operation": (vehicle, layout.vehicle_operation_label),
-        "reception": ("公务接待费",),
-    }
+def _item_stage(key: str) -> tuple[str, str]:
+    item, stage = key.split(".")
+    return item, stage
 
 
 def table7(filing: Filing, layout: Template) -> Table:
@@ -414,7 +369,7 @@ def table7(filing: Filing, layout: Template) -> Table:
         "vehicle_operation": tp.vehicle_operation,
         "reception": tp.reception,
     }
-    stage_amounts: dict[tuple[str, str], Amt] = {}
+    stage_amounts: dict[tuple[str, str], Amt] = {}  # (item, stage)
     for stage in ("budget", "final"):
         for key, item in items.items():
             stage_amounts[(key, stage)] = amt(getattr(item, stage), unit)
@@ -427,22 +382,14 @@ def table7(filing: Filing, layout: Template) -> Table:
             + stage_amounts[("vehicle_operation", stage)]
             + stage_amounts[("reception", stage)]
         )
-    labels = three_public_labels(layout)
-    stage_names = {"budget": "预算数", "final": "决算数"}
-    order: list[tuple[str, str]]
-    if layout.three_public_by_stage:
-        order = [(item, stage) for stage in ("budget", "final") for item in THREE_PUBLIC_ITEMS]
-        columns = tuple(
-            Column(f"{item}.{stage}", labels[item][-1], (stage_names[stage], *labels[item][:-1]))
-            for item, stage in order
-        )
-    else:
-        order = [(item, stage) for item in THREE_PUBLIC_ITEMS for stage in ("budget", "final")]
-        columns = tuple(
-            Column(f"{item}.{stage}", stage_names[stage], labels[item]) for item, stage in order
-        )
-    data = row("three_public", "“三公”经费", [stage_amounts[k] for k in order])
-    return Table(7, "three_public", layout.table_title(7), columns, (data,), notes=(_note(layout, 7),))
+    labels = three_public_labels(layout.vehicle_group_label, layout.vehicle_operation_label)
+    stages = ("budget", "final")
+    order = ([f"{item}.{stage}" for stage in stages for item in THREE_PUBLIC_ITEMS]
+             if layout.three_public_by_stage else
+             [f"{item}.{stage}" for item in THREE_PUBLIC_ITEMS for stage in stages])
+    columns = three_public_columns(order, by_stage=layout.three_public_by_stage, labels=labels)
+    data = row("three_public", "“三公”经费", [stage_amounts[_item_stage(k)] for k in order])
+    return Table(7, TABLE_KEYS[7], layout.table_title(7), columns, (data,), notes=(_note(layout, 7),))
 
 
 # --- 表8 政府性基金, 表9 国有资本经营 ----------------------------------------------
@@ -452,21 +399,7 @@ def fund_table(
     number: int, key: str, fund: Fund, fig: Figures, filing: Filing, layout: Template,
     *, with_income: bool,
 ) -> Table:
-    spent: tuple[Column, ...] = (
-        Column("expenditure", "合计", ("本年支出",)),
-        Column("basic", "基本支出", ("本年支出",)),
-        Column("project", "项目支出", ("本年支出",)),
-    )
-    columns: tuple[Column, ...]
-    if with_income:
-        columns = (
-            Column("opening", "年初结转和结余"),
-            Column("income", "本年收入"),
-            *spent,
-            Column("closing", "年末结转和结余"),
-        )
-    else:
-        columns = spent
+    columns = tuple(c.column for c in hierarchical_columns(number, with_income=with_income))
     codes_used = (
         {c for c, by in fig.income.items() if fund.value in by}
         | {c for c, by in fig.expenditure.items() if fund in by}
@@ -539,9 +472,9 @@ def build_tables(filing: Filing, template: Template | None = None) -> TableSet:
         5: lambda: table5(fig, filing, layout),
         6: lambda: table6(fig, filing, layout),
         7: lambda: table7(filing, layout),
-        8: lambda: fund_table(8, "government_fund", Fund.GOVERNMENT_FUND, fig, filing, layout,
+        8: lambda: fund_table(8, TABLE_KEYS[8], Fund.GOVERNMENT_FUND, fig, filing, layout,
                               with_income=True),
-        9: lambda: fund_table(9, "state_capital", Fund.STATE_CAPITAL, fig, filing, layout,
+        9: lambda: fund_table(9, TABLE_KEYS[9], Fund.STATE_CAPITAL, fig, filing, layout,
                               with_income=layout.state_capital_income),
     }
     tables = tuple(_with_empty_note(builders[n](), layout, filing.department.name)
