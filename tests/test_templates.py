@@ -8,6 +8,7 @@ The class lists and the 名词解释 are compared with real published documents
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -190,3 +191,37 @@ def test_the_command_line_names_a_template(tmp_path: Path) -> None:
 def test_a_template_file_is_plain_bounded_yaml(text: str, message: str) -> None:
     with pytest.raises(TemplateError, match=message):
         parse_template(text, "t.yaml")
+
+
+def test_the_sentence_forms_are_the_templates(shanghai: Filing, tmp_path: Path) -> None:
+    """增加/减少/持平 and 未安排预算 come from the template's wording: a variant that writes
+    上升/降低 gets them in its 情况说明, and the audit reads them back as the same changes."""
+    from juesuan.audit.check import audit
+    from juesuan.audit.claims import Measure, extract_claims
+    from juesuan.audit.reading.html import read_html
+
+    path = tmp_path / "words.yaml"
+    path.write_text("name: shanghai-words\nextends: shanghai-2024\n"
+                    "wording: {increase: 上升, rise: 上升, decrease: 降低, fall: 降低}\n", encoding="utf-8")
+    template = load_template(str(path))
+    assert template.wording.flat == "持平" and template.wording.no_budget == "未安排预算"
+    plain = document_to_html(build_document(shanghai))
+    worded = document_to_html(build_document(shanghai, template=template))
+    assert re.search(r"减少[\d.]+万元", plain) and not re.search(r"减少[\d.]+万元", worded)
+    assert re.search(r"降低[\d.]+万元，降低[\d.]+%", worded)
+    assert len(re.findall(r"(?:上升|降低)[\d.]+万元", worded)) == len(re.findall(r"(?:增加|减少)[\d.]+万元", plain))
+    def claims(html: str) -> list[tuple[str, str, str | None]]:
+        result = audit(read_html(Path("words.html"), html.encode("utf-8")))
+        return [(f.rule, f.severity.value, f.found) for f in result.findings if f.rule.startswith("C.")]
+
+    def changes(html: str) -> list[tuple[str, int | None, Decimal | None]]:
+        read = extract_claims(read_html(Path("words.html"), html.encode("utf-8")))
+        return [(c.measure.value, c.direction, c.value) for c in read
+                if c.measure in (Measure.CHANGE, Measure.CHANGE_PCT)]
+
+    assert len(changes(worded)) >= 6 and changes(worded) == changes(plain)
+
+    assert claims(worded) == claims(plain)
+    assert not [c for c in claims(worded) if c[1] != "info"]
+    with pytest.raises(TemplateError, match="须能读回"):
+        parse_template("name: x\nextends: central-2020\nwording: {increase: 上涨}\n", "x.yaml")

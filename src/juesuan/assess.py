@@ -23,6 +23,7 @@ from juesuan.rules.finding import Finding, sort_findings
 from juesuan.tables.build import build_tables
 from juesuan.tables.layout import layout_for
 from juesuan.tables.table import TableSet
+from juesuan.template.model import Template
 
 Style = Literal["shanghai-2024", "seed-2020"]
 
@@ -45,11 +46,12 @@ class Assessment:
 
 @in_core_context
 def assess(filing: Filing, tables: TableSet | None = None, scheme: Scheme | None = None,
-           style: Style | None = None) -> Assessment:
+           style: Style | None = None, template: Template | None = None) -> Assessment:
     """Run every rule that applies to ``filing``: its own rules and its tables'
     (:func:`check_filing`), the performance rules ``P.*`` under ``scheme`` when the filing
     has a performance part and a scheme is given, and the narrative rules ``N.*`` on the
-    情况说明 in ``style`` (by default :func:`default_style`)."""
+    情况说明 in ``style`` (by default :func:`default_style`), in the words of ``template``
+    (by default the one the filing names, else the one of its year)."""
     tables = tables if tables is not None else build_tables(filing)
     findings = check_filing(filing, tables)
     result: PerformanceResult | None = None
@@ -57,7 +59,7 @@ def assess(filing: Filing, tables: TableSet | None = None, scheme: Scheme | None
         result, performance_findings = check_performance(filing, scheme)
         findings += performance_findings
     explanation, narrative_findings = explanation_sections(
-        filing, tables.rounded(2), result, style or default_style(filing))
+        filing, tables.rounded(2), result, style or default_style(filing), template)
     findings += narrative_findings
     return Assessment(sort_findings(findings), result, explanation)
 

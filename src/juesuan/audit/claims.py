@@ -25,7 +25,7 @@ import itertools
 import re
 from array import array
 from bisect import bisect_right
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
@@ -618,9 +618,25 @@ _ITEM = re.compile(
 )
 _PROJECT = re.compile(r"^\s*(?:\d+[、.．]|（\d+）)\s*(?P<p>[^：。]+?)项目自评综述")
 
-_CHANGE_WORDS = {"增加": 1, "增长": 1, "上升": 1, "提高": 1, "超支": 1, "增": 1,
-                 "减少": -1, "下降": -1, "降低": -1, "节约": -1, "节支": -1, "减": -1}
-_DIR = "增加|减少|增长|下降|上升|降低|提高|节约|节支|超支"
+
+
+def _words(kind: str) -> tuple[str, ...]:
+    """The words of ``kind`` (Wording.up_words …) any bundled template reads, longest first
+    (an alternation tries them in order)."""
+    found: dict[str, None] = {}
+    for template in bundled_templates():
+        found.update(dict.fromkeys(getattr(template.wording, kind)))
+    return tuple(sorted(found, key=len, reverse=True))
+
+
+def _any(words: Iterable[str]) -> str:
+    return "|".join(re.escape(w) for w in words)
+
+
+_UP_WORDS, _DOWN_WORDS = _words("up_words"), _words("down_words")
+_CHANGE_WORDS = {**dict.fromkeys(_UP_WORDS, 1), **dict.fromkeys(_DOWN_WORDS, -1)}
+_DIR = _any(sorted(_CHANGE_WORDS, key=len, reverse=True))
+_UP, _DOWN = re.compile(_any(_UP_WORDS)), re.compile(_any(_DOWN_WORDS))
 _CHANGE_TAIL = re.compile(rf"(?P<w>(?:{_DIR})(?:（(?:{_DIR})）)?)了?$")
 _MEASURES: list[tuple[re.Pattern[str], Measure]] = [
     (re.compile(p), m) for p, m in [
@@ -641,16 +657,16 @@ _BUDGET_REFERENCE = re.compile(r"(?:比|较|与)(?:年初|全年)?预算")
 _YEAR_REFERENCE = re.compile(r"(?:比|较|与)(?:上年|上一年|上年度|\d{4}年)")
 _PCT_WITHOUT_SIGN = re.compile(rf"(?:{_DIR}|占|的|差异率|执行率(?:达到|为)?)了?$")
 
+_COMPARISON_WORDS = {**dict.fromkeys(_words("above_words"), 1), **dict.fromkeys(_words("below_words"), -1),
+                     **dict.fromkeys(_words("equal_words"), 0)}
 _COMPARISON = re.compile(
-    r"决算数?(?:(?P<w>大于|小于|等于|高于|低于|超过|多于|少于)(?P<ref>全年|年初)?预算数?"
-    r"|(?:与|同|和)(?P<ref2>全年|年初)?预算数?(?P<basic>基本)?(?P<w2>持平|一致|相等|相同|相符))"
+    rf"决算数?(?:(?P<w>{_any(sorted(_COMPARISON_WORDS, key=len, reverse=True))})(?P<ref>全年|年初)?预算数?"
+    rf"|(?:与|同|和)(?P<ref2>全年|年初)?预算数?(?P<basic>基本)?(?P<w2>{_any(_words('same_words'))}))"
 )
-_TREND = re.compile(r"(?P<basic>基本)?(?:持平|无变化|没有变化)")
+_TREND = re.compile(rf"(?P<basic>基本)?(?:{_any(_words('flat_words'))})")
 _REASON = re.compile(r"原因|由于|因为|主要是")
 _PURPOSE = re.compile(r"主要用于：?(?P<p>[^。]+)")
 _DUPLICATE = re.compile(r"([\u4e00-\u9fff]{2,6})\1|([。，；：、])\2")
-_COMPARISON_WORDS = {"大于": 1, "高于": 1, "超过": 1, "多于": 1, "小于": -1, "低于": -1,
-                     "少于": -1, "等于": 0}
 _SENTENCE_END = re.compile(r"[。！？]+")  # a run of stops ends one sentence (。。 is a duplicate, found apart)
 _REPORT_YEAR_AFTER = re.compile(
     r"^(?:部门|单位)?决算(?!数)|^(?:收入支出总计|财政拨款收入支出总计|政府采购|预算绩效管理|无)"
@@ -722,8 +738,8 @@ def _statements(sentence: str) -> list[_Event]:
     reason = _REASON.search(sentence)
     if reason is not None:
         rest = sentence[reason.end():]
-        ups = bool(re.search("增加|增长|上升|提高", rest))
-        downs = bool(re.search("减少|下降|降低|节约|调减", rest))
+        ups = bool(_UP.search(rest))
+        downs = bool(_DOWN.search(rest))
         events.append(_Event(reason.start(), reason.end(), measure=Measure.REASON,
                              text=sentence[reason.start():].rstrip("。"),
                              direction=1 if ups and not downs else -1 if downs and not ups else None))

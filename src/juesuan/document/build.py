@@ -126,7 +126,7 @@ def build_document(filing: Filing, *, template: Template | None = None, order: O
     if order is not None:
         style = "seed-2020" if order == "seed" else "shanghai-2024"
     tables = build_tables(filing, template)
-    assessment = assess(filing, tables, scheme, style)
+    assessment = assess(filing, tables, scheme, style, template)
     findings, result, explanation = assessment.findings, assessment.performance, assessment.explanation
     contents: dict[PartKey, tuple[Section, ...]] = {
         "overview": overview_sections(filing, template),

@@ -26,6 +26,8 @@ from juesuan.performance.scoring import PerformanceResult
 from juesuan.rules.finding import Finding, sort_findings
 from juesuan.rules.registry import run
 from juesuan.tables.table import TableSet
+from juesuan.template.catalogue import template_for
+from juesuan.template.model import Template, Wording
 
 
 @dataclass(frozen=True)
@@ -74,32 +76,37 @@ def _dedupe(gaps: list[Gap]) -> tuple[Gap, ...]:
 
 
 def render_explanation(facts: Facts, style: str, tables: tuple[int, ...] = tuple(range(1, 10)),
-                       ) -> tuple[tuple[Section, ...], tuple[Gap, ...]]:
-    """The sections of one style from the facts, and the gaps they print; a section about
+                       wording: Wording | None = None) -> tuple[tuple[Section, ...], tuple[Gap, ...]]:
+    """The sections of one style from the facts, in the template's ``wording`` (by default
+    that of the template in force for the year), and the gaps they print; a section about
     a table the template does not print (``tables``) is left out."""
     specs = STYLES.get(style)
     if specs is None:
         raise ValueError(f"未知的情况说明样式 {style!r}，可用：{', '.join(STYLES)}")
     specs = tuple(spec for spec in specs if spec.table is None or spec.table in tables)
+    wording = wording or template_for(None, facts.year).wording
     charts = c.build_charts(facts)
     sections: list[Section] = []
     gaps: list[Gap] = []
     for number, spec in enumerate(specs, 1):
         attached: tuple[Chart, ...] = tuple(charts[k] for k in spec.charts if k in charts)
         section, printed = render_section(style, spec.name, f"explanation.{spec.name}",
-                                          {"f": facts, "number": number}, attached)
+                                          {"f": facts, "number": number, "w": wording}, attached)
         sections.append(section)
         gaps += [replace(g, section=section.heading) for g in printed]
     return tuple(sections), _dedupe(gaps)
 
 
 def explanation_sections(
-    filing: Filing, printed: TableSet, performance: PerformanceResult | None, style: str
+    filing: Filing, printed: TableSet, performance: PerformanceResult | None, style: str,
+    template: Template | None = None,
 ) -> tuple[tuple[Section, ...], list[Finding]]:
-    """The 情况说明 of a filing in ``style``, from its printed tables (rounded to 0.01 万元),
+    """The 情况说明 of a filing in ``style`` and the words of ``template`` (by default the
+    one the filing names), from its printed tables (rounded to 0.01 万元),
     and the narrative rules' findings on what it could not state."""
     facts = gather_facts(filing, printed, performance)
-    sections, gaps = render_explanation(facts, style, printed.expected)
+    wording = (template or template_for(filing.layout, filing.year)).wording
+    sections, gaps = render_explanation(facts, style, printed.expected, wording)
     findings = run(narrative_rules.RULES, Narrative(filing, style, gaps))
     return sections, sort_findings(findings)
 

@@ -11,10 +11,15 @@ import re
 from dataclasses import replace
 from decimal import Decimal
 
+from jinja2 import pass_context
+from jinja2.runtime import Context
+
 from juesuan.money import round_half_up
 from juesuan.narrative.facts import Change, Gap
 from juesuan.performance.scoring import fmt
 from juesuan.tables.layout import chinese_number
+from juesuan.template.catalogue import template_for
+from juesuan.template.model import Wording
 
 SENTENCE_END = "。！？…"
 SOFT_END = "；;，,、：:"
@@ -46,8 +51,9 @@ def pct(value: object) -> str | Gap:
     return f"{rounded:.2f}%"
 
 
-def change(value: object, part: str = "both", unit: str = "万元") -> str | Gap:
-    """A year-over-year change in words.
+def change(value: object, part: str = "both", unit: str = "万元", wording: Wording | None = None) -> str | Gap:
+    """A year-over-year change in the template's words (``wording``; by default those of
+    the template in force for 2020).
 
     ``both``: 增加56.94万元，增长1.87% / 减少…，下降…% / 持平 (the rate is left out when
     the base is 0); ``amount``: 增加56.94万元; ``rate``: 增长1.87%. An unknown base gives
@@ -55,14 +61,15 @@ def change(value: object, part: str = "both", unit: str = "万元") -> str | Gap
     """
     if not isinstance(value, Change):
         raise TypeError(f"change 过滤器只接受 Change，实际为 {type(value).__name__}")
+    w = wording or template_for(None, 2020).wording
     if isinstance(value.base, Gap):
         return value.base
     if value.flat:
-        return "持平"
+        return w.flat
     amount, rate = value.amount, value.rate
     assert amount is not None
-    amount_text = f"{'增加' if value.up else '减少'}{wan(amount)}{unit}"
-    rate_text = None if rate is None else f"{'增长' if value.up else '下降'}{pct(rate)}"
+    amount_text = f"{w.increase if value.up else w.decrease}{wan(amount)}{unit}"
+    rate_text = None if rate is None else f"{w.rise if value.up else w.fall}{pct(rate)}"
     if part == "amount":
         return amount_text
     if part == "rate":
@@ -130,10 +137,16 @@ def is_gap(value: object) -> bool:
     return isinstance(value, Gap)
 
 
+@pass_context
+def _change_in_words(context: Context, value: object, part: str = "both", unit: str = "万元") -> str | Gap:
+    """``change`` in the words of the section's template (``w`` in its context)."""
+    return change(value, part, unit, wording=context.get("w"))
+
+
 FILTERS = {
     "wan": wan,
     "pct": pct,
-    "change": change,
+    "change": _change_in_words,
     "chinese_ordinal": chinese_ordinal,
     "sentence": sentence,
     "clause": clause,

@@ -83,6 +83,8 @@ def _merge(base: dict[str, Any], child: dict[str, Any]) -> dict[str, Any]:
         elif key == "drop_classes":
             drop = set(value) if isinstance(value, list) else set()
             merged["classes"] = [c for c in merged.get("classes", ()) if c.get("code") not in drop]
+        elif key == "wording" and isinstance(value, dict):
+            merged[key] = {**merged.get(key, {}), **value}  # a variant changes a word or two
         else:
             merged[key] = value
     return merged

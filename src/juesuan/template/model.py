@@ -4,7 +4,8 @@ A template says once what varies between the templates real reports follow: the 
 tables (number, title, the title variants reports print, note, note of an empty table),
 the 功能分类 类 rows 表1 and 表4 print and their names, whether a zero prints blank or
 0.00, the 三公 and 表9 column variants, the parts of the document with their headings
-and order, the style of the 情况说明, and the 名词解释.
+and order, the style and the sentence forms of the 情况说明 (增加/减少/持平, 未安排预算),
+and the 名词解释.
 
 The table builder, the document, the narrative and the audit read these objects; none
 keeps its own list. The bundled templates are YAML files in ``data/`` (see
@@ -60,6 +61,42 @@ class Term(_Frozen):
     text: Annotated[str, Field(min_length=1, max_length=2000)]
 
 
+_Words = Annotated[tuple[_Text, ...], Field(min_length=1)]
+
+
+class Wording(_Frozen):
+    """The sentence forms of the 情况说明: the words the template writes, and the words
+    real reports print for the same meaning (the audit reads all of them)."""
+
+    increase: _Text = Field(description="金额增加：增加56.94万元")
+    decrease: _Text = Field(description="金额减少")
+    rise: _Text = Field(description="幅度增长：增长1.87%")
+    fall: _Text = Field(description="幅度下降")
+    flat: _Text = Field(description="与上年、与预算数相同：持平")
+    roughly_flat: _Text = Field(description="相差很小：基本持平")
+    above: _Text = Field(description="决算数大于预算数")
+    below: _Text = Field(description="决算数小于预算数")
+    no_budget: _Text = Field(description="没有预算时代替“完成预算的X%”：未安排预算")
+    up_words: _Words = Field(description="报告中表示增加的词（增加、增长、上升…）")
+    down_words: _Words = Field(description="报告中表示减少的词")
+    flat_words: _Words = Field(description="报告中表示没有变化的词（持平、无变化…）")
+    above_words: _Words = Field(description="决算数“大于”预算数的说法")
+    below_words: _Words = Field(description="决算数“小于”预算数的说法")
+    equal_words: _Words = Field(description="决算数“等于”预算数的说法")
+    same_words: _Words = Field(description="“与预算数持平（一致…）”的说法")
+
+    @model_validator(mode="after")
+    def _writes_what_it_reads(self) -> Wording:
+        pairs = ((self.increase, self.up_words), (self.rise, self.up_words),
+                 (self.decrease, self.down_words), (self.fall, self.down_words),
+                 (self.flat, self.flat_words), (self.above, self.above_words),
+                 (self.below, self.below_words))
+        for word, words in pairs:
+            if word not in words:
+                raise ValueError(f"“{word}”不在对应的说法列表中：juesuan 写的词须能读回")
+        return self
+
+
 class Template(_Frozen):
     """Everything a disclosure template fixes."""
 
@@ -81,6 +118,7 @@ class Template(_Frozen):
     explanation_style: ExplanationStyle
     glossary_numbering: Numbering = "chinese"
     glossary: tuple[Term, ...]
+    wording: Wording = Field(description="情况说明的措辞（增加/减少/持平、未安排预算…）")
 
     @model_validator(mode="after")
     def _consistent(self) -> Template:
