@@ -28,14 +28,14 @@ from hypothesis import strategies as st
 
 from juesuan.audit.claim_rules import check_claims
 from juesuan.audit.claims import Claim, Kind, Measure, extract_claims, heading_level
-from juesuan.audit.source import SourceDocument, from_text
-from juesuan.audit.text_checks import (
+from juesuan.audit.grading import (
     Derived,
     Interval,
     grade_percent,
     hull,
     ratio_percent,
 )
+from juesuan.audit.source import SourceDocument, from_text
 from juesuan.filing.io import load_filing
 from juesuan.money import round_half_up
 from juesuan.rules.finding import Finding, Severity

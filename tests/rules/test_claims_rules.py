@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
+from juesuan.audit.claim_subject import ClaimSet
 from juesuan.audit.claims import extract_claims
 from juesuan.audit.source import from_text
-from juesuan.audit.text_checks import ClaimSet
 from juesuan.catalogue import REGISTRY
 from juesuan.filing.io import load_filing
 from juesuan.rules.finding import Finding, Severity

@@ -1,9 +1,11 @@
 """Checks of the figures stated in a published report's text (情况说明), scope ``claims``.
 
-Each rule reads a :class:`juesuan.audit.text_checks.ClaimSet` — the claims extracted from
+Each rule reads a :class:`juesuan.audit.claim_subject.ClaimSet` — the claims extracted from
 the text by :func:`juesuan.audit.claims.extract_claims` and, when they were read, the
-report's tables. The checks themselves are in :mod:`juesuan.audit.text_checks`; this
-module gives each its id, severity and Chinese description.
+report's tables. The checks themselves are in :mod:`juesuan.audit.text_checks` (figures
+against tables and their inputs in :mod:`~juesuan.audit.text_checks.figures`, what the text
+says in words in :mod:`~juesuan.audit.text_checks.statements`); this module gives each its
+id, severity and Chinese description.
 
 Recomputed percentages are judged by interval arithmetic from the decimals their inputs
 are printed with: a figure rounding explains is info, never an error.
@@ -14,8 +16,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from juesuan.audit import text_checks as tc
+from juesuan.audit.claim_subject import ClaimSet
 from juesuan.audit.claims import Claim
+from juesuan.audit.text_checks import figures, statements
 from juesuan.rules.finding import Finding, Severity, sort_findings
 from juesuan.rules.registry import Report, Rule, rule, run
 from juesuan.tables.table import TableSet
@@ -31,7 +34,7 @@ GBC = "GovBudgetChecker rules/v3_3.yaml"
                   "表7。差额在四舍五入误差范围内的只作提示。",
       reference=f"{TEMPLATE}；{GBC} V33-2xx")
 def c_table(subject: Any, report: Report) -> None:
-    tc.check_table(subject, report)
+    figures.check_table(subject, report)
 
 
 @rule("C.total", "说明中合计与分项不符", severity=Severity.ERROR, scope="claims",
@@ -41,7 +44,7 @@ def c_table(subject: Any, report: Report) -> None:
                   "四舍五入可以解释的差额只作提示。",
       reference=TEMPLATE)
 def c_total(subject: Any, report: Report) -> None:
-    tc.check_total(subject, report)
+    figures.check_total(subject, report)
 
 
 @rule("C.share", "占比计算错误", severity=Severity.ERROR, scope="claims",
@@ -50,7 +53,7 @@ def c_total(subject: Any, report: Report) -> None:
                   "小数位用区间算术复核，四舍五入可以解释的只作提示。",
       reference=f"{TEMPLATE}；{GBC} 占比口径")
 def c_share(subject: Any, report: Report) -> None:
-    tc.check_share(subject, report)
+    figures.check_share(subject, report)
 
 
 @rule("C.change", "增减额或增减率计算错误", severity=Severity.ERROR, scope="claims",
@@ -59,7 +62,7 @@ def c_share(subject: Any, report: Report) -> None:
                   "四舍五入可以解释的只作提示。",
       reference=TEMPLATE)
 def c_change(subject: Any, report: Report) -> None:
-    tc.check_change(subject, report)
+    figures.check_change(subject, report)
 
 
 @rule("C.completion", "预算完成率计算错误", severity=Severity.ERROR, scope="claims",
@@ -67,7 +70,7 @@ def c_change(subject: Any, report: Report) -> None:
                   "按所列数字的小数位用区间算术复核，四舍五入可以解释的只作提示。",
       reference=TEMPLATE)
 def c_completion(subject: Any, report: Report) -> None:
-    tc.check_completion(subject, report)
+    figures.check_completion(subject, report)
 
 
 @rule("C.direction", "增减方向表述与数字不符", severity=Severity.ERROR, scope="claims",
@@ -77,7 +80,7 @@ def c_completion(subject: Any, report: Report) -> None:
                   "A.template-text 报告。）",
       reference=f"{GBC} V33-110")
 def c_direction(subject: Any, report: Report) -> None:
-    tc.check_direction(subject, report)
+    statements.check_direction(subject, report)
 
 
 @rule("C.unit", "金额单位错误", severity=Severity.ERROR, scope="claims",
@@ -85,7 +88,7 @@ def c_direction(subject: Any, report: Report) -> None:
                   "单位只写“万”的为警告。",
       reference=f"{GBC} R001")
 def c_unit(subject: Any, report: Report) -> None:
-    tc.check_unit(subject, report)
+    figures.check_unit(subject, report)
 
 
 @rule("C.malformed", "数字书写有误", severity=Severity.ERROR, scope="claims",
@@ -93,21 +96,21 @@ def c_unit(subject: Any, report: Report) -> None:
                   "数字中间有空格或千分位逗号位置不对（“2,9 40.05”）、增减率缺少“%”。",
       reference=TEMPLATE)
 def c_malformed(subject: Any, report: Report) -> None:
-    tc.check_malformed(subject, report)
+    statements.check_malformed(subject, report)
 
 
 @rule("C.duplicate-word", "重复字词或标点", severity=Severity.WARNING, scope="claims",
       description="说明中同一词语或标点连续出现两次（如“增加增加”“。。”），多为编辑错误。",
       reference=f"{GBC} R003")
 def c_duplicate_word(subject: Any, report: Report) -> None:
-    tc.check_duplicate(subject, report)
+    statements.check_duplicate(subject, report)
 
 
 @rule("C.reason-missing", "说明中缺少增减原因", severity=Severity.WARNING, scope="claims",
       description="与上年相比有增减，或决算数与预算数不一致（决算数大于/小于预算数）时，同一段落应说明主要原因。",
       reference=f"{TEMPLATE}；{GBC} V33-110")
 def c_reason_missing(subject: Any, report: Report) -> None:
-    tc.check_reason_missing(subject, report)
+    statements.check_reason_missing(subject, report)
 
 
 @rule("C.budget-zero", "预算为零仍表述完成率", severity=Severity.WARNING, scope="claims",
@@ -115,7 +118,7 @@ def c_reason_missing(subject: Any, report: Report) -> None:
                   "“三公”各项的预算数取自说明或表7。",
       reference=f"{GBC} R004")
 def c_budget_zero(subject: Any, report: Report) -> None:
-    tc.check_budget_zero(subject, report)
+    figures.check_budget_zero(subject, report)
 
 
 @rule("C.precision", "百分比或金额小数位不足", severity=Severity.WARNING, scope="claims",
@@ -123,14 +126,14 @@ def c_budget_zero(subject: Any, report: Report) -> None:
                   "另一个数（如1.22%写作1.2%）的为警告，数值本身按其所写的精度复核；不影响数值的只作提示。",
       reference=f"{GBC} V33-232")
 def c_precision(subject: Any, report: Report) -> None:
-    tc.check_precision(subject, report)
+    figures.check_precision(subject, report)
 
 
 @rule("C.repeat", "同一数字前后不一致", severity=Severity.ERROR, scope="claims",
       description="说明中同一项目的同一金额（如一般公共预算财政拨款支出、“三公”经费决算数）在不同段落出现时应一致。",
       reference=TEMPLATE)
 def c_repeat(subject: Any, report: Report) -> None:
-    tc.check_repeat(subject, report)
+    statements.check_repeat(subject, report)
 
 
 @rule("C.year", "年度表述错误", severity=Severity.ERROR, scope="claims",
@@ -138,7 +141,7 @@ def c_repeat(subject: Any, report: Report) -> None:
                   "“与XXXX年度相比”应为上一年度。（标题和目录中的年度由 A.year 核对。）",
       reference=f"{GBC} V33-001")
 def c_year(subject: Any, report: Report) -> None:
-    tc.check_year(subject, report)
+    statements.check_year(subject, report)
 
 
 @rule("C.purpose", "主要用途与科目不符", severity=Severity.WARNING, scope="claims",
@@ -146,7 +149,7 @@ def c_year(subject: Any, report: Report) -> None:
                   "行政单位医疗（项）说明为养老保险支出，多为复制粘贴错误。",
       reference=f"{GBC} R005")
 def c_purpose(subject: Any, report: Report) -> None:
-    tc.check_purpose(subject, report)
+    statements.check_purpose(subject, report)
 
 
 @rule("C.three-public-counts", "“三公”经费说明数量", severity=Severity.WARNING, scope="claims",
@@ -154,7 +157,7 @@ def c_purpose(subject: Any, report: Report) -> None:
                   "相应数量：团组数和人次、车辆购置数或保有量、接待批次和人次。",
       reference="部门决算公开模板 七（二）")
 def c_three_public_counts(subject: Any, report: Report) -> None:
-    tc.check_three_public_counts(subject, report)
+    figures.check_three_public_counts(subject, report)
 
 
 # Every rule of this module, in the order they are run.
@@ -180,6 +183,6 @@ RULES: tuple[Rule, ...] = (
 
 def check_claims(claims: Iterable[Claim], tables: TableSet | None = None) -> list[Finding]:
     """Every claim rule on the claims of one report (and its tables, when read)."""
-    subject = tc.ClaimSet(tuple(claims), tables)
+    subject = ClaimSet(tuple(claims), tables)
     unit = tables.tables[0].unit if tables is not None and tables.tables else "万元"
     return sort_findings(run(RULES, subject, unit=unit))

@@ -75,7 +75,7 @@ class Measure(StrEnum):
     PURPOSE = "purpose"  # statement: 主要用于：… (what an item's money was spent on)
 
 
-# Topics: the figure a claim is about. Amount topics map to table cells in text_checks.
+# Topics: the figure a claim is about. Amount topics map to table cells in claim_subject (ClaimSet.cell).
 TOPIC_NAMES: dict[str, str] = {
     "grand_total": "收入支出总计",
     "fiscal_grand_total": "财政拨款收入支出总计",
