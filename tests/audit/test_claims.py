@@ -18,7 +18,7 @@ import importlib.util
 import re
 import sys
 from dataclasses import replace
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 from functools import cache
 from pathlib import Path
 
@@ -577,9 +577,29 @@ def test_a_rate_outside_the_interval_is_an_error(current: Decimal, prior: Decima
         if rate < 0:
             return
     claims = extract_claims(from_text(change_text(current, prior, rate, with_prior=with_prior)))
-    errors = [f for f in check_claims(claims) if f.severity is Severity.ERROR]
+    findings = check_claims(claims)
+    errors = [f for f in findings if f.severity is Severity.ERROR]
+    cut = (low.quantize(D("0.01"), ROUND_DOWN), high.quantize(D("0.01"), ROUND_DOWN))
+    if cut[0] <= rate <= cut[1]:  # what cutting the digits gives: a warning, not an error
+        assert errors == []
+        [warning] = [f for f in findings if f.severity is Severity.WARNING]
+        assert warning.rule == "C.change" and "截去尾数" in warning.message
+        return
     assert [f.rule for f in errors] == ["C.change"]
     assert errors[0].found == f"{rate:.2f}%"
+
+
+def test_a_truncated_rate_is_a_warning() -> None:
+    # 11.99 / (30.78 − 11.99) = 63.81%; the printed inputs allow 63.75%–63.87% by rounding:
+    # 63.84% is no defect. 99.868% printed as 99.86% is a cut, not a rounding.
+    text = "三、支出决算情况说明\n本年支出合计1009.86万元，比上年增加504.00万元，增长{}。"
+    ok = check_claims(extract_claims(from_text(text.format("99.63%"))))
+    assert [f for f in ok if f.rule == "C.change" and f.severity is not Severity.INFO] == []
+    # 9986.80 / (20000.00 − 9986.80) = 99.7364% (99.7363%–99.7364% by rounding): 99.73% is cut
+    cut = check_claims(extract_claims(from_text("三、支出决算情况说明\n本年支出合计20000.00万元，"
+                                                "比上年增加9986.80万元，增长99.73%。")))
+    assert [(f.rule, f.severity) for f in cut if f.rule == "C.change" and f.severity is not Severity.INFO] == [
+        ("C.change", Severity.WARNING)]
 
 
 @settings(max_examples=300, deadline=None)
@@ -598,12 +618,17 @@ def test_claims_of_03_and_02() -> None:
     errors = graded(check_claims(claims_of(REPORTS / "02_shanghai-putuo-ghzyj-2024.txt")),
                     Severity.ERROR)
     assert errors == {
-        # 五（一）: 9746.50 / 9759.38 = 99.868% → 99.87%, printed 99.86%
-        ("C.share", 398),
         # 五（一）: “增长13.95。” — the rate has no %
         ("C.malformed", 399),
+    }
+    # truncated rather than rounded: a warning that says so (issue 12)
+    truncated = [f for f in check_claims(claims_of(REPORTS / "02_shanghai-putuo-ghzyj-2024.txt"))
+                 if "截去尾数" in f.message]
+    assert {(f.rule, f.location.line, f.severity, f.found) for f in truncated} == {
+        # 五（一）: 9746.50 / 9759.38 = 99.868% → 99.87%, printed 99.86%
+        ("C.share", 398, Severity.WARNING, "99.86%"),
         # 五（三）: 9746.50 / 10210.34 = 95.457% → 95.46%, printed 95.45%
-        ("C.completion", 410),
+        ("C.completion", 410, Severity.WARNING, "95.45%"),
     }
     findings = check_claims(claims_of(REPORTS / "03_shanghai-putuo-shegongbu-2024.txt"))
     assert graded(findings, Severity.ERROR) == set()

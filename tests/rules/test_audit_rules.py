@@ -200,10 +200,18 @@ AUDIT_CASES: dict[str, list[Case]] = {
           "可读的行或列", "本年收人合计", "本年收人合计"),
         C("a title without its table",
           edit(without_grid("一般公共预算财政拨款支出决算表", "注：本表反映部门本年度一般公共预算财政拨款支出情况。")),
-          Severity.ERROR, "表格", "无法读取", "一般公共预算财政拨款支出决算表"),
+          Severity.WARNING, "表格", "无法读取", "一般公共预算财政拨款支出决算表"),
     ],
     "A.reading": [
         C("a page that is a picture", with_problem, Severity.WARNING, "完整读取", "第3页是图片，需要 OCR"),
+    ],
+    "A.numbering": [
+        C("an entry left with its 顿号 only", edit(first("二、收入决算表", "、收入决算表")), Severity.WARNING,
+          "一、二、……", "、收入决算表", "收入决算表"),
+        C("an entry without its number", edit(first("三、支出决算表", "支出决算表")), Severity.WARNING,
+          "“三、”", "支出决算表", "支出决算表"),
+        C("a number used twice", edit(first("四、财政拨款收入支出决算总表", "三、财政拨款收入支出决算总表")),
+          Severity.WARNING, "四、", "三、", "三、财政拨款收入支出决算总表"),
     ],
     "A.template-text": [
         C("a placeholder", text(narrative={1: f"{NAME}2024年度收入支出总计XXX万元。"}), Severity.WARNING,

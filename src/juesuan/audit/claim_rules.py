@@ -129,8 +129,9 @@ def c_precision(subject: Any, report: Report) -> None:
     figures.check_precision(subject, report)
 
 
-@rule("C.repeat", "同一数字前后不一致", severity=Severity.ERROR, scope="claims",
-      description="说明中同一项目的同一金额（如一般公共预算财政拨款支出、“三公”经费决算数）在不同段落出现时应一致。",
+@rule("C.repeat", "同一数字前后不一致", severity=Severity.WARNING, scope="claims",
+      description="说明中同一项目的同一金额（如一般公共预算财政拨款支出、“三公”经费决算数）在不同段落出现时应一致；"
+      "不一致报警告：同一名称在不同句中可能是不同口径（其中数、预算数、上年数、本级与汇总），文字不足以断定是错。",
       reference=TEMPLATE)
 def c_repeat(subject: Any, report: Report) -> None:
     statements.check_repeat(subject, report)

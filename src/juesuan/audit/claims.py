@@ -398,7 +398,8 @@ def section_of(path: tuple[str, ...]) -> str | None:
 # --- numbers ---------------------------------------------------------------------------
 
 _NUMBER = re.compile(
-    r"(?<![\d.])(?P<sign>-)?(?P<num>\d(?:[\d,]|\s(?=\d))*(?:\.\d+)?)(?P<dot>\.(?![\d]))?"
+    # not the minutes of a time (11:30,13:30)
+    r"(?<![\d.])(?<!\d[:：])(?P<sign>-)?(?P<num>\d(?:[\d,]|\s(?=\d))*(?:\.\d+)?)(?P<dot>\.(?![\d]))?"
 )
 # The number of a label (图1, 表 1, 附表2, 附件3, 图1-2) ends at a space: "图1 2024年度与2023年度
 # 决算数对比" is figure 1 and the year 2024, not one figure with a space in it.
@@ -406,6 +407,11 @@ _LABEL_BEFORE = re.compile(r"(?:图|表|附件)\s?(?:\d+[-－—–.．])*$")
 # characters before a number searched for its label; calibrated on test_claims.py::
 # test_a_label_number_is_not_joined_to_the_next_figure (图1 / 附表2 / 图 1-2 right before it): a bound
 _LABEL_WINDOW = 24
+# Digits with spaces read as one (malformed) number only when the spaces stand where thousands
+# separators would (1 121.82) or a comma shows grouping was meant (2,9 40.05 of 04); "10 10",
+# "90 89.974" are figures side by side (table cells run together in a text:
+# tests/fixtures/real/anhui-2022-tangxi-zipingbiao).
+_SPACED_GROUPS = re.compile(r"[\d,]+(?:\s\d{3}(?![\d,]))+(?:\.\d+)?")
 _UNSPACED = re.compile(r"(?P<sign>-)?(?P<num>\d[\d,]*(?:\.\d+)?)(?P<dot>\.(?![\d]))?")
 _UNIT = re.compile(
     r"(?P<stray>[\u4e00-\u9fff](?=%))?"
@@ -442,13 +448,24 @@ class _Number:
     malformed: str | None
 
 
+# Problems of a printed number: a space inside digits is most often the layout of the text (a
+# PDF's spacing), not what was printed, so only LAYOUT_PROBLEMS make a warning rather than an
+# error (juesuan.audit.text_checks.statements.check_malformed)
+SPACE_INSIDE = "数字中间有空格"
+COMMA_MISPLACED = "千分位逗号位置不对"
+LAYOUT_PROBLEMS = frozenset({SPACE_INSIDE})
+
+
 def _number_matches(text: str) -> Iterator[re.Match[str]]:
-    """The matches of _NUMBER, a label's number (see _LABEL_BEFORE) cut at its first space."""
+    """The matches of _NUMBER, a label's number (see _LABEL_BEFORE) and figures side by side
+    (see _SPACED_GROUPS) cut at the first space."""
     position = 0
     while (match := _NUMBER.search(text, position)) is not None:
         if " " in match.group("num"):
             start = match.start()
-            if _LABEL_BEFORE.search(text, max(0, start - _LABEL_WINDOW), start):
+            num = match.group("num")
+            if _LABEL_BEFORE.search(text, max(0, start - _LABEL_WINDOW), start) or \
+                    ("," not in num and not _SPACED_GROUPS.fullmatch(num)):
                 label = _UNSPACED.match(text, start)
                 assert label is not None  # the same digits, up to the space
                 match = label
@@ -461,9 +478,9 @@ def _numbers(text: str) -> Iterator[_Number]:
         digits = match.group("num")
         problems: list[str] = []
         if " " in digits:
-            problems.append("数字中间有空格")
+            problems.append(SPACE_INSIDE)
         if "," in digits and not WELL_FORMED.match(digits):
-            problems.append("千分位逗号位置不对")
+            problems.append(COMMA_MISPLACED)
         cleaned = digits.replace(",", "").replace(" ", "")
         dot = match.group("dot")
         end = match.end("num")
@@ -942,12 +959,18 @@ def _sentence_claims(paragraph: _Paragraph, start: int, end: int, context: _Cont
         subject = context.subject if topic else None
         if kind is Kind.YEAR:
             topic = "year" if measure else None
+        value = number.value
+        if direction and value is not None and value < 0 and measure in _CHANGES:
+            value, direction = -value, -direction  # 增长-5.86%: a fall of 5.86%
         claims.append(Claim(
-            number.text, number.value, kind, unit, number.places, topic, measure, subject,
+            number.text, value, kind, unit, number.places, topic, measure, subject,
             direction, word, reference, number.approximate, malformed, **common,
         ))
         previous_end = event.end
     return claims
+
+
+_CHANGES = frozenset({Measure.CHANGE, Measure.CHANGE_PCT, Measure.BUDGET_DIFF, Measure.BUDGET_DIFF_PCT})
 
 
 def _with_kind(number: _Number, kind: Kind) -> _Number:
@@ -969,7 +992,8 @@ def _year_role(sentence: str, number: _Number) -> Measure | None:
     after = sentence[number.end:number.end + _YEAR_WORDS_AFTER]
     before = sentence[max(0, number.start - _YEAR_WORDS_BEFORE):number.start]
     if re.search(r"(?:与|比|较)$", before):
-        return Measure.PRIOR_YEAR
+        # 与2020年度预算相比: the year's budget, not the year before
+        return None if re.match(r"(?:年度?)?(?:年初|全年)?预算", after) else Measure.PRIOR_YEAR
     if before.endswith("截至") and re.match(r"12月31日", after):
         return Measure.REPORT_YEAR
     if _REPORT_YEAR_AFTER.search(after):

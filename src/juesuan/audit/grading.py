@@ -24,7 +24,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 from typing import Literal
 
 from juesuan import tolerance
@@ -34,6 +34,8 @@ from juesuan.tables.amounts import Amt
 HUNDRED = Decimal(100)
 PERCENT_PLACES = 2  # the convention for 占比、增减率、完成率 (GBC V33-232)
 Grade = Literal["ok", "rounding", "wrong"]
+# a percentage may also have been cut rather than rounded (99.86% for 99.868%)
+PercentGrade = Literal["ok", "rounding", "truncated", "wrong"]
 
 
 # --- interval arithmetic ------------------------------------------------------------------
@@ -98,12 +100,19 @@ class Derived:
     formula: str  # how, with the figures: "2106.66 / 2940.05"
 
 
-def grade_percent(printed: Decimal, places: int, derived: Derived) -> Grade:
+def grade_percent(printed: Decimal, places: int, derived: Derived) -> PercentGrade:
+    """ok: the derived figure rounds to the printed one; rounding: some figure the printed
+    inputs allow does; truncated: only cutting the digits (not rounding) gives it; wrong."""
     if round_half_up(derived.point, places) == printed:
         return "ok"
     low = round_half_up(derived.interval.lo, places)
     high = round_half_up(derived.interval.hi, places)
-    return "rounding" if low <= printed <= high else "wrong"
+    if low <= printed <= high:
+        return "rounding"
+    quantum = Decimal(1).scaleb(-places)
+    cut_low = derived.interval.lo.quantize(quantum, rounding=ROUND_DOWN)
+    cut_high = derived.interval.hi.quantize(quantum, rounding=ROUND_DOWN)
+    return "truncated" if cut_low <= printed <= cut_high else "wrong"
 
 
 def grade_amounts(expected: Amt, found: Amt) -> Grade:

@@ -102,6 +102,8 @@ _TITLE_PREFIX = re.compile(
     r"|[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）)?$"
 )
 _TITLE_SUFFIX = re.compile(r"[（(](?:公开|部门)?\d{1,2}表[）)]$")
+# a title listed in a sentence or a list ends with its punctuation: "(六)一般公共预算…决算表;"
+_LIST_END = re.compile(r"[;；,，。.、:：]+$")
 # the similarity from which a line is a title with a typo; calibrated on the seeded typo of
 # tests/fixtures/reports/04 and 收人决算表 (test_audit_structure.py::test_tables_wrapped_titles_typos_and_units),
 # pinned by test_audit_structure.py::test_a_wrong_character_resembles_its_title
@@ -123,17 +125,23 @@ _WRAPPED_TITLE_FIRST_CHARS = 40
 @lru_cache(maxsize=4096)
 def match_title(text: str) -> tuple[int, str] | None:
     """(table number, official form) when ``text`` is a known title, with an allowed prefix."""
-    key = _TITLE_SUFFIX.sub("", title_key(text))
+    key = _TITLE_SUFFIX.sub("", _LIST_END.sub("", title_key(text)))
     for variant, number, official in _VARIANT_KEYS:
         if key.endswith(variant) and _TITLE_PREFIX.match(key[: len(key) - len(variant)]):
             return number, official
     return None
 
 
+def closest_text(text: str) -> str:
+    """``text`` as closest_title compares it: compact, without ordinal, list punctuation and
+    the bracketed table number."""
+    key = _TITLE_SUFFIX.sub("", _LIST_END.sub("", title_key(text)))
+    return re.sub(r"^(?:表\d{1,2}|[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）)", "", key)
+
+
 def closest_title(text: str) -> tuple[int, str, float] | None:
     """The official title ``text`` most resembles, with the similarity (0–1)."""
-    key = _TITLE_SUFFIX.sub("", title_key(text))
-    key = re.sub(r"^(?:表\d{1,2}|[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）)", "", key)
+    key = closest_text(text)
     best: tuple[int, str, float] | None = None
     for variant, number, official in _VARIANT_KEYS:
         if abs(len(variant) - len(key)) > _TYPO_LENGTH_GAP:
@@ -197,7 +205,9 @@ _TOC_PAGE = re.compile(r"(?<![.·…\-—_\s])[.·…\-—_\s]*\d{1,3}$")
 _SUB_ITEM = re.compile(r"^(?:[（(][一二三四五六七八九十]+[）)]|\d{1,2}[、.．](?!\d))")
 # a page number printed as a line of its own (compact): 5, -5-, 第5页, 第5页共23页, 5/23
 _PAGE_NUMBER = re.compile(r"^(?:[-—–－]?\d{1,4}[-—–－]?|第\d{1,4}页(?:[/，,]?共\d{1,4}页)?|\d{1,4}/\d{1,4})$")
-_UNIT = re.compile(r"(?:金额)?单位[:：]\s*([^\s,，;；)）]+)")
+# "单位：万元" (a few characters ending in 元); "单位：XX医院" / "编制单位：…" name the unit
+# (organisation), not the unit of money (tests/fixtures/real/guizhou-2020-qiannan-zyyy)
+_UNIT = re.compile(r"(?:金额)?单位[:：]\s*([^\s,，;；)）:：]{0,6}元)")
 _COMPLETE_PART = re.compile(r"(概况|决算表|情况说明|名词解释|附件|附表|情况|评价|报告|其他|说明)$")
 
 
@@ -300,6 +310,9 @@ class Structure:
     tables: tuple[LocatedTable, ...]  # in order of appearance, duplicates included
     toc_typos: tuple[TableTitle, ...]  # 目录 entries close to but not equal to a title
     markers: tuple[tuple[int, str], ...]  # (line, label) of every heading and table title
+    # the year a title-like line of the opening states (…2019年度决算公开报告, 2017年…部门决算
+    # “三公”经费公开) when no cover or heading states one in a form recognised above
+    stated_year: int | None = None
 
     @property
     def department(self) -> str | None:
@@ -310,10 +323,12 @@ class Structure:
 
     @property
     def year(self) -> int | None:
+        """The report year: the cover's, else the one most headings state, else the one the
+        opening states (None when none: the checks of years are then not evaluated)."""
         if self.cover.year:
             return self.cover.year
         years = [h.year for h in self.headings if h.year]
-        return max(set(years), key=years.count) if years else None
+        return max(set(years), key=years.count) if years else self.stated_year
 
     def table(self, number: int) -> LocatedTable | None:
         for t in self.tables:
@@ -390,6 +405,23 @@ def _cover(b: _Blocks) -> tuple[int, Cover]:
             if m and _NAME_CHARS.match(m.group("name")):
                 return i, Cover(m.group("name"), int(m.group("year")), b.place(i, k))
     return 0, Cover(None, None, None)
+
+
+# A year followed within a clause by 决算: "2019年度决算公开报告", "2017年部门决算“三公”经费公开",
+# "2023年黔东南州机关事务管理局本级部门决算公开说明", "2022年度部门决算报表". Not a date (2021年10月)
+# or a document number (〔2020〕). Calibrated on the openings of tests/fixtures/real (their truth
+# years; benchmarks/corpus_score.py).
+_STATED_YEAR = re.compile(r"(?<![\d〔\[(（])((?:19|20)\d{2})\s*年度?(?![\d一二三四五六七八九十〇]+月)[^。，,；;:：]{0,40}?决算(?!批复)")
+# lines of the opening read for it
+_STATED_YEAR_BLOCKS = 30
+
+
+def _stated_year(b: _Blocks) -> int | None:
+    """The first year a line of the opening states with 决算 (see _STATED_YEAR)."""
+    for block in b.blocks[:_STATED_YEAR_BLOCKS]:
+        if isinstance(block, Line) and (m := _STATED_YEAR.search(block.text)):
+            return int(m.group(1))
+    return None
 
 
 def _part_heading(b: _Blocks, i: int) -> tuple[Heading, int] | None:
@@ -656,7 +688,7 @@ def recognise(source: SourceDocument) -> Structure:
         + [(t.title.place.line or 0, f"表{t.number} {t.title.official}") for t in tables]
     )
     return Structure(source, start, cover, tuple(toc), toc_place, body_start, tuple(headings),
-                     tables, tuple(toc_typos), tuple(markers))
+                     tables, tuple(toc_typos), tuple(markers), _stated_year(b))
 
 
 def _headings_above_titles(b: _Blocks, titles: list[tuple[TableTitle, int, int | None]]) -> list[Heading]:

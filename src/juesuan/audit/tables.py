@@ -71,6 +71,11 @@ _T4_SPENDING_WORDS = recognition_order(SUMMARY_4[1:])
 _T4_SPENDING_KEYS = tuple(c.key for c in SUMMARY_4[1:])
 
 
+# 表7 has an item and two stages at the least (项目 | 预算数 | 决算数); a grid with fewer filled
+# columns is a table flattened one cell a line (tests/fixtures/real/anhui-2020-huaiyuan-shuangqiaoji)
+_THREE_PUBLIC_MIN_COLUMNS = 3
+
+
 def is_code(text: str) -> bool:
     return bool(re.fullmatch(r"\d{3}(?:\d{2}){0,2}", text))
 
@@ -449,6 +454,11 @@ class _Reader:
         if not rows:
             return None
         width = len(rows[0].cells)
+        if sum(1 for c in range(width) if any(r.cells[c].strip() for r in rows)) < _THREE_PUBLIC_MIN_COLUMNS:
+            # one cell a line (a table flattened into text): which figure is which is a guess
+            self.problem("structure", 7, "表7每行只有一格，无法按栏目读出，未读",
+                         Printed(lt.grids[0].line, lt.grids[0].page, " | ".join(rows[0].cells)))
+            return None
         first_data = next((i for i, r in enumerate(rows) if not _header_like(r.cells)), len(rows))
         header = [r.cells for r in rows[:first_data] if any(c.strip() for c in r.cells)]
         paths = _header_paths(header, width)

@@ -139,6 +139,11 @@ def _judge(report: Report, subject: ClaimSet, claim: Claim, derived: Derived, wh
         report.fail(f"{detail}（{extra}）", at(claim), expected=pct(derived.point, places),
                     found=pct(claim.value, places), severity=Severity.INFO)
         return
+    if grade == "truncated":
+        report.fail(f"{detail}，是截去尾数而不是四舍五入的结果（四舍五入应为 {span}）", at(claim),
+                    expected=pct(derived.point, places), found=pct(claim.value, places),
+                    severity=Severity.WARNING)
+        return
     report.fail(f"{detail}，四舍五入误差范围为 {span}", at(claim),
                 expected=pct(derived.point, places), found=pct(claim.value, places))
 

@@ -19,10 +19,10 @@ from collections import Counter, defaultdict
 from decimal import Decimal
 
 from juesuan.audit.claim_subject import ClaimSet, at, norm
-from juesuan.audit.claims import Claim, Kind, Measure
+from juesuan.audit.claims import LAYOUT_PROBLEMS, Claim, Kind, Measure
 from juesuan.audit.grading import HUNDRED, grade_amounts, grade_direction, pct
 from juesuan.rules.finding import Severity
-from juesuan.rules.registry import Report, show
+from juesuan.rules.registry import NotEvaluated, Report, show
 from juesuan.tables.figures import THREE_PUBLIC
 
 # 基本持平 is not said of a final and a budget further apart than this share of the budget; not
@@ -36,8 +36,12 @@ _REASON_QUOTE_CHARS = 40
 def check_malformed(subject: ClaimSet, report: Report) -> None:
     for claim in subject.claims:
         if claim.malformed:
+            # a space inside digits alone is most often the text's layout (a PDF's
+            # spacing): likely, not proven
+            layout = set(claim.malformed.split("；")) <= LAYOUT_PROBLEMS
             report.fail(f"数字“{claim.text}”书写有误：{claim.malformed}", at(claim),
-                        expected="规范的数字", found=claim.text)
+                        expected="规范的数字", found=claim.text,
+                        severity=Severity.WARNING if layout else None)
 
 
 def check_direction(subject: ClaimSet, report: Report) -> None:
@@ -223,22 +227,27 @@ def check_repeat(subject: ClaimSet, report: Report) -> None:
 
 def check_year(subject: ClaimSet, report: Report) -> None:
     stated = [c for c in subject.claims if c.measure is Measure.REPORT_YEAR and c.value]
-    if subject.tables is not None:
+    if subject.tables is not None and subject.tables.year:
         year = subject.tables.year
     elif stated:
         counts = Counter(int(c.value) for c in stated if c.value is not None)
         year = max(counts, key=lambda y: (counts[y], y))
     else:
-        return
+        # an unknown year must not drive the check (every year stated would be "wrong")
+        raise NotEvaluated("未能认出报告年度（封面、标题和正文都没有写明），未核对文中的年度")
     for claim in subject.claims:
         if claim.value is None or claim.kind is not Kind.YEAR or claim.heading:
             continue  # headings: A.year
-        if claim.measure is Measure.REPORT_YEAR and int(claim.value) != year:
+        stated_year = int(claim.value)
+        if claim.measure is Measure.REPORT_YEAR and stated_year != year:
             report.fail(f"报告年度为{year}年，此处写作“{claim.text}”", at(claim),
                         expected=f"{year}年", found=claim.text)
-        elif claim.measure is Measure.PRIOR_YEAR and int(claim.value) != year - 1:
+        elif claim.measure is Measure.PRIOR_YEAR and stated_year != year - 1:
+            # 比2019年（疫情前）: a comparison with an earlier year may be meant; with the
+            # report's own year or a later one it cannot be
             report.fail(f"与上年比较应为{year - 1}年度，此处写作“{claim.text}”", at(claim),
-                        expected=f"{year - 1}年", found=claim.text)
+                        expected=f"{year - 1}年", found=claim.text,
+                        severity=Severity.WARNING if stated_year < year - 1 else None)
 
 
 # What a 项 is for, by the words of its name: (words of the name, words its 主要用于 may use).
