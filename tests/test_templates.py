@@ -225,3 +225,23 @@ def test_the_sentence_forms_are_the_templates(shanghai: Filing, tmp_path: Path) 
     assert not [c for c in claims(worded) if c[1] != "info"]
     with pytest.raises(TemplateError, match="须能读回"):
         parse_template("name: x\nextends: central-2020\nwording: {increase: 上涨}\n", "x.yaml")
+
+
+def test_the_eight_table_form_as_a_2018_report_printed_it() -> None:
+    """central-2017 against a real report of its years: the 目录 of 银川市西夏区人民政府办公室's
+    2018 部门决算 (tests/fixtures/real) lists the eight tables under the template's own titles,
+    and the audit recognises the template from it."""
+    from juesuan.audit.check import audit
+    from juesuan.audit.reading.text import read_text
+    from juesuan.audit.structure import closest_text, match_title, recognise
+
+    path = ROOT / "tests" / "fixtures" / "real" / "ningxia-2018-xixia-zfb" / "report.txt"
+    source = read_text(path, path.read_bytes())
+    listed = {}
+    for entry in recognise(source).toc:
+        found = match_title(entry.text) if entry.kind == "item" else None
+        if found is not None:
+            listed[found[0]] = closest_text(entry.text)
+    template = bundled("central-2017")
+    assert listed == {t.number: closest_text(t.title) for t in template.tables}
+    assert audit(source, claims=False).template == "central-2017"

@@ -729,3 +729,19 @@ def test_import_of_a_worst_text_is_bounded(tmp_path: Path) -> None:
 
 def test_max_report_lines_is_far_above_a_report() -> None:
     assert len(R01_LINES) * 20 < MAX_REPORT_LINES
+
+
+@pytest.mark.parametrize("line", ["9" * 500_000, "1、" + "长" * 500_000, "1" + ",234" * 125_000])
+def test_a_megabyte_line_reads_in_bounded_memory(line: str) -> None:
+    # A regex group repeated a million times kept a backtracking point per repeat: 370 MB for a
+    # line of 2,000,000 digits (fuzz seed 1 #28765, #33886), 300 MB for a 类/款/项 name; a
+    # list of its characters, 150 MB more. Half a million characters: 90 MB then, 10 now.
+    import tracemalloc
+
+    tracemalloc.start()
+    try:
+        extract_claims(from_text("一、收入支出决算总体情况\n" + line + "万元\n"))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 40 * 1024 * 1024, peak

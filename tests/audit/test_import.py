@@ -302,3 +302,11 @@ def test_pdf_imports_as_its_text(imported_01: Imported) -> None:
         pytest.skip(f"{pdf} not present")
     from_pdf = import_report(audit(readers.read_report(pdf), claims=False, schemes=SCHEMES))
     assert from_pdf.filing == imported_01.filing
+
+
+def test_a_year_no_filing_can_hold_is_left_to_fill() -> None:
+    # fuzz seed 1 #30653: a report of "1929年度" gave a traceback (the model holds 2000–2100)
+    text = (ROOT / "tests" / "fixtures" / "reports" / "01_shanghai-putuo-czj-2024.txt").read_text(encoding="utf-8")
+    imported = import_report(audit(from_text(text.replace("2024", "1929"), "old.txt"), claims=False))
+    assert imported.filing.year == 2000
+    assert any("报告写作 1929 年" in m for m in imported.missing)

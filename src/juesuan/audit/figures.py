@@ -25,7 +25,7 @@ from juesuan.money import ZERO, decimal_places, half_unit
 
 # A well-formed printed number: optional minus, digits grouped by commas in threes or not at
 # all, optional decimals.
-WELL_FORMED = re.compile(r"^-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
+WELL_FORMED = re.compile(r"^-?(?:\d{1,3}(?:,\d{3})++|\d++)(?:\.\d+)?$")  # possessive: bounded memory on a megabyte of digits
 _BLANKS = frozenset({"", "-", "—", "–", "－", "——", "/", "／", "…", "……", "………", "无"})
 _PLACEHOLDER = re.compile(r"^[Xx×*＊…。.·]+$")
 

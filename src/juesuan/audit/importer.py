@@ -38,7 +38,7 @@ from pydantic import ValidationError
 from juesuan.audit.selfeval import SelfEvaluation, compact
 from juesuan.audit.source import Grid, Line
 from juesuan.audit.structure import Heading, Structure
-from juesuan.filing.model import Filing
+from juesuan.filing.model import FILING_YEARS, Filing
 from juesuan.money import ZERO
 from juesuan.tables.table import Table, TableSet
 
@@ -541,7 +541,10 @@ def build(result: AuditResult) -> Imported:
     year = _year(result)
     if name is None:
         missing.append("部门名称（department.name，已填“未能识别”）")
-    if year is None:
+    if year is not None and not FILING_YEARS[0] <= year <= FILING_YEARS[1]:
+        missing.append(f"决算年度（year）：报告写作 {year} 年，不在 {FILING_YEARS[0]}—{FILING_YEARS[1]} 之内，已填 2000")
+        year = None
+    elif year is None:
         missing.append("决算年度（year，已填 2000）")
     department: dict[str, Any] = {"name": name or "未能识别"}
     region = guess_region(name or "")

@@ -3,7 +3,8 @@
 Every bundled template (:mod:`juesuan.template`) is compared with the report on the traits
 that tell templates apart:
 
-* the tables it prints (the eight-table form before 2019 has no 表9), weight 3;
+* the tables it prints, or its 目录 lists to the end (the eight-table form before 2019 has no
+  表9), weight 3;
 * the 类 rows of 表1 (24 or 26 of them; the names before 2019), weight 2;
 * the printed title of 表7 and of 表9, weight 1 each;
 * whether 表9 has income columns, weight 1;
@@ -16,7 +17,7 @@ otherwise the template is unknown, and nothing is judged by one. Pure.
 
 from __future__ import annotations
 
-from juesuan.audit.structure import Structure, title_key
+from juesuan.audit.structure import Structure, match_title, title_key
 from juesuan.tables.table import TableSet
 from juesuan.template.catalogue import bundled_templates
 from juesuan.template.model import Template
@@ -46,10 +47,25 @@ def _class_codes(tables: TableSet) -> frozenset[str] | None:
     return codes or None
 
 
+_EIGHT = frozenset(range(1, 9))
+
+
+def listed_tables(structure: Structure) -> frozenset[int]:
+    """The tables the 目录 lists (a report whose tables are published apart lists them there)."""
+    found = (match_title(e.text) for e in structure.toc if e.kind == "item")
+    return frozenset(m[0] for m in found if m is not None)
+
+
 def score(template: Template, structure: Structure, tables: TableSet, year: int | None) -> int:
     points = 0
     present = {t.number for t in structure.tables} | {t.number for t in tables.tables}
-    if present and (9 in present) == (9 in template.numbers):
+    listed = listed_tables(structure)
+    # the 目录 shows whether there is a 表9 when it lists one, or lists all of 表1–表8 without it
+    # (the seed's 目录 lists six of its nine tables)
+    if 9 in listed or listed >= _EIGHT:
+        present |= listed
+    # 表9 shows the nine-table form; 表8 without a 表9 the eight-table one; fewer tables, neither
+    if {8, 9} & present and (9 in present) == (9 in template.numbers):
         points += 3
     codes = _class_codes(tables)
     if codes is not None and codes == frozenset(template.class_codes):

@@ -18,6 +18,8 @@ from juesuan.filing.performance import Performance
 from juesuan.money import AmountUnit
 
 SCHEMA_VERSION = 1
+# the years a filing may account for
+FILING_YEARS = (2000, 2100)
 
 
 class Fund(StrEnum):
@@ -300,7 +302,7 @@ class Filing(Model):
     """One department's 部门决算 for one year."""
 
     schema_version: Literal[1] = 1
-    year: int = Field(ge=2000, le=2100, description="决算年度")
+    year: int = Field(ge=FILING_YEARS[0], le=FILING_YEARS[1], description="决算年度")
     unit: AmountUnit = Field(description="金额单位：元 或 万元")
     layout: str | None = Field(
         None, max_length=40, description="公开模板名称（内置模板见 docs/templates.md）；缺省时按年度选择"
