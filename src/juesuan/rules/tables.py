@@ -633,10 +633,17 @@ def x12(ts: TableSet, report: Report) -> None:
 
 
 @rule("X13", "公开表齐全", severity=Severity.ERROR, scope="tables",
-      description="部门决算公开须包含所用模板的全部公开表（九张表；2019 年以前的式样为八张）。",
+      description="部门决算公开须包含所用模板的全部公开表（九张表；2019 年以前的式样为八张），缺一张为错误；"
+      "一张也没有时（表格另行公开、只公开了部分内容、单独的自评表）报一条警告。",
       reference=X_REF)
 def x13(ts: TableSet, report: Report) -> None:
     present = {t.number for t in ts.tables}
+    if ts.expected and not present:
+        # none at all: a report whose tables are published apart (附件), a page of the 三公
+        # part only, a standalone 自评表; that a table is missing is not shown
+        report.fail(f"报告中没有公开表（表{ts.expected[0]}至表{ts.expected[-1]}都不在其中）：表格可能另行公开，"
+                    "请一并审查", Location(), expected="有公开表", found="没有", severity=Severity.WARNING)
+        return
     for number in ts.expected:
         if number not in present:
             report.fail(f"缺少公开表{number}", Location(table=number), expected="有此表", found="缺失")
