@@ -37,6 +37,8 @@ CORPUS = ROOT / "tests" / "fixtures" / "real"
 
 # Findings that say something is missing: in a cut text the rest is missing by cutting.
 ABSENCE_RULES = frozenset({"X13", "A.toc-mismatch", "A.no-data", "A.table-order"})
+# what such findings say was found
+ABSENCE_FOUND = frozenset({"没有表格"})
 # A line longer than this (a PDF or DOCX extracted as one line) holds many statements: a finding
 # on it stands on a defect only if it quotes the defect's text or one of its figures.
 LONG_LINE = 300
@@ -168,7 +170,7 @@ def score_entry(entry: Entry) -> Scored:
         if severity == "info":
             continue
         line = f.location.line
-        if entry.cut and (f.rule in ABSENCE_RULES or line is None):
+        if entry.cut and (f.rule in ABSENCE_RULES or line is None or f.found in ABSENCE_FOUND):
             continue
         quote = f.location.quote or ""
         said = (f"{f.message} {f.found or ''} {f.expected or ''}", quote)

@@ -103,7 +103,7 @@ _TITLE_PREFIX = re.compile(
 )
 _TITLE_SUFFIX = re.compile(r"[（(](?:公开|部门)?\d{1,2}表[）)]$")
 # a title listed in a sentence or a list ends with its punctuation: "(六)一般公共预算…决算表;"
-_LIST_END = re.compile(r"[;；,，。.、:：]+$")
+_LIST_END = re.compile(r"(?:[;；,，。.、:：]+|（[一二三四五六七八九十]）)$")  # also a part: …决算表（一）
 # the similarity from which a line is a title with a typo; calibrated on the seeded typo of
 # tests/fixtures/reports/04 and 收人决算表 (test_audit_structure.py::test_tables_wrapped_titles_typos_and_units),
 # pinned by test_audit_structure.py::test_a_wrong_character_resembles_its_title
@@ -582,6 +582,9 @@ def _toc_entries(b: _Blocks, begin: int) -> tuple[list[TocEntry], int]:
     return entries, i
 
 
+_PUBLIC_TABLES = 9
+
+
 def _toc_title_typos(entries: list[TocEntry]) -> list[TableTitle]:
     """Entries of the tables part that resemble a title without matching one."""
     typos: list[TableTitle] = []
@@ -589,6 +592,8 @@ def _toc_title_typos(entries: list[TocEntry]) -> list[TableTitle]:
     for e in entries:
         if e.kind != "item" or e.part not in table_parts or match_title(e.text):
             continue
+        if e.number is not None and e.number > _PUBLIC_TABLES:
+            continue  # 十、十一、…: a table of the region's own template, not one of the nine
         best = closest_title(e.text)
         if best is not None and best[2] >= TYPO_THRESHOLD:
             typos.append(TableTitle(best[0], best[1], e.place, typo=True, ratio=best[2]))
