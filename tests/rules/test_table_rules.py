@@ -522,3 +522,21 @@ def test_consistent_filings_never_yield_errors(
     in_wan = Filing.model_validate(to_wan(data))
     findings = check_filing(in_wan)
     assert {f.severity for f in findings} <= {Severity.INFO}, findings
+
+
+@pytest.mark.parametrize(("row", "column", "rule", "blamed"), [
+    # 年末结转和结余 changed: 支出总计 still equals 收入总计 and 本年支出合计 still equals 表3's,
+    # so the cell the other identities point to is 年末结转和结余, not the total (issue 12)
+    ("closing", "expenditure", "T1.d", "closing"),
+    ("opening", "income", "T1.c", "opening"),
+    # 收入总计 changed: 支出总计 adds up, 收入总计 does not; T1.e names 收入总计
+    ("income_grand_total", "income", "T1.e", "income_grand_total"),
+    # 支出总计 changed: T1.d and T1.e name the total itself
+    ("expenditure_grand_total", "expenditure", "T1.d", "expenditure_grand_total"),
+])
+def test_the_cell_the_other_identities_point_to_is_blamed(good_tables: TableSet, row: str, column: str,
+                                                         rule: str, blamed: str) -> None:
+    tampered = shift(good_tables, 1, row, column, "10.00")
+    [finding] = [f for f in check_tables(tampered) if f.rule == rule]
+    assert finding.severity is Severity.ERROR
+    assert finding.location.row == blamed

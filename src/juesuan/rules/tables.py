@@ -7,7 +7,7 @@ tables read from a published report alike. Ids follow the domain reference
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 
 from juesuan.money import ZERO, in_core_context
@@ -16,7 +16,7 @@ from juesuan.rules.registry import NotEvaluated, Outcome, Report, Rule, rule, ru
 from juesuan.tables.amounts import NIL, Amt, amt_sum
 from juesuan.tables.columns import PERSONNEL, PUBLIC
 from juesuan.tables.table import Row, Table, TableSet
-from juesuan.tolerance import table_total
+from juesuan.tolerance import grade, table_total
 
 FUND_KEYS = ("general_budget", "government_fund", "state_capital")
 OTHER_INCOME_KEYS = ("superior_subsidy", "business", "operating", "affiliated_remittance", "other")
@@ -147,10 +147,30 @@ def t1_c(ts: TableSet, report: Report) -> None:
     t = ts.get(1)
     if t is None:
         return
-    expected = (value(t, "income_total", "income") + value(t, "non_fiscal_balance_used", "income")
-                + value(t, "opening", "income"))
-    report.equal(expected, value(t, "income_grand_total", "income"), at(t, "income_grand_total"),
+    income, used, opening = (value(t, "income_total", "income"), value(t, "non_fiscal_balance_used", "income"),
+                             value(t, "opening", "income"))
+    grand = value(t, "income_grand_total", "income")
+    expected = income + used + opening
+    if grade(expected, grand) == "wrong" and _agrees(lambda: (value(t, "expenditure_grand_total", "expenditure"), grand)) \
+            and _agrees(lambda: (value(ts.get(2), "total", "total"), income)):
+        # as T1.d: 收入总计 equals 支出总计, 本年收入合计 equals 表2's
+        which = "年初结转和结余" if used.value == 0 else "使用非财政拨款结余或年初结转和结余"
+        report.equal(grand - income - used, opening, at(t, "opening"),
+                     "表1 收入总计应等于本年收入合计、使用非财政拨款结余与年初结转和结余之和（收入总计与支出总计相等、"
+                     f"本年收入合计与表2一致，故为{which}有误）")
+        return
+    report.equal(expected, grand, at(t, "income_grand_total"),
                  "表1 收入总计应等于本年收入合计、使用非财政拨款结余与年初结转和结余之和")
+
+
+def _agrees(pair: Callable[[], tuple[Amt, Amt]]) -> bool:
+    """Whether two figures that must be equal are (within rounding); False when one of them
+    is not there."""
+    try:
+        a, b = pair()
+    except NotEvaluated:
+        return False
+    return grade(a, b) != "wrong"
 
 
 @rule("T1.d", "支出总计", severity=Severity.ERROR, scope="tables",
@@ -161,9 +181,20 @@ def t1_d(ts: TableSet, report: Report) -> None:
     if t is None:
         return
     c = "expenditure"
-    expected = (value(t, "expenditure_total", c) + value(t, "surplus_distribution", c)
-                + value(t, "closing", c))
-    report.equal(expected, value(t, "expenditure_grand_total", c), at(t, "expenditure_grand_total"),
+    spent, surplus, closing = (value(t, "expenditure_total", c), value(t, "surplus_distribution", c),
+                               value(t, "closing", c))
+    grand = value(t, "expenditure_grand_total", c)
+    expected = spent + surplus + closing
+    if grade(expected, grand) == "wrong" and _agrees(lambda: (value(t, "income_grand_total", "income"), grand)) \
+            and _agrees(lambda: (value(ts.get(3), "total", "total"), spent)):
+        # the total equals 收入总计 and 本年支出合计 equals 表3's: what nothing else confirms is
+        # 年末结转和结余 (and 结余分配, when there is one): blame the cell the others point to
+        which = "年末结转和结余" if surplus.value == 0 else "结余分配或年末结转和结余"
+        report.equal(grand - spent - surplus, closing, at(t, "closing"),
+                     "表1 支出总计应等于本年支出合计、结余分配与年末结转和结余之和（支出总计与收入总计相等、"
+                     f"本年支出合计与表3一致，故为{which}有误）")
+        return
+    report.equal(expected, grand, at(t, "expenditure_grand_total"),
                  "表1 支出总计应等于本年支出合计、结余分配与年末结转和结余之和")
 
 
@@ -174,9 +205,17 @@ def t1_e(ts: TableSet, report: Report) -> None:
     t = ts.get(1)
     if t is None:
         return
-    report.equal(value(t, "income_grand_total", "income"),
-                 value(t, "expenditure_grand_total", "expenditure"),
-                 at(t, "expenditure_grand_total"), "表1 支出总计应等于收入总计")
+    income, spending = value(t, "income_grand_total", "income"), value(t, "expenditure_grand_total", "expenditure")
+    spending_adds_up = _agrees(lambda: (value(t, "expenditure_total", "expenditure")
+                                        + value(t, "surplus_distribution", "expenditure")
+                                        + value(t, "closing", "expenditure"), spending))
+    income_adds_up = _agrees(lambda: (value(t, "income_total", "income") + value(t, "non_fiscal_balance_used", "income")
+                                      + value(t, "opening", "income"), income))
+    if spending_adds_up and not income_adds_up:
+        # 支出总计 is its parts' sum, 收入总计 is not: the 收入总计 is the figure in error
+        report.equal(spending, income, at(t, "income_grand_total"), "表1 收入总计应等于支出总计")
+        return
+    report.equal(income, spending, at(t, "expenditure_grand_total"), "表1 支出总计应等于收入总计")
 
 
 # --- 表2, 表3, 表5: row sums and hierarchy --------------------------------------------
