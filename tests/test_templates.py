@@ -197,7 +197,8 @@ def test_the_sentence_forms_are_the_templates(shanghai: Filing, tmp_path: Path) 
     """增加/减少/持平 and 未安排预算 come from the template's wording: a variant that writes
     上升/降低 gets them in its 情况说明, and the audit reads them back as the same changes."""
     from juesuan.audit.check import audit
-    from juesuan.audit.claims import Measure, extract_claims
+    from juesuan.audit.claim_model import Measure
+    from juesuan.audit.claims import extract_claims
     from juesuan.audit.reading.html import read_html
 
     path = tmp_path / "words.yaml"

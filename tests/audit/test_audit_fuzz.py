@@ -38,7 +38,7 @@ from hypothesis.control import currently_in_test_context
 from typer.testing import CliRunner
 
 from juesuan.audit.check import AuditResult, audit
-from juesuan.audit.claims import TOPIC_NAMES
+from juesuan.audit.claim_model import TOPIC_NAMES
 from juesuan.audit.readers import ReportReadError, read_report
 from juesuan.audit.source import Grid, Line, SourceDocument
 from juesuan.cli import app

@@ -26,8 +26,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from juesuan.audit.claim_model import Claim, Kind, Measure
 from juesuan.audit.claim_rules import check_claims
-from juesuan.audit.claims import Claim, Kind, Measure, extract_claims, heading_level
+from juesuan.audit.claims import extract_claims
 from juesuan.audit.grading import (
     Derived,
     Interval,
@@ -35,6 +36,7 @@ from juesuan.audit.grading import (
     hull,
     ratio_percent,
 )
+from juesuan.audit.paragraphs import heading_level
 from juesuan.audit.source import SourceDocument, from_text
 from juesuan.filing.io import load_filing
 from juesuan.money import round_half_up

@@ -32,7 +32,7 @@ from juesuan.tables.table import TableSet
 from juesuan.template.model import Template
 
 if TYPE_CHECKING:
-    from juesuan.audit.claims import Claim
+    from juesuan.audit.claim_model import Claim
     from juesuan.audit.selfeval import SelfEvaluation
     from juesuan.performance.scheme import Scheme
 

@@ -16,8 +16,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from juesuan.audit.claim_model import Claim
 from juesuan.audit.claim_subject import ClaimSet
-from juesuan.audit.claims import Claim
 from juesuan.audit.text_checks import figures, statements
 from juesuan.rules.finding import Finding, Severity, sort_findings
 from juesuan.rules.registry import Report, Rule, rule, run

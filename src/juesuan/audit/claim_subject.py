@@ -29,7 +29,7 @@ from functools import cached_property
 from typing import Literal
 
 from juesuan import tolerance
-from juesuan.audit.claims import Claim, Kind, Measure
+from juesuan.audit.claim_model import Claim, Kind, Measure
 from juesuan.audit.grading import HUNDRED, Derived, Interval, hull, ratio_percent
 from juesuan.money import WAN_PER_UNIT, ZERO, half_unit
 from juesuan.rules.finding import Location

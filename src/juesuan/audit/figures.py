@@ -8,7 +8,7 @@ digits; a number in brackets is negative.
 :func:`parse_printed_figure` reads a table cell (:mod:`juesuan.audit.tables`);
 :data:`WELL_FORMED` is what a well-formed printed number looks like, also to the reader of
 the 绩效自评表 (:mod:`juesuan.audit.selfeval`) and of the figures in the running text
-(:mod:`juesuan.audit.claims`, which still reads a figure whose grouping is wrong, and says so).
+(:mod:`juesuan.audit.printed_numbers`, which still reads a figure whose grouping is wrong, and says so).
 
 Not :func:`juesuan.money.parse_filing_amount`, which reads an amount a filing states: exact
 (no rounding error), floats refused, no blanks or placeholders.

@@ -4,7 +4,7 @@ each share, the parts that must add up to a total.
 Read by the narrative (:mod:`juesuan.narrative.facts` writes each figure from its cell), the
 audit (:mod:`juesuan.audit.text_checks` checks a report's figures against the same cells)
 and, through the narrative's facts, the portal's key figures. Topics are the names the
-audit's claims use (:data:`juesuan.audit.claims.TOPIC_NAMES`); measures are ``value``
+audit's claims use (:data:`juesuan.audit.claim_model.TOPIC_NAMES`); measures are ``value``
 (决算数), ``budget`` (年初预算数) and ``adjusted_budget`` (全年预算数).
 """
 

@@ -20,8 +20,8 @@ from collections.abc import Callable
 from decimal import Decimal
 
 from juesuan import tolerance
+from juesuan.audit.claim_model import TOPIC_NAMES, Claim, Kind, Measure
 from juesuan.audit.claim_subject import ClaimSet, at, fund_table_of, norm
-from juesuan.audit.claims import TOPIC_NAMES, Claim, Kind, Measure
 from juesuan.audit.grading import (
     HUNDRED,
     PERCENT_PLACES,

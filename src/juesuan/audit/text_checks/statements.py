@@ -18,9 +18,10 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from decimal import Decimal
 
+from juesuan.audit.claim_model import Claim, Kind, Measure
 from juesuan.audit.claim_subject import ClaimSet, at, norm
-from juesuan.audit.claims import LAYOUT_PROBLEMS, Claim, Kind, Measure
 from juesuan.audit.grading import HUNDRED, grade_amounts, grade_direction, pct
+from juesuan.audit.printed_numbers import LAYOUT_PROBLEMS
 from juesuan.rules.finding import Severity
 from juesuan.rules.registry import NotEvaluated, Report, show
 from juesuan.tables.figures import THREE_PUBLIC
