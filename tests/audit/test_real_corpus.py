@@ -30,6 +30,7 @@ from corpus_score import (  # noqa: E402
 PRECISION_FLOOR = 0.95
 RECALL_FLOOR = 0.50
 YEAR_FLOOR = 0.90  # reports whose year the audit recognises, and recognises right
+UNIT_FLOOR = 0.65  # reports whose unit the audit names as the truth does (or by a part of its name)
 PROVINCES, YEARS = 10, 5
 
 
@@ -59,6 +60,7 @@ def test_errors_are_real_and_defects_are_found(scored: list[Scored], capsys: pyt
     assert total.recall is not None and total.recall >= RECALL_FLOOR
     assert total.year_wrong == 0
     assert total.year_right >= YEAR_FLOOR * total.reports
+    assert total.unit_right >= UNIT_FLOOR * total.reports
 
 
 def test_an_unknown_year_is_not_evaluated() -> None:

@@ -313,13 +313,15 @@ class Structure:
     # the year a title-like line of the opening states (…2019年度决算公开报告, 2017年…部门决算
     # “三公”经费公开) when no cover or heading states one in a form recognised above
     stated_year: int | None = None
+    # likewise the unit such a line names (普洱市审计局(本级) of 2019年普洱市审计局(本级)“三公”经费决算情况说明)
+    stated_department: str | None = None
 
     @property
     def department(self) -> str | None:
         if self.cover.department:
             return self.cover.department
         names = [h.name for h in self.headings if h.name]
-        return max(set(names), key=names.count) if names else None
+        return max(set(names), key=names.count) if names else self.stated_department
 
     @property
     def year(self) -> int | None:
@@ -400,10 +402,10 @@ def _cover(b: _Blocks) -> tuple[int, Cover]:
             text = joined[0]
             m = _NAME_YEAR.match(text)
             if m and m.group("what") in (None, "公开", "报告") and _NAME_CHARS.match(m.group("name")):
-                return i, Cover(m.group("name"), int(m.group("year")), b.place(i, k))
+                return i, Cover(_PAGE_FIELDS.sub("", m.group("name")) or None, int(m.group("year")), b.place(i, k))
             m = _YEAR_NAME.match(text)
             if m and _NAME_CHARS.match(m.group("name")):
-                return i, Cover(m.group("name"), int(m.group("year")), b.place(i, k))
+                return i, Cover(_PAGE_FIELDS.sub("", m.group("name")) or None, int(m.group("year")), b.place(i, k))
     return 0, Cover(None, None, None)
 
 
@@ -414,6 +416,26 @@ def _cover(b: _Blocks) -> tuple[int, Cover]:
 _STATED_YEAR = re.compile(r"(?<![\d〔\[(（])((?:19|20)\d{2})\s*年度?(?![\d一二三四五六七八九十〇]+月)[^。，,；;:：]{0,40}?决算(?!批复)")
 # lines of the opening read for it
 _STATED_YEAR_BLOCKS = 30
+
+
+# A unit named beside the year in a title-like line: "徐闻县食品药品监督管理局2017年部门决算…",
+# "2019年普洱市审计局(本级)“三公”经费决算情况说明". The name must end as an organisation's does.
+# Calibrated on the openings of tests/fixtures/real (benchmarks/corpus_score.py: 单位认对).
+_ORGANISATION = r"[\u4e00-\u9fff（）()]{2,40}?(?:局|委员会|委|办公室|办公厅|办|院|所|中心|政府|中学|小学|大学|学校|学院|厅|站|队|馆|室|部|处|社|会|分局|共体)(?:[（(]本级[)）])?"
+_NAME_BEFORE_YEAR = re.compile(rf"(?P<name>{_ORGANISATION})\s*(?:19|20)\d{{2}}\s*年度?\s*(?:部门|单位)?(?:决算|一般公共预算|“三公”|\"三公\"|财政拨款)")
+_NAME_AFTER_YEAR = re.compile(rf"(?:19|20)\d{{2}}\s*年度?\s*(?P<name>{_ORGANISATION})\s*(?:部门|单位)?(?:决算|一般公共预算|“三公”|\"三公\"|财政拨款)")
+
+
+def _stated_department(b: _Blocks) -> str | None:
+    """The unit the first title-like line of the opening names with a year (see _NAME_BEFORE_YEAR)."""
+    for block in b.blocks[:_STATED_YEAR_BLOCKS]:
+        if not isinstance(block, Line):
+            continue
+        text = compact(block.text)
+        m = _NAME_BEFORE_YEAR.search(text) or _NAME_AFTER_YEAR.search(text)
+        if m is not None:
+            return _department(m.group("name"))
+    return None
 
 
 def _stated_year(b: _Blocks) -> int | None:
@@ -455,7 +477,15 @@ def _part_heading(b: _Blocks, i: int) -> tuple[Heading, int] | None:
 GENERIC_NAMES = frozenset({"部门", "单位", "本部门", "本单位", "部门基本", "单位基本", "基本"})
 
 
+# The fields of a government site's page header that run into a cover when its text is taken
+# whole ("责任部门西夏区政府办公室公开方式主动公开银川市西夏区人民政府办公室"): the name is what follows
+# the last of them (tests/fixtures/real/ningxia-2018-xixia-zfb, zhejiang-2021-yongkang-yiyuan).
+_PAGE_FIELDS = re.compile(r"^.*(?:主动公开|依申请公开|面向全社会|公开范围|公开方式|有效性|责任部门)")
+
+
 def _department(name: str | None) -> str | None:
+    if name:
+        name = _PAGE_FIELDS.sub("", name)
     if not name or name in GENERIC_NAMES or not _NAME_CHARS.match(name):
         return None
     return name
@@ -693,7 +723,7 @@ def recognise(source: SourceDocument) -> Structure:
         + [(t.title.place.line or 0, f"表{t.number} {t.title.official}") for t in tables]
     )
     return Structure(source, start, cover, tuple(toc), toc_place, body_start, tuple(headings),
-                     tables, tuple(toc_typos), tuple(markers), _stated_year(b))
+                     tables, tuple(toc_typos), tuple(markers), _stated_year(b), _stated_department(b))
 
 
 def _headings_above_titles(b: _Blocks, titles: list[tuple[TableTitle, int, int | None]]) -> list[Heading]:
