@@ -644,3 +644,14 @@ def test_claims_of_03_and_02() -> None:
     # to 100.00%: info
     [share] = [f for f in findings if f.rule == "C.share"]
     assert (share.severity, share.location.line, share.found) == (Severity.INFO, 297, "9.55%")
+
+
+def test_an_empty_reason_is_an_error_and_a_reason_further_down_counts() -> None:
+    empty = check_claims(extract_claims(from_text(
+        "三、支出决算情况说明\n本年支出合计120.00万元，比上年增加20.00万元，增长20.00%。增加原因主要是。\n")))
+    [finding] = [f for f in empty if f.rule == "C.reason-missing" and f.severity is Severity.ERROR]
+    assert "原因为空" in finding.message
+    below = check_claims(extract_claims(from_text(
+        "七、“三公”经费支出决算情况说明\n“三公”经费支出决算为62.07万元，比上年决算数增加38.97万元，增长168.70%。\n"
+        "“三公”经费支出决算大于上年决算数的主要情况：上年受疫情影响，出行减少。\n")))
+    assert [f for f in below if f.rule == "C.reason-missing"] == []

@@ -107,7 +107,9 @@ def c_duplicate_word(subject: Any, report: Report) -> None:
 
 
 @rule("C.reason-missing", "说明中缺少增减原因", severity=Severity.WARNING, scope="claims",
-      description="与上年相比有增减，或决算数与预算数不一致（决算数大于/小于预算数）时，同一段落应说明主要原因。",
+      description="与上年相比有增减，或决算数与预算数不一致（决算数大于/小于预算数）时，同一段落（或同一节其后的段落，"
+      "如“……大于上年决算数的主要情况：……”）应说明主要原因，否则报警告；写了“主要原因：”“主要是”却没有内容（“主要是。”）"
+      "为错误。",
       reference=f"{TEMPLATE}；{GBC} V33-110")
 def c_reason_missing(subject: Any, report: Report) -> None:
     statements.check_reason_missing(subject, report)

@@ -145,7 +145,7 @@ COMPARISON = re.compile(
     rf"|(?:与|同|和)(?P<ref2>全年|年初)?预算数?(?P<basic>基本)?(?P<w2>{_any(_words('same_words'))}))"
 )
 TREND = re.compile(rf"(?P<basic>基本)?(?:{_any(_words('flat_words'))})")
-REASON = re.compile(r"原因|由于|因为|主要是")
+REASON = re.compile(r"原因|由于|因为|主要是|主要情况")  # …大于上年决算数的主要情况：… (广东)
 PURPOSE = re.compile(r"主要用于：?(?P<p>[^。]+)")
 DUPLICATE = re.compile(r"([\u4e00-\u9fff]{2,6})\1|([。，；：、])\2")
 SENTENCE_END = re.compile(r"[。！？]+")  # a run of stops ends one sentence (。。 is a duplicate, found apart)

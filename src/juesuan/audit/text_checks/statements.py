@@ -15,6 +15,7 @@ figures could bear out is info, not an error. The claims are found by
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from decimal import Decimal
 
@@ -150,10 +151,23 @@ def _trend(subject: ClaimSet, report: Report, claim: Claim) -> None:
                     severity=Severity.WARNING)
 
 
+# A reason with nothing after its word: "主要原因：。", "增长原因主要是。"
+_EMPTY_REASON = re.compile(r"^(?:原因|由于|因为|主要是|主要情况)(?:主要)?(?:是|为|有|在于)?[：:，,、\s]*$")
+
+
 def check_reason_missing(subject: ClaimSet, report: Report) -> None:
     reasons: dict[int, list[Claim]] = defaultdict(list)
+    topics: dict[int, set[str]] = defaultdict(set)  # what the amounts of each paragraph are of
+    for claim in subject.claims:
+        if claim.kind is Kind.AMOUNT and claim.topic is not None:
+            topics[claim.paragraph].add(claim.topic)
     for claim in subject.claims:
         if claim.measure is Measure.REASON:
+            if _EMPTY_REASON.match(claim.text.strip()):
+                # the words of a reason and nothing after them: no reading finds one
+                report.fail(f"原因为空：“{claim.text.strip()}”之后没有写明原因", at(claim),
+                            expected="主要原因：…", found=claim.text.strip(), severity=Severity.ERROR)
+                continue
             reasons[claim.paragraph].append(claim)
     last_reason = {paragraph: max(r.sentence for r in found) for paragraph, found in reasons.items()}
     # A reason given for the “三公”经费 as a whole (决算数小于预算数的主要原因是…) covers the
@@ -173,6 +187,9 @@ def check_reason_missing(subject: ClaimSet, report: Report) -> None:
             continue
         if last_reason.get(claim.paragraph, -1) >= claim.sentence:
             continue
+        if any(p > claim.paragraph and found[0].section == claim.section and topics[p] <= {claim.topic}
+               for p, found in reasons.items()):
+            continue  # a reason about it is given further down the same section (…的主要情况：…)
         reported.add(key)
         report.fail(f"“{claim.name}”{why}，但未说明主要原因", at(claim),
                     expected="主要原因：…", found="未说明")
