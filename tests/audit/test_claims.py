@@ -655,3 +655,15 @@ def test_an_empty_reason_is_an_error_and_a_reason_further_down_counts() -> None:
         "七、“三公”经费支出决算情况说明\n“三公”经费支出决算为62.07万元，比上年决算数增加38.97万元，增长168.70%。\n"
         "“三公”经费支出决算大于上年决算数的主要情况：上年受疫情影响，出行减少。\n")))
     assert [f for f in below if f.rule == "C.reason-missing"] == []
+
+
+def test_completion_of_a_budget_stated_before_the_rate() -> None:
+    # "完成预算21.55万元的134%" (广东 2017): the amount is the budget, the rate after 的 the completion
+    text = ("七、“三公”经费支出决算情况说明\n“三公”经费财政拨款支出决算为28.98万元，完成预算21.55万元的134%。"
+            "其中：因公出国（境）费支出决算为0万元，完成预算0万元的100%。\n")
+    read = [(c.topic, c.measure, c.text) for c in extract_claims(from_text(text)) if c.topic != "year"]
+    assert read == [("three_public", Measure.FINAL, "28.98万元"), ("three_public", Measure.BUDGET, "21.55万元"),
+                    ("three_public", Measure.COMPLETION, "134%"), ("outbound", Measure.FINAL, "0万元"),
+                    ("outbound", Measure.BUDGET, "0万元"), ("outbound", Measure.COMPLETION, "100%")]
+    zero = [f for f in check_claims(extract_claims(from_text(text))) if f.rule == "C.budget-zero"]
+    assert [(f.severity, f.found) for f in zero] == [(Severity.WARNING, "完成预算的100%")]

@@ -62,6 +62,9 @@ class _Context:
     topic: str | None = None
     subject: str | None = None
     reference: Measure = Measure.PRIOR  # what 增加/减少 compare with in this sentence
+    # "完成预算21.55万元的134%": the amount read was the budget; the percentage after 的 is
+    # the completion, of this reference
+    completion_after: str | None = None
 
 
 @dataclass
@@ -116,6 +119,9 @@ def _measure_of(label: str, number: Number, context: _Context) -> tuple[
     tail = label.rstrip()
     if number.kind is Kind.YEAR:
         return None, None, None, None
+    after, context.completion_after = context.completion_after, None
+    if after is not None and number.kind is Kind.PERCENT and tail in ("的", ""):
+        return Measure.COMPLETION, None, None, after or None
     change = CHANGE_TAIL.search(tail)
     if change is not None and number.kind in (Kind.AMOUNT, Kind.PERCENT, Kind.POINTS):
         word = change.group("w")
@@ -136,8 +142,11 @@ def _measure_of(label: str, number: Number, context: _Context) -> tuple[
             found = find_topic(match.group(0)[1:])
             return measure, None, None, found[0] if found else None
         if measure is Measure.COMPLETION:
-            return measure, None, None, ("adjusted_budget" if reference == "全年" else
-                                         "budget" if reference == "年初" else None)
+            ref = "adjusted_budget" if reference == "全年" else "budget" if reference == "年初" else None
+            if number.kind is Kind.AMOUNT:  # 完成预算21.55万元的134%: this is the budget
+                context.completion_after = ref or ""
+                return (Measure.ADJUSTED_BUDGET if ref == "adjusted_budget" else Measure.BUDGET), None, None, None
+            return measure, None, None, ref
         if measure in (Measure.BUDGET, Measure.FINAL, Measure.ADJUSTED_BUDGET) and \
                 number.kind is not Kind.AMOUNT:
             continue
