@@ -667,3 +667,13 @@ def test_completion_of_a_budget_stated_before_the_rate() -> None:
                     ("outbound", Measure.BUDGET, "0万元"), ("outbound", Measure.COMPLETION, "100%")]
     zero = [f for f in check_claims(extract_claims(from_text(text))) if f.rule == "C.budget-zero"]
     assert [(f.severity, f.found) for f in zero] == [(Severity.WARNING, "完成预算的100%")]
+
+
+def test_an_increase_larger_than_the_amount_is_an_error() -> None:
+    # "25.2万元…较2016年增加了205.57万元": last year would be −180.37万元 (issue 12)
+    text = "七、“三公”经费支出决算情况说明\n2017年“三公”经费支出25.2万元，较2016年增加了205.57万元。\n"
+    found = [f for f in check_claims(extract_claims(from_text(text))) if f.rule == "C.change"]
+    assert [(f.severity, f.found) for f in found] == [(Severity.ERROR, "205.57")]
+    assert "= -180.37万元" in found[0].message
+    fine = "七、“三公”经费支出决算情况说明\n2017年“三公”经费支出225.20万元，较2016年增加了205.57万元。\n"
+    assert [f for f in check_claims(extract_claims(from_text(fine))) if f.rule == "C.change"] == []

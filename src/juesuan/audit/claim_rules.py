@@ -59,7 +59,7 @@ def c_share(subject: Any, report: Report) -> None:
 @rule("C.change", "增减额或增减率计算错误", severity=Severity.ERROR, scope="claims",
       description="与上年相比的增减额应等于本年数与上年数之差，增减率应等于增减额除以上年数；决算与预算的差额、"
                   "预决算差异率同理。上年数未列出时由本年数和增减额推算。按所列数字的小数位用区间算术复核，"
-                  "四舍五入可以解释的只作提示。",
+                  "四舍五入可以解释的只作提示，截去尾数而非四舍五入的报警告；同一句中的增加额大于本年数（推算的上年数为负）为错误。",
       reference=TEMPLATE)
 def c_change(subject: Any, report: Report) -> None:
     figures.check_change(subject, report)

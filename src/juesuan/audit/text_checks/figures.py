@@ -21,7 +21,7 @@ from decimal import Decimal
 
 from juesuan import tolerance
 from juesuan.audit.claim_model import TOPIC_NAMES, Claim, Kind, Measure
-from juesuan.audit.claim_subject import ClaimSet, at, fund_table_of, norm
+from juesuan.audit.claim_subject import VALUE_LIKE, ClaimSet, at, fund_table_of, norm
 from juesuan.audit.grading import (
     HUNDRED,
     PERCENT_PLACES,
@@ -195,6 +195,22 @@ def check_budget_zero(subject: ClaimSet, report: Report) -> None:
                     expected="不表述完成率", found=f"完成预算的{claim.text}")
 
 
+def _negative_prior(subject: ClaimSet, report: Report, claim: Claim, change: Amt | None) -> None:
+    """An increase larger than the amount it led to: last year's amount would be negative
+    ("25.2万元，较2016年增加了205.57万元")."""
+    current_claim = subject.latest(claim, claim.topic, VALUE_LIKE, subject=claim.subject)
+    if current_claim is None or current_claim.sentence != claim.sentence or change is None:
+        return  # the amount of the same sentence only: elsewhere it may be another figure
+    current = subject.amount(current_claim)
+    if current is None:
+        return
+    prior = current.value - change.value
+    if prior + current.error + change.error < 0:
+        report.fail(f"“{claim.name}”：本年 {current_claim.text}，比上年增加 {claim.text}，则上年为 "
+                    f"{show(current.value)} − {show(change.value)} = {show(prior)}万元，金额不会为负：本年数或增加额有误",
+                    at(claim), expected=f"≤ {show(current.value)}", found=show(change.value))
+
+
 def check_change(subject: ClaimSet, report: Report) -> None:
     derived = subject.derived
     for i, claim in subject.numbered:
@@ -203,6 +219,8 @@ def check_change(subject: ClaimSet, report: Report) -> None:
         if claim.measure in (Measure.CHANGE, Measure.BUDGET_DIFF) and claim.kind is Kind.AMOUNT:
             current, base, _ = subject.change_inputs(claim)
             found = subject.amount(claim)
+            if base is None and claim.measure is Measure.CHANGE and claim.direction == 1:
+                _negative_prior(subject, report, claim, found)
             if current is None or base is None or found is None:
                 continue
             expected = Amt(abs(current.value - base.value), current.error + base.error)
