@@ -677,3 +677,12 @@ def test_an_increase_larger_than_the_amount_is_an_error() -> None:
     assert "= -180.37万元" in found[0].message
     fine = "七、“三公”经费支出决算情况说明\n2017年“三公”经费支出225.20万元，较2016年增加了205.57万元。\n"
     assert [f for f in check_claims(extract_claims(from_text(fine))) if f.rule == "C.change"] == []
+
+
+def test_a_rate_in_times() -> None:
+    # 增长15.22倍 is a rate of change of 1,522% (issue 12)
+    right = "三、支出决算情况说明\n本年支出合计161.10万元，比上年增加151.16万元，增长15.21倍，主要原因是新增项目。\n"
+    wrong = right.replace("15.21倍", "16.21倍")
+    assert [f for f in check_claims(extract_claims(from_text(right))) if f.severity is not Severity.INFO] == []
+    found = [f for f in check_claims(extract_claims(from_text(wrong))) if f.rule == "C.change"]
+    assert [(f.severity, f.found) for f in found] == [(Severity.ERROR, "1621%")]

@@ -51,6 +51,7 @@ from juesuan.audit.claim_words import (
     YEAR_REFERENCE,
     find_topic,
 )
+from juesuan.audit.grading import HUNDRED
 from juesuan.audit.paragraphs import HEADING_CHARS, Paragraph, paragraphs, section_of
 from juesuan.audit.printed_numbers import Number, numbers
 from juesuan.audit.source import SourceDocument
@@ -303,6 +304,11 @@ def _sentence_claims(paragraph: Paragraph, start: int, end: int, context: _Conte
             kind, malformed = Kind.PERCENT, "百分数缺少“%”"
         elif kind is Kind.AMOUNT and unit == "万":
             malformed = None  # an incomplete unit is a unit problem (C.unit), the number is fine
+        elif unit == "倍" and number.value is not None and CHANGE_TAIL.search(label.rstrip()):
+            # 增长15.22倍: a rate of change of 1,522%, known to the places printed less two
+            number = Number(number.start, number.end, number.text, number.value * HUNDRED, Kind.PERCENT,
+                            unit, max(number.places - 2, 0), number.approximate, number.malformed)
+            kind = Kind.PERCENT
         measure, direction, word, reference = _measure_of(label, _with_kind(number, kind), context)
         if measure is None and kind is Kind.YEAR:
             measure = _year_role(sentence, number)

@@ -259,7 +259,7 @@ def check_precision(subject: ClaimSet, report: Report) -> None:
             continue
         if claim.kind is Kind.PERCENT and claim.measure in (
                 Measure.SHARE, Measure.COMPLETION, Measure.CHANGE_PCT, Measure.BUDGET_DIFF_PCT) \
-                and claim.places < PERCENT_PLACES:
+                and claim.places < PERCENT_PLACES and claim.unit != "倍":  # 15.22倍 keeps its own places
             found = derived.get(i)
             if found is not None and round_half_up(found.point, PERCENT_PLACES) != \
                     round_half_up(claim.value, PERCENT_PLACES):
