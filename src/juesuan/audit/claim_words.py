@@ -33,6 +33,9 @@ _TOPICS: list[tuple[re.Pattern[str], str]] = [
         (r"本年支出合计", "expenditure_total"),
         (r"(?:部门)?(?:决算|预算)收入(?:总计|合计)?", "income_total"),
         (r"(?:部门)?(?:决算|预算)支出(?:总计|合计)?", "expenditure_total"),
+        # "2018年收入合计3647.38万元，其中：…" (湖南 2018); not 财政拨款收入合计
+        (r"(?<![款入])收入合计", "income_total"),
+        (r"(?<![款出])支出合计", "expenditure_total"),
         (r"一般公共预算财政拨款基本支出", "general_budget.basic"),
         (r"政府性基金预算财政拨款收入", "government_fund.income"),
         (r"政府性基金预算财政拨款支出", "government_fund.expenditure"),
