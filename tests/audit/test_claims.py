@@ -686,3 +686,11 @@ def test_a_rate_in_times() -> None:
     assert [f for f in check_claims(extract_claims(from_text(right))) if f.severity is not Severity.INFO] == []
     found = [f for f in check_claims(extract_claims(from_text(wrong))) if f.rule == "C.change"]
     assert [(f.severity, f.found) for f in found] == [(Severity.ERROR, "1621%")]
+
+
+def test_a_sentence_printed_twice() -> None:
+    text = "一、部门主要职责\n本单位无下属单位。本单位无下属单位。\n"
+    [f] = [f for f in check_claims(extract_claims(from_text(text))) if f.rule == "C.duplicate-word"]
+    assert (f.severity, f.expected) == (Severity.WARNING, "本单位无下属单位。")
+    once = "一、部门主要职责\n本单位无下属单位。本单位有两个处室。\n"
+    assert [f for f in check_claims(extract_claims(from_text(once))) if f.rule == "C.duplicate-word"] == []

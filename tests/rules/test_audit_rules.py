@@ -125,6 +125,8 @@ AUDIT_CASES: dict[str, list[Case]] = {
           "封面：部门名称和年度", "未找到"),
     ],
     "A.year": [
+        C("年 left out of a year", text(narrative={1: f"{NAME}2024度收入支出总计增加25.00万元。"}), Severity.WARNING,
+          "2024年度", "2024度", "2024度收入支出总计"),
         C("情况说明 heading of the year before",
           text(headings={"3": f"第三部分{NAME}2023年度部门决算情况说明"}),
           Severity.ERROR, "2024年度", "2023年度", "2023年度部门决算情况说明"),

@@ -100,7 +100,7 @@ def c_malformed(subject: Any, report: Report) -> None:
 
 
 @rule("C.duplicate-word", "重复字词或标点", severity=Severity.WARNING, scope="claims",
-      description="说明中同一词语或标点连续出现两次（如“增加增加”“。。”），多为编辑错误。",
+      description="说明中同一词语、标点或整句连续出现两次（如“增加增加”“。。”“本单位无下属单位。本单位无下属单位。”），多为编辑错误。",
       reference=f"{GBC} R003")
 def c_duplicate_word(subject: Any, report: Report) -> None:
     statements.check_duplicate(subject, report)

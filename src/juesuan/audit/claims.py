@@ -189,6 +189,7 @@ def extract_claims(source: SourceDocument, *, limit: int = MAX_REPORT_FIGURES) -
         section = section_of(paragraph.path)
         text = paragraph.chars
         start = 0
+        previous = ""
         for end_match in [*SENTENCE_END.finditer(text), None]:
             end = end_match.end() if end_match is not None else len(text)
             if end <= start:
@@ -197,6 +198,15 @@ def extract_claims(source: SourceDocument, *, limit: int = MAX_REPORT_FIGURES) -
                 break
             claims.extend(_sentence_claims(paragraph, start, end, context, section,
                                            sentence_index, paragraph_index, limit - len(claims)))
+            sentence = text[start:end].strip()
+            if sentence == previous and _REPEATED_SENTENCE[0] <= len(sentence) <= _REPEATED_SENTENCE[1]:
+                # the same sentence twice in a row: "本单位无下属单位。本单位无下属单位。"
+                line = paragraph.line_at(start)
+                claims.append(Claim(sentence * 2, None, Kind.STATEMENT, measure=Measure.DUPLICATE,
+                                    line=line.line, page=line.page, section=section,
+                                    quote=paragraph.quote(max(start - len(sentence), 0), end),
+                                    sentence=sentence_index, paragraph=paragraph_index, offset=start))
+            previous = sentence
             sentence_index += 1
             start = end
         claims.extend(itertools.islice(_duplicates(paragraph, section, sentence_index - 1,
@@ -209,6 +219,12 @@ def _subject(text: str) -> str:
     is named in messages, so a paragraph without its closing bracket must not be)."""
     text = text.strip()
     return text if len(text) <= HEADING_CHARS else text[:HEADING_CHARS - 1] + "…"
+
+
+# A sentence repeated is reported when it has this many characters at least (a sentence of a
+# few characters repeats in lists: "无。无。") and at most this many (its quote is whole).
+# Calibrated on tests/fixtures/real/jiangsu-2023-xuzhou-32zhong (9 characters).
+_REPEATED_SENTENCE = (6, 100)
 
 
 def _duplicates(paragraph: Paragraph, section: str | None, sentence_index: int,

@@ -193,12 +193,20 @@ def _near_names(text: str, name: str) -> list[tuple[int, str]]:
     return found
 
 
+# "县政府办2019度部门决算批复" (tests/fixtures/real/hainan-2019-lingshui-zfb); not 2019度量
+_YEAR_WITHOUT_NIAN = re.compile(r"(?<![\d年])((?:19|20)\d{2})度(?![量数])")
+
+
 @rule("A.year", "决算年度前后一致", severity=Severity.ERROR, scope="audit",
       description="目录和各部分标题中写明的年度（…2024年度部门决算表、…2024年度部门决算情况说明）须与封面年度一致；"
-      "封面上认不出年度时报警告。正文中的日期（如“截至…12月31日”）由情况说明数字核对（claims）检查。",
+      "封面上认不出年度时报警告；“2019度”漏写“年”报警告。正文中的日期（如“截至…12月31日”）由情况说明数字核对（claims）检查。",
       reference=f"{DOMAIN} §3.2 X13；GovBudgetChecker V33-001")
 def year(subject: AuditSubject, report: Report) -> None:
     s = subject.structure
+    for line in s.source.lines():
+        for m in _YEAR_WITHOUT_NIAN.finditer(compact(line.text)):
+            report.fail(f"“{m.group(0)}”漏写“年”，应为“{m.group(1)}年度”", subject.at(line.line, line.page, line.text),
+                        expected=f"{m.group(1)}年度", found=m.group(0), severity=Severity.WARNING)
     expected = s.cover.year
     if expected is None:
         report.fail("未能从封面认出决算年度", subject.at(None, None, None), expected="封面：XXXX年度部门决算",
