@@ -8,6 +8,7 @@ tables read from a published report alike. Ids follow the domain reference
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from decimal import Decimal
 
 from juesuan.money import ZERO, in_core_context
@@ -144,23 +145,7 @@ def t1_b(ts: TableSet, report: Report) -> None:
       description="收入支出决算总表：收入总计 = 本年收入合计 + 使用非财政拨款结余 + 年初结转和结余。",
       reference=RULE_REF)
 def t1_c(ts: TableSet, report: Report) -> None:
-    t = ts.get(1)
-    if t is None:
-        return
-    income, used, opening = (value(t, "income_total", "income"), value(t, "non_fiscal_balance_used", "income"),
-                             value(t, "opening", "income"))
-    grand = value(t, "income_grand_total", "income")
-    expected = income + used + opening
-    if grade(expected, grand) == "wrong" and _agrees(lambda: (value(t, "expenditure_grand_total", "expenditure"), grand)) \
-            and _agrees(lambda: (value(ts.get(2), "total", "total"), income)):
-        # as T1.d: 收入总计 equals 支出总计, 本年收入合计 equals 表2's
-        which = "年初结转和结余" if used.value == 0 else "使用非财政拨款结余或年初结转和结余"
-        report.equal(grand - income - used, opening, at(t, "opening"),
-                     "表1 收入总计应等于本年收入合计、使用非财政拨款结余与年初结转和结余之和（收入总计与支出总计相等、"
-                     f"本年收入合计与表2一致，故为{which}有误）")
-        return
-    report.equal(expected, grand, at(t, "income_grand_total"),
-                 "表1 收入总计应等于本年收入合计、使用非财政拨款结余与年初结转和结余之和")
+    _grand_total(ts, report, _INCOME_SIDE)
 
 
 def _agrees(pair: Callable[[], tuple[Amt, Amt]]) -> bool:
@@ -177,25 +162,49 @@ def _agrees(pair: Callable[[], tuple[Amt, Amt]]) -> bool:
       description="收入支出决算总表：支出总计 = 本年支出合计 + 结余分配 + 年末结转和结余。",
       reference=RULE_REF)
 def t1_d(ts: TableSet, report: Report) -> None:
+    _grand_total(ts, report, _SPENDING_SIDE)
+
+
+@dataclass(frozen=True)
+class _Side:
+    """One side of 表1: its 总计 = 合计 + middle row + last row, and what confirms the first two."""
+
+    column: str
+    grand: tuple[str, str]  # row key, name
+    total: tuple[str, str]
+    middle: tuple[str, str]
+    last: tuple[str, str]
+    other_grand: tuple[str, str, str]  # the other side's 总计: row key, column, name
+    detail: int  # the table whose 合计 is this side's 合计 (表2 收入, 表3 支出)
+
+
+_INCOME_SIDE = _Side("income", ("income_grand_total", "收入总计"), ("income_total", "本年收入合计"),
+                     ("non_fiscal_balance_used", "使用非财政拨款结余"), ("opening", "年初结转和结余"),
+                     ("expenditure_grand_total", "expenditure", "支出总计"), 2)
+_SPENDING_SIDE = _Side("expenditure", ("expenditure_grand_total", "支出总计"), ("expenditure_total", "本年支出合计"),
+                       ("surplus_distribution", "结余分配"), ("closing", "年末结转和结余"),
+                       ("income_grand_total", "income", "收入总计"), 3)
+
+
+def _grand_total(ts: TableSet, report: Report, side: _Side) -> None:
+    """总计 = 合计 + middle + last. When the 总计 equals the other side's and the 合计 equals its
+    table's, what nothing else confirms is the last row (and the middle one, when not zero):
+    the finding names that cell rather than the total (blame the cell the others point to)."""
     t = ts.get(1)
     if t is None:
         return
-    c = "expenditure"
-    spent, surplus, closing = (value(t, "expenditure_total", c), value(t, "surplus_distribution", c),
-                               value(t, "closing", c))
-    grand = value(t, "expenditure_grand_total", c)
-    expected = spent + surplus + closing
-    if grade(expected, grand) == "wrong" and _agrees(lambda: (value(t, "income_grand_total", "income"), grand)) \
-            and _agrees(lambda: (value(ts.get(3), "total", "total"), spent)):
-        # the total equals 收入总计 and 本年支出合计 equals 表3's: what nothing else confirms is
-        # 年末结转和结余 (and 结余分配, when there is one): blame the cell the others point to
-        which = "年末结转和结余" if surplus.value == 0 else "结余分配或年末结转和结余"
-        report.equal(grand - spent - surplus, closing, at(t, "closing"),
-                     "表1 支出总计应等于本年支出合计、结余分配与年末结转和结余之和（支出总计与收入总计相等、"
-                     f"本年支出合计与表3一致，故为{which}有误）")
+    total, middle, last = (value(t, key, side.column) for key, _ in (side.total, side.middle, side.last))
+    grand = value(t, side.grand[0], side.column)
+    what = f"表1 {side.grand[1]}应等于{side.total[1]}、{side.middle[1]}与{side.last[1]}之和"
+    if grade(total + middle + last, grand) == "wrong" \
+            and _agrees(lambda: (value(t, side.other_grand[0], side.other_grand[1]), grand)) \
+            and _agrees(lambda: (value(ts.get(side.detail), "total", "total"), total)):
+        which = side.last[1] if middle.value == 0 else f"{side.middle[1]}或{side.last[1]}"
+        report.equal(grand - total - middle, last, at(t, side.last[0]),
+                     f"{what}（{side.grand[1]}与{side.other_grand[2]}相等、{side.total[1]}与表{side.detail}一致，"
+                     f"故为{which}有误）")
         return
-    report.equal(expected, grand, at(t, "expenditure_grand_total"),
-                 "表1 支出总计应等于本年支出合计、结余分配与年末结转和结余之和")
+    report.equal(total + middle + last, grand, at(t, side.grand[0]), what)
 
 
 @rule("T1.e", "收支总计平衡", severity=Severity.ERROR, scope="tables",
