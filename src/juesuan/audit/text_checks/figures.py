@@ -107,14 +107,19 @@ def check_table(subject: ClaimSet, report: Report) -> None:
         unit = subject.amount_unit
         detail = (f"说明中“{claim.name}”为 {show(found.value)}{unit}，{where}为 "
                   f"{show(expected.value)}{unit}，差额 {show(found.value - expected.value)}{unit}")
-        allowed = tolerance.allowed(expected, found)
-        if grade == "rounding":
-            report.fail(f"{detail}，在四舍五入误差范围内（允许 ±{show(allowed)}）", at(claim),
-                        expected=show(expected.value), found=show(found.value),
-                        severity=Severity.INFO, tolerance=allowed)
-        else:
-            report.fail(detail, at(claim), expected=show(expected.value), found=show(found.value),
-                        tolerance=allowed)
+        _amounts(report, claim, detail, expected, found, grade)
+
+
+def _amounts(report: Report, claim: Claim, detail: str, expected: Amt, found: Amt, grade: str) -> None:
+    """A stated amount against the one derived: within rounding, info saying so; beyond, error."""
+    allowed = tolerance.allowed(expected, found)
+    if grade == "rounding":
+        report.fail(f"{detail}，在四舍五入误差范围内（允许 ±{show(allowed)}）", at(claim),
+                    expected=show(expected.value), found=show(found.value),
+                    severity=Severity.INFO, tolerance=allowed)
+    else:
+        report.fail(detail, at(claim), expected=show(expected.value), found=show(found.value),
+                    tolerance=allowed)
 
 
 def _judge(report: Report, subject: ClaimSet, claim: Claim, derived: Derived, what: str,
@@ -231,14 +236,7 @@ def check_change(subject: ClaimSet, report: Report) -> None:
             detail = (f"“{claim.name}”：按说明所列本年数 {show(current.value)} 与{versus} "
                       f"{show(base.value)} 计算应为 {show(expected.value)}，文中为 "
                       f"{show(found.value)}")
-            allowed = tolerance.allowed(expected, found)
-            if grade == "rounding":
-                report.fail(f"{detail}，在四舍五入误差范围内", at(claim),
-                            expected=show(expected.value), found=show(found.value),
-                            severity=Severity.INFO, tolerance=allowed)
-            else:
-                report.fail(detail, at(claim), expected=show(expected.value),
-                            found=show(found.value), tolerance=allowed)
+            _amounts(report, claim, detail, expected, found, grade)
         elif claim.measure in (Measure.CHANGE_PCT, Measure.BUDGET_DIFF_PCT):
             if i in derived:
                 _judge(report, subject, claim, derived[i], f"“{claim.name}”")
