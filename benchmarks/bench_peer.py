@@ -5,8 +5,8 @@ peer: an auditor of published Chinese budget and final-accounts disclosures. Its
 outside this repository: point ``--peer`` at a checkout of it and ``--peer-python`` at a
 Python that has its engine's dependencies (pdfplumber, numpy, rapidfuzz), e.g.
 
-    python3 -m venv /tmp/gbc && /tmp/gbc/bin/pip install pdfplumber numpy rapidfuzz
-    .venv/bin/python benchmarks/bench_peer.py --peer PATH/TO/GovBudgetChecker --peer-python /tmp/gbc/bin/python
+    python3 -m venv PEER_VENV && PEER_VENV/bin/pip install pdfplumber numpy rapidfuzz
+    .venv/bin/python benchmarks/bench_peer.py --peer PATH/TO/GovBudgetChecker --peer-python PEER_VENV/bin/python
 
 What is timed, per PDF, best of ``--repeat`` runs, both on the same single CPU, one after
 the other for each file:
