@@ -604,9 +604,14 @@ def test_audit_time_grows_linearly(atom: str) -> None:
     # took 33 s). CPU time of the same process; the loose factor allows for noise.
     audit_seconds(report_with(atom, 10_000))  # warm up (imports, compiled patterns)
     base = audit_seconds(report_with(atom, 0))
-    small = audit_seconds(report_with(atom, 60_000)) - base
-    large = audit_seconds(report_with(atom, 240_000)) - base
-    assert large < 8 * max(small, 0.05), (atom, small, large)
+    # the faster of two runs each: one run alone is at the mercy of a collection or of
+    # caches warmed by the tests before (it failed once with 0.06 s against 0.87 s, ratio
+    # 3.5 when run alone)
+    small = min(audit_seconds(report_with(atom, 60_000)) for _ in range(2)) - base
+    large = min(audit_seconds(report_with(atom, 240_000)) for _ in range(2)) - base
+    # a floor of 0.2 s for the small text: quadratic work (16 times for 4 times the text) is
+    # still caught, a small run made fast by warm caches is not taken for one
+    assert large < 8 * max(small, 0.2), (atom, small, large)
 
 
 def test_a_megabyte_of_the_worst_text_finishes() -> None:
