@@ -1,11 +1,17 @@
 """PDF through pdfplumber, page by page, each page within the bounds on a page (see
-:mod:`juesuan.audit.readers`)."""
+:mod:`juesuan.audit.readers`).
+
+pdfminer (under pdfplumber) opens the document and enumerates its pages. A page's characters
+and drawings are read by pdfium (:mod:`juesuan.audit.reading.pdfium`, in C) into the objects
+pdfplumber would have made of them; a page pdfium is not suited to is interpreted by pdfminer as
+before, and a page (or document) pdfium fails on too, with a note. From the objects on, every
+page is read alike: tables by pdfplumber's table finding (computed by
+:mod:`juesuan.audit.reading.pdftables`), the text outside them in lines."""
 
 from __future__ import annotations
 
 import contextlib
 import io
-import itertools
 import logging
 import re
 import threading
@@ -15,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from juesuan.audit.reading import bounds
+from juesuan.audit.reading import bounds, pdfium, pdftables
 from juesuan.audit.reading.bounds import Blocks, ReportReadError
 from juesuan.audit.reading.cells import cell_text, rectangle
 from juesuan.audit.source import SourceDocument, normalise, squeeze
@@ -108,6 +114,9 @@ def _read_pdf_pages(path: Path, data: bytes, max_pages: int) -> SourceDocument:
     # first. The pages read here are closed one by one; the stream is a BytesIO.
     with contextlib.ExitStack() as stack:
         stack.callback(pdf.flush_cache)
+        engine = _open_engine(data, pdf, problems) if USE_PDFIUM else None
+        if engine is not None:
+            stack.callback(engine.close)
         pages = PDFPage.create_pages(pdf.doc)
         budget = _PdfBudget()
         doctop = 0.0
@@ -129,7 +138,7 @@ def _read_pdf_pages(path: Path, data: bytes, max_pages: int) -> SourceDocument:
                 break
             number += 1
             if number > max_pages:
-                total = _page_count(data, pdf)
+                total = _page_count(data, pdf, engine)
                 stop = f"只读取了前 {max_pages} 页" + (f"（共 {total} 页）" if total and total >= number
                                                       else "（其余页未读取）")
                 break
@@ -138,7 +147,7 @@ def _read_pdf_pages(path: Path, data: bytes, max_pages: int) -> SourceDocument:
                 page = Page(pdf, page_obj, page_number=number, initial_doctop=doctop)
                 doctop += float(page.height)
                 try:
-                    found = _pdf_page(page, number, problems, budget)
+                    found = _read_page(engine, page, page_obj, number, problems, budget)
                 finally:
                     page.close()
             except _PdfPageTooLarge as exc:
@@ -160,7 +169,7 @@ def _read_pdf_pages(path: Path, data: bytes, max_pages: int) -> SourceDocument:
         problems.extend(failed)
         if stop is not None:
             problems.insert(0, stop)
-            total = total or _page_count(data, pdf)
+            total = total or _page_count(data, pdf, engine)
         else:
             total = number
     blocks = Blocks(path)
@@ -186,10 +195,11 @@ class _BoundedZlib(threading.local):
     def __init__(self) -> None:
         self.active = False
         self.left = bounds.MAX_PDF_INFLATED
+        self.refused = 0  # streams refused for the bounds (pdfium is then not given the document)
 
     @contextlib.contextmanager
     def reading(self) -> Iterator[None]:
-        self.active, self.left = True, bounds.MAX_PDF_INFLATED
+        self.active, self.left, self.refused = True, bounds.MAX_PDF_INFLATED, 0
         try:
             yield
         finally:
@@ -208,6 +218,7 @@ class _BoundedZlib(threading.local):
         if len(data) * _FLATE_MAX_RATIO > cap:  # it might go over: inflate a trial first
             trial = zlib.decompressobj()
             if len(trial.decompress(data, cap + 1)) > cap or trial.unconsumed_tail:
+                self.refused += 1
                 raise zlib.error(f"解压后超过 {cap:,} 字节（MAX_PDF_STREAM、MAX_PDF_INFLATED）")
         return self.take(zlib.decompress(data))  # exactly what pdfminer would have had
 
@@ -231,6 +242,7 @@ def _decompress_corrupted(data: bytes) -> bytes:
         parts.append(part)
         size += len(part)
         if size > cap:
+            _BOUNDED_ZLIB.refused += 1
             raise zlib.error(f"解压后超过 {cap:,} 字节（MAX_PDF_STREAM、MAX_PDF_INFLATED）")
 
     block = 1 << 16
@@ -291,6 +303,52 @@ class _PdfPageTooLarge(Exception):
         self.stop = stop
 
 
+class _ContentCounter:
+    """A page's content streams (the page's, and a form XObject's each time it is used) counted
+    against MAX_PDF_PAGE_CONTENT and MAX_PDF_CONTENT before they are interpreted, by pdfminer or
+    by pdfium alike."""
+
+    def __init__(self, number: int, budget: _PdfBudget) -> None:
+        self.number = number
+        self.budget = budget
+        self.used = 0
+
+    def cap(self) -> int:
+        """How many more bytes may be decoded before a bound is over."""
+        return min(bounds.MAX_PDF_PAGE_CONTENT - self.used, bounds.MAX_PDF_CONTENT - self.budget.content)
+
+    def add(self, size: int) -> None:
+        self.used += size
+        self.budget.content += size
+        if self.used > bounds.MAX_PDF_PAGE_CONTENT:
+            self.budget.content -= self.used
+            raise _PdfPageTooLarge(
+                f"第{self.number}页的内容流超过 {bounds.MAX_PDF_PAGE_CONTENT:,} 字节（MAX_PDF_PAGE_CONTENT），该页未读取")
+        if self.budget.content > bounds.MAX_PDF_CONTENT:
+            raise _PdfPageTooLarge(
+                f"第{self.number}页起未读取：各页的内容流合计超过 {bounds.MAX_PDF_CONTENT:,} 字节（MAX_PDF_CONTENT）",
+                stop=True)
+
+    def undo(self) -> None:
+        """Take back what was counted: the page is counted again as another reader reads it."""
+        self.budget.content -= self.used
+        self.used = 0
+
+
+def _count_objects(made: int, number: int, budget: _PdfBudget) -> None:
+    """Whether ``made`` objects on page ``number`` go over MAX_PDF_PAGE_OBJECTS or what is left
+    of MAX_PDF_OBJECTS: the bound an object-by-object count would have crossed first."""
+    page_limit = bounds.MAX_PDF_PAGE_OBJECTS
+    all_limit = bounds.MAX_PDF_OBJECTS - budget.objects
+    if made <= min(page_limit, all_limit):
+        return
+    if page_limit <= all_limit:
+        raise _PdfPageTooLarge(f"第{number}页的对象（字符、线条和图片）超过 {bounds.MAX_PDF_PAGE_OBJECTS:,} 个"
+                               "（MAX_PDF_PAGE_OBJECTS），该页未读取")
+    raise _PdfPageTooLarge(f"第{number}页起未读取：各页的对象（字符、线条和图片）合计超过 "
+                           f"{bounds.MAX_PDF_OBJECTS:,} 个（MAX_PDF_OBJECTS）", stop=True)
+
+
 def _parse_page(page: Any, number: int, budget: _PdfBudget) -> None:
     """Parse the page as pdfplumber's ``Page.layout`` would, bounded as it goes: every
     content stream the interpreter runs (the page's, and a form XObject's each time it is
@@ -299,37 +357,11 @@ def _parse_page(page: Any, number: int, budget: _PdfBudget) -> None:
     device makes (a character, a path) against MAX_PDF_PAGE_OBJECTS and MAX_PDF_OBJECTS
     as it is made (pdfplumber costs tens of µs an object, and table finding more)."""
     from pdfminer.pdfinterp import PDFPageInterpreter
-    from pdfminer.pdftypes import LITERALS_FLATE_DECODE, PDFStream, list_value, resolve1
+    from pdfminer.pdftypes import list_value
     from pdfminer.utils import MATRIX_IDENTITY, Matrix
     from pdfplumber.page import PDFPageAggregatorWithMarkedContent
 
-    def decoded_size(obj: object, cap: int) -> int:
-        stream = resolve1(obj)
-        if not isinstance(stream, PDFStream):
-            return 0
-        if stream.data is not None or stream.rawdata is None or stream.decipher:
-            return len(stream.get_data())
-        filters = stream.get_filters()
-        if not filters:
-            return len(stream.rawdata)
-        if len(filters) == 1 and filters[0][0] in LITERALS_FLATE_DECODE:
-            inflate = zlib.decompressobj()
-            try:  # at most cap + 1 bytes, never the whole of a bomb
-                return len(inflate.decompress(stream.rawdata, cap + 1))
-            except zlib.error:  # damaged: what inflates before the damage, as pdfminer repairs it
-                inflate, size = zlib.decompressobj(), 0
-                for start in range(0, len(stream.rawdata), 1 << 16):
-                    try:
-                        size += len(inflate.decompress(stream.rawdata[start:start + (1 << 16)],
-                                                       cap + 1 - size))
-                    except zlib.error:
-                        break
-                    if size > cap or inflate.unconsumed_tail:
-                        return cap + 1
-                return size
-        return len(stream.get_data())
-
-    page_used = 0
+    counter = _ContentCounter(number, budget)
 
     class Interpreter(PDFPageInterpreter):
         def dup(self) -> PDFPageInterpreter:
@@ -337,20 +369,9 @@ def _parse_page(page: Any, number: int, budget: _PdfBudget) -> None:
 
         def render_contents(self, resources: dict[object, object], streams: Sequence[object],
                             ctm: Matrix = MATRIX_IDENTITY) -> None:
-            nonlocal page_used
             for obj in list_value(streams):
-                cap = min(bounds.MAX_PDF_PAGE_CONTENT - page_used, bounds.MAX_PDF_CONTENT - budget.content)
-                size = decoded_size(obj, max(cap, 0))
-                page_used += size
-                budget.content += size
-                if page_used > bounds.MAX_PDF_PAGE_CONTENT:
-                    budget.content -= page_used
-                    raise _PdfPageTooLarge(
-                        f"第{number}页的内容流超过 {bounds.MAX_PDF_PAGE_CONTENT:,} 字节（MAX_PDF_PAGE_CONTENT），该页未读取")
-                if budget.content > bounds.MAX_PDF_CONTENT:
-                    raise _PdfPageTooLarge(
-                        f"第{number}页起未读取：各页的内容流合计超过 {bounds.MAX_PDF_CONTENT:,} 字节（MAX_PDF_CONTENT）",
-                        stop=True)
+                data = pdfium.decoded_or_none(obj, counter.cap())
+                counter.add(len(data) if data is not None else 0)
             super().render_contents(resources, streams, ctm)
 
     objects = 0
@@ -358,12 +379,7 @@ def _parse_page(page: Any, number: int, budget: _PdfBudget) -> None:
     def made() -> None:
         nonlocal objects
         objects += 1
-        if objects > bounds.MAX_PDF_PAGE_OBJECTS:
-            raise _PdfPageTooLarge(f"第{number}页的对象（字符、线条和图片）超过 {bounds.MAX_PDF_PAGE_OBJECTS:,} 个"
-                                   "（MAX_PDF_PAGE_OBJECTS），该页未读取")
-        if budget.objects + objects > bounds.MAX_PDF_OBJECTS:
-            raise _PdfPageTooLarge(f"第{number}页起未读取：各页的对象（字符、线条和图片）合计超过 "
-                                   f"{bounds.MAX_PDF_OBJECTS:,} 个（MAX_PDF_OBJECTS）", stop=True)
+        _count_objects(objects, number, budget)
 
     class Device(PDFPageAggregatorWithMarkedContent):
         def render_char(self, *args: Any, **kwargs: Any) -> float:
@@ -384,19 +400,20 @@ def _parse_page(page: Any, number: int, budget: _PdfBudget) -> None:
     budget.objects += objects
 
 
-def _page_count(data: bytes, pdf: Any) -> int | None:
+def _page_count(data: bytes, pdf: Any, engine: pdfium.Reader | None = None) -> int | None:
     """The pages of the document without enumerating them: pdfium's count (C, fast), else
     what the page tree declares (/Count)."""
+    if engine is not None:
+        return engine.count
     try:
-        import pypdfium2  # type: ignore[import-untyped]
-
-        document = pypdfium2.PdfDocument(data)
+        document = pdfium.open_document(data)
+    except pdfium.EngineFailed:  # damaged, encrypted, or no pdfium: pdfminer may still read it
+        return _declared_pages(pdf)
+    with pdfium.LOCK:
         try:
             return len(document)
         finally:
             document.close()
-    except Exception:  # damaged, encrypted, or no pdfium: pdfminer may still read it
-        return _declared_pages(pdf)
 
 
 def _declared_pages(pdf: Any) -> int | None:
@@ -410,8 +427,97 @@ def _declared_pages(pdf: Any) -> int | None:
     return count if isinstance(count, int) and count > 0 else None
 
 
+# pdfium reads the pages (pdfminer when it cannot); False: pdfminer reads every page, as before
+# (benchmarks/bench_audit.py compares the two; the tests check they read alike).
+USE_PDFIUM = True
+
+
+def _open_engine(data: bytes, pdf: Any, problems: list[str]) -> pdfium.Reader | None:
+    """The document open in pdfium, if pdfium may read it: not when pdfminer refused a stream
+    of the document's structure for the bounds, nor when its cross-reference had to be rebuilt
+    or its object streams go over the bounds (pdfium would then read them unbounded, or find
+    other objects than pdfminer); a note if pdfium cannot open what pdfminer could."""
+    if _BOUNDED_ZLIB.refused:
+        return None
+    inflation = pdfium.Inflation()
+    try:
+        pdfium.check_document(pdf.doc, inflation, _zlib_refused)
+    except pdfium.Unsuitable:
+        return None
+    except Exception:  # a damaged document: pdfminer reads what it can, as before
+        return None
+    try:
+        document = pdfium.open_document(data)
+    except pdfium.EngineFailed as exc:
+        problems.append(f"pypdfium2 无法打开此 PDF（{exc}），改用 pdfplumber 逐页读取（较慢）")
+        return None
+    return pdfium.Reader(document, _zlib_refused, inflation, pdf.doc)
+
+
+def _zlib_refused() -> int:
+    return _BOUNDED_ZLIB.refused
+
+
+def _read_page(engine: pdfium.Reader | None, page: Any, page_obj: Any, number: int,
+               problems: list[str], budget: _PdfBudget) -> list[_PdfItem]:
+    """The page's items, read by pdfium if it can, else by pdfminer (after a note, if pdfium
+    failed on it)."""
+    if engine is not None:
+        try:
+            return _pdfium_page(engine, page, page_obj, number, problems, budget)
+        except pdfium.Unsuitable:
+            pass
+        except pdfium.EngineFailed as exc:
+            problems.append(f"第{number}页 pypdfium2 读取失败（{str(exc)[:100]}），改用 pdfplumber 读取")
+    return _pdf_page(page, number, problems, budget)
+
+
+def _pdfium_page(engine: pdfium.Reader, page: Any, page_obj: Any, number: int,
+                 problems: list[str], budget: _PdfBudget) -> list[_PdfItem]:
+    """The page read by pdfium into the objects pdfplumber would have, then as any page. Its
+    content is counted first, as pdfminer counts it (a page over a bound is not read);
+    Unsuitable or EngineFailed (the count taken back) for pdfminer to read it instead."""
+    try:
+        engine.check_index(number - 1, page_obj)
+    except pdfium.Unsuitable:
+        raise
+    except Exception as exc:  # a damaged page tree: pdfminer reads the page, as before
+        raise pdfium.Unsuitable(f"{type(exc).__name__}: {exc}") from exc
+    counter = _ContentCounter(number, budget)
+    pdfium.count_contents(page_obj, counter)  # _PdfPageTooLarge as pdfminer's count, or Unsuitable
+    try:
+        try:
+            engine.check_page(page_obj)
+            place = pdfium.Place(pdfium.page_ctm(page_obj.mediabox, page_obj.rotate), float(page.height),
+                                 float(page.mediabox[0]), float(page.mediabox[1]), float(page.initial_doctop))
+        except pdfium.Unsuitable:
+            raise
+        except Exception as exc:  # pdfminer's objects damaged: pdfminer reads the page, as before
+            raise pdfium.Unsuitable(f"{type(exc).__name__}: {exc}") from exc
+        limit = min(bounds.MAX_PDF_PAGE_OBJECTS, bounds.MAX_PDF_OBJECTS - budget.objects)
+        try:
+            found = engine.page_objects(number - 1, page_obj, place, limit)
+        except (pdfium.Unsuitable, pdfium.EngineFailed):
+            raise
+        except Exception as exc:  # pdfium failed: pdfminer reads the page, after a note
+            raise pdfium.EngineFailed(f"{type(exc).__name__}: {exc}") from exc
+    except (pdfium.Unsuitable, pdfium.EngineFailed):
+        counter.undo()
+        raise
+    _count_objects(found.made, number, budget)
+    page._objects = found.objects  # what Page.objects would have parsed
+    budget.objects += found.made
+    return _page_items(page, number, problems, budget)
+
+
 def _pdf_page(page: Any, number: int, problems: list[str], budget: _PdfBudget) -> list[_PdfItem]:
+    """The page interpreted by pdfminer (bounded), then as any page."""
     _parse_page(page, number, budget)
+    return _page_items(page, number, problems, budget)
+
+
+def _page_items(page: Any, number: int, problems: list[str], budget: _PdfBudget) -> list[_PdfItem]:
+    """The page's tables and lines of text, from its objects."""
     chars = [c for c in page.chars if str(c.get("text", "")).strip()]
     if not chars:
         if page.images:
@@ -422,11 +528,13 @@ def _pdf_page(page: Any, number: int, problems: list[str], budget: _PdfBudget) -
         problems.append(
             f"第{number}页有 {undecoded} 个字符无法解码（PDF 缺少字符映射），文字可能不全"
         )
-    page = _dedupe_chars(page)
+    kept = pdftables.dedupe(page.chars)
     items: list[_PdfItem] = []
     boxes: list[tuple[float, float, float, float]] = []
+    centres: pdftables.Centres | None = None
     for table in _find_tables(page, number, problems, budget):
-        rows = [[cell_text(cell) for cell in row] for row in table.extract()]
+        centres = centres or pdftables.Centres(kept)
+        rows = [[cell_text(cell) for cell in row] for row in pdftables.extract(table, centres)]
         if not any(any(row) for row in rows):
             continue
         x0, top, x1, bottom = (float(v) for v in table.bbox)
@@ -438,7 +546,7 @@ def _pdf_page(page: Any, number: int, problems: list[str], budget: _PdfBudget) -
         cy = (char["top"] + char["bottom"]) / 2
         return not any(x0 <= cx <= x1 and top <= cy <= bottom for x0, top, x1, bottom in boxes)
 
-    loose = [c for c in page.chars if str(c.get("text", "")) and outside(c)]
+    loose = [c for c in kept if str(c.get("text", "")) and outside(c)]
     for top, text in _text_lines(loose):
         items.append(_PdfItem(number, top, text=text))
     items.sort(key=lambda item: item.top)
@@ -453,25 +561,50 @@ def _pdf_page(page: Any, number: int, problems: list[str], budget: _PdfBudget) -
     return items
 
 
-def _dedupe_chars(page: Any) -> Any:
-    """pdfplumber's ``Page.dedupe_chars()`` (characters printed twice at one place, for bold),
-    without its ``sorted(..., key=chars.index)``, which is quadratic in the characters."""
-    from operator import itemgetter
-
-    from pdfplumber.utils.clustering import cluster_objects
-
-    key = itemgetter("upright", "text", "fontname", "size")
-    kept: set[int] = set()
-    for _, group in itertools.groupby(sorted(page.chars, key=key), key=key):
-        for y_cluster in cluster_objects(list(group), itemgetter("doctop"), 1):
-            for x_cluster in cluster_objects(y_cluster, itemgetter("x0"), 1):
-                kept.add(id(min(x_cluster, key=itemgetter("doctop", "x0"))))
-    return page.filter(lambda obj: obj.get("object_type") != "char" or id(obj) in kept)
-
-
 def _find_tables(page: Any, number: int, problems: list[str], budget: _PdfBudget) -> list[Any]:
-    """pdfplumber's ``page.find_tables()``, unless the page's ruling lines are too many:
-    its cost grows with the square of their crossings (horizontal × vertical lines)."""
+    """pdfplumber's ``page.find_tables()`` (computed by :mod:`pdftables`), unless the page's
+    ruling lines are too many: its cost grows with the square of their crossings (horizontal ×
+    vertical lines). Only what shows rules a table (a white box behind the text does not)."""
+    from pdfplumber.table import Table, cells_to_tables
+
+    visible = [[obj for obj in objects if _visible(obj)] for objects in (page.lines, page.rects, page.curves)]
+    edges = pdftables.ruling_edges(*visible)
+    if edges is None:  # a coordinate not a finite number: pdfplumber's own, whatever it makes of it
+        return _plumber_tables(page, number, problems, budget)
+    horizontal = sum(1 for edge in edges if edge[pdftables.ORIENTATION] == "h")
+    crossings = horizontal * (len(edges) - horizontal)
+    if crossings > bounds.MAX_PDF_TABLE_CROSSINGS:
+        # A chart's lettering drawn as paths makes hundreds of short strokes; a ruling that
+        # bounds a cell is at least a row high. Without the shorter ones, tables can be found.
+        edges = [edge for edge in edges if pdftables.edge_length(edge) >= _MIN_RULING]
+        horizontal = sum(1 for edge in edges if edge[pdftables.ORIENTATION] == "h")
+        crossings = horizontal * (len(edges) - horizontal)
+    if not _within_crossings(crossings, horizontal, len(edges) - horizontal, number, problems, budget):
+        return []
+    cells = pdftables.cells(pdftables.crossings(edges))
+    return [Table(page, group) for group in cells_to_tables(cells)]
+
+
+def _within_crossings(crossings: int, horizontal: int, vertical: int, number: int, problems: list[str],
+                      budget: _PdfBudget) -> bool:
+    """Whether a page's rulings cross few enough times to look for tables (MAX_PDF_TABLE_CROSSINGS,
+    MAX_PDF_CROSSINGS); if not, a note."""
+    if crossings > bounds.MAX_PDF_TABLE_CROSSINGS:
+        problems.append(f"第{number}页的表格线过多（{horizontal} 条横线 × {vertical} 条竖线，"
+                        f"超过 {bounds.MAX_PDF_TABLE_CROSSINGS:,}，MAX_PDF_TABLE_CROSSINGS），只读取了文字，未识别表格")
+        return False
+    if budget.crossings + crossings > bounds.MAX_PDF_CROSSINGS:
+        if not budget.crossings_noted:
+            budget.crossings_noted = True
+            problems.append(f"第{number}页起只读取了文字、未识别表格：各页表格线合计超过上限"
+                            f"（{bounds.MAX_PDF_CROSSINGS:,}，MAX_PDF_CROSSINGS）")
+        return False
+    budget.crossings += crossings
+    return True
+
+
+def _plumber_tables(page: Any, number: int, problems: list[str], budget: _PdfBudget) -> list[Any]:
+    """pdfplumber's own table finding (on a page with a coordinate that is not a number)."""
     from pdfplumber.table import (
         Table,
         TableFinder,
@@ -482,33 +615,21 @@ def _find_tables(page: Any, number: int, problems: list[str], budget: _PdfBudget
     )
 
     finder = TableFinder.__new__(TableFinder)  # its __init__ would go on to the cells at once
-    finder.page = page.filter(_visible)  # a white box behind the text rules no table
+    finder.page = page.filter(_visible)
     finder.settings = TableSettings.resolve(None)
     edges = finder.get_edges()
     horizontal = sum(1 for edge in edges if edge["orientation"] == "h")
     crossings = horizontal * (len(edges) - horizontal)
     if crossings > bounds.MAX_PDF_TABLE_CROSSINGS:
-        # A chart's lettering drawn as paths makes hundreds of short strokes; a ruling that
-        # bounds a cell is at least a row high. Without the shorter ones, tables can be found.
         edges = [edge for edge in edges if _edge_length(edge) >= _MIN_RULING]
         horizontal = sum(1 for edge in edges if edge["orientation"] == "h")
         crossings = horizontal * (len(edges) - horizontal)
-    if crossings > bounds.MAX_PDF_TABLE_CROSSINGS:
-        problems.append(f"第{number}页的表格线过多（{horizontal} 条横线 × {len(edges) - horizontal} 条竖线，"
-                        f"超过 {bounds.MAX_PDF_TABLE_CROSSINGS:,}，MAX_PDF_TABLE_CROSSINGS），只读取了文字，未识别表格")
+    if not _within_crossings(crossings, horizontal, len(edges) - horizontal, number, problems, budget):
         return []
-    if budget.crossings + crossings > bounds.MAX_PDF_CROSSINGS:
-        if not budget.crossings_noted:
-            budget.crossings_noted = True
-            problems.append(f"第{number}页起只读取了文字、未识别表格：各页表格线合计超过上限"
-                            f"（{bounds.MAX_PDF_CROSSINGS:,}，MAX_PDF_CROSSINGS）")
-        return []
-    budget.crossings += crossings
     settings = finder.settings
     intersections = edges_to_intersections(edges, settings.intersection_x_tolerance,
                                            settings.intersection_y_tolerance)
-    cells = intersections_to_cells(intersections)
-    return [Table(page, group) for group in cells_to_tables(cells)]
+    return [Table(page, group) for group in cells_to_tables(intersections_to_cells(intersections))]
 
 
 # Points: a table row is at least this high, a column this wide; shorter strokes (a chart's
