@@ -46,10 +46,6 @@ _FIGURE = re.compile(r"\d[\d,]*(?:\.\d+)?")
 _SHORT_NAME = 4  # a unit named by a part of its name (县政府办 for 陵水县政府办) has at least this many characters
 
 
-def compact(text: str) -> str:
-    return re.sub(r"\s+", "", text).replace("(", "（").replace(")", "）")
-
-
 @dataclass(frozen=True)
 class Defect:
     at: str
@@ -103,7 +99,9 @@ class Scored:
         """The unit recognised is the one the truth names (or a short form of it)."""
         if not self.unit:
             return False
-        want, got = compact(self.entry.truth.get("unit") or ""), compact(self.unit)
+        from juesuan.audit.structure import title_key  # compact, with Chinese brackets
+
+        want, got = title_key(self.entry.truth.get("unit") or ""), title_key(self.unit)
         return bool(want) and (got == want or (len(got) >= _SHORT_NAME and got in want))
 
     @property

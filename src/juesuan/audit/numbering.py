@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from juesuan.audit.source import Line
 from juesuan.audit.structure import Structure, chinese_int, compact
+from juesuan.tables.layout import chinese_number
 
 _PART = re.compile(r"^第[一二三四五六七八九十]+部分")
 _CHINESE_ITEM = re.compile(r"^([一二三四五六七八九十]{1,3})、")
@@ -23,6 +24,7 @@ _PAGE_ONLY = re.compile(r"^[-—–－]?\d{1,4}[-—–－]?$")
 # is running text, not an item that lost its number. Calibrated on the 目录 entries of
 # tests/fixtures/real (the longest, a 三公 section title with its page number, has 31 characters).
 _ITEM_CHARS = 40
+_LAST = 99  # the last number written in Chinese that chinese_number and chinese_int know
 
 
 @dataclass(frozen=True)
@@ -31,12 +33,6 @@ class NumberingProblem:
     message: str
     expected: str
     found: str
-
-
-def _chinese(n: int) -> str:
-    digits = "零一二三四五六七八九"
-    tens, ones = divmod(n, 10)
-    return (("" if tens == 1 else digits[tens]) + "十" if tens else "") + (digits[ones] if ones else "")
 
 
 def numbering_problems(structure: Structure) -> list[NumberingProblem]:
@@ -63,24 +59,24 @@ def numbering_problems(structure: Structure) -> list[NumberingProblem]:
         chinese, paren = _CHINESE_ITEM.match(text), _PAREN_ITEM.match(text)
         if chinese is not None and (n := chinese_int(chinese.group(1))) is not None:
             previous = last.get("chinese")
-            if previous is not None and n == previous:
+            if previous is not None and n == previous and n < _LAST:
                 problems.append(NumberingProblem(block, f"序号“{chinese.group(1)}、”与上一项重复",
-                                                 f"{_chinese(n + 1)}、", f"{chinese.group(1)}、"))
+                                                 f"{chinese_number(n + 1)}、", f"{chinese.group(1)}、"))
             elif previous is not None and n > previous + 1:
                 missing = n - previous - 1
                 unnumbered = [b for b in between if not _LOST_ORDINAL.match(compact(b.text))]
-                wanted = "、".join(f"“{_chinese(k)}、”" for k in range(previous + 1, n))
+                wanted = "、".join(f"“{chinese_number(k)}、”" for k in range(previous + 1, n))
                 if len(unnumbered) == missing:
                     # the items are there, their numbers are not
                     first = unnumbered[0]
                     problems.append(NumberingProblem(
-                        first, f"“{_chinese(previous)}、”之后的 {missing} 项没有序号（应为{wanted}），"
+                        first, f"“{chinese_number(previous)}、”之后的 {missing} 项没有序号（应为{wanted}），"
                         f"下一项直接是“{chinese.group(1)}、”", wanted, compact(first.text)[:20]))
                 elif not any(_LOST_ORDINAL.match(compact(b.text)) for b in between):
                     problems.append(NumberingProblem(
-                        block, f"序号从“{_chinese(previous)}、”跳到“{chinese.group(1)}、”，缺少{wanted}",
+                        block, f"序号从“{chinese_number(previous)}、”跳到“{chinese.group(1)}、”，缺少{wanted}",
                         wanted, f"{chinese.group(1)}、"))
-            while f"{_chinese(n + 1)}、" in text[len(chinese.group(0)):]:
+            while n < _LAST and f"{chinese_number(n + 1)}、" in text[len(chinese.group(0)):]:
                 n += 1  # two entries run onto one line (a PDF's 目录): "六、… 七、…"
             last["chinese"] = n
             last.pop("paren", None)

@@ -15,6 +15,7 @@ from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass
 
+from juesuan.audit.claim_words import COMPARISON_WORDS, DOWN, UP
 from juesuan.audit.numbering import numbering_problems
 from juesuan.audit.source import Grid, Line, SourceDocument
 from juesuan.audit.structure import (
@@ -33,6 +34,7 @@ from juesuan.audit.structure import (
 from juesuan.audit.tables import TABLE_UNITS, TableReading
 from juesuan.rules.finding import Location, Severity
 from juesuan.rules.registry import Report, Rule, rule
+from juesuan.tables.layout import chinese_number
 
 TEMPLATE = "上海区级部门决算模板2024（附件2）"
 DOMAIN = "domain.md"
@@ -65,13 +67,6 @@ class AuditSubject:
 
     def at_place(self, place: Place, *, table: int | None = None, section: str | None = None) -> Location:
         return self.at(place.line, place.page, place.text, table=table, section=section)
-
-
-def _chinese(n: int) -> str:
-    digits = "零一二三四五六七八九"
-    tens, ones = divmod(n, 10)
-    text = ("" if tens == 1 else digits[tens]) + "十" if tens else ""
-    return text + (digits[ones] if ones else "")
 
 
 def _heading_lines(s: Structure) -> set[int]:
@@ -348,7 +343,7 @@ def toc_mismatch(subject: AuditSubject, report: Report) -> None:
 def _compare_section(subject: AuditSubject, report: Report, e: TocEntry, body: list[Heading]) -> None:
     same = [h for h in body if h.number == e.number]
     if not same:
-        part = f"第{_chinese(e.part)}部分" if e.part else ""
+        part = f"第{chinese_number(e.part)}部分" if e.part else ""
         report.fail(f"目录列出{part}“{e.place.text}”，正文中没有这一节", subject.at_place(e.place, section="目录"),
                     expected=e.text, found="无")
         return
@@ -512,12 +507,14 @@ def reading(subject: AuditSubject, report: Report) -> None:
 
 # --- template leftovers ------------------------------------------------------------------
 
+ABOVE_BELOW = "|".join(w for w, direction in COMPARISON_WORDS.items() if direction)  # 大于 小于 …
 TEMPLATE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("占位符", re.compile(r"(?<![A-Za-z])X{2,}(?![A-Za-z])")),
+    # the template's words (its wording, as the claims read it): both kept, one in brackets
+    # (增加（减少）), or both without brackets before the figure (增长下降50.76%)
     ("未删去的备选措辞", re.compile(
-        r"(增加|减少|增长|下降|上升|大于|小于|高于|低于)（(增加|减少|增长|下降|上升|大于|小于|高于|低于)）"
-        # both words kept without brackets before the figure: 增长下降50.76%
-        r"|(?:增加|增长|上升)(?:减少|下降)(?=[\d.]+%?)|(?:减少|下降)(?:增加|增长|上升)(?=[\d.]+%?)")),
+        rf"({UP.pattern}|{DOWN.pattern}|{ABOVE_BELOW})（({UP.pattern}|{DOWN.pattern}|{ABOVE_BELOW})）"
+        rf"|(?:{UP.pattern})(?:{DOWN.pattern})(?=[\d.]+%?)|(?:{DOWN.pattern})(?:{UP.pattern})(?=[\d.]+%?)")),
     ("填写说明", re.compile(
         r"如持平作持平表述|不涉及的不列|仍保留该表格式|作下述说明|按上述格式|由主管部门根据|（制度名称）|列明"
         # the length hint of a form's box: （100字以内）

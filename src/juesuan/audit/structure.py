@@ -20,6 +20,7 @@ from functools import lru_cache
 from typing import Literal
 
 from juesuan.audit.source import Block, Grid, Line, SourceDocument, normalise
+from juesuan.tables.layout import chinese_number
 from juesuan.template.catalogue import bundled_templates
 
 # --- text helpers ------------------------------------------------------------------------
@@ -760,16 +761,10 @@ _HEADING_GAP = 3
 
 def _label(h: Heading) -> str:
     if h.kind == "part" and h.number is not None:
-        return f"第{_chinese(h.number)}部分 {h.text}".strip()
+        return f"第{chinese_number(h.number)}部分 {h.text}".strip()
     if h.kind == "section" and h.number is not None:
-        return f"{_chinese(h.number)}、{h.text}"
+        return f"{chinese_number(h.number)}、{h.text}"
     return h.text
-
-
-def _chinese(n: int) -> str:
-    tens, ones = divmod(n, 10)
-    text = ("" if tens == 1 else CHINESE_DIGITS[tens]) + "十" if tens else ""
-    return text + (CHINESE_DIGITS[ones] if ones else "")
 
 
 def _located(b: _Blocks, title: TableTitle, after: int, boundaries: list[int]) -> LocatedTable:

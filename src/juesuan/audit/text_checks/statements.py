@@ -21,6 +21,7 @@ from decimal import Decimal
 
 from juesuan.audit.claim_model import Claim, Kind, Measure
 from juesuan.audit.claim_subject import ClaimSet, at, norm
+from juesuan.audit.claim_words import REASON
 from juesuan.audit.grading import HUNDRED, grade_amounts, grade_direction, pct
 from juesuan.audit.printed_numbers import LAYOUT_PROBLEMS
 from juesuan.rules.finding import Severity
@@ -152,7 +153,7 @@ def _trend(subject: ClaimSet, report: Report, claim: Claim) -> None:
 
 
 # A reason with nothing after its word: "主要原因：。", "增长原因主要是。"
-_EMPTY_REASON = re.compile(r"^(?:原因|由于|因为|主要是|主要情况)(?:主要)?(?:是|为|有|在于)?[：:，,、\s]*$")
+_EMPTY_REASON = re.compile(rf"^(?:{REASON.pattern})(?:主要)?(?:是|为|有|在于)?[：:，,、\s]*$")
 
 
 def check_reason_missing(subject: ClaimSet, report: Report) -> None:
