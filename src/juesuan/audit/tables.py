@@ -42,10 +42,10 @@ from juesuan.tables.columns import (
     SUMMARY_1,
     SUMMARY_4,
     TABLE_KEYS,
-    THREE_PUBLIC_ITEMS,
     hierarchical_columns,
     recognition_order,
     three_public_columns,
+    three_public_keys,
 )
 from juesuan.tables.table import Column, Row, RowKind, Table, TableSet
 from juesuan.template.catalogue import bundled_templates
@@ -467,7 +467,7 @@ class _Reader:
             key = _three_public_key(paths[c])
             if key is not None and key not in mapped.values():
                 mapped[c] = key
-        keys = [f"{item}.{stage}" for item in THREE_PUBLIC_ITEMS for stage in ("budget", "final")]
+        keys = three_public_keys(by_stage=False)
         data = rows[first_data] if first_data < len(rows) else None
         if len(mapped) < len(keys):
             if width == len(keys):

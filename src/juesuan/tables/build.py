@@ -27,12 +27,13 @@ from juesuan.tables.columns import (
     PERSONNEL,
     PERSONNEL_CLASSES,
     PUBLIC,
+    STAGE_NAMES,
     SUMMARY_1,
     SUMMARY_4,
     TABLE_KEYS,
-    THREE_PUBLIC_ITEMS,
     hierarchical_columns,
     three_public_columns,
+    three_public_keys,
     three_public_labels,
 )
 from juesuan.tables.layout import layout_for, ordinal
@@ -353,42 +354,26 @@ def table6(fig: Figures, filing: Filing, layout: Template) -> Table:
 
 # --- 表7 “三公”经费 --------------------------------------------------------------
 
-def _item_stage(key: str) -> tuple[str, str]:
-    item, stage = key.split(".")
-    return item, stage
-
 
 def table7(filing: Filing, layout: Template) -> Table:
     tp = filing.three_public
     unit = filing.unit
-
-
     items = {
         "outbound": tp.outbound,
         "vehicle_purchase": tp.vehicle_purchase,
         "vehicle_operation": tp.vehicle_operation,
         "reception": tp.reception,
     }
-    stage_amounts: dict[tuple[str, str], Amt] = {}  # (item, stage)
-    for stage in ("budget", "final"):
+    amounts: dict[str, Amt] = {}  # by column key, "item.stage"
+    for stage in STAGE_NAMES:
         for key, item in items.items():
-            stage_amounts[(key, stage)] = amt(getattr(item, stage), unit)
-        stage_amounts[("vehicle", stage)] = (
-            stage_amounts[("vehicle_purchase", stage)] + stage_amounts[("vehicle_operation", stage)]
-        )
-        stage_amounts[("total", stage)] = (
-            stage_amounts[("outbound", stage)]
-            + stage_amounts[("vehicle_purchase", stage)]
-            + stage_amounts[("vehicle_operation", stage)]
-            + stage_amounts[("reception", stage)]
-        )
+            amounts[f"{key}.{stage}"] = amt(getattr(item, stage), unit)
+        amounts[f"vehicle.{stage}"] = amounts[f"vehicle_purchase.{stage}"] + amounts[f"vehicle_operation.{stage}"]
+        amounts[f"total.{stage}"] = amounts[f"outbound.{stage}"] + amounts[f"vehicle.{stage}"] + amounts[f"reception.{stage}"]
     labels = three_public_labels(layout.vehicle_group_label, layout.vehicle_operation_label)
-    stages = ("budget", "final")
-    order = ([f"{item}.{stage}" for stage in stages for item in THREE_PUBLIC_ITEMS]
-             if layout.three_public_by_stage else
-             [f"{item}.{stage}" for item in THREE_PUBLIC_ITEMS for stage in stages])
+    order = three_public_keys(by_stage=layout.three_public_by_stage)
     columns = three_public_columns(order, by_stage=layout.three_public_by_stage, labels=labels)
-    data = row("three_public", "“三公”经费", [stage_amounts[_item_stage(k)] for k in order])
+    data = row("three_public", "“三公”经费", [amounts[k] for k in order])
     return Table(7, TABLE_KEYS[7], layout.table_title(7), columns, (data,), notes=(_note(layout, 7),))
 
 

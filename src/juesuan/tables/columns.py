@@ -174,6 +174,15 @@ def three_public_labels(vehicle_group: str = VEHICLE_GROUP,
     }
 
 
+def three_public_keys(*, by_stage: bool) -> list[str]:
+    """The columns of 表7 ("item.stage") in the order printed: every item's 预算数 then every
+    item's 决算数 (by stage), or each item's 预算数 and 决算数 together."""
+    stages = tuple(STAGE_NAMES)
+    if by_stage:
+        return [f"{item}.{stage}" for stage in stages for item in THREE_PUBLIC_ITEMS]
+    return [f"{item}.{stage}" for item in THREE_PUBLIC_ITEMS for stage in stages]
+
+
 def three_public_columns(order: Sequence[str], *, by_stage: bool,
                          labels: dict[str, tuple[str, ...]] | None = None) -> tuple[Column, ...]:
     """The columns of 表7 for ``order`` (keys "item.stage"): grouped by stage (预算数 over
