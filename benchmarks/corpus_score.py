@@ -160,8 +160,11 @@ def _defect_for(entry: Entry, line: int | None, said: tuple[str, str]) -> Defect
 def score_entry(entry: Entry) -> Scored:
     from juesuan.audit.check import audit
     from juesuan.audit.reading.text import read_text
+    from juesuan.performance.scheme import bundled_schemes
 
-    result = audit(read_text(Path(entry.name + ".txt"), entry.text.encode("utf-8")))
+    # as the command line and the web app audit: the 自评表 scored under the bundled schemes
+    result = audit(read_text(Path(entry.name + ".txt"), entry.text.encode("utf-8")),
+                   schemes=bundled_schemes())
     scored = Scored(entry, year=result.year, unit=result.department)
     for f in result.findings:
         severity = f.severity.value

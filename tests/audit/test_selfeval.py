@@ -471,3 +471,36 @@ def test_figures_beyond_the_bounds() -> None:
     assert figure("0." + "1" * 11) is None
     assert figure("9" * 5000) is None
     assert figure("123456789012345678.1234567890%") is not None  # 18 + 10 digits: the largest
+
+
+# --- a form printed one cell a line ---------------------------------------------------------------
+
+
+def one_cell_a_line(text: str) -> str:
+    """``text`` as a web page's table copied as text prints it: every cell on a line of its own,
+    “|” after it, an empty cell a bare “|”."""
+    out: list[str] = []
+    for line in text.splitlines():
+        if "|" not in line:
+            out.append(line)
+            continue
+        cells = line.split("|")  # “… | 30 |”: the last cell is empty
+        out.extend(f"{cell.strip()} |" if cell.strip() else "|" for cell in cells)
+    return "\n".join(out) + "\n"
+
+
+def test_form_printed_one_cell_a_line_reads_as_the_grid() -> None:
+    flat = one_cell_a_line(SICHUAN)
+    assert "养护里程 |\n≥ |\n120 |" in flat and "\n|\n" in flat
+    as_grid = self_evaluation(from_text(SICHUAN, "s.txt"), SCHEMES)
+    as_cells = self_evaluation(from_text(flat, "s.txt"), SCHEMES)
+    assert as_grid is not None and as_cells is not None
+    assert as_cells.performance == as_grid.performance
+    assert as_cells.scheme == as_grid.scheme == "sichuan-2023"
+    # the findings are the same, each on the line of the row's first cell (an indicator's: its name)
+    grid_findings = sorted((f.rule, f.expected, f.found) for f in of(SICHUAN))
+    cell_findings = of(flat)
+    assert sorted((f.rule, f.expected, f.found) for f in cell_findings) == grid_findings
+    lines = flat.splitlines()
+    assert {f.rule: lines[f.location.line - 1] for f in cell_findings} == {
+        "P.target-quantified": "群众出行条件改善 |", "P.total": "总分 |"}

@@ -66,6 +66,9 @@ class Grid:
     rows: tuple[tuple[str, ...], ...]
     line: int  # line number of the first row
     page: int | None = None
+    # the line of each row, when the rows were not printed one a line (a form put back together
+    # from one cell a line: juesuan.audit.selfeval.reflow)
+    row_lines: tuple[int, ...] = ()
 
 
 Block = Line | Grid

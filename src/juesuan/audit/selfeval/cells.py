@@ -206,7 +206,7 @@ def form_rows(grids: Sequence[Grid]) -> list[Row]:
                 cells.pop()
             if not cells:
                 continue
-            line = grid.line + k if grid.line else None
+            line = grid.row_lines[k] if grid.row_lines else (grid.line + k if grid.line else None)
             out.append(Row(tuple(cells), tuple(compact(c) for c in cells),
                             Printed(line, grid.page, " | ".join(cells)), full))
     return out

@@ -25,6 +25,7 @@ from juesuan.audit.selfeval.cells import (
 )
 from juesuan.audit.selfeval.form import Reader
 from juesuan.audit.selfeval.model import Form, build_form, title_name
+from juesuan.audit.selfeval.reflow import reflow
 from juesuan.audit.source import Grid, Line, SourceDocument, normalise
 
 # --- finding the forms ------------------------------------------------------------------------
@@ -129,8 +130,8 @@ def _split_text_rows(grid: Grid) -> list[Any]:
 def _blocks(source: SourceDocument) -> tuple[Any, ...]:
     """The report's blocks, with text taken into a form's grid (by a PDF reader) set apart."""
     out: list[Any] = []
-    for block in source.blocks:
-        if isinstance(block, Grid) and any("自评" in cell or _FORMISH.search(cell)
+    for block in reflow(source.blocks):
+        if isinstance(block, Grid) and not block.row_lines and any("自评" in cell or _FORMISH.search(cell)
                                             for row in block.rows for cell in row[:1]):
             out.extend(_split_text_rows(block))
         else:

@@ -94,14 +94,18 @@ class Draft:
         return len([b for b in self.blocks if b.description]) > 1 and "name" not in self.header
 
 
-def _funds_row_kind(label: str) -> str:
+def _funds_row_kind(label: str, first: bool) -> str | None:
+    """Which funds a row prints: the first row is the total unless it names a part; a row naming
+    no part the form model holds (财政专户管理资金, 单位资金 of later forms) is None."""
     if "当年" in label or "本年" in label:
         return "current_year"
     if "上年结转" in label or "结转" in label:
         return "carried_over"
     if "其他资金" in label:
         return "other"
-    return "total"
+    if first or any(w in label for w in ("总额", "总计", "合计")):
+        return "total"
+    return None
 
 
 def choice(text: str) -> str:
@@ -283,7 +287,9 @@ class Reader:
                 values = values[1:]
             pairs = list(zip(named, values, strict=False))
         label = row.cells[label_at]
-        kind = _funds_row_kind(compact(label))
+        kind = _funds_row_kind(compact(label), not self.d.funds)
+        if kind is None:
+            return True
         slot = self.d.funds.setdefault(kind, {})
         for key, text in pairs:
             if key is None:
@@ -419,6 +425,9 @@ class Reader:
         numbers = [f for f in (figure(c) for c in row.cells[1:]) if f is not None]
         if self.positions and len(row.raw) == self.header_width:
             scores = [figure(row.raw[n]) for n, key in self.positions if key == "score"]
+            weights = [figure(row.raw[n]) for n, key in self.positions if key == "weight"]
+            if not any(scores) and any(weights):
+                numbers = []  # 合计 of the 权重 column, the 得分 cell left blank: no total stated
             numbers = [f for f in scores if f is not None] or numbers
         if numbers:
             self.d.total = numbers[-1].value
