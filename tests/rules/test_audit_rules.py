@@ -214,6 +214,9 @@ AUDIT_CASES: dict[str, list[Case]] = {
           "“三、”", "支出决算表", "支出决算表"),
         C("a number used twice", edit(first("四、财政拨款收入支出决算总表", "三、财政拨款收入支出决算总表")),
           Severity.WARNING, "四、", "三、", "三、财政拨款收入支出决算总表"),
+        # tests/fixtures/real/hainan-2019-lingshui-zfb: “十一其他重要事项情况说明”
+        C("an ordinal that lost its 顿号", edit(first("十一、其他重要事项", "十一其他重要事项")),
+          Severity.WARNING, "十一、", "十一其他重要事项的情况说明", "十一其他重要事项"),
     ],
     "A.template-text": [
         C("a placeholder", text(narrative={1: f"{NAME}2024年度收入支出总计XXX万元。"}), Severity.WARNING,
@@ -222,6 +225,9 @@ AUDIT_CASES: dict[str, list[Case]] = {
           Severity.WARNING, "按实际情况填写", "增加（减少）", "增加（减少）"),
         C("the template's instruction", text(narrative={4: "财政拨款收入支出总计持平。（如持平作持平表述）"}),
           Severity.WARNING, "按实际情况填写", "如持平作持平表述", "如持平作持平表述"),
+        C("a box left with its length hint",
+          text(narrative={10: "评价结论 | 结合自评情况,说明项目自评总分。(200字以内)"}),
+          Severity.WARNING, "按实际情况填写", "（200字以内）", "说明项目自评总分。(200字以内)"),
     ],
 }
 
@@ -312,3 +318,12 @@ def test_table_findings_point_at_the_printed_row(printed: TableSet) -> None:
     assert loc.table == 3 and loc.section == "表3 支出决算表"
     assert loc.quote is not None and loc.quote.startswith("2010601 | 行政运行 | ")
     assert loc.line is not None
+
+
+def test_each_box_left_with_its_hint_is_a_finding(printed: TableSet) -> None:
+    source = text(narrative={10: "评价结论 | 结合自评情况,说明项目自评总分。(200字以内)\n"
+                                 "存在问题 | 结合自评情况,分析存在的问题及原因。(200字以内)\n"
+                                 "注：执行率未达到90%的需说明原因（100字以内）；调整的应说明理由。"})(printed)
+    boxes = [f for f in findings_of(source) if f.rule == "A.template-text"]
+    # two boxes, two findings; the hint inside the form's note is the form's own text
+    assert [f.location.quote.split(" | ")[0] for f in boxes] == ["评价结论", "存在问题"]

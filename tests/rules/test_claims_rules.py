@@ -141,6 +141,9 @@ CLAIMS_CASES: dict[str, list[Case]] = {
         Case("93.27了%", "比上年决算支出1092.27万元增加1018.80万元，增加93.27%。",
              "比上年决算支出1092.27万元增加1018.80万元，增加93.27了%。", 1, found="93.27了%"),
         Case("1121.82.", "执行数1121.82万元。", "执行数1121.82.", 1, found="1121.82."),
+        # tests/fixtures/real/guangxi-2020-wuzhou-ncpzljc: a comma where the figure goes
+        Case("共计 ,0 个", "全年因公出国(境)团组共计 0 个,累计 0 人次。",
+             "全年因公出国(境)团组共计 ,0 个,累计 0 人次。", 1, severity=Severity.WARNING, found="0个"),
     ],
     "C.duplicate-word": [
         Case("增加增加", OPERATING.format(prior="", word="增加", change="2.55", word2="增长",

@@ -19,6 +19,10 @@ _PART = re.compile(r"^第[一二三四五六七八九十]+部分")
 _CHINESE_ITEM = re.compile(r"^([一二三四五六七八九十]{1,3})、")
 _PAREN_ITEM = re.compile(r"^[（(]([一二三四五六七八九十]{1,3})[）)]")
 _LOST_ORDINAL = re.compile(r"^、[\u4e00-\u9fff]")
+# an ordinal of two or three characters that lost its 顿号 (“十一其他重要事项情况说明”); read as
+# one only where the list expects it next (one item may be missing), as a one-character
+# numeral starts many words (一般公共预算, 三公经费)
+_BARE_ITEM = re.compile(r"^([一二三四五六七八九十]{2,3})(?=[\u4e00-\u9fff])")
 _PAGE_ONLY = re.compile(r"^[-—–－]?\d{1,4}[-—–－]?$")
 # An item of a list (a heading, a 目录 entry) is short; a longer line between two numbered items
 # is running text, not an item that lost its number. Calibrated on the 目录 entries of
@@ -57,6 +61,8 @@ def numbering_problems(structure: Structure) -> list[NumberingProblem]:
             between.append(block)
             continue
         chinese, paren = _CHINESE_ITEM.match(text), _PAREN_ITEM.match(text)
+        bare = _bare_item(text, last.get("chinese")) if chinese is None else None
+        chinese = chinese or bare
         if chinese is not None and (n := chinese_int(chinese.group(1))) is not None:
             previous = last.get("chinese")
             if previous is not None and n == previous and n < _LAST:
@@ -71,11 +77,14 @@ def numbering_problems(structure: Structure) -> list[NumberingProblem]:
                     first = unnumbered[0]
                     problems.append(NumberingProblem(
                         first, f"“{chinese_number(previous)}、”之后的 {missing} 项没有序号（应为{wanted}），"
-                        f"下一项直接是“{chinese.group(1)}、”", wanted, compact(first.text)[:20]))
+                        f"下一项直接是“{chinese.group(0)}”", wanted, compact(first.text)[:20]))
                 elif not any(_LOST_ORDINAL.match(compact(b.text)) for b in between):
                     problems.append(NumberingProblem(
-                        block, f"序号从“{chinese_number(previous)}、”跳到“{chinese.group(1)}、”，缺少{wanted}",
+                        block, f"序号从“{chinese_number(previous)}、”跳到“{chinese.group(0)}”，缺少{wanted}",
                         wanted, f"{chinese.group(1)}、"))
+            if bare is not None:
+                problems.append(NumberingProblem(block, f"序号“{bare.group(1)}”后缺少顿号",
+                                                 f"{bare.group(1)}、", text[:20]))
             while n < _LAST and f"{chinese_number(n + 1)}、" in text[len(chinese.group(0)):]:
                 n += 1  # two entries run onto one line (a PDF's 目录): "六、… 七、…"
             last["chinese"] = n
@@ -95,3 +104,11 @@ def numbering_problems(structure: Structure) -> list[NumberingProblem]:
         else:
             between.clear()  # running text: a list of items, if any, has ended
     return problems
+
+
+def _bare_item(text: str, previous: int | None) -> re.Match[str] | None:
+    """An item whose ordinal lost its 顿号, when the list expects that ordinal next."""
+    m = _BARE_ITEM.match(text)
+    if m is None or previous is None or len(text) > _ITEM_CHARS:
+        return None
+    return m if chinese_int(m.group(1)) in (previous + 1, previous + 2) else None

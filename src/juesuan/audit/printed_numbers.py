@@ -77,7 +77,13 @@ class Number:
 # error (juesuan.audit.text_checks.statements.check_malformed)
 SPACE_INSIDE = "数字中间有空格"
 COMMA_MISPLACED = "千分位逗号位置不对"
-LAYOUT_PROBLEMS = frozenset({SPACE_INSIDE})
+COMMA_BEFORE = "数字前多出一个逗号"
+LAYOUT_PROBLEMS = frozenset({SPACE_INSIDE, COMMA_BEFORE})
+# a comma between a word that takes its figure directly and the figure: “共计 ,0 个” (a slip, or a
+# figure left out before the comma: not proven either way, so a warning)
+_COMMA_BEFORE = re.compile(r"(?:共计|合计|总计|累计|共)\s*[,，]\s*$")
+# characters before a number searched for _COMMA_BEFORE
+_COMMA_WINDOW = 8
 
 
 def _number_matches(text: str) -> Iterator[re.Match[str]]:
@@ -105,6 +111,8 @@ def numbers(text: str) -> Iterator[Number]:
             problems.append(SPACE_INSIDE)
         if "," in digits and not WELL_FORMED.match(digits):
             problems.append(COMMA_MISPLACED)
+        if _COMMA_BEFORE.search(text, max(0, match.start() - _COMMA_WINDOW), match.start()):
+            problems.append(COMMA_BEFORE)
         cleaned = digits.replace(",", "").replace(" ", "")
         dot = match.group("dot")
         end = match.end("num")

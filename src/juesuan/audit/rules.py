@@ -507,6 +507,7 @@ def reading(subject: AuditSubject, report: Report) -> None:
 
 # --- template leftovers ------------------------------------------------------------------
 
+BOX_HINT = "填写提示"
 ABOVE_BELOW = "|".join(w for w, direction in COMPARISON_WORDS.items() if direction)  # 大于 小于 …
 TEMPLATE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("占位符", re.compile(r"(?<![A-Za-z])X{2,}(?![A-Za-z])")),
@@ -516,9 +517,10 @@ TEMPLATE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         rf"({UP.pattern}|{DOWN.pattern}|{ABOVE_BELOW})（({UP.pattern}|{DOWN.pattern}|{ABOVE_BELOW})）"
         rf"|(?:{UP.pattern})(?:{DOWN.pattern})(?=[\d.]+%?)|(?:{DOWN.pattern})(?:{UP.pattern})(?=[\d.]+%?)")),
     ("填写说明", re.compile(
-        r"如持平作持平表述|不涉及的不列|仍保留该表格式|作下述说明|按上述格式|由主管部门根据|（制度名称）|列明"
-        # the length hint of a form's box: （100字以内）
-        r"|（\d{2,4}字以内）")),
+        r"如持平作持平表述|不涉及的不列|仍保留该表格式|作下述说明|按上述格式|由主管部门根据|（制度名称）|列明")),
+    # the length hint ending a form's box (（100字以内）): each box left so is a box not filled
+    # in (a hint inside a sentence is the form's own note: “…需说明原因（100字以内）；2.…”)
+    (BOX_HINT, re.compile(r"（\d{2,4}字以内）(?=$|\|)")),
 )
 _HALF_BRACKETS = str.maketrans({"(": "（", ")": "）"})
 
@@ -527,11 +529,11 @@ _HALF_BRACKETS = str.maketrans({"(": "（", ")": "）"})
       description="公开文本中不应留有模板的痕迹：占位符（XX、XXX）、未删去的备选措辞（“增加（减少）”“下降（增长）”，"
       "或不带括号的“增长下降50.76%”）和模板的填写说明（“（如持平作持平表述）”“仍保留该表格式，并在本表下方作下述说明”"
       "“列明……”“（200字以内）”等）。"
-      "同一节中同类痕迹合并为一条，给出处数和第一处。",
+      "同一节中同类痕迹合并为一条，给出处数和第一处；留着字数提示的栏目每栏一条（每栏都未填写）。",
       reference=f"{TEMPLATE}")
 def template_text(subject: AuditSubject, report: Report) -> None:
     s = subject.structure
-    groups: dict[tuple[str, str], list[tuple[str, int | None, int | None, str]]] = {}
+    groups: dict[tuple[str, str, int | None], list[tuple[str, int | None, int | None, str]]] = {}
     for block in s.source.blocks[s.start:]:
         texts: list[tuple[int | None, str]]
         if isinstance(block, Grid):
@@ -544,9 +546,17 @@ def template_text(subject: AuditSubject, report: Report) -> None:
             for kind, pattern in TEMPLATE_PATTERNS:
                 for m in pattern.finditer(flat):
                     where = s.section_of(line) or "封面和目录"
-                    groups.setdefault((where, kind), []).append((m.group(0), line, block.page, text))
-    for (section, kind), hits in groups.items():
+                    box = line if kind == BOX_HINT else None  # one finding a box
+                    groups.setdefault((where, kind, box), []).append(
+                        (m.group(0), line, block.page, text))
+    for (section, kind, box), hits in groups.items():
         first, line, page, text = hits[0]
+        if box is not None:
+            hint = text.strip(" |")
+            report.fail(f"第 {line} 行的栏目仍是模板的{kind}“{hint[:60]}”，未按实际情况填写",
+                        subject.at(line, page, text, section=section), expected="按实际情况填写",
+                        found=first)
+            continue
         more = f"等 {len(hits)} 处" if len(hits) > 1 else ""
         words = Counter(h[0] for h in hits)
         shown = "、".join(f"“{w}”" for w, _ in words.most_common(3))
