@@ -546,7 +546,7 @@ def _page_items(page: Any, number: int, problems: list[str], budget: _PdfBudget)
         cy = (char["top"] + char["bottom"]) / 2
         return not any(x0 <= cx <= x1 and top <= cy <= bottom for x0, top, x1, bottom in boxes)
 
-    loose = [c for c in kept if str(c.get("text", "")) and outside(c)]
+    loose = [c for c in kept if str(c.get("text", "")) and (not boxes or outside(c))]
     for top, text in _text_lines(loose):
         items.append(_PdfItem(number, top, text=text))
     items.sort(key=lambda item: item.top)

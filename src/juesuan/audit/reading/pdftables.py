@@ -77,15 +77,19 @@ def dedupe(chars: Sequence[PdfObject]) -> list[PdfObject]:
     groups: dict[Any, list[PdfObject]] = {}  # pdfplumber sorts by the key: the same groups, in order
     for char in chars:
         groups.setdefault(key(char), []).append(char)
-    kept: set[int] = set()
+    # a cluster of one keeps its character: only the others of a cluster of several are dropped
+    dropped: set[int] = set()
     for group in groups.values():
         if len(group) == 1:
-            kept.add(id(group[0]))
             continue
         for y_cluster in clusters(group, doctop, 1):
+            if len(y_cluster) == 1:
+                continue
             for x_cluster in clusters(y_cluster, x0, 1):
-                kept.add(id(min(x_cluster, key=position)))
-    return [char for char in chars if id(char) in kept]
+                if len(x_cluster) > 1:
+                    first = min(x_cluster, key=position)
+                    dropped.update(id(char) for char in x_cluster if char is not first)
+    return [char for char in chars if id(char) not in dropped] if dropped else list(chars)
 
 
 # --- rulings ---------------------------------------------------------------------------------
