@@ -183,6 +183,11 @@ CLAIMS_CASES: dict[str, list[Case]] = {
              "决算支出2111.07万元，比年初预算数2091.77万元增加19.30万元，上升0.92%。原因：追加。",
              "决算支出2111.07万元，比年初预算数2091.77万元增加19.30万元，上升1%。原因：追加。", 1,
              Severity.WARNING, found="1%"),
+        # tests/fixtures/real: 52.9% for 52.94%, rounded right and within 1 % of the rate
+        Case("上升52.9% for 52.94% (info)",
+             "决算支出1529.40万元，比年初预算数1000.00万元增加529.40万元，上升52.94%。原因：追加。",
+             "决算支出1529.40万元，比年初预算数1000.00万元增加529.40万元，上升52.9%。原因：追加。", 1,
+             Severity.INFO, found="52.9%"),
         Case("6.2万元 (info)", INCOME.format(total="2946.26万元"),
              INCOME.format(total="2946.26万元").replace("6.20", "6.2"), 2, Severity.INFO),
     ],
