@@ -150,6 +150,9 @@ CLAIMS_CASES: dict[str, list[Case]] = {
                                       rate="1.40", reason=REASON),
              OPERATING.format(prior="", word="增加增加", change="2.55", word2="增长", rate="1.40",
                               reason=REASON), 2, found="增加增加"),
+        # a PDF's spaced letters: still a slip
+        Case("主 要 是 主 要 是", "支出减少，主 要 是 压减会议。", "支出减少，主 要 是 主 要 是 压减会议。", 1,
+             found="主要是主要是"),
     ],
     "C.reason-missing": [
         Case("增加 without 原因", OPERATING.format(prior="", word="增加", change="2.55",
@@ -240,3 +243,10 @@ def test_rule_fires(rule_id: str, case: Case) -> None:
     assert finding.location.quote, "a claim finding quotes its sentence"
     if case.found is not None:
         assert finding.found == case.found
+
+
+def test_a_word_twice_in_pieces_is_the_layout() -> None:
+    """Two menu items side by side, a run of header cells: not a slip (C.duplicate-word)."""
+    text = ("• 无障碍浏览 无障碍浏览\n您当前的位置:首页 > 校务公开 校务公开\n"
+            "项目资金 年初预算数 全年预算数 全年执行数 分值 执行率 得分\n")
+    assert findings_of("C.duplicate-word", text, False) == []

@@ -227,6 +227,17 @@ def _subject(text: str) -> str:
 _REPEATED_SENTENCE = (6, 100)
 
 
+def _in_pieces(printed: str) -> bool:
+    """Whether a word printed twice is printed in pieces of several characters apart: two menu
+    items or cells side by side (“无障碍浏览 无障碍浏览”, “校务公开 校务公开”), or a run of header
+    cells read as one (“年初预算数 全年预算数 全年执行数” holds 预算数全年 twice): the page's layout,
+    not a slip of the writer (tests/fixtures/real: shanxi-2018-xinjiang-wanan,
+    jiangxi-2021-jiujiang-sanzhong, anhui-2022-tangxi-zipingbiao). “主要是主要是” is a slip,
+    and so is “主 要 是 主 要 是” (a PDF's spaced letters)."""
+    pieces = printed.split()
+    return len(pieces) > 1 and any(len(p) > 1 for p in pieces)
+
+
 def _duplicates(paragraph: Paragraph, section: str | None, sentence_index: int,
                 paragraph_index: int) -> Iterator[Claim]:
     """Words and punctuation printed twice (增加增加, 。。), across sentence ends too."""
@@ -235,6 +246,8 @@ def _duplicates(paragraph: Paragraph, section: str | None, sentence_index: int,
     full_stops = re.compile("。")
     scanned = 0
     for match in DUPLICATE.finditer(chars):
+        if match.group(1) and _in_pieces(paragraph.quote(match.start(), match.end())):
+            continue
         for stop in full_stops.finditer(chars, scanned, match.start()):
             sentence_start = stop.end()
         scanned = max(scanned, match.start())
