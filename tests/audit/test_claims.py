@@ -695,3 +695,20 @@ def test_a_sentence_printed_twice() -> None:
     assert (f.severity, f.expected) == (Severity.WARNING, "本单位无下属单位。")
     once = "一、部门主要职责\n本单位无下属单位。本单位有两个处室。\n"
     assert [f for f in check_claims(extract_claims(from_text(once))) if f.rule == "C.duplicate-word"] == []
+
+
+def test_an_amount_named_otherwise_is_not_the_topic_before_it() -> None:
+    """tests/fixtures/real: gansu-2018-huanxian-xczx, guangdong-2017-xuwen-spypjgj,
+    hunan-2018-dingcheng-jyj-xzxx, chongqing-2021-tongliang-anju."""
+    text = ("本部门2018年度支出合计213万元，其中：基本支出186.25万元；项目支出26.75万元。\n"
+            "本部门2018年度年末结转和结余64.4万元，较上年增加54.06万元。\n"
+            "项目支出94436115.5元（基本建设类项目36864863.5元，行政事业类项目57571252元）。\n"
+            "公务用车购置及运行维护费支出22.83万元，其中：公务用车购置支出为0万元；公务用车运行及维护支出22.83万元。\n"
+            "“三公”经费支出共计9.07万元，较上年支出数减少0.71万元，下降7.83%。\n"
+            "公务车购置及运行维护费支出决算为41.9万元。\n")
+    topics = {c.text: c.topic for c in extract_claims(from_text(text)) if c.kind is Kind.AMOUNT}
+    assert topics["64.4万元"] is None and topics["54.06万元"] is None  # not 项目支出
+    assert topics["36864863.5元"] is None and topics["57571252元"] is None
+    assert (topics["0万元"], topics["22.83万元"]) == ("vehicle_purchase", "vehicle_operation")
+    assert topics["0.71万元"] == "three_public"  # compares the amount before it
+    assert topics["41.9万元"] == "vehicle"

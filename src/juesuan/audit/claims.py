@@ -264,6 +264,11 @@ def _duplicates(paragraph: Paragraph, section: str | None, sentence_index: int,
 # on a case (a bound); pinned by test_bounds.py::test_a_megabyte_of_the_worst_text_finishes.
 _WINDOW = 160
 _CLAUSE_DELIMITER = re.compile(r"[，；：、]")
+# the words that name an amount (tests/fixtures/real: gansu-2018-huanxian-xczx's 年末结转和结余,
+# guangdong-2017-xuwen-spypjgj's 公务用车运行及维护支出, hunan-2018-dingcheng-jyj-xzxx's 基本建设类项目)
+_OTHER_AMOUNT = re.compile(r"[\u4e00-\u9fff]{2,}(?:支出|收入|经费|费用|资金|结转|结余|资产|项目)")
+# ... unless it compares the amount named before (较上年支出数减少0.71万元)
+_COMPARING = re.compile(r"较|比|相比|增|减|降|升|完成|占")
 _CJK_AFTER = re.compile(r"[\d.]*[\u4e00-\u9fff]")
 
 
@@ -306,6 +311,10 @@ def _sentence_claims(paragraph: Paragraph, start: int, end: int, context: _Conte
         elif context.topic in FUND_INCOME and BARE_SPENDING.search(topic_label):
             # "政府性基金预算财政拨款收入X万元，支出Y万元": the same fund's expenditure
             context.topic = FUND_INCOME[context.topic]
+        elif _OTHER_AMOUNT.search(topic_label) and not _COMPARING.search(topic_label):
+            # the label names an amount of its own the audit has no topic for (年末结转和结余,
+            # 公务用车运行及维护支出): not the topic named before it
+            context.topic, context.subject = None, None
         line = paragraph.line_at(start + event.start)
         if short_quote is None:  # a long sentence: each figure quoted with what is around it
             quote = paragraph.quote(start, end, (start + event.start, start + event.end))
