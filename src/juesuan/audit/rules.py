@@ -222,7 +222,8 @@ def year(subject: AuditSubject, report: Report) -> None:
       description="九张公开表的表名须为规定名称之一（忽略空格和引号；接受各年度、各地模板的写法，如表9"
       "“国有资本经营预算财政拨款（收入）支出决算表”）。一行文字与某个规定表名相似（相似度≥0.75）、后面紧跟表格或"
       "“单位：”行、却与任何规定表名都不相同时，视为表名错字（错误）；目录中的表名只错一个汉字的为错误，"
-      "其他与规定表名相似而不同的报警告（各地模板在目录中列出的其他表名称相近，不足以断定为错字）。",
+      "其他与规定表名相似而不同的报警告（各地模板在目录中列出的其他表名称相近，不足以断定为错字）；"
+      "目录条目只是规定表名在行末截断、少了末尾的“表”字、多了“总”字或换了连接词（“、”与“及”）的，是写法不同，只作提示。",
       reference=f"{DOMAIN} §1.3、§2；{TEMPLATE}")
 def title_typo(subject: AuditSubject, report: Report) -> None:
     s = subject.structure
@@ -236,7 +237,23 @@ def title_typo(subject: AuditSubject, report: Report) -> None:
         # a region's template with a like name (…“三公”经费、会议费、培训费支出决算表)
         report.fail(f"目录中的表名“{typo.place.text}”与规定名称“{typo.official}”不一致",
                     subject.at_place(typo.place, section="目录"), expected=typo.official,
-                    found=typo.place.text, severity=None if _one_character_off(typo) else Severity.WARNING)
+                    found=typo.place.text, severity=None if _one_character_off(typo) else
+                    Severity.INFO if _worded_otherwise(typo) else Severity.WARNING)
+
+
+def _worded_otherwise(title: TableTitle) -> bool:
+    """Whether a 目录 entry is the title it resembles cut at the line's end (一般公共预算财政拨),
+    without its last 表 (…基本支出决算明细), with 总 added (收入决算总表) or another connective
+    (“三公”经费、会议费 for “三公”经费及会议费): the entry's wording
+    (tests/fixtures/real: jiangxi-2022-donghua-ligong, xizang-2020-czt, shandong-2015-qingdao-zhengxie)."""
+    printed = closest_text(title.place.text)
+    official = closest_text(title.official)
+    printed = re.sub(r"^[一二三四五六七八九十]+、|^\d+[、.]", "", printed)
+    return bool(printed) and (official.startswith(printed) or printed.replace("总表", "表") == official
+                              or _CONNECTIVES.sub("", printed) == _CONNECTIVES.sub("", official))
+
+
+_CONNECTIVES = re.compile(r"[、及和与]")  # 经费、会议费 for 经费及会议费: the same list
 
 
 def _one_character_off(title: TableTitle) -> bool:
