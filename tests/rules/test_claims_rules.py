@@ -250,3 +250,12 @@ def test_a_word_twice_in_pieces_is_the_layout() -> None:
     text = ("• 无障碍浏览 无障碍浏览\n您当前的位置:首页 > 校务公开 校务公开\n"
             "项目资金 年初预算数 全年预算数 全年执行数 分值 执行率 得分\n")
     assert findings_of("C.duplicate-word", text, False) == []
+
+
+def test_the_budget_listed_before_is_not_the_parts_of_the_final() -> None:
+    """tests/fixtures/real/chongqing-2021-tongliang-anju: the 预算 and its parts, then the 决算
+    (9.07 is not 0 + 9 + 11 + 0)."""
+    text = ("2021年我镇“三公”经费预算为20万元，其中：因公出国（境）费0万元，公务接待费9万元，"
+            "公务用车运行维护费11万元，公务用车购置0万元。\n"
+            "2021年“三公”经费支出共计9.07万元，较年初预算数减少10.93万元。\n")
+    assert [f for f in findings_of("C.total", text, False) if f.severity is not Severity.INFO] == []

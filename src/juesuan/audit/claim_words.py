@@ -61,7 +61,7 @@ _TOPICS: list[tuple[re.Pattern[str], str]] = [
         # 公务车 for 公务用车, 运行及维护 for 运行维护 (tests/fixtures/real: anhui-2016-ningguo-cgj,
         # guangdong-2017-xuwen-spypjgj)
         (r"公务用?车购置及运行(?:及?维护)?费", "vehicle"),
-        (r"公务用?车购置(?:费|支出)", "vehicle_purchase"),
+        (r"公务用?车购置(?:费|支出)?", "vehicle_purchase"),
         (r"公务用?车运行(?:及?维护)?(?:费|支出)", "vehicle_operation"),
         (r"公务用车费", "vehicle"),
         (r"外宾接待(?:支出|费)?", "reception.foreign"),

@@ -266,7 +266,7 @@ _WINDOW = 160
 _CLAUSE_DELIMITER = re.compile(r"[，；：、]")
 # the words that name an amount (tests/fixtures/real: gansu-2018-huanxian-xczx's 年末结转和结余,
 # guangdong-2017-xuwen-spypjgj's 公务用车运行及维护支出, hunan-2018-dingcheng-jyj-xzxx's 基本建设类项目)
-_OTHER_AMOUNT = re.compile(r"[\u4e00-\u9fff]{2,}(?:支出|收入|经费|费用|资金|结转|结余|资产|项目)")
+_OTHER_AMOUNT = re.compile(r"[\u4e00-\u9fff]{2,}(?:支出|收入|经费|费用|资金|结转|结余|资产|项目|拨款)")
 # ... unless it compares the amount named before (较上年支出数减少0.71万元)
 _COMPARING = re.compile(r"较|比|相比|增|减|降|升|完成|占")
 _CJK_AFTER = re.compile(r"[\d.]*[\u4e00-\u9fff]")
@@ -289,6 +289,8 @@ def _sentence_claims(paragraph: Paragraph, start: int, end: int, context: _Conte
     claims: list[Claim] = []
     previous_end = 0
     clause_start = 0
+    reason = REASON.search(sentence)  # once: a search a figure would cost the sentence's square
+    reason_at = reason.start() if reason is not None else None
     short_quote = paragraph.quote(start, end) if paragraph.quote_fits(start, end) else None
     quote = short_quote or ""
     for event in events:
@@ -311,9 +313,11 @@ def _sentence_claims(paragraph: Paragraph, start: int, end: int, context: _Conte
         elif context.topic in FUND_INCOME and BARE_SPENDING.search(topic_label):
             # "政府性基金预算财政拨款收入X万元，支出Y万元": the same fund's expenditure
             context.topic = FUND_INCOME[context.topic]
-        elif _OTHER_AMOUNT.search(topic_label) and not _COMPARING.search(topic_label):
+        elif (_OTHER_AMOUNT.search(topic_label) and not _COMPARING.search(topic_label)) or (
+                event.number is not None and reason_at is not None and reason_at < event.start):
             # the label names an amount of its own the audit has no topic for (年末结转和结余,
-            # 公务用车运行及维护支出): not the topic named before it
+            # 公务用车运行及维护支出), or the figure is part of a reason (主要原因是2016年购置2辆
+            # 公务用车19.44万元): not the topic named before it
             context.topic, context.subject = None, None
         line = paragraph.line_at(start + event.start)
         if short_quote is None:  # a long sentence: each figure quoted with what is around it

@@ -287,6 +287,24 @@ def check_precision(subject: ClaimSet, report: Report) -> None:
                         at(claim), expected=shown, found=claim.text, severity=Severity.INFO)
 
 
+_LEVELS = ("value", "budget", "adjusted_budget")  # what a total states: the 决算, the 预算
+
+
+def _parts_of(claims: list[Claim], total: Claim, part_topics: tuple[str, ...],
+              measure: str) -> dict[tuple[str, str | None], Claim]:
+    """The parts the text lists for ``total``: not in a sentence that states the total otherwise
+    (“三公”经费预算为20万元，其中：… lists the 预算, not the 决算 stated after it)."""
+    other = {(c.paragraph, c.sentence) for c in claims if c.topic == total.topic
+             and norm(c.measure) in _LEVELS and norm(c.measure) != measure}
+    other.discard((total.paragraph, total.sentence))
+    parts: dict[tuple[str, str | None], Claim] = {}
+    for c in claims:
+        if c.topic in part_topics and norm(c.measure) == measure and \
+                (c.paragraph, c.sentence) not in other:
+            parts[(c.topic, c.subject)] = c
+    return parts
+
+
 def check_total(subject: ClaimSet, report: Report) -> None:
     """A total the text states against the parts it lists (其中：…). A figure that states a
     total of a table carries that total's rounding (the rows it adds up), as in the table
@@ -302,10 +320,7 @@ def check_total(subject: ClaimSet, report: Report) -> None:
             if not totals:
                 continue
             total_claim = totals[-1]
-            parts: dict[tuple[str, str | None], Claim] = {}
-            for c in claims:
-                if c.topic in part_topics and norm(c.measure) == measure:
-                    parts[(c.topic, c.subject)] = c
+            parts = _parts_of(claims, total_claim, part_topics, measure)
             for whole, covered in COVERS.items():
                 if any(topic == whole for topic, _ in parts):
                     parts = {k: c for k, c in parts.items() if k[0] not in covered}
