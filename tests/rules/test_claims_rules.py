@@ -259,3 +259,15 @@ def test_the_budget_listed_before_is_not_the_parts_of_the_final() -> None:
             "公务用车运行维护费11万元，公务用车购置0万元。\n"
             "2021年“三公”经费支出共计9.07万元，较年初预算数减少10.93万元。\n")
     assert [f for f in findings_of("C.total", text, False) if f.severity is not Severity.INFO] == []
+
+
+def test_a_change_of_a_figure_stated_twice_otherwise_is_a_warning() -> None:
+    """tests/fixtures/real/gansu-2018-huanxian-xczx: 收入总计 and 支出总计 (one figure, 表1) stated
+    267.07 and 213: the rates are judged against the last, as a warning saying so."""
+    text = ("本部门2018年度收入总计267.07万元，支出总计213万元。与2017年决算数相比，收入减少15.65万元，"
+            "增长-5.86%，支出减少75.99万元，增长-35.68%。\n")
+    found = findings_of("C.change", text, False)
+    assert [(f.severity, f.found) for f in found] == [(Severity.WARNING, "5.86%"), (Severity.WARNING, "35.68%")]
+    assert all("先后写作 267.07万元 和 213万元" in f.message for f in found)
+    repeat = findings_of("C.repeat", text, False)
+    assert [(f.severity, f.expected, f.found) for f in repeat] == [(Severity.WARNING, "267.07万元", "213万元")]

@@ -30,7 +30,7 @@ from typing import Literal
 
 from juesuan import tolerance
 from juesuan.audit.claim_model import Claim, Kind, Measure
-from juesuan.audit.grading import HUNDRED, Derived, Interval, hull, ratio_percent
+from juesuan.audit.grading import HUNDRED, Derived, Interval, grade_amounts, hull, ratio_percent
 from juesuan.money import WAN_PER_UNIT, ZERO, half_unit
 from juesuan.rules.finding import Location
 from juesuan.rules.registry import show
@@ -147,6 +147,10 @@ class ClaimSet:
         return {id(c): i for i, c in self.numbered}
 
     @cached_property
+    def _disagreements(self) -> dict[tuple[object, ...], int]:
+        return {}
+
+    @cached_property
     def _indexes(self) -> dict[tuple[Scope, bool], dict[tuple[object, ...], list[int]]]:
         return {}
 
@@ -166,6 +170,34 @@ class ClaimSet:
                 index[(c.topic, c.measure, where, c.subject if by_subject else None)].append(i)
             self._indexes[(same, by_subject)] = index
         return index.get((topic, measure, place, subject if by_subject else None), [])
+
+    def values_disagree(self, claim: Claim) -> tuple[Claim, Claim] | None:
+        """Two values of the claim's topic stated before it in its paragraph that no rounding
+        makes one (收入总计267.07万元，支出总计213万元): which one a change or a rate is of is
+        not known. Found once for each list of values (a prefix scan), not a scan a claim."""
+        positions = self._positions("paragraph", True, claim.topic, Measure.VALUE, claim.paragraph,
+                                    claim.subject)
+        if len(positions) < 2:
+            return None
+        key = (claim.topic, claim.paragraph, claim.subject)
+        first = self._disagreements.get(key)
+        if first is None:
+            first = self._disagreements[key] = self._first_disagreement(positions)
+        if first < 0 or first >= bisect_left(positions, self.position[id(claim)]):
+            return None
+        return self.claims[positions[0]], self.claims[positions[first]]
+
+    def _first_disagreement(self, positions: list[int]) -> int:
+        """The index in ``positions`` of the first value another before it rules out, or -1."""
+        seen: list[Amt] = []
+        for k, p in enumerate(positions):
+            amount = self.amount(self.claims[p])
+            if amount is None:
+                continue
+            if any(grade_amounts(a, amount) == "wrong" for a in seen[:1]):
+                return k
+            seen.append(amount)
+        return -1
 
     def latest(self, claim: Claim, topic: str | None, measures: Iterable[Measure], *,
                subject: str | None = None, same: Scope = "paragraph",

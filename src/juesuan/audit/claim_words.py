@@ -29,6 +29,8 @@ _TOPICS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(p), t) for p, t in [
         (r"财政拨款收入支出总计", "fiscal_grand_total"),
         (r"收入支出总计", "grand_total"),
+        # 收入总计 and 支出总计 are one figure (表1: 支出总计 counts the 年末结转和结余)
+        (r"(?<!拨款)(?:收入|支出)总计", "grand_total"),
         (r"本年收入合计", "income_total"),
         (r"本年支出合计", "expenditure_total"),
         (r"(?:部门)?(?:决算|预算)收入(?:总计|合计)?", "income_total"),

@@ -110,20 +110,33 @@ def check_table(subject: ClaimSet, report: Report) -> None:
         _amounts(report, claim, detail, expected, found, grade)
 
 
-def _amounts(report: Report, claim: Claim, detail: str, expected: Amt, found: Amt, grade: str) -> None:
-    """A stated amount against the one derived: within rounding, info saying so; beyond, error."""
+def _amounts(report: Report, claim: Claim, detail: str, expected: Amt, found: Amt, grade: str,
+             doubt: str | None = None) -> None:
+    """A stated amount against the one derived: within rounding, info saying so; beyond, error
+    (a warning, saying why, when ``doubt`` says the inputs are not known for sure)."""
     allowed = tolerance.allowed(expected, found)
     if grade == "rounding":
         report.fail(f"{detail}，在四舍五入误差范围内（允许 ±{show(allowed)}）", at(claim),
                     expected=show(expected.value), found=show(found.value),
                     severity=Severity.INFO, tolerance=allowed)
     else:
-        report.fail(detail, at(claim), expected=show(expected.value), found=show(found.value),
-                    tolerance=allowed)
+        report.fail(f"{detail}（{doubt}）" if doubt else detail, at(claim), expected=show(expected.value),
+                    found=show(found.value), tolerance=allowed,
+                    severity=Severity.WARNING if doubt else None)
+
+
+def _doubt(subject: ClaimSet, claim: Claim) -> str | None:
+    """Why the current-year figure of a change is not known for sure: the text states two."""
+    pair = subject.values_disagree(claim)
+    if pair is None:
+        return None
+    a, b = pair
+    return f"文中“{a.name}”先后写作 {a.text} 和 {b.text}，不知变动是对哪一个说的，按其前最后所写的数计算"
 
 
 def _judge(report: Report, subject: ClaimSet, claim: Claim, derived: Derived, what: str,
-           note: Callable[[Claim, Derived], str | None] | None = None) -> None:
+           note: Callable[[Claim, Derived], str | None] | None = None,
+           doubt: str | None = None) -> None:
     assert claim.value is not None
     places = claim.places
     grade = grade_percent(claim.value, places, derived)
@@ -149,8 +162,9 @@ def _judge(report: Report, subject: ClaimSet, claim: Claim, derived: Derived, wh
                     expected=pct(derived.point, places), found=pct(claim.value, places),
                     severity=Severity.WARNING)
         return
-    report.fail(f"{detail}，四舍五入误差范围为 {span}", at(claim),
-                expected=pct(derived.point, places), found=pct(claim.value, places))
+    report.fail(f"{detail}，四舍五入误差范围为 {span}" + (f"（{doubt}）" if doubt else ""), at(claim),
+                expected=pct(derived.point, places), found=pct(claim.value, places),
+                severity=Severity.WARNING if doubt else None)
 
 
 def check_share(subject: ClaimSet, report: Report) -> None:
@@ -236,10 +250,11 @@ def check_change(subject: ClaimSet, report: Report) -> None:
             detail = (f"“{claim.name}”：按说明所列本年数 {show(current.value)} 与{versus} "
                       f"{show(base.value)} 计算应为 {show(expected.value)}，文中为 "
                       f"{show(found.value)}")
-            _amounts(report, claim, detail, expected, found, grade)
+            _amounts(report, claim, detail, expected, found, grade, _doubt(subject, claim))
         elif claim.measure in (Measure.CHANGE_PCT, Measure.BUDGET_DIFF_PCT):
             if i in derived:
-                _judge(report, subject, claim, derived[i], f"“{claim.name}”")
+                _judge(report, subject, claim, derived[i], f"“{claim.name}”",
+                       doubt=_doubt(subject, claim))
             elif claim.measure is Measure.CHANGE_PCT:
                 current, base, change_claim = subject.change_inputs(claim)
                 if (base is not None and base.value == 0) or (
