@@ -35,6 +35,9 @@ from juesuan.audit.source import Grid, Line
 _MIN_CELLS = 12
 # cells that hold no word: empty, or the dash or slash of a cell not applicable
 _NOT_TEXT = frozenset({"", "/", "／", "-", "—", "——", "－", "\\"})
+# a header run is looked for no further than this many cells (the widest form header has 12): a run
+# of text lines is then read in time linear in its length
+_MAX_HEADER_CELLS = 24
 _LEVEL_HEADERS = ("一级指标", "二级指标")
 _FUNDS_HEADER_KEYS = ("initial", "adjusted", "executed", "rate")
 # the rows printed after the indicators: a label and the cell beside it
@@ -81,7 +84,8 @@ def _funds_label(word: str) -> bool:
 def _funds_header(cells: Sequence[_Cell], i: int) -> int:
     """The end of the funds header that starts at ``i`` (``i`` when none starts there)."""
     j = i
-    while j < len(cells) and _is_text(cells[j]) and not _funds_label(cells[j].word) \
+    stop = min(len(cells), i + _MAX_HEADER_CELLS)
+    while j < stop and _is_text(cells[j]) and not _funds_label(cells[j].word) \
             and cells[j].word not in (*_LEVEL_HEADERS, "三级指标"):
         j += 1
     hits = sum(1 for c in cells[i:j] if funds_key(c.word) in _FUNDS_HEADER_KEYS)
@@ -89,8 +93,10 @@ def _funds_header(cells: Sequence[_Cell], i: int) -> int:
 
 
 def _indicator_header(cells: Sequence[_Cell], i: int) -> int:
+    """The end of the indicator header that starts at ``i`` (``i`` when none starts there)."""
     j = i
-    while j < len(cells) and _is_text(cells[j]) and (
+    stop = min(len(cells), i + _MAX_HEADER_CELLS)
+    while j < stop and _is_text(cells[j]) and (
             cells[j].word in _LEVEL_HEADERS or field_of(cells[j].word) is not None):
         j += 1
     run = [c.word for c in cells[i:j]]
@@ -175,8 +181,8 @@ def reflow_rows(cells: Sequence[_Cell]) -> list[_Row] | None:
             rows.append(pair)
             i += len(pair)
             continue
-        mode = "funds" if mode == "funds" and _funds_label(word) else (
-            "header" if mode in ("header", "total") else mode)
+        if mode == "total":
+            mode = "header"
         rows.append([cell])
         i += 1
     if not found:
@@ -205,9 +211,10 @@ def reflow(blocks: Sequence[Any]) -> list[Any]:
             j += 1
         cells = _cells(blocks[k:j]) if j > k else []
         rows = reflow_rows(cells) if len(cells) >= _MIN_CELLS else None
-        if rows is None:
-            out.append(blocks[k])
-            k += 1
+        if rows is None:  # no form in the run (nor in any part of it): the blocks as they are
+            end = max(j, k + 1)
+            out.extend(blocks[k:end])
+            k = end
             continue
         grid_rows: list[_Row] = []
         for row in rows:
