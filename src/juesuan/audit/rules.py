@@ -570,9 +570,10 @@ def template_text(subject: AuditSubject, report: Report) -> None:
         first, line, page, text = hits[0]
         if box is not None:
             hint = text.strip(" |")
+            # a form's box: its section, if the report has one (a 自评表 alone has none)
             report.fail(f"第 {line} 行的栏目仍是模板的{kind}“{hint[:60]}”，未按实际情况填写",
-                        subject.at(line, page, text, section=section), expected="按实际情况填写",
-                        found=first)
+                        subject.at(line, page, text, section=s.section_of(line)),
+                        expected="按实际情况填写", found=first)
             continue
         more = f"等 {len(hits)} 处" if len(hits) > 1 else ""
         words = Counter(h[0] for h in hits)
