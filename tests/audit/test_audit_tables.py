@@ -208,3 +208,14 @@ def test_a_report_without_tables_is_audited_without_crash() -> None:
     [x13] = [f for f in result.findings if f.rule == "X13"]
     assert x13.severity is Severity.WARNING and "没有公开表" in x13.message
     assert (result.department, result.year) == ("某某市某某局", 2024)
+
+
+def test_a_table_one_cell_a_line_is_not_read_and_says_so_as_info() -> None:
+    """tests/fixtures/real/anhui-2020-huaiyuan-shuangqiaoji prints 表7 one cell a line (a web
+    page's table copied as text): not read, and not a defect of the report."""
+    from pathlib import Path
+
+    path = Path(__file__).parents[1] / "fixtures" / "real" / "anhui-2020-huaiyuan-shuangqiaoji" / "report.txt"
+    result = audit(from_text(path.read_text(encoding="utf-8"), "report.txt"))
+    [found] = [f for f in result.findings if f.rule == "A.table-structure" and f.location.table == 7]
+    assert found.severity is Severity.INFO and "每行只有一格" in found.message

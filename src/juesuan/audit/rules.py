@@ -484,17 +484,20 @@ def malformed_number(subject: AuditSubject, report: Report) -> None:
 
 @rule("A.table-structure", "表格结构可读", severity=Severity.WARNING, scope="audit",
       description="表格须能按规定的行、列读出：有数字却没有科目编码或标准行名的行、位数不对的科目编码、"
-      "重复的行、认不出表头的列报警告（这些格不参与勾稽）；找到表名却读不出表格也报警告（表格可能是图片；"
+      "重复的行、认不出表头的列报警告（这些格不参与勾稽）；表格每行只有一格（网页表格复制为文字）而未读的只作提示；找到表名却读不出表格也报警告（表格可能是图片；"
       "整份报告文本中没有表格时只报一条：表格可能另行公开）。",
       reference=f"{DOMAIN} §2")
 def table_structure(subject: AuditSubject, report: Report) -> None:
     r = subject.reading
     for p in r.problems:
-        if p.kind == "structure":
+        if p.kind in ("structure", "layout"):
             report.fail(p.message, subject.at(p.printed.line, p.printed.page, p.printed.quote, table=p.table,
                                               row=p.row, column=p.column),
-                        expected="可读的行或列", found=p.found)
-    titled = [(n, t) for n in r.unreadable if (t := subject.structure.table(n)) is not None]
+                        expected="可读的行或列", found=p.found,
+                        severity=Severity.INFO if p.kind == "layout" else None)
+    laid_out = {p.table for p in r.problems if p.kind == "layout"}  # said above, as info
+    titled = [(n, t) for n in r.unreadable if n not in laid_out
+              and (t := subject.structure.table(n)) is not None]
     if titled and not r.tables.tables:
         # no table in the whole text: the tables were published apart (附件) or as images,
         # or the titles stand in a list; nothing shows that a table is missing

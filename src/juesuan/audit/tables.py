@@ -92,7 +92,9 @@ class Printed:
     quote: str
 
 
-ProblemKind = Literal["malformed-number", "structure"]
+# "layout": a table the text holds in a form not read (one cell a line: a web page copied as
+# text), which says nothing of the report itself
+ProblemKind = Literal["malformed-number", "structure", "layout"]
 
 
 @dataclass(frozen=True)
@@ -456,7 +458,7 @@ class _Reader:
         width = len(rows[0].cells)
         if sum(1 for c in range(width) if any(r.cells[c].strip() for r in rows)) < _THREE_PUBLIC_MIN_COLUMNS:
             # one cell a line (a table flattened into text): which figure is which is a guess
-            self.problem("structure", 7, "表7每行只有一格，无法按栏目读出，未读",
+            self.problem("layout", 7, "表7每行只有一格（网页表格复制为文字的样子），无法按栏目读出，未读",
                          Printed(lt.grids[0].line, lt.grids[0].page, " | ".join(rows[0].cells)))
             return None
         first_data = next((i for i, r in enumerate(rows) if not _header_like(r.cells)), len(rows))
