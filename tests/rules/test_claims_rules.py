@@ -271,3 +271,13 @@ def test_a_change_of_a_figure_stated_twice_otherwise_is_a_warning() -> None:
     assert all("先后写作 267.07万元 和 213万元" in f.message for f in found)
     repeat = findings_of("C.repeat", text, False)
     assert [(f.severity, f.expected, f.found) for f in repeat] == [(Severity.WARNING, "267.07万元", "213万元")]
+
+
+def test_a_reason_after_another_item_is_not_the_reason_of_a_level_item() -> None:
+    """tests/fixtures/real/guangdong-2017-xuwen-spypjgj: 因公出国 持平, then the 公务用车 change
+    and its reason (a decrease): not a reason given for 持平."""
+    text = ("其中：因公出国（境）费支出决算减少0万元，与上年持平；公务用车购置及运行维护费支出决算减少21.33万元，"
+            "下降48.30%。公务用车购置及运行维护费支出减少的主要原因是2016年购置2辆公务用车，而2017年没有购置。\n")
+    assert [f for f in findings_of("C.direction", text, False) if "持平" in f.message] == []
+    alone = "其中：因公出国（境）费与上年持平。主要原因是减少出国团组。\n"
+    assert [f.severity for f in findings_of("C.direction", alone, False)] == [Severity.WARNING]

@@ -144,12 +144,22 @@ def _trend(subject: ClaimSet, report: Report, claim: Claim) -> None:
         subject.first_after(Measure.REASON, (claim.paragraph, claim.sentence + 1), None)]
     first = min((i for i in later_reasons if i is not None), default=None)
     reason = subject.claims[first] if first is not None else None
+    at_claim = subject.position[id(claim)]
+    if reason is not None and first is not None and (first - at_claim > _BETWEEN_CLAIMS or any(
+            c.topic is not None and c.topic != claim.topic for c in subject.claims[at_claim + 1:first])):
+        reason = None  # another item is stated between them: the reason is that item's
     if reason is not None and reason.direction in (1, -1):
         said = "增加" if reason.direction == 1 else "减少"
         report.fail(f"“{claim.name}”表述为“{claim.text}”，但随后的原因说明的是{said}"
                     f"（“{reason.text[:_REASON_QUOTE_CHARS]}”）：持平不需要原因，或增减情况表述有误", at(claim),
                     expected=f"说明{said}的金额和比率", found=claim.text,
                     severity=Severity.WARNING)
+
+
+# A reason further than this many figures and statements after a 持平 is not taken for its
+# reason (far apart, and each 持平 looks no further: a sentence of many does not cost its square).
+# Not calibrated on a case: a bound (a 三公 sentence of the corpus has under 20).
+_BETWEEN_CLAIMS = 50
 
 
 # A reason with nothing after its word: "主要原因：。", "增长原因主要是。"
