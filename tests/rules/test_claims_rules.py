@@ -281,3 +281,13 @@ def test_a_reason_after_another_item_is_not_the_reason_of_a_level_item() -> None
     assert [f for f in findings_of("C.direction", text, False) if "持平" in f.message] == []
     alone = "其中：因公出国（境）费与上年持平。主要原因是减少出国团组。\n"
     assert [f.severity for f in findings_of("C.direction", alone, False)] == [Severity.WARNING]
+
+
+def test_an_earlier_year_compared_beside_the_last_is_info() -> None:
+    """tests/fixtures/real/guangdong-2023-czt-sgjf: 比上年…；比2019年（疫情前）… is meant."""
+    title = "第三部分广东省财政厅2023年度部门决算情况说明\n"
+    text = (title + "2023年度“三公”经费财政拨款支出决算为62.07万元，比上年决算数增加38.97万元，增长168.7%；"
+            "比2019年（疫情前）决算数减少24.87万元，降低28.6%。\n")
+    assert [f.severity for f in findings_of("C.year", text, False)] == [Severity.INFO]
+    alone = title + "2023年度“三公”经费财政拨款支出决算为62.07万元，比2019年决算数减少24.87万元。\n"
+    assert [f.severity for f in findings_of("C.year", alone, False)] == [Severity.WARNING]

@@ -142,7 +142,9 @@ def c_repeat(subject: Any, report: Report) -> None:
 
 @rule("C.year", "年度表述错误", severity=Severity.ERROR, scope="claims",
       description="说明正文中的报告年度（“XXXX年度收入支出总计”“截至XXXX年12月31日”等）应为决算年度，"
-                  "“与XXXX年度相比”应为上一年度。（标题和目录中的年度由 A.year 核对。）",
+                  "“与XXXX年度相比”应为上一年度：写作本年或以后的年度为错误，写作更早的年度为警告（可能有意与"
+                  "那一年比较），同一句已与上年比较、又与更早的年度比较（“比2019年（疫情前）”）的只作提示。"
+                  "（标题和目录中的年度由 A.year 核对。）",
       reference=f"{GBC} V33-001")
 def c_year(subject: Any, report: Report) -> None:
     statements.check_year(subject, report)

@@ -274,9 +274,13 @@ def check_year(subject: ClaimSet, report: Report) -> None:
         elif claim.measure is Measure.PRIOR_YEAR and stated_year != year - 1:
             # 比2019年（疫情前）: a comparison with an earlier year may be meant; with the
             # report's own year or a later one it cannot be
+            # ... and when the sentence compares with 上年 as well, the earlier year is a second
+            # comparison meant as such (比上年…；比2019年（疫情前）…): info
+            also = stated_year < year - 1 and ("上年" in claim.quote or f"{year - 1}年" in claim.quote)
             report.fail(f"与上年比较应为{year - 1}年度，此处写作“{claim.text}”", at(claim),
                         expected=f"{year - 1}年", found=claim.text,
-                        severity=Severity.WARNING if stated_year < year - 1 else None)
+                        severity=Severity.INFO if also else
+                        Severity.WARNING if stated_year < year - 1 else None)
 
 
 # What a 项 is for, by the words of its name: (words of the name, words its 主要用于 may use).
