@@ -291,3 +291,11 @@ def test_an_earlier_year_compared_beside_the_last_is_info() -> None:
     assert [f.severity for f in findings_of("C.year", text, False)] == [Severity.INFO]
     alone = title + "2023年度“三公”经费财政拨款支出决算为62.07万元，比2019年决算数减少24.87万元。\n"
     assert [f.severity for f in findings_of("C.year", alone, False)] == [Severity.WARNING]
+
+
+def test_a_rate_the_printed_figures_do_not_fix_is_info() -> None:
+    """tests/fixtures/real/guangdong-2023-czt-sgjf: 增加20.63万元，增长1,055.4% on a base of 1.96
+    (22.59 − 20.63): the printed figures give 1046.95%–1058.21%, not one rate to two places."""
+    text = "公务接待费支出决算为22.59万元，比上年决算数增加20.63万元，增长1,055.4%。\n"
+    [found] = findings_of("C.precision", text, False)
+    assert found.severity is Severity.INFO and "两位小数无法确定" in found.message

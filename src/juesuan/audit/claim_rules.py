@@ -126,7 +126,8 @@ def c_budget_zero(subject: Any, report: Report) -> None:
 @rule("C.precision", "百分比或金额小数位不足", severity=Severity.WARNING, scope="claims",
       description="占比、增减率、完成率应保留两位小数，金额（万元）应保留两位小数。少写小数位且按两位小数会是"
                   "另一个数、且与之相差超过其百分之一（如0.92%写作1%、1.22%写作1.2%）的为警告；按所写位数四舍五入无误、"
-                  "相差不到百分之一的（52.94%写作52.9%）是报告的写法，与不影响数值的一样只作提示。数值本身按其所写的精度复核。",
+                  "相差不到百分之一的（52.94%写作52.9%）是报告的写法，所列数字定不出两位小数的（基数很小）无从要求，"
+                  "与不影响数值的一样只作提示。数值本身按其所写的精度复核。",
       reference=f"{GBC} V33-232")
 def c_precision(subject: Any, report: Report) -> None:
     figures.check_precision(subject, report)

@@ -286,10 +286,14 @@ def check_precision(subject: ClaimSet, report: Report) -> None:
                 # the report, not a misleading figure (上升1% for 0.92% is)
                 close = found.point != 0 and round_half_up(found.point, claim.places) == claim.value \
                     and abs(claim.value - found.point) <= _CLOSE_SHARE * abs(found.point)
-                report.fail(f"“{claim.name}”写作 {claim.text}，只保留了{claim.places}位小数，"
-                            f"按两位小数应为 {pct(found.point)}", at(claim),
-                            expected=pct(found.point), found=claim.text,
-                            severity=Severity.INFO if close else Severity.WARNING)
+                # the printed figures do not fix the rate to two places (a small base: 20.63 / 1.96)
+                low = round_half_up(found.interval.lo, PERCENT_PLACES)
+                high = round_half_up(found.interval.hi, PERCENT_PLACES)
+                should = f"按两位小数应为 {pct(found.point)}" if low == high else \
+                    f"按所列数字（四舍五入后的数）可得 {pct(low)}～{pct(high)}，两位小数无法确定"
+                report.fail(f"“{claim.name}”写作 {claim.text}，只保留了{claim.places}位小数，{should}",
+                            at(claim), expected=pct(found.point), found=claim.text,
+                            severity=Severity.INFO if close or low != high else Severity.WARNING)
             else:
                 shown = pct(claim.value)
                 report.fail(f"“{claim.name}”写作 {claim.text}，百分比应保留两位小数（{shown}）",
