@@ -12,7 +12,8 @@ truth file written by reading the report:
   defects share a line, or the line is longer than :data:`LONG_LINE`, the finding must also
   quote the defect's text or one of its figures);
 - with ``copy: opening`` (the stored text is cut), findings that something is missing
-  (:data:`ABSENCE_RULES`, or a finding with no line) are not scored.
+  (:data:`ABSENCE_RULES`, or a finding with no line; :data:`TAIL_ABSENCE_RULES` on the last
+  line) are not scored.
 
 Also: whether the audit recognised the report year and the unit as the truth has them.
 tests/audit/test_real_corpus.py runs this and holds the floor the scores may not fall
@@ -39,6 +40,9 @@ CORPUS = ROOT / "tests" / "fixtures" / "real"
 ABSENCE_RULES = frozenset({"X13", "A.toc-mismatch", "A.no-data", "A.table-order"})
 # what such findings say was found
 ABSENCE_FOUND = frozenset({"没有表格"})
+# Findings that something is missing after a figure (its reason): on the last line of a cut text,
+# the cut may be what took it away.
+TAIL_ABSENCE_RULES = frozenset({"C.reason-missing"})
 # A line longer than this (a PDF or DOCX extracted as one line) holds many statements: a finding
 # on it stands on a defect only if it quotes the defect's text or one of its figures.
 LONG_LINE = 300
@@ -171,7 +175,8 @@ def score_entry(entry: Entry) -> Scored:
         if severity == "info":
             continue
         line = f.location.line
-        if entry.cut and (f.rule in ABSENCE_RULES or line is None or f.found in ABSENCE_FOUND):
+        if entry.cut and (f.rule in ABSENCE_RULES or line is None or f.found in ABSENCE_FOUND
+                          or (f.rule in TAIL_ABSENCE_RULES and line == len(entry.lines))):
             continue
         quote = f.location.quote or ""
         said = (f"{f.message} {f.found or ''} {f.expected or ''}", quote)
