@@ -85,6 +85,12 @@ def dedupe(chars: Sequence[PdfObject]) -> list[PdfObject]:
         for y_cluster in clusters(group, doctop, 1):
             if len(y_cluster) == 1:
                 continue
+            if len(y_cluster) == 2:  # the common case (a digit twice on a line), as clusters() has it
+                a, b = y_cluster
+                low, high = sorted((x0(a), x0(b)))
+                if high <= low + 1:
+                    dropped.add(id(b) if min(a, b, key=position) is a else id(a))
+                continue
             for x_cluster in clusters(y_cluster, x0, 1):
                 if len(x_cluster) > 1:
                     first = min(x_cluster, key=position)
