@@ -147,7 +147,7 @@ class ClaimSet:
         return {id(c): i for i, c in self.numbered}
 
     @cached_property
-    def _disagreements(self) -> dict[tuple[object, ...], int]:
+    def _disagreements(self) -> dict[tuple[object, ...], tuple[int, int] | None]:
         return {}
 
     @cached_property
@@ -180,24 +180,26 @@ class ClaimSet:
         if len(positions) < 2:
             return None
         key = (claim.topic, claim.paragraph, claim.subject)
-        first = self._disagreements.get(key)
-        if first is None:
-            first = self._disagreements[key] = self._first_disagreement(positions)
-        if first < 0 or first >= bisect_left(positions, self.position[id(claim)]):
+        if key not in self._disagreements:
+            self._disagreements[key] = self._first_disagreement(positions)
+        pair = self._disagreements[key]
+        if pair is None or pair[1] >= bisect_left(positions, self.position[id(claim)]):
             return None
-        return self.claims[positions[0]], self.claims[positions[first]]
+        return self.claims[positions[pair[0]]], self.claims[positions[pair[1]]]
 
-    def _first_disagreement(self, positions: list[int]) -> int:
-        """The index in ``positions`` of the first value another before it rules out, or -1."""
-        seen: list[Amt] = []
+    def _first_disagreement(self, positions: list[int]) -> tuple[int, int] | None:
+        """The indexes in ``positions`` of the first value read and of the first value after it
+        that no rounding makes the same, or None."""
+        first: tuple[int, Amt] | None = None
         for k, p in enumerate(positions):
             amount = self.amount(self.claims[p])
             if amount is None:
                 continue
-            if any(grade_amounts(a, amount) == "wrong" for a in seen[:1]):
-                return k
-            seen.append(amount)
-        return -1
+            if first is None:
+                first = (k, amount)
+            elif grade_amounts(first[1], amount) == "wrong":
+                return first[0], k
+        return None
 
     def latest(self, claim: Claim, topic: str | None, measures: Iterable[Measure], *,
                subject: str | None = None, same: Scope = "paragraph",
