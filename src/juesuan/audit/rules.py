@@ -246,9 +246,8 @@ def _worded_otherwise(title: TableTitle) -> bool:
     without its last 表 (…基本支出决算明细), with 总 added (收入决算总表) or another connective
     (“三公”经费、会议费 for “三公”经费及会议费): the entry's wording
     (tests/fixtures/real: jiangxi-2022-donghua-ligong, xizang-2020-czt, shandong-2015-qingdao-zhengxie)."""
-    printed = closest_text(title.place.text)
+    printed = closest_text(title.place.text)  # without its ordinal
     official = closest_text(title.official)
-    printed = re.sub(r"^[一二三四五六七八九十]+、|^\d+[、.]", "", printed)
     return bool(printed) and (official.startswith(printed) or printed.replace("总表", "表") == official
                               or _CONNECTIVES.sub("", printed) == _CONNECTIVES.sub("", official))
 
