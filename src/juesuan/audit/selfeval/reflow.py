@@ -111,7 +111,7 @@ def _without_group_headers(header: list[_Cell]) -> list[_Cell]:
             if not ("万元" in c.word and keys[n] is not None and keys[n] in keys[n + 1:])]
 
 
-@dataclass(frozen=True)
+@dataclass
 class _Row:
     cells: list[_Cell]
     line: int  # the line a finding on the row names: its first cell's, an indicator's name's
@@ -119,26 +119,25 @@ class _Row:
 
 def reflow_rows(cells: Sequence[_Cell]) -> list[_Row] | None:
     """The rows of a form printed one cell a line; None when the cells hold no form header."""
-    rows: list[list[_Cell]] = []
+    rows: list[_Row] = []
     mode = "header"
     per_row = 0  # the cells of an indicator row after its name
     width = 0  # the cells of the indicator header
-    named: dict[int, int] = {}  # id of an indicator row: the line of its name
     found = False
     i = 0
     n = len(cells)
     while i < n:
         cell = cells[i]
         if not _is_text(cell) and mode != "indicators":
-            if rows and mode in ("funds", "total") and len(rows[-1]) > 0:
-                rows[-1].append(cell)  # a value of the row its label opened
+            if rows and mode in ("funds", "total"):
+                rows[-1].cells.append(cell)  # a value of the row its label opened
             i += 1
             continue
         if (end := _indicator_header(cells, i)) > i:
             header = list(cells[i:end])
-            if rows and len(rows[-1]) == 1 and POINTS.search(rows[-1][0].word):
-                header = rows.pop() + header  # 绩效指标（90分）: the label column of the header
-            rows.append(header)
+            if rows and len(rows[-1].cells) == 1 and POINTS.search(rows[-1].cells[0].word):
+                header = rows.pop().cells + header  # 绩效指标（90分）: the label column of the header
+            rows.append(_Row(header, header[0].line))
             width = len(header)
             words = [c.word for c in cells[i:end]]
             name_at = next((k for k, w in enumerate(words) if field_of(w) == "name"),
@@ -149,14 +148,15 @@ def reflow_rows(cells: Sequence[_Cell]) -> list[_Row] | None:
         if mode != "indicators" and (end := _funds_header(cells, i)) > i:
             header = _without_group_headers(list(cells[i:end]))
             if funds_key(header[0].word) is not None:  # the label column's header went before
-                label = rows.pop() if rows and len(rows[-1]) == 1 else [_Cell("", cell.line, cell.page)]
+                label = rows.pop().cells if rows and len(rows[-1].cells) == 1 else \
+                    [_Cell("", cell.line, cell.page)]
                 header = label + header
-            rows.append(header)
+            rows.append(_Row(header, header[0].line))
             mode, found, i = "funds", True, end
             continue
         word = cell.word
         if word.startswith(TOTAL_LABELS):
-            rows.append([cell])
+            rows.append(_Row([cell], cell.line))
             mode, i = "total", i + 1
             continue
         if mode != "header" and any(word.startswith(label) for label in _FOOTER_LABELS):
@@ -169,25 +169,25 @@ def reflow_rows(cells: Sequence[_Cell]) -> list[_Row] | None:
             if i < n and level2_of(cells[i].word) is not None:
                 row.append(cells[i])
                 i += 1
-            if i < n:
-                named[id(row)] = cells[i].line  # the row is the indicator its name names
+            # the row is the indicator its name names: a finding on it stands on the name's line
+            line = cells[i].line if i < n else row[0].line
             row.extend(cells[i:i + 1 + per_row])  # the name, and a cell per column after it
             i += 1 + per_row
-            rows.append(row)
+            rows.append(_Row(row, line))
             continue
         if mode == "footer" or header_label(word) is not None:
             # a label and the cell beside it: 项目名称 | …, 评价结论 | …
             pair = list(cells[i:i + 2])
-            rows.append(pair)
+            rows.append(_Row(pair, cell.line))
             i += len(pair)
             continue
         if mode == "total":
             mode = "header"
-        rows.append([cell])
+        rows.append(_Row([cell], cell.line))
         i += 1
     if not found:
         return None
-    return [_Row(_aligned(r, width), named.get(id(r), r[0].line)) for r in rows]
+    return [_Row(_aligned(r.cells, width), r.line) for r in rows]
 
 
 def _aligned(row: list[_Cell], width: int) -> list[_Cell]:
