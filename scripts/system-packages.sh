@@ -21,4 +21,3 @@ fi
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-rm -rf "${HOME:-/root}/.cache/matplotlib"  # rebuild the font cache with the new fonts

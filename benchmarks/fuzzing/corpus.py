@@ -3,7 +3,7 @@
 Everything here is built in the parent process before the first fork, so every child
 shares it (copy-on-write). Building it also warms juesuan up: every command runs once on
 the examples, which loads the lazily imported libraries (openpyxl, python-docx,
-pdfplumber, matplotlib) and fills juesuan's caches before the children are forked.
+pdfplumber) and fills juesuan's caches before the children are forked.
 
 PDFs rendered by WeasyPrint take seconds; they are made once, in a child process (the
 parent never initialises Pango/fontconfig), and cached in ``cache_dir`` (not in git).

@@ -2,13 +2,14 @@
 
 :func:`chart_xml` gives a :class:`~juesuan.content.Chart` as the XML of a chart
 part, drawn by Word or LibreOffice themselves: sharp at any zoom, about a
-millisecond to write where a matplotlib picture takes a hundred, and editable
+millisecond to write, and editable
 (Word's 图表工具: style, colours, type; 编辑数据 opens the data of
-:func:`chart_workbook`, which the part embeds). It looks like the matplotlib chart
-of :mod:`juesuan.render.charts`: the same palette and kinds, bars labelled with
-their amounts, horizontal bars past :data:`~juesuan.render.charts.HORIZONTAL_ABOVE`
-categories, a pie's shares inside its wedges (none under 4 %) and its legend with
-the amounts and the unit.
+:func:`chart_workbook`, which the part embeds). It looks like the SVG chart of
+:mod:`juesuan.render.charts`: the same palette and kinds, the same value axis (bounds,
+step, and tick labels with the places the step needs), categories wrapped by the same
+rules, bars labelled with their amounts, horizontal bars past
+:data:`~juesuan.render.charts.HORIZONTAL_ABOVE` categories, a pie's shares inside its
+wedges (none under 4 %) and its legend with the amounts and the unit.
 
 Amounts go into the XML as the text of their ``Decimal``, rounded half-up to two
 decimals: no float anywhere. A bar's label is that number in the format
@@ -25,9 +26,13 @@ from decimal import Decimal
 
 from juesuan.content import Chart
 from juesuan.money import format_wan, round_half_up
+from juesuan.narrative.charts import Axis
 from juesuan.render.charts import (
     PALETTE,
+    PIE_LABEL_BELOW,
     WIDTH_IN,
+    bar_slot,
+    chart_axis,
     chart_height,
     horizontal,
     pie_slices,
@@ -44,9 +49,8 @@ WORKBOOK_RID = "rId1"
 """Relationship id of the embedded workbook: the chart part's first and only one."""
 
 SHEET = "Sheet1"
-PIE_LABEL_BELOW = Decimal(4)  # no share printed inside a wedge narrower than this (percent)
 
-# Sizes in hundredths of a point, as in matplotlib's charts (6 in wide, shown 15 cm wide).
+# Sizes in hundredths of a point (the chart is shown 15 cm wide).
 TICK_SIZE = 1000
 CATEGORY_SIZE = 900  # the categories of horizontal bars
 BAR_LABEL_SIZE = 800
@@ -55,6 +59,8 @@ PIE_LEGEND_SIZE = 1000
 PIE_LABEL_SIZE = 900
 
 MAX_HEIGHT_IN = 8.8  # 22 cm at the 15 cm width of the DOCX: a page with its caption
+COLUMNS_EM = 36.0  # the plot's width in ems of the category labels (15 cm less the value axis)
+COLUMNS_PLOT = 540.0  # the same in the units of the SVG chart (600 to its width)
 
 _AXIS_LINE = '<a:ln w="10160"><a:solidFill><a:srgbClr val="000000"/></a:solidFill></a:ln>'
 _NO_LINE = "<a:ln><a:noFill/></a:ln>"
@@ -62,7 +68,7 @@ _NO_LINE = "<a:ln><a:noFill/></a:ln>"
 
 def _horizontal_room(chart: Chart) -> tuple[float, bool]:
     """Height in inches of horizontal bars, and whether it gives every category label
-    room: the matplotlib figure's height, grown to the labels' lines, within a page."""
+    room: the SVG chart's height, grown to the labels' lines, within a page."""
     labels, _ = chart_data(chart)
     lines = max(label.count("\n") + 1 for label in labels)
     band = lines * CATEGORY_SIZE / 100 * 1.4 / 72 + 0.04
@@ -72,7 +78,7 @@ def _horizontal_room(chart: Chart) -> tuple[float, bool]:
 
 def chart_height_in(chart: Chart) -> float:
     """Height in inches, for :data:`~juesuan.render.charts.WIDTH_IN` of width: the
-    matplotlib figure's; for horizontal bars enough for every category's label (so that
+    SVG chart's; for horizontal bars enough for every category's label (so that
     the renderer leaves none out), but no more than a page holds (the renderer then
     labels every other category, or fewer)."""
     if not horizontal(chart):
@@ -167,15 +173,16 @@ def _show(*, value: bool = False, percent: bool = False) -> str:
 def chart_data(chart: Chart) -> tuple[list[str], list[tuple[str, list[Decimal | None]]]]:
     """(category labels, [(series name, values)]) as the chart shows them and its workbook
     holds them: a pie's positive slices, labelled with their amounts; bars' categories
-    wrapped like the matplotlib chart's."""
+    wrapped (never inside a bracket pair) to the room of a column, or of the labels
+    beside horizontal bars."""
     if chart.kind == "pie":
         slices = pie_slices(chart)
         labels = [f"{name}  {format_wan(v, 2, thousands=True)}" for name, v in slices]
         name = chart.series[0].name if chart.series else chart.title
         return labels, [(name, [v for _, v in slices])]
-    width = 12 if horizontal(chart) else None
     n = len(chart.categories)
-    labels = [wrap_label(c, width) if width else wrap_label(c) for c in chart.categories]
+    width = 12.0 if horizontal(chart) else max(3.0, COLUMNS_EM / max(1, n) - 1)
+    labels = [wrap_label(c, width) for c in chart.categories]
     return labels, [(s.name, [s.values[i] if i < len(s.values) else None for i in range(n)])
                     for s in chart.series]
 
@@ -270,14 +277,9 @@ def _pie(chart: Chart, text: _Text) -> tuple[str, str, str]:
     return plot, legend, title
 
 
-def _axis_format(series: list[tuple[str, list[Decimal | None]]]) -> str:
-    """The value axis's number format: whole numbers, or decimals enough for the
-    steps of an axis up to a small maximum (0.2 steps up to 1: no 0, 0, 1, 1)."""
-    largest = max((abs(v) for _, values in series for v in values if v is not None),
-                  default=Decimal(0))
-    if largest >= 10 or largest == 0:
-        return "#,##0"
-    return "#,##0.0" if largest >= 1 else "#,##0.00"
+def axis_format(axis: Axis) -> str:
+    """The value axis's number format: the places its step needs (0.2 steps: #,##0.0)."""
+    return "#,##0" + ("." + "0" * axis.decimals if axis.decimals else "")
 
 
 def _bars(chart: Chart, text: _Text) -> tuple[str, str, str]:
@@ -285,6 +287,7 @@ def _bars(chart: Chart, text: _Text) -> tuple[str, str, str]:
     each labelled with its amount, grid lines along the value axis, the unit on it."""
     categories, series = chart_data(chart)
     across = horizontal(chart)
+    axis = chart_axis(chart)
     # Every category labelled where there is room: Word by tickLblSkip 1, LibreOffice by
     # an explicit rotation of 0 (it then lets labels touch rather than leave some out).
     # Too many categories for a page: the renderer labels what it can, and the bars go
@@ -304,12 +307,15 @@ def _bars(chart: Chart, text: _Text) -> tuple[str, str, str]:
             f"<c:spPr>{_fill(PALETTE[k % len(PALETTE)])}</c:spPr>"
             f'<c:invertIfNegative val="0"/>{d_lbls}{cat}{val}</c:ser>'
         )
-    # matplotlib's layout: the bars of a category span 0.8 of it, each bar 0.9 of its share.
-    gap = round((20 * n + 8) / 0.72)
+    # The SVG's layout: each bar 0.85 of its room (bar_slot), the rest between the bars
+    # (overlap) and the categories (gapWidth), as % of a bar; Word allows a gap up to 500 %.
+    share = 0.8 / n if across else bar_slot(COLUMNS_PLOT / len(categories), n) / (
+        COLUMNS_PLOT / len(categories))
+    gap = min(500, round((1 - (n - 0.15) * share) / (0.85 * share) * 100))
     bar_chart = (
         f'<c:barChart><c:barDir val="{"bar" if across else "col"}"/>'
         f'<c:grouping val="clustered"/><c:varyColors val="0"/>{"".join(sers)}'
-        f'<c:gapWidth val="{gap}"/><c:overlap val="-11"/>'
+        f'<c:gapWidth val="{gap}"/><c:overlap val="-18"/>'
         '<c:axId val="500000001"/><c:axId val="500000002"/></c:barChart>'
     )
     unit = ""
@@ -330,21 +336,22 @@ def _bars(chart: Chart, text: _Text) -> tuple[str, str, str]:
         '<c:noMultiLvlLbl val="0"/></c:catAx>'
     )
     val_ax = (
-        '<c:valAx><c:axId val="500000002"/><c:scaling><c:orientation val="minMax"/></c:scaling>'
+        '<c:valAx><c:axId val="500000002"/><c:scaling><c:orientation val="minMax"/>'
+        f'<c:max val="{axis.top}"/><c:min val="{axis.bottom}"/></c:scaling>'
         f'<c:delete val="0"/><c:axPos val="{"b" if across else "l"}"/>'
         '<c:majorGridlines><c:spPr><a:ln w="7620"><a:solidFill><a:srgbClr val="DDDDDD"/>'
         "</a:solidFill></a:ln></c:spPr></c:majorGridlines>"
-        f'{unit}<c:numFmt formatCode="{_axis_format(series)}" sourceLinked="0"/>'
+        f'{unit}<c:numFmt formatCode="{axis_format(axis)}" sourceLinked="0"/>'
         '<c:majorTickMark val="out"/><c:minorTickMark val="none"/><c:tickLblPos val="nextTo"/>'
         f"<c:spPr>{_AXIS_LINE}</c:spPr>{text.tx_pr(TICK_SIZE)}"
         f'<c:crossAx val="500000001"/><c:crosses val="{"max" if across else "autoZero"}"/>'
-        '<c:crossBetween val="between"/></c:valAx>'
+        f'<c:crossBetween val="between"/><c:majorUnit val="{axis.step}"/></c:valAx>'
     )
     plot = (f"<c:plotArea><c:layout/>{bar_chart}{cat_ax}{val_ax}"
             f"<c:spPr><a:noFill/>{_NO_LINE}</c:spPr></c:plotArea>")
     legend = ""
     if n > 1 or chart.kind == "grouped_bar":
-        legend = (f'<c:legend><c:legendPos val="t"/><c:overlay val="0"/>'
+        legend = (f'<c:legend><c:legendPos val="b"/><c:overlay val="0"/>'
                   f"<c:spPr><a:noFill/>{_NO_LINE}</c:spPr>{text.tx_pr(LEGEND_SIZE)}</c:legend>")
     return plot, legend, ""
 
