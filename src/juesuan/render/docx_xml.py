@@ -110,6 +110,33 @@ def text_runs(text: str, fonts: tuple[str, str], *, bold: bool = False,
                    for piece, highlight in pieces)
 
 
+@lru_cache(maxsize=1024)
+def paragraph_properties(style_id: str | None, keep: bool = False, page_break: bool = False,
+                         tab: int | None = None, before: float | None = None,
+                         line: float | None = None, indents: tuple[int, int] | None = None
+                         ) -> str:
+    """``w:pPr``, in the schema's order: the style, kept with the next paragraph, a page
+    break before, a right tab at ``tab`` twips, space before and an exact line pitch
+    (points), left and right indents (twips); "" if none."""
+    xml = "" if style_id is None else f'<w:pStyle w:val="{style_id}"/>'
+    if keep:
+        xml += "<w:keepNext/>"
+    if page_break:
+        xml += "<w:pageBreakBefore/>"
+    if tab is not None:
+        xml += f'<w:tabs><w:tab w:val="right" w:pos="{tab}"/></w:tabs>'
+    if before is not None or line is not None:
+        xml += "<w:spacing"
+        if before is not None:
+            xml += f' w:before="{twips(before)}"'
+        if line is not None:
+            xml += f' w:line="{twips(line)}" w:lineRule="exact"'
+        xml += "/>"
+    if indents is not None:
+        xml += f'<w:ind w:left="{indents[0]}" w:right="{indents[1]}"/>'
+    return f"<w:pPr>{xml}</w:pPr>" if xml else ""
+
+
 # --------------------------------------------------------------------------- tables
 
 TABLE_TEXT_STYLE = "TableText"
@@ -168,11 +195,18 @@ def cell_start(width: int, span: int = 1, vmerge: str | None = None, left_rule: 
 CELL_END = "</w:tc>"
 
 
+def exact_spacing(line: float) -> str:
+    """``w:spacing``: no space before or after, an exact line pitch (points)."""
+    return f'<w:spacing w:before="0" w:after="0" w:line="{twips(line)}" w:lineRule="exact"/>'
+
+
 @lru_cache(maxsize=256)
-def _cell_paragraph_start(align: str, keep: bool, indent: str | None) -> str:
+def _cell_paragraph_start(align: str, keep: bool, indent: str | None, line: float | None) -> str:
     xml = f'<w:p><w:pPr><w:pStyle w:val="{TABLE_TEXT_STYLE}"/>'
-    if keep:  # keeps the row on the page of what follows (the notes)
+    if keep:  # keeps the row on the page of the next row (or of the notes)
         xml += "<w:keepNext/>"
+    if line is not None:
+        xml += exact_spacing(line)
     if indent is not None:
         xml += indent
     return xml + f'<w:jc w:val="{align}"/></w:pPr>'
@@ -186,15 +220,48 @@ def _indent(size: float, steps: int) -> str | None:
 
 
 def cell_paragraph(text: str, fonts: tuple[str, str], *, align: str, size: float,
-                   bold: bool = False, indent_steps: int = 0, keep: bool = False) -> str:
-    """The paragraph of a cell: table text style, alignment, indent in characters."""
-    start = _cell_paragraph_start(align, keep, _indent(size, indent_steps))
+                   bold: bool = False, indent_steps: int = 0, keep: bool = False,
+                   line: float | None = None) -> str:
+    """The paragraph of a cell: table text style, alignment, indent in characters, the
+    exact line pitch ``line`` (points) if given, kept with the next row if ``keep``."""
+    start = _cell_paragraph_start(align, keep, _indent(size, indent_steps), line)
     if not text:
         return start + "</w:p>"
     if "\n" in text or PLACEHOLDER_OPEN in text:
         return start + text_runs(text, fonts, bold=bold, size=size) + "</w:p>"
     return (f'{start}<w:r>{run_properties(fonts, bold, size)}<w:t xml:space="preserve">'
             f"{xml_text(text)}</w:t></w:r></w:p>")
+
+# --------------------------------------------------------------------------- the font table
+
+
+def font_entry(name: str, alt: str | None, panose: str | None, family: str, pitch: str,
+               charset: str = "86") -> str:
+    """A ``w:font`` of ``word/fontTable.xml``: another name Word and WPS may find the font
+    under (``w:altName``), its PANOSE class where known, its character set (86: GB2312),
+    family and pitch, which guide the choice of a substitute where it is missing."""
+    xml = f"<w:font w:name={xml_attr(name)}>"
+    if alt:
+        xml += f"<w:altName w:val={xml_attr(alt)}/>"
+    if panose:
+        xml += f'<w:panose1 w:val="{panose}"/>'
+    xml += f'<w:charset w:val="{charset}"'
+    if charset == "86":
+        xml += ' w:characterSet="GB2312"'
+    return xml + f'/><w:family w:val="{family}"/><w:pitch w:val="{pitch}"/></w:font>'
+
+
+_FONT = re.compile(r"<w:font w:name=\"([^\"]*)\".*?</w:font>", re.S)
+
+
+def with_fonts(font_table: str, entries: dict[str, str]) -> str:
+    """``font_table`` (the XML of ``word/fontTable.xml``) with ``entries`` (XML by font
+    name) in place of the entries of the same names, the others added at its end."""
+    table = _FONT.sub(lambda m: entries.get(m.group(1), m.group(0)), font_table)
+    present = set(_FONT.findall(font_table))
+    added = "".join(xml for name, xml in entries.items() if name not in present)
+    return table.replace("</w:fonts>", added + "</w:fonts>")
+
 
 # --------------------------------------------------------------------------- the package
 
