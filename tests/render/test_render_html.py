@@ -13,13 +13,23 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from markupsafe import escape
 from PIL import Image
 from tinyhtml5.parser import HTMLParser as Html5Parser
 
 from juesuan.content import Document, Part, Section
 from juesuan.document.build import build_document
+from juesuan.document.typeset import full_width
 from juesuan.filing.io import load_filing
-from juesuan.render.html import chart_data, document_to_html
+from juesuan.render.html import (
+    KEEP_ROWS,
+    LANDSCAPE_ABOVE,
+    TAIL,
+    chart_data,
+    column_weights,
+    document_to_html,
+    heading_text,
+)
 from juesuan.render.layout import grid
 from juesuan.tables.table import RowKind, Table
 
@@ -213,11 +223,8 @@ def test_contents_link_every_part_and_section(which: str, request: pytest.Fixtur
 
 def test_every_section_is_in_the_contents(document: Document, page: Node) -> None:
     toc_text = [a.text() for a in page.find("nav", "toc").iter("a")]
-    for part in document.parts:
-        assert part.heading in toc_text
-    for section in document.sections():
-        assert section.heading in toc_text
-    assert toc_text[-1] == "检查结果"
+    headings = [p.heading for p in document.parts] + [s.heading for s in document.sections()]
+    assert sorted(toc_text) == sorted(full_width(h) for h in headings)
 
 
 # ---------------------------------------------------------------------------- tables
@@ -232,7 +239,7 @@ def test_tables_have_their_titles_and_figures(which: str, request: pytest.Fixtur
     blocks = [b for b in blocks if b.iter("table", "data")]
     assert len(blocks) == len(tables)
     for block, table in zip(blocks, tables, strict=True):
-        assert block.find("p", "table-title").text() == table.heading
+        assert block.find("p", "table-title").text() == full_width(table.heading)
         if table.unit:
             assert block.find("span", "table-unit").text() == f"单位：{table.unit}"
         assert [p.text() for p in block.iter("p", "table-note")] == list(table.notes)
@@ -240,7 +247,7 @@ def test_tables_have_their_titles_and_figures(which: str, request: pytest.Fixtur
         figures = [c.text() for c in cells if "num" in c.classes and c.text()]
         assert Counter(figures) == Counter(expected_figures(table)), table.heading
         names = {c.text() for c in cells if "name" in c.classes}
-        assert {r.name for r in table.rows} <= names
+        assert {full_width(r.name) for r in table.rows} <= names
 
 
 def test_shanghai_figures_are_formatted_as_printed(shanghai_page: Node) -> None:
@@ -280,7 +287,7 @@ def test_numbers_right_aligned_blanks_empty_totals_bold(
 ) -> None:
     css = html[html.index("<style>") : html.index("</style>")]
     assert re.search(r"td\.num\s*\{[^}]*text-align:\s*right", css)
-    assert re.search(r"td\.total, tr\.total td\s*\{[^}]*font-weight:\s*bold", css)
+    assert re.search(r"td\.total\s*\{[^}]*font-weight:\s*bold", css)
     table1 = document.tables()[0]
     element = data_tables(page)[0]
     body = element.find("tbody").iter("tr")
@@ -304,7 +311,10 @@ def test_side_by_side_sections_are_parted(page: Node) -> None:
     assert "side-by-side" in table1.classes
     first_row = table1.find("tbody").find("tr").iter("td")
     assert ["part-start" in td.classes for td in first_row] == [False, False, True, False]
-
+    # The double rule is drawn on the right of the left section's last column.
+    assert ["part-end" in td.classes for td in first_row] == [False, True, False, False]
+    banner, *_ = table1.find("thead").iter("th")
+    assert "part-end" in banner.classes  # 收入, over the left section
 
 def test_names_are_indented_by_level(shanghai_page: Node, shanghai: Document) -> None:
     table3 = data_tables(shanghai_page)[3]  # 表3 支出决算表 (index 0 is 单位构成)
@@ -323,7 +333,7 @@ def test_charts_have_their_data_tables(document: Document, page: Node, static_pa
         figures = root.iter("figure", "chart")
         assert len(figures) == len(document.charts()) == 3
         for figure, chart in zip(figures, document.charts(), strict=True):
-            assert figure.find("figcaption").text() == chart.title
+            assert figure.find("figcaption").text() == full_width(chart.title)
             data = figure.find("table", "chart-data")
             head, rows = chart_data(chart)
             assert [th.text() for th in data.find("thead").iter("th")] == head
@@ -402,39 +412,171 @@ def test_placeholders_are_marked(page: Node, html: str) -> None:
 
 def test_text_is_escaped(html: str, page: Node) -> None:
     assert "比较 a &lt; b &amp; c &gt; d 的“说明”。" in html
-    assert "&lt;b&gt;" in html and "不符 <b>" not in html
+    assert "不符 <b>" not in html
     assert not page.iter("b")
 
 
-def test_findings_listed_at_the_end(document: Document, page: Node) -> None:
-    part = page.find("main").iter("section", "part")[-1]
-    assert part.attrs["id"] == "findings"
-    assert part.find("h1").text() == "检查结果"
-    rows = part.find("tbody").iter("tr")
-    assert len(rows) == len(document.findings)
-    for tr, finding in zip(rows, document.findings, strict=True):
-        cells = [td.text() for td in tr.iter("td")]
-        assert cells[1] == finding.severity.label
-        assert cells[2] == finding.rule
-        assert cells[3] == (finding.location.describe() or "—")
-        assert cells[4].startswith(finding.message)
-        assert f"severity-{finding.severity.value}" in tr.classes
-    assert "应为：1,683.87；实为：1,683.86" in rows[0].text()
-
-
-def test_findings_can_be_left_out(document: Document) -> None:
-    html = document_to_html(document, findings=False)
-    assert "检查结果" not in html and 'id="findings"' not in html
-
-
-def test_no_findings_says_so(document: Document) -> None:
-    html = document_to_html(replace(document, findings=()))
-    assert "未发现问题。" in html
+@pytest.mark.parametrize("which", ["document", "shanghai"])
+def test_the_public_page_prints_no_finding(which: str, request: pytest.FixtureRequest) -> None:
+    """The checks' findings belong to the review: no 检查结果, rule, field path or message."""
+    doc: Document = request.getfixturevalue(which)
+    assert doc.findings
+    library = ECHARTS.read_text(encoding="utf-8")
+    for text in (document_to_html(doc).replace(library, ""),
+                 document_to_html(doc, interactive=False)):
+        assert "检查结果" not in text and 'id="findings"' not in text
+        assert "错误须在公开前更正" not in text
+        for finding in doc.findings:
+            assert escape(finding.message) not in text
+            assert f">{finding.rule}<" not in text
+            if finding.location.path:
+                assert finding.location.path not in text
+            if finding.expected:
+                assert f"应为：{finding.expected}" not in text
 
 
 def test_output_is_deterministic(document: Document, html: str, static_html: str) -> None:
     assert document_to_html(document) == html
     assert document_to_html(document, interactive=False) == static_html
+
+
+# ---------------------------------------------------------------------------- the cover
+
+
+def test_cover_has_the_title_in_two_lines_and_the_notices(document: Document) -> None:
+    doc = replace(document, notices=("本例的明细是重建的。", "金额单位：万元"))
+    cover = parse(document_to_html(doc)).root.find("header", "cover")
+    title = cover.find("h1", "doc-title")
+    assert title.text() == doc.title
+    # The department's name, then the year and 部门决算, as the published reports print it.
+    assert [line.text() for line in title.iter("span", "title-line")] == ["测试局", "2024年度部门决算"]
+    assert "title-large" in title.classes
+    assert [p.text() for p in cover.iter("p", "notice")] == list(doc.notices)
+    assert not parse(document_to_html(document)).root.find("header", "cover").iter("p", "notice")
+
+
+def test_a_long_title_prints_smaller(document: Document) -> None:
+    sizes = []
+    for name in ("测试局", "上海市普陀区人民政府长征镇社区事务所", "上海市普陀区人民政府长征镇社区事务受理服务中心"):
+        doc = replace(document, department=name, title=f"{name}2024年度部门决算")
+        title = parse(document_to_html(doc)).root.find("h1", "doc-title")
+        assert title.iter("span", "title-line")[0].text() == name
+        sizes.append(next(c for c in title.classes if c.startswith("title-")))
+    assert sizes == ["title-large", "title-medium", "title-small"]
+
+
+# ---------------------------------------------------------------------------- what is printed
+
+
+def test_prose_is_printed_with_full_width_punctuation(document: Document) -> None:
+    section = Section("overview.ascii", "三、说明(试行)", ("单位名称:测试局,编制2人。",))
+    part = replace(document.parts[0], sections=(*document.parts[0].sections, section))
+    root = parse(document_to_html(replace(document, parts=(part, *document.parts[1:])))).root
+    texts = [p.text() for p in root.find("main").iter("p", "text")]
+    assert "单位名称：测试局，编制2人。" in texts
+    assert "三、说明（试行）" in [h.text() for h in root.find("main").iter("h2")]
+
+
+@pytest.mark.parametrize(("heading", "halves"), [
+    ("第二部分 随州市政务服务和大数据管理局2020年决算情况说明",
+     ("第二部分 随州市政务服务和大数据管理局", "2020年决算情况说明")),
+    ("第三部分 四川省绵阳市审计局（合成1）2021年度部门决算情况说明",
+     ("第三部分 四川省绵阳市审计局", "（合成1）2021年度部门决算情况说明")),
+])
+def test_a_long_heading_is_parted_in_two_balanced_halves(heading: str, halves: tuple[str, ...]) -> None:
+    node = parse(f"<h1>{heading_text(heading)}</h1>").root.find("h1")
+    assert tuple(span.text() for span in node.iter("span", "half")) == halves
+    assert node.iter("span", "half")[1].find("span", "tail").text() == heading[-TAIL:]
+
+
+@pytest.mark.parametrize("which", ["page", "shanghai_page"])
+def test_long_headings_leave_no_character_alone(which: str, request: pytest.FixtureRequest) -> None:
+    """Every heading, table title, chart title and 目录 entry ends with at least TAIL
+    characters that cannot be parted (or is two halves, each kept to one line on paper)."""
+    root: Node = request.getfixturevalue(which)
+    css = root.find("style").text()
+    assert re.search(r"\.tail\s*\{\s*white-space:\s*nowrap", css)
+    assert re.search(r"\.half\s*\{\s*white-space:\s*nowrap", css)
+    titles = [n for n in root.find("body").iter()
+              if re.fullmatch(r"h[1-6]", n.tag) or n.tag in ("figcaption", "a")
+              or "table-title" in n.classes]
+    assert len(titles) > 20
+    for node in titles:
+        text = node.text()
+        if len(text) <= TAIL + 1 or (node.tag == "h1" and "doc-title" in node.classes):
+            continue
+        last = node
+        while last.children and isinstance(last.children[-1], Node):
+            last = last.children[-1]  # the innermost element that ends the heading
+        assert "tail" in last.classes, text
+        assert len(last.text()) >= TAIL and text.endswith(last.text()), text
+
+
+# ---------------------------------------------------------------------------- print layout
+
+
+def test_empty_parts_are_left_out(document: Document) -> None:
+    empty = Part("attachments", "附件", ())
+    root = parse(document_to_html(replace(document, parts=(*document.parts, empty)))).root
+    assert "附件" not in root.find("nav", "toc").text()
+    assert [p.attrs["id"] for p in root.find("main").iter("section", "part")] == [
+        "part-overview", "part-tables", "part-explanation"]
+
+
+def test_wide_tables_take_landscape_sections(shanghai: Document, shanghai_page: Node) -> None:
+    """A section is wide (landscape pages, from its heading to its end) exactly when it
+    holds a table wider than LANDSCAPE_ABOVE; the part's heading shares its first page."""
+    sections = {s.attrs["id"]: s for s in shanghai_page.find("main").iter("section", "section")}
+    widths = {f"sec-{s.key.replace('.', '-')}": [sum(column_weights(grid(t))) for t in s.tables]
+              for s in shanghai.sections()}
+    assert any(w > LANDSCAPE_ABOVE for ws in widths.values() for w in ws)
+    for sid, section in sections.items():
+        wide = any(w > LANDSCAPE_ABOVE for w in widths[sid])
+        assert ("wide" in section.classes, "narrow" in section.classes) == (wide, not wide), sid
+    for part in shanghai_page.find("main").iter("section", "part"):
+        first = part.find("section", "section")
+        assert ("wide" in part.find("h1").classes) == ("wide" in first.classes)
+    css = shanghai_page.find("style").text()
+    assert re.search(r"@page wide\s*\{\s*size:\s*A4 landscape", css)
+    assert re.search(r"section\.wide, h1\.wide\s*\{\s*page:\s*wide", css)
+
+
+def test_each_table_of_the_tables_part_starts_a_page(shanghai_page: Node) -> None:
+    part = shanghai_page.find("section", "part-tables")
+    sections = [s for s in part.children if isinstance(s, Node) and s.tag == "section"]
+    assert len(sections) == 9
+    assert ["new-page" in s.classes for s in sections] == [False] + [True] * 8
+
+
+def test_first_and_last_rows_keep_together(shanghai: Document, shanghai_page: Node) -> None:
+    for table, element in zip(shanghai.tables(), data_tables(shanghai_page), strict=True):
+        rows = element.find("tbody").iter("tr")
+        n = len(rows)
+        assert n == len(grid(table).lines)
+        for i, tr in enumerate(rows):
+            assert ("keep-next" in tr.classes) == (i < KEEP_ROWS - 1), (table.heading, i)
+            assert ("keep-prev" in tr.classes) == (i > n - KEEP_ROWS), (table.heading, i)
+
+
+# ---------------------------------------------------------------------------- small screens
+
+
+def test_stub_columns_are_held_on_small_screens(shanghai: Document, shanghai_page: Node) -> None:
+    """The stub (科目编码 and 科目名称, or the left section's 项目) is marked to stay in view
+    when the table scrolls sideways; the second stub column is held where the first ends."""
+    for table, element in zip(shanghai.tables(), data_tables(shanghai_page), strict=True):
+        g = grid(table)
+        weights = column_weights(g)
+        stubs = 2 if table.hierarchical else 1
+        for tr in element.find("tbody").iter("tr"):
+            marks = ["stub" in td.classes for td in tr.iter("td")]
+            assert marks == [True] * stubs + [False] * (len(g.columns) - stubs), table.heading
+        style = element.attrs["style"]
+        assert f"--table-em: {sum(weights) / 2:g}em" in style
+        assert f"--stub-1: {weights[0] / 2:g}em" in style
+    css = shanghai_page.find("style").text()
+    assert re.search(r"\.table-scroll\s*\{\s*overflow-x:\s*auto", css)
+    assert re.search(r"table\.data \.stub\s*\{\s*position:\s*sticky", css)
 
 
 # ---------------------------------------------------------------------------- a browser
