@@ -1,5 +1,5 @@
 """`juesuan check` is the one check of a filing: tables, filing, performance (P.*) and
-narrative (N.*) rules, the same findings as `juesuan report` lists; a scoring scheme that
+narrative (N.*) rules, the same findings as the review `juesuan report` writes; a scoring scheme that
 does not exist is exit 2 for check, score and report, naming the bundled schemes."""
 
 from __future__ import annotations
@@ -98,10 +98,13 @@ def test_errors_of_the_performance_rules_count_in_the_exit_code(tmp_path: Path) 
 def test_check_agrees_with_the_report(tmp_path: Path) -> None:
     for example in (SUIZHOU, SHANGHAI):
         checked = as_json("check", str(example), "-f", "json")
-        result = invoke("report", str(example), "-o", str(tmp_path), "-f", "json")
+        result = invoke("report", str(example), "-o", str(tmp_path), "-f", "json,review-json")
         assert result.exit_code in (0, 1), result.output
         document = json.loads((tmp_path / f"{example.stem}.json").read_text(encoding="utf-8"))
-        assert keyed(checked["findings"]) == keyed(document["findings"])
+        review = json.loads((tmp_path / f"{example.stem}-审核意见.json").read_text(encoding="utf-8"))
+        assert keyed(checked["findings"]) == keyed(review["findings"])
+        assert review["summary"] == checked["summary"]
+        assert "findings" not in document  # the public document carries none
 
 
 def test_a_filing_without_performance_part_gets_no_performance_findings_and_no_complaint() -> None:
@@ -169,12 +172,12 @@ def test_a_batch_reports_the_filing_with_an_unknown_scheme_and_writes_the_others
     shutil.copy(mistyped, folder / "b.yaml")
     shutil.copy(SUIZHOU, folder / "c.yaml")
     out = tmp_path / "out"
-    result = runner.invoke(app, ["report", str(folder), "-o", str(out), "-f", "json", "-j", "2"])
+    result = runner.invoke(app, ["report", str(folder), "-o", str(out), "-f", "json,review-json", "-j", "2"])
     assert result.exit_code == 2, result.output
-    assert sorted(p.name for p in out.iterdir()) == ["a.json", "c.json"]
+    assert sorted(p.name for p in out.iterdir()) == ["a-审核意见.json", "a.json", "c-审核意见.json", "c.json"]
     assert "无法读取" in result.output
     _names_the_choices(result.output)
-    c = json.loads((out / "c.json").read_text(encoding="utf-8"))
+    c = json.loads((out / "c-审核意见.json").read_text(encoding="utf-8"))
     assert Counter(f["rule"] for f in performance_only(c["findings"])) == SEED_PERFORMANCE
 
 

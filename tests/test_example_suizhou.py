@@ -225,10 +225,10 @@ def test_table7_three_public(tables: TableSet) -> None:
 
 def test_three_public_counts(filing: Filing) -> None:
     tp = filing.three_public
-    assert (tp.reception.batches, tp.reception.persons) == (10, 96)
+    assert (tp.reception.batches, tp.reception.persons, tp.reception.persons_approximate) == (10, 96, True)
     assert (tp.outbound.groups, tp.outbound.persons) == (0, 0)
     assert tp.vehicle_purchase.vehicles == 0
-    assert tp.vehicle_operation.fleet == 0
+    assert tp.vehicle_operation.fleet is None  # the report does not state a fleet: none is printed
 
 
 # --- 表8, 表9 ---------------------------------------------------------------------

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import re
 import shutil
 import typing
 from collections.abc import Iterator
@@ -36,7 +37,7 @@ def test_report_writes_the_chosen_formats(tmp_path: Path) -> None:
     data = json.loads((out / "shanghai-putuo-czj-2024.json").read_text(encoding="utf-8"))
     assert data["title"] == "上海市普陀区财政局2024年度部门决算"
     html = (out / "shanghai-putuo-czj-2024.html").read_text(encoding="utf-8")
-    assert "2,946.26" in html and "收入支出决算总表" in html
+    assert "2,946.26" in html and "收入支出决算总表" in re.sub(r"<[^>]+>", "", html)
     assert (out / "shanghai-putuo-czj-2024.html").stat().st_mode & 0o044  # readable by others
     assert "共写入 3 个文件" in result.output
 
@@ -53,11 +54,11 @@ def test_report_on_a_folder_in_parallel_with_an_unreadable_and_an_erroneous_fili
     assert broken != SHANGHAI.read_text(encoding="utf-8")
     (folder / "d.yaml").write_text(broken, encoding="utf-8")
     out = tmp_path / "out"
-    result = runner.invoke(app, ["report", str(folder), "-o", str(out), "-f", "json", "-j", "2"])
+    result = runner.invoke(app, ["report", str(folder), "-o", str(out), "-f", "json,review-json", "-j", "2"])
     assert result.exit_code == 2, result.output  # one filing could not be read
-    assert sorted(p.name for p in out.iterdir()) == ["a.json", "b.json", "d.json"]
+    assert sorted(p.name for p in out.iterdir() if "审核意见" not in p.name) == ["a.json", "b.json", "d.json"]
     assert "c.yaml" in result.output and "YAML 格式错误" in result.output
-    d = json.loads((out / "d.json").read_text(encoding="utf-8"))
+    d = json.loads((out / "d-审核意见.json").read_text(encoding="utf-8"))
     assert any(f["rule"] == "X7" and f["severity"] == "error" for f in d["findings"])
 
 
@@ -240,3 +241,24 @@ def test_free_text_is_never_markup(tmp_path: Path, example: Path) -> None:
         assert result.exit_code in (0, 1), (fmt, result.output)
     result = runner.invoke(app, ["score", str(filing), "-f", "xlsx", "-o", str(tmp_path / "s.xlsx")])
     assert result.exit_code in (0, 1), result.output
+
+
+def test_the_review_is_its_own_file_and_the_public_document_has_none_of_it(tmp_path: Path) -> None:
+    """Public and review apart: rule ids, field paths and juesuan's recomputed scores are in
+    <stem>-审核意见.html only; the public document prints the department's own figures."""
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["report", str(SUIZHOU), "-o", str(out), "-f", "html,json,review"])
+    assert result.exit_code == 0, result.output
+    public = (out / "suizhou-zwfw-2020.html").read_text(encoding="utf-8")
+    review = (out / "suizhou-zwfw-2020-审核意见.html").read_text(encoding="utf-8")
+    # the review: every finding with its rule id, the recomputed scores beside the stated ones
+    assert review.count("<td>P.explanation</td>") == 8 and "N.reason-missing" in review
+    assert "不公开" in review and "绩效自评得分复核" in review
+    assert "97.258" in review and "86.246" in review and "计分依据" in review
+    # the public document: none of it
+    for text in ("检查结果", "P.explanation", "N.reason-missing", "prior_year.", "performance.projects",
+                 "97.258", "86.246", "参考等级", "计分依据", "（参考）"):
+        assert text not in public, text
+    assert "96余人次" in public and "本文件为 juesuan 示例" in public
+    document = json.loads((out / "suizhou-zwfw-2020.json").read_text(encoding="utf-8"))
+    assert "findings" not in document and document["notices"][0].startswith("本文件为 juesuan 示例")

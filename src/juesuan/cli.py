@@ -384,8 +384,9 @@ def report(
     paths: Annotated[list[Path], typer.Argument(help="填报文件，或含多个填报文件的目录")],
     output: Annotated[Path, typer.Option("--output", "-o", help="输出目录")] = Path("out"),
     formats: Annotated[
-        str, typer.Option("--format", "-f", help="输出格式，逗号分隔：html,docx,xlsx,pdf,json")
-    ] = "html,docx,xlsx,pdf,json",
+        str, typer.Option("--format", "-f", help="输出格式，逗号分隔：html,docx,xlsx,pdf,json 为公开文档，"
+                                                  "review、review-json 为审核意见（检查结果与自评得分复核，不公开）")
+    ] = "html,docx,xlsx,pdf,json,review",
     order: Annotated[
         PartOrder | None,
         typer.Option("--order", help="各部分顺序与说明文字式样：template（决算表在前，2024 年模板）或 "

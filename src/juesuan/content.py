@@ -70,9 +70,14 @@ class Document:
     department: str
     year: int
     parts: tuple[Part, ...]
-    findings: tuple[Finding, ...] = ()
+    findings: tuple[Finding, ...] = ()  # the review's: never printed in the public document
     unit: str = "万元"
     metadata: dict[str, str] = field(default_factory=dict)
+    # Lines the cover prints under the title, e.g. that an example's detail is reconstructed.
+    notices: tuple[str, ...] = ()
+    # The review's tables (审核意见): juesuan's scores beside the stated ones and the recomputed
+    # 自评表 with the basis of each score. Never printed in the public document.
+    review_tables: tuple[Table, ...] = ()
 
     def sections(self) -> list[Section]:
         """Every section, depth first, in document order."""

@@ -24,8 +24,11 @@ from juesuan.performance.scheme import SchemeError, scheme_for
 from juesuan.rules.finding import Severity
 from juesuan.template.model import Template
 
-FORMATS = ("html", "docx", "xlsx", "pdf", "json")
-SUFFIX = {"html": ".html", "docx": ".docx", "xlsx": ".xlsx", "pdf": ".pdf", "json": ".json"}
+FORMATS = ("html", "docx", "xlsx", "pdf", "json", "review", "review-json")
+# "review" is the 审核意见 (findings, recomputed scores) for the unit and reviewers, as HTML
+# and as JSON: their own files, never part of the public formats.
+SUFFIX = {"html": ".html", "docx": ".docx", "xlsx": ".xlsx", "pdf": ".pdf", "json": ".json",
+          "review": "-审核意见.html", "review-json": "-审核意见.json"}
 
 
 def render(doc: Document, fmt: str) -> bytes:
@@ -50,6 +53,14 @@ def render(doc: Document, fmt: str) -> bytes:
         from juesuan.render.document_json import document_to_json
 
         return document_to_json(doc).encode("utf-8")
+    if fmt == "review":
+        from juesuan.render.review import review_to_html
+
+        return review_to_html(doc).encode("utf-8")
+    if fmt == "review-json":
+        from juesuan.render.review import review_to_json
+
+        return review_to_json(doc).encode("utf-8")
     raise ValueError(f"unknown format {fmt}")
 
 

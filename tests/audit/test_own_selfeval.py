@@ -6,7 +6,8 @@ reads them. The 自评表 of the Suizhou example (scheme hubei-2020) print each 
 two tables — 预算执行情况 and 绩效指标, each under its own title, with 项目名称：… and
 偏差原因分析：… as lines around them (in the PDF, inside the table's box) and the 三级指标
 column first — and the audit must read back the project names, the funds, the indicators
-with their weights and scores as the scoring produced them. Every P.* finding of the audit
+with their weights and scores exactly as the department filed them (the public form prints
+the stated figures; juesuan's recomputation is the review's). Every P.* finding of the audit
 must be one `juesuan score` gives on the filing; the text must not get false C.year,
 C.repeat, C.duplicate-word or C.total findings.
 """
@@ -14,6 +15,7 @@ C.repeat, C.duplicate-word or C.total findings.
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -26,7 +28,7 @@ from juesuan.filing.io import load_filing
 from juesuan.filing.performance import DepartmentEvaluation, ProjectEvaluation
 from juesuan.performance.rules import check_performance
 from juesuan.performance.scheme import bundled_schemes, load_scheme
-from juesuan.performance.scoring import EvaluationResult, PerformanceResult
+from juesuan.performance.scoring import PerformanceResult
 from juesuan.publish import publish_one
 from juesuan.rules.finding import Finding, Severity
 
@@ -43,6 +45,7 @@ class Written:
         assert outcome.internal is None, outcome.traceback
         assert not outcome.unreadable and outcome.unwritable is None
         loaded = load_filing(filing).filing
+        self.filed = loaded.performance
         self.performance: PerformanceResult | None = None
         self.score: list[Finding] = []
         if loaded.performance is not None and (loaded.performance.department is not None
@@ -69,13 +72,7 @@ def bare(text: str | None) -> str | None:
     return None if text is None else re.sub(r"\s+", "", text)
 
 
-def indicators_printed(result: EvaluationResult) -> list[tuple[object, ...]]:
-    return [(bare(item.indicator.name), bare(item.indicator.target), bare(item.indicator.actual),
-             item.indicator.level1, item.weight, item.score)
-            for group in result.groups for item in group.indicators]
-
-
-def indicators_read(evaluation: ProjectEvaluation | DepartmentEvaluation) -> list[tuple[object, ...]]:
+def indicators_filed(evaluation: ProjectEvaluation | DepartmentEvaluation) -> list[tuple[object, ...]]:
     found = (evaluation.indicators if isinstance(evaluation, ProjectEvaluation)
              else [i for t in evaluation.targets for i in t.indicators])
     return [(bare(i.name), bare(i.target), bare(i.actual), i.level1, i.weight, i.stated_score)
@@ -96,14 +93,15 @@ def test_project_forms_read_back_as_generated(written: Written, fmt: str) -> Non
     result = written.performance
     assert result is not None
     assert found.scheme == result.scheme.name == "hubei-2020"
+    assert written.filed is not None
     projects = found.performance.projects
     assert [p.name for p in projects] == [r.name for r in result.projects]
-    for read, scored in zip(projects, result.projects, strict=True):
-        ex = scored.execution
-        assert (read.funds.total.adjusted, read.funds.total.executed) == (ex.budget, ex.executed)
-        assert (read.stated.rate, read.stated.execution_score) == (ex.rate, ex.score)
-        assert read.stated.total == scored.total
-        assert indicators_read(read) == indicators_printed(scored)
+    for read, filed in zip(projects, written.filed.projects, strict=True):
+        assert read.funds.total == filed.funds.total
+        assert (read.stated.rate, read.stated.execution_score) == (filed.stated.rate,
+                                                                   filed.stated.execution_score)
+        assert read.stated.total == filed.stated.total
+        assert indicators_filed(read) == indicators_filed(filed)
         assert read.category == "部门预算项目"
 
 
@@ -114,15 +112,15 @@ def test_department_form_reads_back_as_generated(written: Written, fmt: str) -> 
     assert result is not None and result.department is not None
     department = found.performance.department
     assert department is not None
-    scored = result.department
-    assert department.name == scored.name
-    assert (department.budget, department.executed) == (scored.execution.budget,
-                                                         scored.execution.executed)
-    assert (department.basic_total, department.project_total) is not None
+    assert written.filed is not None and written.filed.department is not None
+    filed = written.filed.department
+    assert department.name == result.department.name
+    assert (department.budget, department.executed) == (filed.budget, filed.executed)
+    assert (department.basic_total, department.project_total) == (filed.basic_total, filed.project_total)
     assert [(bare(t.description), t.weight, t.stated_score) for t in department.targets] == [
-        (bare(g.description), g.weight, g.score) for g in scored.groups]
-    assert indicators_read(department) == indicators_printed(scored)
-    assert department.stated.total == scored.total
+        (bare(t.description), t.weight, t.stated_score) for t in filed.targets]
+    assert indicators_filed(department) == indicators_filed(filed)
+    assert department.stated.total == filed.stated.total == Decimal("96.742")
 
 
 @pytest.mark.parametrize("fmt", FORMATS)

@@ -52,7 +52,7 @@ def test_json_round_trip(document: Document, data: dict[str, Any]) -> None:
     text = document_to_json(document)
     assert text.endswith("}\n") and "测试局" in text  # UTF-8, not escaped
     assert data == document_to_data(document)
-    assert data["format_version"] == 1
+    assert data["format_version"] == 2
     assert (data["title"], data["department"], data["year"], data["unit"]) == (
         document.title, document.department, document.year, document.unit)
     assert data["metadata"] == document.metadata
@@ -104,10 +104,15 @@ def test_json_charts(document: Document, data: dict[str, Any]) -> None:
             assert all(v is None or DECIMAL.match(v) for v in series["values"])
 
 
-def test_json_findings(document: Document, data: dict[str, Any]) -> None:
-    assert data["findings"] == [f.to_data() for f in document.findings]
-    assert data["findings"][0]["severity"] == "error"
-    location = data["findings"][0]["location"]
+def test_json_findings_are_the_reviews(document: Document, data: dict[str, Any]) -> None:
+    """The public JSON has no findings; the review's JSON has every one, in the one shape."""
+    from juesuan.render.review import review_to_data
+
+    assert "findings" not in data and document.findings
+    review = review_to_data(document)
+    assert review["findings"] == [f.to_data() for f in document.findings]
+    assert review["findings"][0]["severity"] == "error"
+    location = review["findings"][0]["location"]
     assert {k: v for k, v in location.items() if v is not None} == {"table": 1, "row": "total",
                                                                      "column": "amount"}
 
@@ -119,7 +124,7 @@ def test_json_example_with_self_evaluation_forms() -> None:
     numbers = [t["number"] for s in sections(data) for t in s["tables"]]
     assert numbers == [t.number for t in doc.tables()]
     assert numbers[:9] == list(range(1, 10)) and len(numbers) > 9
-    assert len(data["findings"]) == len(doc.findings)
+    assert "findings" not in data and doc.findings
 
 
 # ---------------------------------------------------------------------------- XLSX

@@ -102,6 +102,12 @@ def complete(good_data: Data) -> Data:
     data = copy.deepcopy(good_data)
     data.update(copy.deepcopy(COMPLETE))
     data["performance"] = copy.deepcopy(PERFORMANCE)
+    # The department's own texts of the 湖北 2020 form (七（一）（二）（三）).
+    management = data["performance"].setdefault("management", {})
+    management.setdefault("description", "本部门对项目支出全面开展绩效自评。")
+    management.setdefault("application", "将自评结果作为以后年度预算安排的重要依据。")
+    for project in data["performance"].get("projects", []):
+        project.setdefault("summary", f"{project['name']}项目年度目标基本完成。")
     return data
 
 
@@ -165,7 +171,8 @@ NARRATIVE_CASES: dict[str, list[Case]] = {
         C("no 年初预算 of the 一般公共预算财政拨款支出", drop("budget.general_budget_initial"),
           "budget.general_budget_initial", "【待填写：一般公共预算财政拨款支出年初预算数】"),
         C("年初预算 0 and no 全年预算 (R004)", both(set_("budget.items.1.initial", "0"),
-                                                 drop("budget.items.1.adjusted")),
+                                                 drop("budget.items.1.adjusted"),
+                                                 set_("layout", "central-2020")),
           "budget.items[1].adjusted", "【待填写：2010602 全年预算数】"),
         C("a 项 without any budget", drop("budget.items.4"),
           "budget.items", "【待填写：2210201 年初预算数】"),
@@ -251,8 +258,12 @@ def test_no_reason_is_needed_when_final_equals_budget(good_data: Data) -> None:
     text, findings = explain(data, "shanghai-2024")
     assert "2080505" not in data["reasons"]["items"]
     assert findings == []
-    assert ("年初预算为15.00万元，支出决算为15.00万元，完成年初预算的100.00%。决算数与预算数持平。"
-            in text)
+    # the Shanghai 2024 template's words: no “完成年初预算的” per 项, “基本持平”
+    assert "年初预算为15.00万元，支出决算为15.00万元。决算数与预算数基本持平。" in text
+    data["layout"] = "central-2020"  # the national template's
+    text, findings = explain(data, "shanghai-2024")
+    assert findings == []
+    assert "年初预算为15.00万元，支出决算为15.00万元，完成年初预算的100.00%。决算数与预算数持平。" in text
 
 
 def test_a_given_reason_is_used_verbatim(good_data: Data) -> None:
@@ -277,6 +288,7 @@ def test_zero_initial_budget_says_full_year_budget(good_data: Data) -> None:
     """R004: with 年初预算 0 the text states the 全年预算 and 完成全年预算的X%, never
     “完成年初预算的X%”."""
     data = complete(good_data)
+    data["layout"] = "central-2020"  # a template that states 完成预算的X% for each 项
     set_("budget.items.1.initial", "0")(data)
     text, findings = explain(data, "shanghai-2024")
     assert findings == []
@@ -301,7 +313,32 @@ def test_the_text_is_the_same_in_yuan_and_in_wan(
     data = complete(good_data)
     in_yuan, _ = explain(data, style)
     wan_data = to_wan(data)
-    wan_data["performance"] = copy.deepcopy(PERFORMANCE)  # performance amounts are 万元 already
+    wan_data["performance"] = copy.deepcopy(data["performance"])  # performance amounts are 万元 already
     in_wan, _ = explain(wan_data, style)
     assert in_yuan == in_wan
     assert "收入支出总计225.00万元" in in_yuan or "2024年决算收入210.00万元" in in_yuan
+
+
+@pytest.mark.parametrize("style", STYLES)
+def test_reception_is_split_into_domestic_and_foreign_as_the_template_does(good_data: Data, style: str) -> None:
+    """公务接待费 8,000 元 of which 外事接待 3,000 元: 国内 0.50 万元 and 外事 0.30 万元, each with its
+    批次, 人次 and purpose; an approximate count prints “余”."""
+    data = complete(good_data)
+    reception = data["three_public"]["reception"]
+    reception.update({"purpose": "上级部门调研", "persons_approximate": True,
+                      "foreign": {"final": "3000.00", "batches": 1, "persons": 6, "purpose": "接待友好城市代表团"}})
+    text, findings = explain(data, style)
+    assert findings == []
+    assert "国内公务接待支出0.50万元，主要用于上级部门调研" in text
+    assert "外事接待支出0.30万元，主要用于接待友好城市代表团" in text
+    if style == "shanghai-2024":
+        assert "国内公务接待4批次、40余人次" in text and "外事接待1批次、6人次" in text
+    else:
+        assert "本部门共有国内公务接待4批次、40余人次，外事接待1批次、6人次" in text
+
+
+def test_foreign_reception_cannot_exceed_reception(good_data: Data) -> None:
+    data = complete(good_data)
+    data["three_public"]["reception"]["foreign"] = {"final": "9000.00"}
+    with pytest.raises(ValueError, match=r"外事接待支出 9000\.00 大于公务接待费决算数 8000\.00"):
+        Filing.model_validate(data)

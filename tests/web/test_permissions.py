@@ -198,7 +198,7 @@ def editor_page(kind: str, pk: int, ok: str = "200") -> Expect:
 # PDF, DOCX and XLSX take seconds to render: they are asked for the published filing only (one
 # rendering, cached), the other formats for every filing. Each goes through the same checks.
 HEAVY = ("pdf", "docx", "xlsx")
-WORK_FORMATS = ("html", "json", "yaml")
+WORK_FORMATS = ("html", "json", "yaml", "review")  # review: the 审核意见, never on the portal
 PORTAL_FILES = ("document.html", "document.json", "tables.csv", "tables.json", "filing.yaml")
 
 

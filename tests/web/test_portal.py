@@ -217,3 +217,17 @@ def test_earlier_years_of_the_same_unit_are_listed(client: Any, world: Any, make
     html = page(client, "/310107/2024/da/ua/")
     assert 'href="/310107/2023/da/ua/">2023 年度<' in html
     assert 'href="/compare/years/310107/da/ua/">历年比较<' in html
+
+
+def test_the_public_never_sees_the_review(client: Any, examples: Any) -> None:
+    """Public and review apart: the portal's page, document and data name no check, rule id or
+    field path, and print the department's own self-evaluation figures (97.2, not 97.258)."""
+    texts = {url: page(client, url) for url in (SUIZHOU, SUIZHOU + "document.html", SUIZHOU + "document.json")}
+    texts["api"] = page(client, "/api/disclosures" + SUIZHOU.rstrip("/"))
+    for url, text in texts.items():
+        for review in ("检查结果", "P.explanation", "N.reason-missing", "prior_year.", "97.258", "参考等级",
+                       "错误 0"):
+            assert review not in text, (url, review)
+    assert "96余人次" in texts[SUIZHOU + "document.html"]
+    for name in ("document-审核意见.html", "document.review", "review.html"):  # no such file on the portal
+        assert client.get(SUIZHOU + name).status_code == 404, name

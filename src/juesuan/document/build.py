@@ -9,10 +9,14 @@ older switch between the two known orders: the national template's (概况, 决�
 
 from __future__ import annotations
 
+import re
+from dataclasses import replace
 from typing import Literal
 
 from juesuan.assess import Style, assess
 from juesuan.content import Document, Part, PartKey, Section
+from juesuan.document.review import review_tables
+from juesuan.document.typeset import full_width
 from juesuan.filing.model import Filing
 from juesuan.money import in_core_context
 from juesuan.performance.forms import performance_tables
@@ -42,13 +46,25 @@ def units_table(filing: Filing) -> Table:
     return Table(0, "units", "部门决算单位构成", columns, rows, unit="", stub="序号")
 
 
+_ORDINAL = re.compile(r"^\s*(?:[（(]?[一二三四五六七八九十\d]+[)）、.．]|[①-⑳]|第[一二三四五六七八九十百\d]+条)")
+
+
+def numbered(items: tuple[str, ...]) -> tuple[str, ...]:
+    """Duties as the published reports list them: "1、…", unless they carry their own numbers
+    (or there is only one, a paragraph)."""
+    if len(items) < 2 or any(_ORDINAL.match(item) for item in items):
+        return items
+    return tuple(f"{n}、{item}" for n, item in enumerate(items, 1))
+
+
 def overview_sections(filing: Filing, template: Template) -> tuple[Section, ...]:
     org = filing.organisation
     name = filing.department.name
     headings = template.overview_headings
     duties, units_heading = headings["duties"], headings["units"]
     structure = headings["structure"]
-    sections = [Section("overview.duties", f"一、{duties}", org.duties or (f"【待填写：{duties}】",))]
+    sections = [Section("overview.duties", f"一、{duties}",
+                        numbered(org.duties) or (f"【待填写：{duties}】",))]
     units = filing.department.units
     if len(units) > 1:
         text = (f"从预算单位构成看，{name}部门决算包括：{name}本级决算、下属行政事业单位决算。"
@@ -84,7 +100,8 @@ def glossary_sections(template: Template) -> tuple[Section, ...]:
 def attachment_sections(filing: Filing, result: PerformanceResult | None) -> tuple[Section, ...]:
     if filing.performance is None or result is None:
         return ()
-    forms = performance_tables(filing.performance, result, filing.department.name, filing.year)
+    forms = performance_tables(filing.performance, result, filing.department.name, filing.year,
+                               public=True)
     return (Section("attachments.performance", "绩效自评表", tables=forms.tables),)
 
 
@@ -95,6 +112,12 @@ _DEFAULT_HEADINGS: dict[PartKey, str] = {
     "glossary": "名词解释",
     "attachments": "附件",
 }
+
+
+def typeset(section: Section) -> Section:
+    """The section's paragraphs with the punctuation of a published document (full width)."""
+    return replace(section, paragraphs=tuple(full_width(p) for p in section.paragraphs),
+                   subsections=tuple(typeset(s) for s in section.subsections))
 
 
 def part_heading(key: PartKey, number: int, filing: Filing, template: Template | None = None) -> str:
@@ -138,7 +161,7 @@ def build_document(filing: Filing, *, template: Template | None = None, order: O
     parts: list[Part] = []
     number = 0
     for key in keys:
-        sections = contents[key]
+        sections = tuple(typeset(s) for s in contents[key])
         if not sections:
             continue
         if key != "attachments":
@@ -149,5 +172,7 @@ def build_document(filing: Filing, *, template: Template | None = None, order: O
     metadata: dict[str, str] = {"layout": template.name, "order": chosen_order}
     if result is not None:
         metadata["scheme"] = result.scheme.name
+    review = review_tables(filing.performance, result, filing.department.name, filing.year)
     return Document(title, filing.department.name, filing.year, tuple(parts),
-                    tuple(sort_findings(findings)), metadata=metadata)
+                    tuple(sort_findings(findings)), metadata=metadata, notices=filing.notices,
+                    review_tables=review)

@@ -9,9 +9,9 @@ never entered, they are computed by the table builders.
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 
 from juesuan.filing.base import Amount, Count, EconomicCode, FunctionalCode, Model
 from juesuan.filing.performance import Performance
@@ -162,11 +162,31 @@ class VehicleOperation(ThreePublicItem):
     fleet: Count | None = Field(None, description="公务用车保有量")
 
 
-class Reception(ThreePublicItem):
-    """公务接待费."""
+class ForeignReception(Model):
+    """外事接待 within 公务接待费 (the template's split 国内公务接待 / 外事接待)."""
 
-    batches: Count | None = Field(None, description="接待批次")
-    persons: Count | None = Field(None, description="接待人次")
+    final: Amount | None = Field(None, description="外事接待支出决算数")
+    batches: Count | None = Field(None, description="外事接待批次")
+    persons: Count | None = Field(None, description="外事接待人次")
+    purpose: str | None = Field(None, max_length=400, description="外事接待主要用于")
+
+
+class Reception(ThreePublicItem):
+    """公务接待费: 国内公务接待 (the figures given here) and, when the template splits it, 外事接待."""
+
+    batches: Count | None = Field(None, description="国内公务接待批次")
+    persons: Count | None = Field(None, description="国内公务接待人次")
+    persons_approximate: bool = Field(
+        False, description="人次是约数，公开时写作“96余人次”（如原文“96余人”）")
+    purpose: str | None = Field(None, max_length=400, description="国内公务接待主要用于")
+    foreign: ForeignReception | None = Field(None, description="其中外事接待（模板分列时）")
+
+    @model_validator(mode="after")
+    def _foreign_within(self) -> Reception:
+        foreign = self.foreign.final if self.foreign is not None else None
+        if foreign is not None and self.final is not None and foreign > self.final:
+            raise ValueError(f"外事接待支出 {foreign} 大于公务接待费决算数 {self.final}")
+        return self
 
 
 class ThreePublic(Model):
@@ -216,7 +236,7 @@ class Assets(Model):
     """国有资产占有使用情况."""
 
     as_of: str | None = Field(None, description="截至日期，如 2024-12-31")
-    vehicles: Vehicles = Vehicles()
+    vehicles: Vehicles | None = Field(None, description="车辆（按用途；不填表示未说明，不按 0 辆公开）")
     large_equipment: Count | None = Field(
         None, description="单价100万元（含）以上设备（不含车辆）台（套）数"
     )
@@ -325,6 +345,9 @@ class Filing(Model):
     prior_year: PriorYear = PriorYear()
     reasons: Reasons = Reasons()
     performance: Performance | None = Field(None, description="预算绩效自评")
+    notices: tuple[Annotated[str, Field(min_length=1, max_length=400)], ...] = Field(
+        default=(), max_length=3,
+        description="封面说明，如示例中重建的明细：“本文件的项级科目和经济分类明细为重建，不代表真实账目”")
 
     @field_validator("layout")
     @classmethod

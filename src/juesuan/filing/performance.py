@@ -212,7 +212,9 @@ class ProjectCount(Model):
 class Management(Model):
     """预算绩效管理情况, as the 情况说明 reports it (2024 template 十)."""
 
-    description: str | None = Field(None, description="预算绩效管理制度、工作机制等开展情况")
+    description: str | None = Field(
+        None, description="预算绩效管理工作开展情况（制度、工作机制等；分段用换行）")
+    application: str | None = Field(None, description="绩效评价结果应用情况（分段用换行）")
     targets: ProjectCount | None = Field(None, description="编报绩效目标的项目")
     tracking: ProjectCount | None = Field(None, description="绩效跟踪评价的项目")
     self_evaluation: ProjectCount | None = Field(

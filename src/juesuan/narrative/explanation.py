@@ -89,7 +89,7 @@ def render_explanation(facts: Facts, style: str, tables: tuple[int, ...] = tuple
     sections: list[Section] = []
     gaps: list[Gap] = []
     for number, spec in enumerate(specs, 1):
-        attached: tuple[Chart, ...] = tuple(charts[k] for k in spec.charts if k in charts)
+        attached: tuple[Chart, ...] = c.charts_for(charts, spec.charts)
         section, printed = render_section(style, spec.name, f"explanation.{spec.name}",
                                           {"f": facts, "number": number, "w": wording}, attached)
         sections.append(section)

@@ -21,10 +21,9 @@ from typing import Literal
 
 from juesuan import codes
 from juesuan.content import placeholder
-from juesuan.filing.model import BudgetItem, Filing, Fund
+from juesuan.filing.model import BudgetItem, Filing, Fund, Reception
 from juesuan.filing.performance import ProjectCount
-from juesuan.money import ZERO, AmountUnit, format_wan, round_half_up, to_wan
-from juesuan.performance.report import summary
+from juesuan.money import ZERO, AmountUnit, decimal_places, format_wan, round_half_up, to_wan
 from juesuan.performance.scoring import EvaluationResult, PerformanceResult
 from juesuan.tables.figures import stated
 from juesuan.tables.table import Row, Table, TableSet
@@ -250,6 +249,16 @@ class ThreePublicLine:
 
 
 @dataclass(frozen=True)
+class ReceptionPart:
+    """国内公务接待 or 外事接待 within 公务接待费."""
+
+    final: Figure
+    batches: Count | None
+    persons: Count | None
+    purpose: str | None
+
+
+@dataclass(frozen=True)
 class ThreePublic:
     total: ThreePublicLine
     outbound: ThreePublicLine
@@ -265,6 +274,9 @@ class ThreePublic:
     fleet: Count | None
     batches: Count | None
     reception_persons: Count | None
+    reception_about: bool = False  # the persons are approximate: 96余人次
+    domestic: ReceptionPart | None = None  # the 国内/外事 split, when the filing gives 外事接待
+    foreign: ReceptionPart | None = None
 
     @property
     def items(self) -> tuple[ThreePublicLine, ThreePublicLine, ThreePublicLine]:
@@ -311,6 +323,11 @@ class PerformanceFacts:
     targets: tuple[int, Decimal | None] | None = None  # 编报绩效目标的项目: count, amount
     tracking: tuple[int, Decimal | None] | None = None  # 绩效跟踪评价的项目
     problems: tuple[int | None, int | None, int | None] | None = None  # 发现、已整改、正在整改
+    # The department's own texts as paragraphs, each a gap when not filed (printed only by the
+    # templates whose form has them: 湖北 2020 七（一）（二）（三）).
+    management: tuple[Text, ...] = ()
+    summaries: tuple[tuple[str, Text], ...] = ()  # (项目名称, 项目自评综述)
+    application: tuple[Text, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -330,7 +347,7 @@ class Procurement:
 @dataclass(frozen=True)
 class Assets:
     as_of: str  # 2024年12月31日
-    vehicles: int
+    vehicles: Count  # a gap when the filing does not state its vehicles
     by_use: tuple[tuple[str, int], ...]
     large_equipment: Count
     description: str | None
@@ -578,7 +595,25 @@ def _three_public(r: _Reader, t7: Table) -> ThreePublic:
                       f"{t}.reception.batches"),
         reception_persons=count(tp.reception.persons, lines["reception"].final > 0,
                                 "公务接待人次", f"{t}.reception.persons"),
+        reception_about=tp.reception.persons_approximate,
+        **_reception_split(r, tp.reception, lines["reception"].final),
     )
+
+
+def _reception_split(r: _Reader, reception: Reception, final: Decimal) -> dict[str, ReceptionPart]:
+    """国内公务接待 and 外事接待 when the filing gives the 外事 part: 国内 = 公务接待费 − 外事."""
+    foreign = reception.foreign
+    if foreign is None:
+        return {}
+    path = "three_public.reception.foreign"
+    amount = r.amount(foreign.final)
+    outside: Figure = amount if amount is not None else r.data("外事接待支出", f"{path}.final")
+    inside: Figure = final - amount if amount is not None else r.data(
+        "国内公务接待支出", f"{path}.final")
+    return {
+        "domestic": ReceptionPart(inside, reception.batches, reception.persons, reception.purpose),
+        "foreign": ReceptionPart(outside, foreign.batches, foreign.persons, foreign.purpose),
+    }
 
 
 def _fund(r: _Reader, table: Table, fund: Fund, label_tables: tuple[Table, ...]) -> FundFacts:
@@ -590,10 +625,30 @@ def _fund(r: _Reader, table: Table, fund: Fund, label_tables: tuple[Table, ...])
     return FundFacts(table.empty, income, expenditure, items)
 
 
-def _evaluation(e: EvaluationResult) -> EvaluationLine:
+def printed_total(e: EvaluationResult) -> Decimal:
+    """The total the public form prints: the stated one of a transcribed form, else juesuan's."""
+    return e.stated.total if e.stated.total is not None else e.total
+
+
+def printed_grade(e: EvaluationResult, scheme_grades: bool) -> str | None:
+    """The grade the public form prints: the stated one, else juesuan's when the scheme's
+    form has grades; none for a transcribed form that states none."""
+    if e.stated.total is not None:
+        return e.stated.grade
+    return e.grade if scheme_grades else None
+
+
+def _evaluation(e: EvaluationResult, scheme_grades: bool) -> EvaluationLine:
     budget = round_half_up(e.execution.budget or ZERO, PLACES)
     executed = round_half_up(e.execution.executed or ZERO, PLACES)
-    return EvaluationLine(e.name, budget, executed, percent(executed, budget), e.total, e.grade)
+    return EvaluationLine(e.name, budget, executed, percent(executed, budget), printed_total(e),
+                          printed_grade(e, scheme_grades) or "")
+
+
+def _paragraphs(r: _Reader, text: str | None, label: str, path: str) -> tuple[Text, ...]:
+    if not text or not text.strip():
+        return (r.data(label, path),)
+    return tuple(line.strip() for line in text.splitlines() if line.strip())
 
 
 def _performance(r: _Reader, result: PerformanceResult | None) -> PerformanceFacts | Gap:
@@ -604,20 +659,29 @@ def _performance(r: _Reader, result: PerformanceResult | None) -> PerformanceFac
     if result is None and (m is None or m.self_evaluation is None):
         return r.data("绩效自评结果", "performance.scheme",
                       "可用的评分办法，绩效自评结果无法计算")
-    s = summary(result) if result is not None else None
     if m is not None and m.self_evaluation is not None:
         projects, budget = m.self_evaluation.projects, m.self_evaluation.amount or ZERO
     else:
-        assert s is not None
-        projects, budget = s["projects"], Decimal(s["budget"])
+        assert result is not None
+        projects = len(result.projects)
+        budget = sum((p.execution.budget or ZERO for p in result.projects), ZERO)
+    scheme_grades = result.scheme.grades.stated if result is not None else True
+    # The average and grades the department states, else those of the forms as printed; a
+    # grade no form states is not made up (no 参考等级 in the public text).
     average: Decimal | None = m.average_score if m is not None else None
-    if average is None and s is not None and s["average_score"] is not None:
-        average = Decimal(s["average_score"])
+    if average is None and result is not None and result.projects:
+        totals = [printed_total(p) for p in result.projects]
+        places = max(result.scheme.score_places, *(decimal_places(t) for t in totals))
+        average = round_half_up(sum(totals, ZERO) / len(totals), places)
+    grades: tuple[tuple[str, int], ...] = ()
     if m is not None and m.grades is not None:
-        grades, grades_stated = tuple(m.grades.items()), True  # as the department reports them
-    else:
-        grades = tuple(s["grades"].items()) if s is not None else ()
-        grades_stated = result.scheme.grades.stated if result is not None else True
+        grades = tuple(m.grades.items())
+    elif result is not None:
+        printed = [printed_grade(p, scheme_grades) for p in result.projects]
+        if printed and all(printed):
+            named = [b.name for b in result.scheme.grades.bands]
+            order = named + sorted({g for g in printed if g and g not in named})
+            grades = tuple((name, printed.count(name)) for name in order)
 
     def count(c: ProjectCount | None) -> tuple[int, Decimal | None] | None:
         if c is None:
@@ -628,18 +692,27 @@ def _performance(r: _Reader, result: PerformanceResult | None) -> PerformanceFac
     if m is not None and any(v is not None for v in (m.problems_found, m.problems_fixed,
                                                        m.problems_fixing)):
         problems = (m.problems_found, m.problems_fixed, m.problems_fixing)
+    base = "performance.management"
     return PerformanceFacts(
         projects=projects,
         budget=round_half_up(budget, PLACES),
         average=average,
         grades=grades,
-        grades_stated=grades_stated,
-        department=None if result is None or result.department is None else _evaluation(result.department),
-        lines=() if result is None else tuple(_evaluation(p) for p in result.projects),
+        grades_stated=True,
+        department=(None if result is None or result.department is None
+                    else _evaluation(result.department, scheme_grades)),
+        lines=() if result is None else tuple(_evaluation(p, scheme_grades) for p in result.projects),
         description=m.description if m is not None else None,
         targets=count(m.targets) if m is not None else None,
         tracking=count(m.tracking) if m is not None else None,
         problems=problems,
+        management=_paragraphs(r, m.description if m else None, "预算绩效管理工作开展情况",
+                               f"{base}.description"),
+        summaries=tuple((p.name, p.summary or r.data(f"{p.name}项目自评综述",
+                                                     f"performance.projects[{n}].summary"))
+                        for n, p in enumerate(performance.projects)),
+        application=_paragraphs(r, m.application if m else None, "绩效评价结果应用情况",
+                                f"{base}.application"),
     )
 
 
@@ -700,11 +773,16 @@ def _assets(r: _Reader) -> Assets | Gap:
     a = r.filing.assets
     if a is None:
         return r.data("国有资产占有使用情况", "assets", "国有资产占有使用情况（车辆、大型设备）")
-    by_use = tuple((name, int(getattr(a.vehicles, key))) for key, name in VEHICLE_USES)
+    vehicles: Count
+    if a.vehicles is None:
+        by_use: tuple[tuple[str, int], ...] = ()
+        vehicles = r.data("车辆数（按用途）", "assets.vehicles")
+    else:
+        by_use = tuple((name, int(getattr(a.vehicles, key))) for key, name in VEHICLE_USES)
+        vehicles = sum(n for _, n in by_use)
     equipment: Count = (a.large_equipment if a.large_equipment is not None else
                         r.data("单价100万元（含）以上设备台（套）数", "assets.large_equipment"))
-    return Assets(_date_text(a.as_of, r.year), sum(n for _, n in by_use), by_use, equipment,
-                  a.description)
+    return Assets(_date_text(a.as_of, r.year), vehicles, by_use, equipment, a.description)
 
 
 def _operating_costs(r: _Reader) -> YearOverYear | Gap:

@@ -4,6 +4,13 @@ Each evaluation becomes two tables of the one table structure every renderer
 serves: 预算执行情况 (the funds block) and 绩效指标 (the indicator block, with the
 total). The form's header (项目名称, 主管部门 …) and footer (偏差原因分析, 改进措施)
 become table notes.
+
+Two versions of each form. The **public** one (the disclosure) carries the department's
+own figures exactly as filed: a form transcribed with its scores (``stated.total`` given)
+prints the stated rate, scores and total and nothing juesuan worked out; a form left for
+juesuan to score prints juesuan's scores, as the filer adopts them. No 计分依据, no grade
+the form does not state. The **review** version (``juesuan score``, the 审核意见) prints
+juesuan's recomputation beside the stated figures, with the basis of each score.
 """
 
 from __future__ import annotations
@@ -15,6 +22,7 @@ from juesuan.filing.performance import (
     Funds,
     Performance,
     ProjectEvaluation,
+    Stated,
 )
 from juesuan.money import decimal_places
 from juesuan.performance.scheme import Scheme
@@ -53,8 +61,28 @@ def _header_notes(evaluation: ProjectEvaluation | DepartmentEvaluation, result: 
     return tuple(notes)
 
 
+def transcribed(evaluation: ProjectEvaluation | DepartmentEvaluation) -> bool:
+    """The form was filed with its scores (a published form transcribed): its public version
+    prints only what it states."""
+    return evaluation.stated.total is not None
+
+
+def as_filed(value: Decimal) -> str:
+    """A stated figure exactly as filed: 97.2 stays 97.2, 20 stays 20 (no places added)."""
+    return format(value, "f")
+
+
+def stated_rate_text(stated: Stated) -> str | None:
+    """The stated rate as filed, "86%" when filed as a percentage."""
+    if stated.rate is None:
+        return None
+    return f"{as_filed(stated.rate)}%" if stated.rate_is_percent else as_filed(stated.rate)
+
+
 def execution_table(number: int, title: str, evaluation: ProjectEvaluation | DepartmentEvaluation,
-                    result: EvaluationResult, scheme: Scheme) -> Table:
+                    result: EvaluationResult, scheme: Scheme, *, public: bool = False) -> Table:
+    if public:
+        return _public_execution_table(number, title, evaluation, result, scheme)
     ex = result.execution
     rate_places = scheme.execution.rate_places
     score_places = scheme.score_places
@@ -91,14 +119,59 @@ def execution_table(number: int, title: str, evaluation: ProjectEvaluation | Dep
                  tuple(rows), unit="万元", notes=notes)
 
 
-def _funds_row(key: str, name: str, funds: Funds, weight: Decimal | None, rate: Decimal | None,
-               score: Decimal | None, level: int = 0) -> Row:
+def _public_execution_table(number: int, title: str,
+                            evaluation: ProjectEvaluation | DepartmentEvaluation,
+                            result: EvaluationResult, scheme: Scheme) -> Table:
+    ex = result.execution
+    stated = evaluation.stated
+    own = transcribed(evaluation)
+    # A transcribed form prints its own figures with their own decimals (places None); a
+    # rate filed as a percentage keeps its sign (“86%”).
+    rate: Cell = (stated_rate_text(stated) if stated.rate_is_percent else stated.rate) if own else ex.rate
+    score: Cell = stated.execution_score if own else ex.score
+    rate_places = None if own else scheme.execution.rate_places
+    score_places = None if own else scheme.score_places
+    notes = _header_notes(evaluation, result, scheme)[:-1]  # without juesuan's explanation
+    group = (f"预算执行情况（万元）（{fmt(ex.weight)}分）",)
+    columns: tuple[Column, ...]
+    if _central_form(scheme) and isinstance(evaluation, ProjectEvaluation):
+        columns = (
+            Column("initial", "年初预算数", group, places=None),
+            Column("adjusted", "全年预算数", group, places=None),
+            Column("executed", "全年执行数", group, places=None),
+            Column("weight", "分值", group, places=0),
+            Column("rate", "执行率", group, places=rate_places),
+            Column("score", "得分", group, places=score_places),
+        )
+        funds = evaluation.funds
+        rows = [_funds_row("total", "年度资金总额", funds.total, ex.weight, rate, score)]
+        for key, name, source in (("current_year", "其中：当年财政拨款", funds.current_year),
+                                  ("carried_over", "上年结转资金", funds.carried_over),
+                                  ("other", "其他资金", funds.other)):
+            rows.append(_funds_row(key, name, source or Funds(), None, None, None, level=1))
+    else:
+        columns = (
+            Column("budget", "预算数（A）", group, places=None),
+            Column("executed", "执行数（B）", group, places=None),
+            Column("rate", "执行率（B/A）", group, places=rate_places),
+            Column("score", "得分", group, places=score_places),
+        )
+        name = "部门整体支出总额" if result.kind == "department" else "年度财政资金总额"
+        rows = [Row("total", name, (ex.budget, ex.executed, rate, score))]
+    return Table(number, f"{result.path}.execution", f"{title}（预算执行情况）", columns,
+                 tuple(rows), unit="万元", notes=notes)
+
+
+def _funds_row(key: str, name: str, funds: Funds, weight: Decimal | None, rate: Cell,
+               score: Cell, level: int = 0) -> Row:
     return Row(key, name, (funds.initial, funds.adjusted, funds.executed, weight, rate, score),
                level=level)
 
 
 def indicator_table(number: int, title: str, evaluation: ProjectEvaluation | DepartmentEvaluation,
-                    result: EvaluationResult, scheme: Scheme) -> Table:
+                    result: EvaluationResult, scheme: Scheme, *, public: bool = False) -> Table:
+    if public:
+        return _public_indicator_table(number, title, evaluation, result, scheme)
     places = scheme.score_places
     central = _central_form(scheme)
     columns: tuple[Column, ...] = (
@@ -145,9 +218,65 @@ def indicator_table(number: int, title: str, evaluation: ProjectEvaluation | Dep
                  unit="分", notes=tuple(notes), stub="三级指标")
 
 
+def _public_indicator_table(number: int, title: str,
+                            evaluation: ProjectEvaluation | DepartmentEvaluation,
+                            result: EvaluationResult, scheme: Scheme) -> Table:
+    central = _central_form(scheme)
+    own = transcribed(evaluation)
+    places = None if own else scheme.score_places  # a transcribed form: as filed
+    multi = result.kind == "department"
+
+    # A weight the department gave is printed; weights juesuan derives only for a form it scores.
+    weights = any(item.indicator.weight is not None for item in result.indicators) or not own
+    columns: list[Column] = [
+        Column("level1", "一级指标"),
+        Column("level2", "二级指标"),
+        Column("target", "年度指标值" if central else "年初目标值（A）"),
+        Column("actual", "实际完成值" if central else "实际完成值（B）"),
+    ]
+    if weights:
+        columns.append(Column("weight", "分值", places=places))
+    columns.append(Column("score", "得分", places=places))
+    if central:
+        columns.append(Column("deviation", "偏差原因分析及改进措施"))
+
+    def row(key: str, name: str, texts: tuple[Cell, ...], weight: Cell, score: Cell,
+            deviation: Cell = None, level: int = 0, kind: RowKind = RowKind.ITEM) -> Row:
+        values = list(texts) + ([weight] if weights else []) + [score]
+        if central:
+            values.append(deviation)
+        return Row(key, name, tuple(values), level=level, kind=kind)
+
+    rows: list[Row] = []
+    for g_no, group in enumerate(result.groups, 1):
+        if multi:
+            score: Cell = group.stated_score if own else group.score
+            rows.append(row(f"target.{g_no}", f"年度目标{g_no}（{fmt(group.weight)}分）：{group.description}",
+                            (None, None, None, None), None, score))
+        for i_no, item in enumerate(group.indicators, 1):
+            ind = item.indicator
+            weight: Cell = (ind.weight if own else item.weight)
+            score = ind.stated_score if own else item.score
+            rows.append(row(f"indicator.{g_no}.{i_no}", ind.name,
+                            (ind.level1.label, ind.level2, ind.target, ind.actual), weight, score,
+                            ind.deviation, level=1 if multi else 0))
+    total = result.stated.total if own else result.total
+    rows.append(row("total", "总分", (None, None, None, None), scheme.total if weights else None, total,
+                    kind=RowKind.TOTAL))
+    grade = result.stated.grade if own else (result.grade if scheme.grades.stated else None)
+    if grade:
+        rows.append(row("grade", "自评等级", (None, None, None, None), None, grade))
+    notes = (f"偏差大或目标未完成原因分析：{result.deviation_analysis or ''}",
+             f"改进措施及结果应用方案：{result.improvement or ''}")
+    return Table(number, f"{result.path}.indicators", f"{title}（绩效指标）", tuple(columns), tuple(rows),
+                 unit="分", notes=notes, stub="三级指标")
+
+
 def performance_tables(performance: Performance, result: PerformanceResult, department: str,
-                       year: int) -> TableSet:
-    """Every self-evaluation form of the filing, as tables numbered from 10."""
+                       year: int, *, public: bool = False) -> TableSet:
+    """Every self-evaluation form of the filing, as tables numbered from 10: the public
+    version (``public``: the department's own figures) or the review's (juesuan's scores and
+    their basis)."""
     scheme = result.scheme
     tables: list[Table] = []
     number = FIRST_NUMBER
@@ -158,7 +287,7 @@ def performance_tables(performance: Performance, result: PerformanceResult, depa
     for project, scored in zip(performance.projects, result.projects, strict=True):
         pairs.append((project, scored, f"{year}年度{project.name}项目支出绩效自评表"))
     for evaluation, scored, title in pairs:
-        tables.append(execution_table(number, title, evaluation, scored, scheme))
-        tables.append(indicator_table(number + 1, title, evaluation, scored, scheme))
+        tables.append(execution_table(number, title, evaluation, scored, scheme, public=public))
+        tables.append(indicator_table(number + 1, title, evaluation, scored, scheme, public=public))
         number += 2
     return TableSet(tuple(tables), department, year, kind="绩效自评表")

@@ -3,8 +3,10 @@
 The document tree as it is: parts, sections (with their subsections), paragraphs
 as finished text (placeholders such as 【待填写：增减原因】 kept verbatim), tables
 in the shape of :func:`juesuan.render.json.table_to_data`, charts with their
-categories and series, and the findings of every check. Amounts are decimal
-*strings* rounded half-up as printed, never JSON numbers; blanks are ``null``.
+categories and series, and the places still to fill. It is the public document: the
+findings of the checks belong to the review (``juesuan check --format json``, the
+审核意见), not here. Amounts are decimal *strings* rounded half-up as printed, never
+JSON numbers; blanks are ``null``.
 """
 
 from __future__ import annotations
@@ -16,8 +18,9 @@ from juesuan.content import Chart, Document, Section
 from juesuan.money import format_wan
 from juesuan.render.json import table_to_data
 
-FORMAT_VERSION = 1
-"""Bumped when a key changes meaning or disappears; adding keys does not bump it."""
+FORMAT_VERSION = 2
+"""Bumped when a key changes meaning or disappears; adding keys does not bump it.
+2: ``findings`` left the public document (they are the review's)."""
 
 CHART_PLACES = 2
 
@@ -31,6 +34,7 @@ def document_to_data(doc: Document) -> dict[str, Any]:
         "year": doc.year,
         "unit": doc.unit,
         "metadata": dict(doc.metadata),
+        "notices": list(doc.notices),
         "parts": [
             {
                 "key": part.key,
@@ -39,7 +43,6 @@ def document_to_data(doc: Document) -> dict[str, Any]:
             }
             for part in doc.parts
         ],
-        "findings": [finding.to_data() for finding in doc.findings],
         "placeholders": [{"section": key, "text": text} for key, text in doc.placeholders()],
     }
 

@@ -19,7 +19,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Literal
 
-from juesuan.money import format_wan
+from juesuan.money import decimal_places, format_wan
 from juesuan.tables.table import Cell, Column, Row, RowKind, Table
 
 STUB_ITEM = "项目"
@@ -104,11 +104,14 @@ class Grid:
         raise KeyError((row, col))
 
 
-def cell_text(value: Cell, places: int = 2, *, thousands: bool = False) -> str:
-    """A cell as printed: text as it is, numbers rounded half-up to ``places``."""
+def cell_text(value: Cell, places: int | None = 2, *, thousands: bool = False) -> str:
+    """A cell as printed: text as it is, numbers rounded half-up to ``places`` (``None``:
+    with the figure's own decimals, as filed)."""
     if isinstance(value, str):
         return value
-    return format_wan(value, places, thousands=thousands)
+    if places is None and value is not None:
+        places = decimal_places(value)
+    return format_wan(value, places or 0, thousands=thousands)
 
 
 def display_width(text: str) -> int:

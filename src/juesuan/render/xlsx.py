@@ -25,7 +25,7 @@ import xlsxwriter  # type: ignore[import-untyped]
 from xlsxwriter.utility import xl_range  # type: ignore[import-untyped]
 
 from juesuan.content import Document
-from juesuan.money import round_half_up
+from juesuan.money import decimal_places, round_half_up
 from juesuan.render import DOCUMENT_TIME
 from juesuan.render.layout import Grid, display_width, grid, indent
 from juesuan.tables.table import RowKind, Table, TableSet
@@ -278,6 +278,8 @@ def _write_table(sheet: Any, g: Grid, ts: TableSet, formats: _Formats) -> None:
                 value = g.value_at(line, col)
                 index = column.index
                 places = table.columns[index].places if index is not None else 2
+                if places is None:  # as filed: each figure with its own decimals
+                    places = decimal_places(value) if isinstance(value, Decimal) else 0
                 fmt = formats.get(num_format=number_format(places), **base)
                 if value is None:
                     sheet.write_blank(r, col, None, fmt)

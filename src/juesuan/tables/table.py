@@ -37,7 +37,9 @@ class Column:
     label: str  # leaf header as printed
     groups: tuple[str, ...] = ()  # enclosing header cells, outermost first
     section: str | None = None
-    places: int = 2  # decimals shown for numbers in this column (amounts: 2; rates: 4)
+    # Decimals shown for numbers in this column (amounts: 2; rates: 4); None: each figure with
+    # its own, as filed (a 自评表's stated scores: 20 and 96.742 in one column).
+    places: int | None = 2
 
 
 @dataclass(frozen=True)

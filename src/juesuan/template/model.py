@@ -84,13 +84,16 @@ class Wording(_Frozen):
     below_words: _Words = Field(description="决算数“小于”预算数的说法")
     equal_words: _Words = Field(description="决算数“等于”预算数的说法")
     same_words: _Words = Field(description="“与预算数持平（一致…）”的说法")
+    budget_flat: _Text = Field("持平", description="决算数与预算数相同时写的词：持平（上海 2024：基本持平）")
+    item_completion: bool = Field(
+        True, description="逐项说明项级科目时写“完成年初预算的X%”（上海 2024 模板只在合计处写）")
 
     @model_validator(mode="after")
     def _writes_what_it_reads(self) -> Wording:
         pairs = ((self.increase, self.up_words), (self.rise, self.up_words),
                  (self.decrease, self.down_words), (self.fall, self.down_words),
                  (self.flat, self.flat_words), (self.above, self.above_words),
-                 (self.below, self.below_words))
+                 (self.below, self.below_words), (self.budget_flat, self.same_words))
         for word, words in pairs:
             if word not in words:
                 raise ValueError(f"“{word}”不在对应的说法列表中：juesuan 写的词须能读回")

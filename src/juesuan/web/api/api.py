@@ -163,7 +163,7 @@ DISCLOSURE = "/disclosures/{region}/{year}/{department}/{unit}"
 
 
 @api.get(DISCLOSURE, response={200: DisclosureDetail, 404: Error}, url_name="disclosure",
-         summary="一个公开件：基本信息、主要数据和自动检查摘要", tags=["公开件"])
+         summary="一个公开件：基本信息、主要数据和下载", tags=["公开件"])
 def disclosure(request: HttpRequest, region: str, year: int, department: str, unit: str) -> Any:
     record = published.find(region, year, department, unit)
     version = published.version_of(record)
@@ -177,7 +177,6 @@ def disclosure(request: HttpRequest, region: str, year: int, department: str, un
         **_summary(request, record),
         "title": f"{published.filing(version).department.name}{record.year}年度部门决算",
         "digest": version.digest,
-        "findings": published.findings_summary(version),
         "figures": [{"key": m.key, "label": m.label, "group": m.group, "value": amount_text(figures.get(m.key))}
                     for m in MEASURES],
         "downloads": {"html": link("document.html"), "pdf": link("document.pdf"), "docx": link("document.docx"),

@@ -57,12 +57,6 @@ class DisclosureList(Schema):
     items: list[DisclosureSummary]
 
 
-class Findings(Schema):
-    error: int = Field(description="自动检查发现的错误数")
-    warning: int = Field(description="警告数")
-    info: int = Field(description="提示数")
-
-
 class KeyFigure(Schema):
     key: str
     label: str
@@ -85,7 +79,6 @@ class DisclosureDetail(DisclosureSummary):
     title: str = Field(description="文档标题")
     digest: str = Field(description="公开版本内容的 SHA-256 摘要")
     unit_of_amounts: Literal["万元"] = "万元"
-    findings: Findings
     figures: list[KeyFigure]
     downloads: Downloads
 

@@ -349,7 +349,7 @@ class Section:
 
 
 _SECTIONS = (
-    Section("basic", "基本信息", ("year", "unit", "layout", "department")),
+    Section("basic", "基本信息", ("year", "unit", "layout", "department", "notices")),
     Section("organisation", "机构职能", ("organisation",)),
     Section("income", "收入", ("income",)),
     Section("expenditure", "支出", ("expenditure",)),

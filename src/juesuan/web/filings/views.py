@@ -35,6 +35,7 @@ DOWNLOAD_TYPES = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "json": "application/json",
+    "review": "text/html; charset=utf-8",  # 审核意见: only here, behind login, never on the portal
 }
 
 
@@ -107,7 +108,7 @@ def overview(request: HttpRequest, pk: int) -> HttpResponse:
         "actions": actions,
         "steps": record.steps.select_related("actor", "version").all(),
         "can_edit": allowed(grants, place, Permission.EDIT, state),
-        "formats": list(DOWNLOAD_TYPES),
+        "formats": [f for f in DOWNLOAD_TYPES if f != "review"],
     })
 
 
@@ -186,7 +187,7 @@ def download(request: HttpRequest, pk: int, number: int, fmt: str) -> HttpRespon
     if fmt not in DOWNLOAD_TYPES and fmt != "yaml":
         raise Http404("不支持的格式")
     version = _version(record, number)
-    stem = f"{record.unit.code}-{record.year}-v{version.number}"
+    stem = f"{record.unit.code}-{record.year}-v{version.number}" + ("-审核意见" if fmt == "review" else "")
     if fmt == "yaml":
         from juesuan.web.filings.exports import filing_yaml
 
@@ -196,7 +197,7 @@ def download(request: HttpRequest, pk: int, number: int, fmt: str) -> HttpRespon
         data = services.rendered(version, fmt)
         content_type = DOWNLOAD_TYPES[fmt]
     response = HttpResponse(data, content_type=content_type)
-    if fmt != "html":
+    if fmt not in ("html", "review"):
         response["Content-Disposition"] = disposition(f"{stem}.{fmt}", f"{stem}.{fmt}")
     else:
         # A working version is not yet reviewed: its document runs in a sandbox (an origin of

@@ -25,7 +25,6 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from juesuan.filing.model import Filing
-from juesuan.rules.finding import Severity
 from juesuan.tables.build import build_tables
 from juesuan.tables.table import TableSet
 from juesuan.web.filings import services
@@ -150,18 +149,6 @@ def _cached(key: str, make: Any) -> Any:
         value = make()
         cache.set(key, value, timeout=None)
     return value
-
-
-def findings_summary(version: FilingVersion) -> dict[str, int]:
-    """How many findings of each severity the automatic checks report on the document."""
-    def make() -> dict[str, int]:
-        counts = {s.value: 0 for s in Severity}
-        for finding in services.findings_of(version):
-            counts[finding.severity.value] += 1
-        return counts
-
-    result: dict[str, int] = _cached(f"juesuan:portal:findings:{version.digest}", make)
-    return result
 
 
 def tables_json(version: FilingVersion) -> bytes:

@@ -207,7 +207,6 @@ def disclosure(request: HttpRequest, region: str, year: int, department: str, un
         "version": version,
         "address": address,
         "figures": [(m, figures.get(m.key)) for m in MEASURES],
-        "counts": published.findings_summary(version),
         "downloads": downloads,
         "api_url": reverse("api:disclosure", kwargs=address.kwargs),
         "document_url": reverse("portal-file", kwargs={**address.kwargs, "filename": "document.html"}),
