@@ -90,20 +90,8 @@ def execution_table(number: int, title: str, evaluation: ProjectEvaluation | Dep
     group = (f"预算执行情况（万元）（{fmt(ex.weight)}分）",)
     columns: tuple[Column, ...]
     if _central_form(scheme) and isinstance(evaluation, ProjectEvaluation):
-        columns = (
-            Column("initial", "年初预算数", group),
-            Column("adjusted", "全年预算数", group),
-            Column("executed", "全年执行数", group),
-            Column("weight", "分值", group, places=0),
-            Column("rate", "执行率", group, places=rate_places),
-            Column("score", "得分", group, places=score_places),
-        )
-        funds = evaluation.funds
-        rows = [_funds_row("total", "年度资金总额", funds.total, ex.weight, ex.rate, ex.score)]
-        for key, name, source in (("current_year", "其中：当年财政拨款", funds.current_year),
-                                  ("carried_over", "上年结转资金", funds.carried_over),
-                                  ("other", "其他资金", funds.other)):
-            rows.append(_funds_row(key, name, source or Funds(), None, None, None, level=1))
+        columns, rows = _central_funds(evaluation, group, ex.weight, ex.rate, ex.score, 2, rate_places,
+                                       score_places)
     else:
         places = max([2, *(decimal_places(v) for v in (ex.budget, ex.executed) if v is not None)])
         columns = (
@@ -135,20 +123,8 @@ def _public_execution_table(number: int, title: str,
     group = (f"预算执行情况（万元）（{fmt(ex.weight)}分）",)
     columns: tuple[Column, ...]
     if _central_form(scheme) and isinstance(evaluation, ProjectEvaluation):
-        columns = (
-            Column("initial", "年初预算数", group, places=None),
-            Column("adjusted", "全年预算数", group, places=None),
-            Column("executed", "全年执行数", group, places=None),
-            Column("weight", "分值", group, places=0),
-            Column("rate", "执行率", group, places=rate_places),
-            Column("score", "得分", group, places=score_places),
-        )
-        funds = evaluation.funds
-        rows = [_funds_row("total", "年度资金总额", funds.total, ex.weight, rate, score)]
-        for key, name, source in (("current_year", "其中：当年财政拨款", funds.current_year),
-                                  ("carried_over", "上年结转资金", funds.carried_over),
-                                  ("other", "其他资金", funds.other)):
-            rows.append(_funds_row(key, name, source or Funds(), None, None, None, level=1))
+        columns, rows = _central_funds(evaluation, group, ex.weight, rate, score, None, rate_places,
+                                       score_places)
     else:
         columns = (
             Column("budget", "预算数（A）", group, places=None),
@@ -160,6 +136,27 @@ def _public_execution_table(number: int, title: str,
         rows = [Row("total", name, (ex.budget, ex.executed, rate, score))]
     return Table(number, f"{result.path}.execution", f"{title}（预算执行情况）", columns,
                  tuple(rows), unit="万元", notes=notes)
+
+
+def _central_funds(evaluation: ProjectEvaluation, group: tuple[str, ...], weight: Decimal, rate: Cell,
+                   score: Cell, amount_places: int | None, rate_places: int | None,
+                   score_places: int | None) -> tuple[tuple[Column, ...], list[Row]]:
+    """The funds block of the central form: 年度资金总额 and its sources, with the rate and score."""
+    columns = (
+        Column("initial", "年初预算数", group, places=amount_places),
+        Column("adjusted", "全年预算数", group, places=amount_places),
+        Column("executed", "全年执行数", group, places=amount_places),
+        Column("weight", "分值", group, places=0),
+        Column("rate", "执行率", group, places=rate_places),
+        Column("score", "得分", group, places=score_places),
+    )
+    funds = evaluation.funds
+    rows = [_funds_row("total", "年度资金总额", funds.total, weight, rate, score)]
+    for key, name, source in (("current_year", "其中：当年财政拨款", funds.current_year),
+                              ("carried_over", "上年结转资金", funds.carried_over),
+                              ("other", "其他资金", funds.other)):
+        rows.append(_funds_row(key, name, source or Funds(), None, None, None, level=1))
+    return columns, rows
 
 
 def _funds_row(key: str, name: str, funds: Funds, weight: Decimal | None, rate: Cell,
