@@ -315,7 +315,6 @@ class PerformanceFacts:
     budget: Decimal
     average: Decimal | None
     grades: tuple[tuple[str, int], ...]
-    grades_stated: bool  # the scheme's form states grades; otherwise they are for reference
     department: EvaluationLine | None
     lines: tuple[EvaluationLine, ...]
     # 预算绩效管理情况 as the filing states it (2024 template 十); None when not given.
@@ -698,7 +697,6 @@ def _performance(r: _Reader, result: PerformanceResult | None) -> PerformanceFac
         budget=round_half_up(budget, PLACES),
         average=average,
         grades=grades,
-        grades_stated=True,
         department=(None if result is None or result.department is None
                     else _evaluation(result.department, scheme_grades)),
         lines=() if result is None else tuple(_evaluation(p, scheme_grades) for p in result.projects),
