@@ -40,7 +40,7 @@ echo
 echo "== juesuan report examples/ -o out/report"
 $js report examples/ -o out/report || status=$?
 echo
-echo "决算公开文档（HTML、DOCX、XLSX、PDF、JSON）已写入 out/report/；"
+echo "决算公开文档（HTML、DOCX、XLSX、PDF、JSON）和不公开的审核意见（*-审核意见.html）已写入 out/report/；"
 echo "九张表（xlsx、json、csv）和绩效自评表（xlsx、json）已写入 out/。"
 if [ "${JUESUAN_NO_SERVE:-0}" = 1 ]; then
   exit "$status"
