@@ -10,7 +10,7 @@ For each bundled example (examples/*.yaml) and one synthetic filing (generate.py
   builds the document and writes its PDF: what ``juesuan report -f pdf`` makes a user
   wait for, interpreter start and imports included;
 * juesuan, warm: ``render(doc, "pdf")`` in this process after one warm-up rendering of
-  the same document (fonts, templates and caches loaded), the garbage of every
+  the same document (fonts and templates loaded; the charts drawn afresh), the garbage of every
   rendering collected untimed (WeasyPrint leaves so much that collecting it takes a
   second, which would land on a random later run);
 * Chromium printing the same HTML WeasyPrint lays out (``document_to_html(doc,
@@ -54,6 +54,7 @@ from juesuan.document.build import build_document
 from juesuan.filing.io import filing_to_data, load_filing
 from juesuan.performance.scheme import scheme_for
 from juesuan.publish import render
+from juesuan.render import charts
 from juesuan.render.html import document_to_html
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
@@ -170,6 +171,9 @@ class Runner:
         folder = self.work / case.path.stem
         if measure == "warm":
             gc.collect()
+            # The charts are drawn afresh, as for a new filing (their pictures are cached by chart).
+            charts.chart_png.cache_clear()
+            charts.chart_scene_cache_clear()
             cpu, start = time.process_time(), time.perf_counter()
             render(case.doc, "pdf")
             seconds = time.process_time() - cpu if self.cpu_time else time.perf_counter() - start

@@ -676,6 +676,11 @@ def _png_font(size: int) -> Any:
     return ImageFont.load_default(size)
 
 
+def chart_scene_cache_clear() -> None:
+    """Forget the laid-out charts (a benchmark draws each chart afresh)."""
+    _scene.cache_clear()
+
+
 def _colour(hex_colour: str) -> tuple[int, int, int]:
     value = int(hex_colour.lstrip("#"), 16)
     return value >> 16, (value >> 8) & 255, value & 255
@@ -684,8 +689,9 @@ def _colour(hex_colour: str) -> tuple[int, int, int]:
 @lru_cache(maxsize=64)
 def chart_png(chart: Chart, *, dpi: int = 150, title: bool = False) -> bytes:
     """The chart as PNG bytes at ``dpi`` (no timestamp in the file): the SVG's drawing,
-    painted at twice the size and scaled down (smooth edges). The DOCX uses it only for a
-    chart without data, which shows 无数据 (its other charts are Word charts)."""
+    painted at twice the size and scaled down (smooth edges). The PDF prints its charts as
+    these pictures; the DOCX uses one only for a chart without data, which shows 无数据 (its
+    other charts are Word charts)."""
     from PIL import Image, ImageDraw
 
     scene = _scene(chart, title)
