@@ -160,15 +160,15 @@ def pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 
 @pytest.fixture(scope="module")
-def chromium() -> Iterator[Any]:
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=["--headless", "--no-sandbox", "--disable-gpu",
-                  "--disable-background-networking", "--no-first-run"])
-        yield browser
-        browser.close()
+def chromium(playwright: Any) -> Iterator[Any]:
+    """Chromium from pytest-playwright's session Playwright: one per test process, shared
+    with the web app's browser tests (a second Playwright in the same thread is refused)."""
+    browser = playwright.chromium.launch(
+        executable_path=str(CHROMIUM),
+        args=["--headless", "--no-sandbox", "--disable-gpu",
+              "--disable-background-networking", "--no-first-run"])
+    yield browser
+    browser.close()
 
 
 @dataclass
