@@ -27,7 +27,9 @@ stamp=.venv/.juesuan-installed
 if [ ! -f "$stamp" ] || [ requirements-dev.lock.txt -nt "$stamp" ] \
    || [ requirements.lock.txt -nt "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   .venv/bin/python -m pip install -q --disable-pip-version-check uv
-  VIRTUAL_ENV="$PWD/.venv" .venv/bin/uv pip install -q -r requirements-dev.lock.txt
+  # Bytecode compiled at install: a command's start does not compile WeasyPrint, fontTools …
+  # again (0.7 s of every `juesuan report` where Python may not write its caches).
+  VIRTUAL_ENV="$PWD/.venv" .venv/bin/uv pip install -q --compile-bytecode -r requirements-dev.lock.txt
   VIRTUAL_ENV="$PWD/.venv" .venv/bin/uv pip install -q --no-deps -e .
   touch "$stamp"
 fi
