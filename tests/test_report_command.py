@@ -262,3 +262,17 @@ def test_the_review_is_its_own_file_and_the_public_document_has_none_of_it(tmp_p
     assert "96余人次" in public and "本文件为 juesuan 示例" in public
     document = json.loads((out / "suizhou-zwfw-2020.json").read_text(encoding="utf-8"))
     assert "findings" not in document and document["notices"][0].startswith("本文件为 juesuan 示例")
+
+
+def test_the_reviews_score_table_names_each_form_beside_its_figures(tmp_path: Path) -> None:
+    from juesuan.document.build import build_document
+    from juesuan.filing.io import load_filing
+    from juesuan.performance.scheme import load_scheme
+    from juesuan.render.review import review_to_html
+
+    doc = build_document(load_filing(SUIZHOU).filing, scheme=load_scheme("hubei-2020"))
+    cells = [c for c in re.split(r"<[^>]+>", review_to_html(doc)) if c.strip()]
+    # 互联网+放管服: stated 0.86 / 17.2 / 97.2 (no grade) beside computed 0.8629 / 17.258 / 97.258
+    at = cells.index("互联网+放管服")
+    assert cells[at:at + 9] == ["互联网+放管服", "0.86", "17.2", "97.2", "0.8629", "17.258", "97.258",
+                                "优（参考）", "-0.058"]

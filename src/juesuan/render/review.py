@@ -88,9 +88,12 @@ def table_html(table: Table) -> str:
         tds: list[str] = []
         for col, column in enumerate(g.columns):
             row = g.row_at(line, col)
-            text = g.text_at(line, col, thousands=True)
-            if column.kind == "name" and row is not None:
-                text = "\u3000" * indent(row) + text
+            if column.kind == "name":
+                text = "" if row is None else "\u3000" * indent(row) + row.name
+            elif column.kind == "code":
+                text = "" if row is None else row.code or ""
+            else:
+                text = g.text_at(line, col, thousands=True)
             css = ' class="num"' if column.kind == "value" and text[:1].isdigit() else ""
             tds.append(f"<td{css}>{escape(text)}</td>")
         opening = '<tr class="total">' if total else "<tr>"
