@@ -19,7 +19,7 @@ from tinyhtml5.parser import HTMLParser as Html5Parser
 
 from juesuan.content import Document, Part, Section
 from juesuan.document.build import build_document
-from juesuan.document.typeset import full_width
+from juesuan.document.typeset import full_width, typeset_document
 from juesuan.filing.io import load_filing
 from juesuan.render.html import (
     KEEP_ROWS,
@@ -471,7 +471,8 @@ def test_a_long_title_prints_smaller(document: Document) -> None:
 def test_prose_is_printed_with_full_width_punctuation(document: Document) -> None:
     section = Section("overview.ascii", "三、说明(试行)", ("单位名称:测试局,编制2人。",))
     part = replace(document.parts[0], sections=(*document.parts[0].sections, section))
-    root = parse(document_to_html(replace(document, parts=(part, *document.parts[1:])))).root
+    typed = replace(document, parts=(part, *document.parts[1:]))
+    root = parse(document_to_html(typeset_document(typed))).root  # as the builder gives it
     texts = [p.text() for p in root.find("main").iter("p", "text")]
     assert "单位名称：测试局，编制2人。" in texts
     assert "三、说明（试行）" in [h.text() for h in root.find("main").iter("h2")]

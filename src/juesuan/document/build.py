@@ -10,13 +10,12 @@ older switch between the two known orders: the national template's (概况, 决�
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 from typing import Literal
 
 from juesuan.assess import Style, assess
 from juesuan.content import Document, Part, PartKey, Section
 from juesuan.document.review import review_tables
-from juesuan.document.typeset import full_width
+from juesuan.document.typeset import typeset_document
 from juesuan.filing.model import Filing
 from juesuan.money import in_core_context
 from juesuan.performance.forms import performance_tables
@@ -114,12 +113,6 @@ _DEFAULT_HEADINGS: dict[PartKey, str] = {
 }
 
 
-def typeset(section: Section) -> Section:
-    """The section's paragraphs with the punctuation of a published document (full width)."""
-    return replace(section, paragraphs=tuple(full_width(p) for p in section.paragraphs),
-                   subsections=tuple(typeset(s) for s in section.subsections))
-
-
 def part_heading(key: PartKey, number: int, filing: Filing, template: Template | None = None) -> str:
     template = template or layout_for(filing.layout, filing.year)
     spec = template.part(key)
@@ -161,7 +154,7 @@ def build_document(filing: Filing, *, template: Template | None = None, order: O
     parts: list[Part] = []
     number = 0
     for key in keys:
-        sections = tuple(typeset(s) for s in contents[key])
+        sections = contents[key]
         if not sections:
             continue
         if key != "attachments":
@@ -173,6 +166,6 @@ def build_document(filing: Filing, *, template: Template | None = None, order: O
     if result is not None:
         metadata["scheme"] = result.scheme.name
     review = review_tables(filing.performance, result, filing.department.name, filing.year)
-    return Document(title, filing.department.name, filing.year, tuple(parts),
-                    tuple(sort_findings(findings)), metadata=metadata, notices=filing.notices,
-                    review_tables=review)
+    return typeset_document(Document(title, filing.department.name, filing.year, tuple(parts),
+                                     tuple(sort_findings(findings)), metadata=metadata,
+                                     notices=filing.notices, review_tables=review))

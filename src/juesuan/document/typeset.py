@@ -7,6 +7,11 @@ a published document sets them full width. Only punctuation touching Chinese tex
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+from juesuan.content import Document, Section
+from juesuan.tables.table import Table
+
 _FULL = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（", ")": "）"}
 
 
@@ -35,3 +40,36 @@ def full_width(text: str) -> str:
         if near:
             chars[i] = full
     return "".join(chars)
+
+
+def typeset_table(table: Table) -> Table:
+    """The table's own words (title, headers, row names, text cells, notes) set full width."""
+    return replace(
+        table, title=full_width(table.title), stub=full_width(table.stub),
+        notes=tuple(full_width(n) for n in table.notes),
+        columns=tuple(replace(c, label=full_width(c.label), groups=tuple(full_width(g) for g in c.groups))
+                      for c in table.columns),
+        rows=tuple(replace(r, name=full_width(r.name),
+                           values=tuple(full_width(v) if isinstance(v, str) else v for v in r.values))
+                   for r in table.rows))
+
+
+def typeset_section(section: Section) -> Section:
+    return replace(
+        section, heading=full_width(section.heading),
+        paragraphs=tuple(full_width(p) for p in section.paragraphs),
+        tables=tuple(typeset_table(t) for t in section.tables),
+        charts=tuple(replace(c, title=full_width(c.title),
+                             categories=tuple(full_width(x) for x in c.categories),
+                             series=tuple(replace(s, name=full_width(s.name)) for s in c.series))
+                     for c in section.charts),
+        subsections=tuple(typeset_section(s) for s in section.subsections))
+
+
+def typeset_document(doc: Document) -> Document:
+    """The public document as printed: every text of it (not the review's) set full width, once,
+    so that HTML, PDF, DOCX, XLSX and JSON print the same punctuation."""
+    return replace(doc, title=full_width(doc.title), notices=tuple(full_width(n) for n in doc.notices),
+                   parts=tuple(replace(p, heading=full_width(p.heading),
+                                       sections=tuple(typeset_section(s) for s in p.sections))
+                               for p in doc.parts))

@@ -22,11 +22,10 @@
   readable without JavaScript and on paper;
 * placeholders such as 【待填写：增减原因】 marked ``<mark class="placeholder">``.
 
-What is printed is the document's text with two touches: punctuation beside Chinese
-is set full width (:func:`juesuan.document.typeset.full_width`, for the headings, table
-texts and notes as the document does for its paragraphs), and the last characters of
-every heading are kept together, so that a title never ends with one character alone on
-its last line.
+What is printed is the document's text (its punctuation already set full width by the
+builder, :func:`juesuan.document.typeset.typeset_document`, for every format alike) with
+one touch: the last characters of every heading are kept together, so that a title never
+ends with one character alone on its last line.
 
 The findings of the checks are never printed here: they belong to the review
 (:mod:`juesuan.render.review`). Nothing is fetched: styles and scripts are inline,
@@ -123,8 +122,7 @@ def document_to_html(doc: Document, *, interactive: bool = True, pictures: bool 
 
 
 def rich_text(text: str) -> Markup:
-    """Escaped, full-width-punctuated text with every 【待填写：…】 placeholder marked."""
-    text = full_width(text)
+    """Escaped text with every 【待填写：…】 placeholder marked."""
     out: list[str] = []
     last = 0
     for match in _PLACEHOLDER.finditer(text):
@@ -142,7 +140,6 @@ def heading_text(text: str) -> Markup:
     halves that each keep to one line on paper (WeasyPrint does not balance lines as a
     browser does), parted where the two are most nearly equal, after a space or a mark
     if one is near the middle."""
-    text = full_width(text)
     cut = _balanced_cut(text)
     if cut is not None:  # (on a screen the halves flow on: the second keeps its tail)
         return Markup('<span class="half">{}</span><span class="half">{}</span>').format(
@@ -322,7 +319,7 @@ def cover_view(doc: Document) -> CoverView:
     lines = [title]
     if doc.department and title.startswith(doc.department) and len(title) > len(doc.department):
         lines = [doc.department, title[len(doc.department):]]
-    longest = max(display_width(full_width(line)) for line in lines)
+    longest = max(display_width(line) for line in lines)
     size, points = next(((name, pt) for limit, name, pt in TITLE_SIZES if longest <= limit),
                         TITLE_SMALLEST)
     style = f"--title-pt: {points}pt; --title-em: {max(longest, 2) / 2:g}"
@@ -432,7 +429,7 @@ def table_view(table: Table, table_id: str, department: str) -> TableView:
     for cell in g.header:
         head_classes = [cell.kind, *edge_classes(cell.col, cell.last_col)]
         scope = "colgroup" if cell.kind in ("group", "banner") else "col"
-        head[cell.row].append(HeadCell(full_width(cell.text), cell.rowspan, cell.colspan,
+        head[cell.row].append(HeadCell(cell.text, cell.rowspan, cell.colspan,
                                        " ".join(head_classes), scope))
 
     body: list[BodyRow] = []
@@ -584,5 +581,4 @@ def _environment() -> Environment:
         keep_trailing_newline=True,
     )
     env.filters["json_script"] = _tojson
-    env.filters["printed"] = full_width
     return env
