@@ -57,6 +57,7 @@ from juesuan.render.charts import (
     echarts_option,
     pie_slices,
     share_percent,
+    text_em,
 )
 from juesuan.render.layout import Grid, display_width, grid, indent
 from juesuan.tables.table import RowKind, Table
@@ -161,25 +162,20 @@ _PREFERRED = 10.0  # ems of imbalance a natural place is worth
 _HALF_MOST = 27.0  # ems a half may take: it must fit the narrowest heading line
 
 
-def _em(text: str) -> float:
-    """Width in ems: a CJK character is one, anything else about half."""
-    return sum(1.0 if display_width(ch) == 2 else 0.55 for ch in text)
-
-
 def _balanced_cut(text: str) -> int | None:
     """Where to part a long heading into two halves, or ``None`` (short, or too long).
 
     Never inside a number, a Latin word or brackets; after a space or a mark, before an
     opening bracket or quote, or between a name and a year where one is not far from the
     middle; else in the middle."""
-    total = _em(text)
+    total = text_em(text)
     if not HALVES_ABOVE < total <= HALVES_UP_TO:
         return None
     best: tuple[float, int] | None = None
     left, depth = 0.0, 0
     for i in range(1, len(text) - TAIL):
         before, after = text[i - 1], text[i]
-        left += _em(before)
+        left += text_em(before)
         depth += (before in _OPEN) - (before in _CLOSE)
         if depth > 0 or (before.isascii() and after.isascii() and before.isalnum()
                          and after.isalnum()) or max(left, total - left) > _HALF_MOST:
