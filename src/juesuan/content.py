@@ -53,6 +53,12 @@ class Section:
     charts: tuple[Chart, ...] = ()
     subsections: tuple[Section, ...] = ()
 
+    @property
+    def has_content(self) -> bool:
+        """Whether the section, or one of its subsections, holds text, a table or a chart."""
+        return bool(self.paragraphs or self.tables or self.charts) or any(
+            s.has_content for s in self.subsections)
+
 
 PartKey = Literal["overview", "tables", "explanation", "glossary", "attachments"]
 
@@ -78,6 +84,10 @@ class Document:
     # The review's tables (审核意见): juesuan's scores beside the stated ones and the recomputed
     # 自评表 with the basis of each score. Never printed in the public document.
     review_tables: tuple[Table, ...] = ()
+
+    def printed_parts(self) -> list[Part]:
+        """The parts every format prints: one with nothing in it (an empty 附件) is left out."""
+        return [part for part in self.parts if any(s.has_content for s in part.sections)]
 
     def sections(self) -> list[Section]:
         """Every section, depth first, in document order."""

@@ -34,7 +34,6 @@ from juesuan.render.docx import (
     break_points,
     document_to_docx,
     ems,
-    printed_parts,
 )
 from juesuan.render.layout import grid
 from juesuan.tables.table import Column, Row, Table
@@ -65,7 +64,7 @@ def expected_headings(doc: Document) -> list[tuple[str, str]]:
             out.append((f"Heading {level}", section.heading))
             walk(section.subsections, level + 1)
 
-    for part in printed_parts(doc):
+    for part in doc.printed_parts():
         out.append(("Heading 1", part.heading))
         walk(part.sections, 2)
     return out
@@ -466,7 +465,7 @@ def test_a_part_with_nothing_in_it_is_left_out(document: Document) -> None:
              Part("glossary", "第四部分 名词解释", (Section("glossary.terms", "名词解释",
                                                       ("财政拨款收入：……",)),)))
     doc = replace(document, parts=parts)
-    assert [p.heading for p in printed_parts(doc)] == [p.heading for p in parts if p.key != "attachments"]
+    assert [p.heading for p in doc.printed_parts()] == [p.heading for p in parts if p.key != "attachments"]
     data = document_to_docx(doc)
     opened: Any = docx.Document(io.BytesIO(data))
     texts = [p.text for p in opened.paragraphs]
@@ -757,8 +756,8 @@ def test_contents_hold_on_one_page(document: Document) -> None:
     doc = replace(document, parts=(*document.parts, Part("glossary", "第四部分 名词解释", sections)))
     blocks = body_blocks(document_to_docx(doc))
     entries = [b for b in blocks if style_of(b) in ("TOC1", "TOC2")]
-    assert len(entries) == len(list(printed_parts(doc))) + sum(
-        len(p.sections) for p in printed_parts(doc))
+    assert len(entries) == len(doc.printed_parts()) + sum(
+        len(p.sections) for p in doc.printed_parts())
     pitches = {int(b.find(f"{W}pPr/{W}spacing").get(f"{W}line")) for b in entries}
     assert len(pitches) == 1
     pitch = pitches.pop() / 20

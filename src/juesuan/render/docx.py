@@ -503,17 +503,6 @@ def chart_table(chart: Chart) -> Table:
 # --------------------------------------------------------------------------- the writer
 
 
-def has_content(section: Section) -> bool:
-    """Whether the section, or one of its subsections, holds text, a table or a chart."""
-    return bool(section.paragraphs or section.tables or section.charts) or any(
-        has_content(sub) for sub in section.subsections)
-
-
-def printed_parts(doc: Document) -> list[DocumentPart]:
-    """The parts the document prints: one with nothing in it (an empty 附件) is left out."""
-    return [part for part in doc.parts if any(has_content(s) for s in part.sections)]
-
-
 def _headings(doc: Document) -> Iterator[tuple[int, str]]:
     """(level, text) of every heading in document order."""
     def walk(sections: tuple[Section, ...], level: int) -> Iterator[tuple[int, str]]:
@@ -521,7 +510,7 @@ def _headings(doc: Document) -> Iterator[tuple[int, str]]:
             yield level, section.heading
             yield from walk(section.subsections, level + 1)
 
-    for part in printed_parts(doc):
+    for part in doc.printed_parts():
         yield 1, part.heading
         yield from walk(part.sections, 2)
 
@@ -764,7 +753,7 @@ class _Writer:
         self._setup_properties(created)
         self._cover()
         self._toc()
-        for part in printed_parts(self.doc):
+        for part in self.doc.printed_parts():
             self._part(part)
 
     def save(self) -> bytes:

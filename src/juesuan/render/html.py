@@ -104,7 +104,7 @@ def document_to_html(doc: Document, *, interactive: bool = True, pictures: bool 
     """
     ids = _Ids()
     parts = [_part_view(part.key, part.heading, part.sections, ids, doc, interactive, pictures)
-             for part in doc.parts if part.sections]
+             for part in doc.printed_parts()]
     charts = bool(doc.charts())
     template = _environment().get_template("document.html.j2")
     return template.render(
