@@ -81,59 +81,38 @@ def stated_rate_text(stated: Stated) -> str | None:
 
 def execution_table(number: int, title: str, evaluation: ProjectEvaluation | DepartmentEvaluation,
                     result: EvaluationResult, scheme: Scheme, *, public: bool = False) -> Table:
-    if public:
-        return _public_execution_table(number, title, evaluation, result, scheme)
-    ex = result.execution
-    rate_places = scheme.execution.rate_places
-    score_places = scheme.score_places
-    notes = _header_notes(evaluation, result, scheme)
-    group = (f"预算执行情况（万元）（{fmt(ex.weight)}分）",)
-    columns: tuple[Column, ...]
-    if _central_form(scheme) and isinstance(evaluation, ProjectEvaluation):
-        columns, rows = _central_funds(evaluation, group, ex.weight, ex.rate, ex.score, 2, rate_places,
-                                       score_places)
-    else:
-        places = max([2, *(decimal_places(v) for v in (ex.budget, ex.executed) if v is not None)])
-        columns = (
-            Column("budget", "预算数（A）", group, places=places),
-            Column("executed", "执行数（B）", group, places=places),
-            Column("rate", "执行率（B/A）", group, places=rate_places),
-            Column("weight", "分值", group, places=0),
-            Column("score", "得分", group, places=score_places),
-        )
-        name = "部门整体支出总额" if result.kind == "department" else "年度财政资金总额"
-        rows = [Row("total", name, (ex.budget, ex.executed, ex.rate, ex.weight, ex.score))]
-    return Table(number, f"{result.path}.execution", f"{title}（预算执行情况）", columns,
-                 tuple(rows), unit="万元", notes=notes)
-
-
-def _public_execution_table(number: int, title: str,
-                            evaluation: ProjectEvaluation | DepartmentEvaluation,
-                            result: EvaluationResult, scheme: Scheme) -> Table:
+    """The 预算执行情况 block: juesuan's rate and score with their explanation (the review), or
+    the form as the public reads it: a transcribed form's own figures with their own decimals
+    (places None; a rate filed as a percentage keeps its sign, “86%”), no 分值 column the
+    Hubei form does not print, no explanation."""
     ex = result.execution
     stated = evaluation.stated
-    own = transcribed(evaluation)
-    # A transcribed form prints its own figures with their own decimals (places None); a
-    # rate filed as a percentage keeps its sign (“86%”).
+    own = public and transcribed(evaluation)
     rate: Cell = (stated_rate_text(stated) if stated.rate_is_percent else stated.rate) if own else ex.rate
     score: Cell = stated.execution_score if own else ex.score
     rate_places = None if own else scheme.execution.rate_places
     score_places = None if own else scheme.score_places
-    notes = _header_notes(evaluation, result, scheme)[:-1]  # without juesuan's explanation
+    notes = _header_notes(evaluation, result, scheme)
+    if public:
+        notes = notes[:-1]  # without juesuan's explanation
     group = (f"预算执行情况（万元）（{fmt(ex.weight)}分）",)
     columns: tuple[Column, ...]
     if _central_form(scheme) and isinstance(evaluation, ProjectEvaluation):
-        columns, rows = _central_funds(evaluation, group, ex.weight, rate, score, None, rate_places,
-                                       score_places)
+        columns, rows = _central_funds(evaluation, group, ex.weight, rate, score, None if public else 2,
+                                       rate_places, score_places)
     else:
+        places = None if public else max(
+            [2, *(decimal_places(v) for v in (ex.budget, ex.executed) if v is not None)])
         columns = (
-            Column("budget", "预算数（A）", group, places=None),
-            Column("executed", "执行数（B）", group, places=None),
+            Column("budget", "预算数（A）", group, places=places),
+            Column("executed", "执行数（B）", group, places=places),
             Column("rate", "执行率（B/A）", group, places=rate_places),
+            *(() if public else (Column("weight", "分值", group, places=0),)),
             Column("score", "得分", group, places=score_places),
         )
         name = "部门整体支出总额" if result.kind == "department" else "年度财政资金总额"
-        rows = [Row("total", name, (ex.budget, ex.executed, rate, score))]
+        values: tuple[Cell, ...] = (ex.budget, ex.executed, rate, *(() if public else (ex.weight,)), score)
+        rows = [Row("total", name, values)]
     return Table(number, f"{result.path}.execution", f"{title}（预算执行情况）", columns,
                  tuple(rows), unit="万元", notes=notes)
 
