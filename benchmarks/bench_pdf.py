@@ -78,6 +78,8 @@ doc = build_document(filing, scheme=scheme_for(filing))
 built = clock()
 Path(sys.argv[2]).write_bytes(render(doc, "pdf"))
 print(imported - start, built - imported, clock() - built)
+import gc
+gc.freeze()  # as juesuan.cli.main does at its end: the process's objects go with it
 """
 STEPS = ("导入", "读取并生成文档", "PDF")
 MEASURES = ("cold", "warm", "chromium", "libreoffice")
@@ -172,7 +174,7 @@ class Runner:
         if measure == "warm":
             gc.collect()
             # The charts are drawn afresh, as for a new filing (their pictures are cached by chart).
-            charts.chart_png.cache_clear()
+            charts.chart_picture.cache_clear()
             charts.chart_scene_cache_clear()
             cpu, start = time.process_time(), time.perf_counter()
             render(case.doc, "pdf")

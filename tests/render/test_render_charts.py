@@ -23,7 +23,7 @@ from juesuan.render.charts import (
     FONT_FAMILY,
     LINE,
     chart_height,
-    chart_png,
+    chart_picture,
     chart_svg,
     echarts_option,
     has_data,
@@ -231,14 +231,22 @@ def test_wide_value_labels_turn_upright() -> None:
     assert len(upright) == 12 and all("rotate(-90" in (t.get("transform") or "") for t in upright)
 
 
-def test_png_is_a_deterministic_image(charts: list[Chart]) -> None:
+@pytest.mark.parametrize("kind", ["png", "jpeg"])
+def test_picture_is_a_deterministic_image(charts: list[Chart], kind: str) -> None:
     for chart in charts:
-        png = chart_png(chart, dpi=60)
-        assert png == chart_png(chart, dpi=60)
-        image = Image.open(io.BytesIO(png)).convert("RGB")
+        picture = chart_picture(chart, dpi=60, kind=kind)
+        assert picture == chart_picture(chart, dpi=60, kind=kind)
+        image = Image.open(io.BytesIO(picture))
+        assert image.format == kind.upper()
+        image = image.convert("RGB")
         assert image.size == (360, 192)  # 6.0 × 3.2 inches at 60 dpi
         colours = {image.getpixel((x, y)) for x in range(0, 360, 4) for y in range(0, 192, 4)}
         assert len(colours) > 5  # drawn, not blank
+
+
+def test_picture_kind_is_checked(charts: list[Chart]) -> None:
+    with pytest.raises(ValueError, match="gif"):
+        chart_picture(charts[0], dpi=30, kind="gif")
 
 
 def test_no_data_draws_a_note() -> None:
@@ -247,7 +255,7 @@ def test_no_data_draws_a_note() -> None:
     pie = Chart("p", "无", "pie", ("甲",), (Series("决算数", (Decimal(0),)),))
     assert pie_slices(pie) == []
     assert labels(chart_svg(pie, title=True)) == ["无", "无数据"]
-    image = Image.open(io.BytesIO(chart_png(pie, dpi=30)))
+    image = Image.open(io.BytesIO(chart_picture(pie, dpi=30)))
     assert image.size == (180, 96)
 
 

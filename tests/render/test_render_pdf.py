@@ -8,11 +8,14 @@ and, while the built document has no charts of its own, the sample charts.
 
 from __future__ import annotations
 
+import ctypes.util
+import gc
 import io
 import itertools
 import logging
 import re
 import subprocess
+import sys
 import unicodedata
 from dataclasses import dataclass, replace
 from decimal import Decimal
@@ -28,7 +31,14 @@ from juesuan.document.typeset import full_width
 from juesuan.filing.io import load_filing
 from juesuan.render.html import KEEP_ROWS, TAIL, chart_data, document_to_html
 from juesuan.render.layout import grid
-from juesuan.render.pdf import _user_agent, document_to_pdf, html_to_pdf
+from juesuan.render.pdf import (
+    _fewer_collections,
+    _ldconfig_listing,
+    _library_finder,
+    _user_agent,
+    document_to_pdf,
+    html_to_pdf,
+)
 from juesuan.tables.table import Column, Row, Table
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -384,3 +394,49 @@ def test_the_trimmed_stylesheet_changes_nothing(document: Document) -> None:
     assert _user_agent() is not None
     html = document_to_html(document, interactive=False)
     assert html_to_pdf(html) == html_to_pdf(html, trimmed=False)
+
+
+# What `ldconfig -p` prints (an excerpt of a Debian machine's).
+LISTING = """\
+1234 libs found in cache `/etc/ld.so.cache'
+\tlibpangoft2-1.0.so.0 (libc6,x86-64) => /lib/x86_64-linux-gnu/libpangoft2-1.0.so.0
+\tlibpango-1.0.so.0 (libc6,x86-64) => /lib/x86_64-linux-gnu/libpango-1.0.so.0
+\tlibgobject-2.0.so.0 (libc6,x86-64) => /lib/x86_64-linux-gnu/libgobject-2.0.so.0
+\tlibgobject-2.0.so (libc6,x86-64) => /lib/x86_64-linux-gnu/libgobject-2.0.so
+\tlibharfbuzz.so.0 (libc6,x86-64) => /lib/x86_64-linux-gnu/libharfbuzz.so.0
+"""
+
+
+def test_libraries_are_found_in_the_linker_cache_listing() -> None:
+    find = _library_finder(LISTING, None)
+    assert find("gobject-2.0") == "libgobject-2.0.so.0"
+    assert find("pango-1.0") == "libpango-1.0.so.0"  # not libpangoft2
+    assert find("pangoft2-1.0") == "libpangoft2-1.0.so.0"
+    assert find("harfbuzz") == "libharfbuzz.so.0"
+    # The other platforms' names WeasyPrint tries are not in it.
+    assert find("libgobject-2.0-0") is None
+    assert find("gobject-2.0-0") is None
+    assert find("harfbuzz-subset") is None
+    # Without a listing, the standard search.
+    assert _library_finder(None, ctypes.util.find_library) is ctypes.util.find_library
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="ldconfig is Linux's")
+def test_the_listing_answers_as_the_standard_search_for_weasyprints_libraries() -> None:
+    listing = _ldconfig_listing()
+    assert listing is not None
+    find = _library_finder(listing, None)
+    for name in ("gobject-2.0", "pango-1.0", "harfbuzz", "harfbuzz-subset", "fontconfig",
+                 "pangoft2-1.0", "gobject-2.0-0", "libpango-1.0-0", "fontconfig-1"):
+        assert find(name) == ctypes.util.find_library(name), name
+
+
+def test_fewer_collections_restores_the_thresholds_also_on_error() -> None:
+    before = gc.get_threshold()
+    with _fewer_collections():
+        assert gc.get_threshold()[0] >= 100_000
+        assert gc.get_threshold()[1:] == before[1:]
+    assert gc.get_threshold() == before
+    with pytest.raises(KeyError), _fewer_collections():
+        raise KeyError("x")
+    assert gc.get_threshold() == before

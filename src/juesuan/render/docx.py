@@ -89,7 +89,7 @@ from juesuan.content import Chart, Document, Section
 from juesuan.content import Part as DocumentPart
 from juesuan.render import DOCUMENT_TIME
 from juesuan.render import docx_xml as dx
-from juesuan.render.charts import chart_png, has_data
+from juesuan.render.charts import chart_picture, has_data
 from juesuan.render.docx_chart import WORKBOOK_RID, chart_size, chart_workbook, chart_xml
 from juesuan.render.layout import Grid, display_width, grid, indent
 from juesuan.tables.table import Column, Row, RowKind, Table
@@ -1046,7 +1046,7 @@ class _Writer:
         if has_data(chart):
             p.append(self._native_chart(chart))
         else:  # 无数据: a drawn note, as a picture
-            picture = io.BytesIO(chart_png(chart, dpi=CHART_DPI))
+            picture = io.BytesIO(chart_picture(chart, dpi=CHART_DPI))
             Paragraph(p, self.docx._body).add_run().add_picture(picture, width=CHART_WIDTH)
         # “：” after the number, not a space: a title that starts with a year (“2024年度与…”)
         # would otherwise read back as one figure “1 2024”

@@ -49,10 +49,12 @@ from markupsafe import Markup, escape
 from juesuan.content import PLACEHOLDER_CLOSE, PLACEHOLDER_OPEN, Chart, Document, Section
 from juesuan.document.typeset import full_width
 from juesuan.money import format_wan
+from juesuan.narrative.render import bytecode_cache
 from juesuan.render.charts import (
     HEIGHT_IN,
+    PICTURE_TYPES,
     chart_height,
-    chart_png,
+    chart_picture,
     chart_svg,
     echarts_option,
     pie_slices,
@@ -97,7 +99,7 @@ def document_to_html(doc: Document, *, interactive: bool = True, pictures: bool 
     """The public document as one HTML page that works offline.
 
     ``interactive`` draws charts with the inlined ECharts library; otherwise they are
-    static SVG, or with ``pictures`` PNG pictures of the same drawing (what the PDF uses:
+    static SVG, or with ``pictures`` JPEG pictures of the same drawing (what the PDF uses:
     as in published reports, a chart is a picture, so the PDF's text layer holds the
     document's text and the chart's figures once, in its data table, not its axis labels
     run together). The document's findings are never printed.
@@ -540,9 +542,10 @@ def _chart_view(chart: Chart, chart_id: str, interactive: bool, pictures: bool =
 def _static_chart(chart: Chart, chart_id: str, pictures: bool) -> Markup:
     if not pictures:
         return Markup(chart_svg(chart, id_prefix=chart_id, inline=True))
-    data = base64.b64encode(chart_png(chart, dpi=PICTURE_DPI)).decode("ascii")
-    return Markup('<img class="chart-picture" alt="{}" src="data:image/png;base64,{}">').format(
-        chart.title, data)
+    picture = chart_picture(chart, dpi=PICTURE_DPI, kind="jpeg")
+    data = base64.b64encode(picture).decode("ascii")
+    return Markup('<img class="chart-picture" alt="{}" src="data:{};base64,{}">').format(
+        chart.title, PICTURE_TYPES["jpeg"], data)
 
 
 # ---------------------------------------------------------------------------- resources
@@ -570,6 +573,7 @@ def _tojson(value: Any) -> Markup:
 def _environment() -> Environment:
     env = Environment(
         loader=PackageLoader("juesuan.render", "templates"),
+        bytecode_cache=bytecode_cache(),
         autoescape=True,
         undefined=StrictUndefined,
         trim_blocks=True,
