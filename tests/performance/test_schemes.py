@@ -147,7 +147,7 @@ _DELETE = object()
                  "bad.yaml：评分办法文件有误：评分办法（第 1 行）：各一级指标分值之和应等于指标总分值",
                  id="level1"),
     pytest.param(_set("qualitative.partly", {"low": 0.5, "high": 0.8, "default": 0.9}),
-                 "bad.yaml：评分办法文件有误：qualitative.partly（第 21 行）：档次缺省比例应在区间内"
+                 "bad.yaml：评分办法文件有误：qualitative.partly（第 22 行）：档次缺省比例应在区间内"
                  "（low ≤ default ≤ high）", id="band-default"),
     pytest.param(_set("qualitative.unmet", _DELETE),
                  "bad.yaml：评分办法文件有误：评分办法（第 1 行）：定性档次须包括 met、partly、unmet 三档",
@@ -164,13 +164,13 @@ _DELETE = object()
     pytest.param(_set("execution", _DELETE),
                  "bad.yaml：评分办法文件有误：execution（第 1 行）：缺少必填项", id="missing-execution"),
     pytest.param(_set("indicators.totl", 80),
-                 "bad.yaml：评分办法文件有误：indicators.totl（第 16 行）：不认识的字段（拼写错误，或放错了位置）"
+                 "bad.yaml：评分办法文件有误：indicators.totl（第 17 行）：不认识的字段（拼写错误，或放错了位置）"
                  "（实际：80）", id="typo"),
     pytest.param(_set("execution.weight", "二十"),
                  "bad.yaml：评分办法文件有误：execution.weight（第 6 行）：“二十”不是数字金额"
                  "（应为：有限的数字金额，如 1234.56）（实际：“二十”）", id="not-a-number"),
     pytest.param(_set("qualitative.met.low", 1.5),
-                 "bad.yaml：评分办法文件有误：qualitative.met.low（第 18 行）：数值过大（应为：不大于 1）"
+                 "bad.yaml：评分办法文件有误：qualitative.met.low（第 19 行）：数值过大（应为：不大于 1）"
                  "（实际：1.5）", id="fraction-above-1"),
 ])
 def test_invalid_scheme(mutate: Any, message: str) -> None:

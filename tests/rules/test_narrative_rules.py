@@ -28,10 +28,13 @@ from test_performance_rules import PERFORMANCE
 from juesuan.catalogue import REGISTRY
 from juesuan.content import PLACEHOLDER_OPEN
 from juesuan.filing.model import Filing
-from juesuan.narrative.explanation import explanation_sections, sections_text
+from juesuan.narrative.explanation import explanation_sections, render_explanation, sections_text
+from juesuan.narrative.facts import gather_facts
+from juesuan.narrative.rules import RULES, Narrative
 from juesuan.performance.rules import check_performance
 from juesuan.performance.scheme import load_scheme
 from juesuan.rules.finding import Finding, Location
+from juesuan.rules.registry import run_outcomes
 from juesuan.tables.build import build_tables
 
 NARRATIVE_RULES = sorted(r.id for r in REGISTRY.values() if r.scope == "narrative")
@@ -342,3 +345,29 @@ def test_foreign_reception_cannot_exceed_reception(good_data: Data) -> None:
     data["three_public"]["reception"]["foreign"] = {"final": "9000.00"}
     with pytest.raises(ValueError, match=r"外事接待支出 9000\.00 大于公务接待费决算数 8000\.00"):
         Filing.model_validate(data)
+
+
+def test_no_reason_is_asked_before_the_years_figures_are_entered(good_data: Data) -> None:
+    """A new filing (one started from last year's) has its rows but no amount yet: against
+    nothing filed every figure of last year reads as a decrease to 0, so N.reason-missing is
+    not evaluated; the text keeps its placeholders (a draft). One amount brings it back."""
+    data = complete(good_data)
+    data["income"] = [{"code": row["code"]} for row in data["income"]]
+    data["expenditure"] = [{"code": row["code"], "fund": row.get("fund", "general_budget")}
+                           for row in data["expenditure"]]
+    data["reasons"] = {}
+    text, findings = explain(data, "shanghai-2024")
+    assert "较2023年度减少" not in " ".join(f.message for f in findings)
+    assert not [f for f in findings if f.rule == "N.reason-missing"]
+    assert "主要原因：【待填写：增减原因】" in text
+    filing = Filing.model_validate(data)
+    printed = build_tables(filing).rounded(2)
+    _, gaps = render_explanation(gather_facts(filing, printed), "shanghai-2024", printed.expected)
+    _, outcomes = run_outcomes(RULES, Narrative(filing, "shanghai-2024", gaps))
+    [outcome] = [o for o in outcomes if o.rule == "N.reason-missing"]
+    assert outcome.result == "not_evaluated"
+    assert outcome.reason == "本年收入、支出尚未填写金额，暂不比较与上年和预算的增减"
+    data["expenditure"][0]["basic"] = "100.00"
+    _, findings = explain(data, "shanghai-2024")
+    assert {f.location.path for f in findings if f.rule == "N.reason-missing"} >= {
+        "reasons.grand_total_change", "reasons.general_budget_change"}

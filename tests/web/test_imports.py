@@ -1,10 +1,12 @@
-"""Imports: YAML and JSON filing files, the XLSX `juesuan tables --format xlsx` writes and a
-published report, into an existing filing and as a new one; bad uploads give messages."""
+"""Imports: YAML and JSON filing files, the XLSX the site's 下载 gives and a published report,
+into an existing filing (previewed, then confirmed: test_import_preview.py) and as a new one;
+bad uploads give messages."""
 
 from __future__ import annotations
 
 import io
 import json
+import re
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -30,8 +32,31 @@ def import_url(record: Any) -> str:
     return f"/desk/f/{record.pk}/import/"
 
 
-def upload(client: Any, record: Any, name: str, data: bytes, base: int = 1) -> Any:
+def preview(client: Any, record: Any, name: str, data: bytes, base: int = 1) -> Any:
+    """Step 1: the file is read and previewed, nothing saved."""
     return client.post(import_url(record), {"_base": str(base), "file": SimpleUploadedFile(name, data)})
+
+
+def token_of(page: str) -> str | None:
+    match = re.search(r'name="_token" value="([^"]+)"', page)
+    return match.group(1) if match else None
+
+
+def confirm(client: Any, record: Any, token: str, *, other: bool = False) -> Any:
+    """Step 2: 确认导入, with the box "我确认导入其他单位的数据" ticked or not."""
+    return client.post(import_url(record), {"_token": token, **({"_other": "1"} if other else {})})
+
+
+def upload(client: Any, record: Any, name: str, data: bytes, base: int = 1) -> Any:
+    """Preview and confirm as the user would, ticking the confirmation the preview asks for (the
+    fixtures' 单位A is not the 上海市普陀区财政局 of the example files); a refused upload gives
+    its refusal."""
+    response = preview(client, record, name, data, base)
+    page = response.content.decode()
+    token = token_of(page)
+    if response.status_code != 200 or token is None:
+        return response
+    return confirm(client, record, token, other='name="_other"' in page)
 
 
 def changed(filing: Filing, **parts: Any) -> Filing:
@@ -47,10 +72,11 @@ def xlsx_of(filing: Filing) -> bytes:
 # --- filing files ---------------------------------------------------------------------------------------
 
 
-def test_yaml_file_replaces_the_content(client: Any, world: Any, make_record: Any) -> None:
+def test_yaml_file_replaces_the_content(client: Any, world: Any, make_record: Any,
+                                        example_filing: Filing) -> None:
     from juesuan.web.filings.models import AuditEvent
 
-    record = make_record("a")
+    record = make_record("a", filing=example_filing)  # the example file as it is
     before = content(record)
     text = SHANGHAI_YAML.read_text(encoding="utf-8").replace("general_budget: 1511.89", "general_budget: 1511.99")
     client.force_login(world.users["unit_a"])
@@ -362,10 +388,11 @@ def test_a_database_locked_too_long_is_a_409_not_a_500(client: Any, world: Any, 
     assert versions(record) == 1
 
 
-def test_an_unchanged_import_is_logged_without_a_version(client: Any, world: Any, make_record: Any) -> None:
+def test_an_unchanged_import_is_logged_without_a_version(client: Any, world: Any, make_record: Any,
+                                                        example_filing: Filing) -> None:
     from juesuan.web.filings.models import AuditEvent
 
-    record = make_record("a")
+    record = make_record("a", filing=example_filing)
     client.force_login(world.users["unit_a"])
     assert upload(client, record, "a.yaml", SHANGHAI_YAML.read_bytes()).status_code == 200
     assert versions(record) == 1
@@ -388,3 +415,7 @@ def test_import_page_explains_what_is_taken(client: Any, world: Any, make_record
     page = client.get(import_url(record)).content.decode()
     assert 'enctype="multipart/form-data"' in page and 'name="_base" value="1"' in page
     assert "部门信息、机构职能、增减原因、绩效自评等保留当前版本" in page
+    # In words, no command line; and the preview comes first.
+    assert "juesuan tables" not in page and "--format" not in page
+    assert "本系统“下载”中的 XLSX 决算表" in page
+    assert "先显示预览" in page and "“确认导入”才保存为新版本" in page

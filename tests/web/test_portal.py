@@ -189,11 +189,11 @@ def test_json_downloads_parse_with_decimals(client: Any, examples: Any, shanghai
     assert total["values"][0] == "2946.26"
 
 
-def test_yaml_download_is_the_published_filing(client: Any, examples: Any, shanghai_filing: Any) -> None:
+def test_yaml_download_is_the_published_filing(client: Any, examples: Any, example_filing: Any) -> None:
     response = client.get(SHANGHAI + "filing.yaml")
     assert response["Content-Type"] == "application/yaml; charset=utf-8"
     _disposition(response, "上海市普陀区财政局2024年度部门决算填报数据.yaml")
-    assert parse_filing_text(response.content.decode(), "filing.yaml", json_format=False).filing == shanghai_filing
+    assert parse_filing_text(response.content.decode(), "filing.yaml", json_format=False).filing == example_filing
 
 
 def test_a_download_answers_not_modified_to_its_etag(client: Any, examples: Any) -> None:

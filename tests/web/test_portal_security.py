@@ -74,9 +74,10 @@ def test_the_draft_shows_once_it_is_published(client: Any, world: Any, revised: 
 
     for action, who in ((Action.SUBMIT, "unit_a"), (Action.DEPARTMENT_APPROVE, "dept_a"),
                         (Action.FINANCE_APPROVE, "finance_a")):
-        services.transition(revised, action, world.users[who])
+        # The draft's figures differ from the rest of the filing (errors): not what this is about.
+        services.transition(revised, action, world.users[who], checks=False)
         assert "2,946.26" in client.get(PAGE).content.decode()  # approved is not yet public
-    services.transition(revised, Action.PUBLISH, world.users["finance_a"])
+    services.transition(revised, Action.PUBLISH, world.users["finance_a"], checks=False)
     html = client.get(PAGE).content.decode()
     assert "2,834.37" in html and "2,946.26" not in html and "公开版本：第 2 版" in html
 

@@ -285,7 +285,12 @@ def test_a_download_name_with_chinese_and_quotes_is_a_valid_header(client: Clien
     header = response["Content-Disposition"]
     assert header.isascii() and "\n" not in header
     assert header.startswith('attachment; filename="01-2024-v1.yaml"; ')
-    assert "filename*=UTF-8''%E6%99%AE%E9%99%80%2201-2024-v1.yaml" in header
+    # The name in the words of the trade: 单位A2024年度部门决算（第1版）填报文件.yaml.
+    assert "filename*=UTF-8''%E5%8D%95%E4%BD%8DA2024%E5%B9%B4%E5%BA%A6" in header
+    from urllib.parse import unquote
+    assert unquote(header.split("filename*=UTF-8''")[1]) == "单位A2024年度部门决算（第1版）填报文件.yaml"
+    pdf = client.get(f"/desk/f/{record.pk}/v1.json")["Content-Disposition"]
+    assert unquote(pdf.split("filename*=UTF-8''")[1]) == "单位A2024年度部门决算（第1版）.json"
 
 
 def test_a_working_document_runs_in_a_sandbox(client: Client, world: Any, make_record: Any) -> None:
@@ -311,7 +316,7 @@ def test_error_pages_are_in_chinese(client: Client, world: Any, make_record: Any
     def broken(version: Any) -> Any:
         raise RuntimeError("simulated")
 
-    monkeypatch.setattr(services, "findings_of", broken)
+    monkeypatch.setattr(services, "items_of", broken)
     client.raise_request_exception = False
     failed = client.get(f"/desk/f/{record.pk}/")
     assert failed.status_code == 500 and "服务器出错" in failed.content.decode()

@@ -32,24 +32,33 @@ def test_overview_shows_state_and_findings(client: Any, world: Any, make_record:
 
 
 def test_overview_lists_findings_in_pages_errors_first(client: Any, world: Any, make_record: Any,
-                                                        monkeypatch: Any) -> None:
-    """A 20,000-row filing has as many findings: the overview lists them a page at a time."""
+                                                        example_filing: Any, monkeypatch: Any) -> None:
+    """A 20,000-row filing has as many findings: the overview lists them a page at a time,
+    errors and 【待填写】 first, with the filter kept from page to page."""
     import re
 
     from juesuan.web.filings import services, views
 
-    record = make_record("a")
-    findings = services.findings_of(record.current)
-    assert len(findings) > 3
+    record = make_record("a", filing=example_filing)
+    items = services.items_of(record.current)
+    assert len(items) > 3 and items[0].severity == "gap"  # the example's one 【待填写】, first
     monkeypatch.setattr(views, "FINDINGS_PAGE", 2)
     client.force_login(world.users["unit_a"])
     first = client.get(f"/desk/f/{record.pk}/").content.decode()
-    pages = -(-len(findings) // 2)
+    pages = -(-len(items) // 2)
     assert f"第 1 / {pages} 页" in first and "?page=2" in first
-    assert len(re.findall(r"<tr class=\"(?:error|warning|info)\">", first)) == 2
+    rows = re.findall(r'<tr class="(error|gap|warning|info)" id=', first)
+    assert rows == [items[0].severity, items[1].severity]
     last = client.get(f"/desk/f/{record.pk}/?page={pages}").content.decode()
     assert f"第 {pages} / {pages} 页" in last and "下一页" not in last
     beyond = client.get(f"/desk/f/{record.pk}/?page=abc")
     assert beyond.status_code == 200
-    ranks = [f.severity.rank for f in sorted(findings, key=lambda f: f.severity.rank)]
+    order = ["error", "gap", "warning", "info"]
+    ranks = [order.index(i.severity) for i in items]
     assert ranks == sorted(ranks)
+    # Filtered to the warnings: only they, and the pages keep the filter.
+    warnings = [i for i in items if i.severity == "warning"]
+    page = client.get(f"/desk/f/{record.pk}/?severity=warning").content.decode()
+    assert re.findall(r'<tr class="(\w+)" id=', page) == ["warning"] * min(2, len(warnings))
+    if len(warnings) > 2:
+        assert "?severity=warning&amp;page=2" in page

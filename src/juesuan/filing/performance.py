@@ -34,16 +34,21 @@ class FirstLevel(StrEnum):
     OUTPUT = "output"  # 产出指标
     BENEFIT = "benefit"  # 效益指标
     SATISFACTION = "satisfaction"  # 满意度指标
+    # 成本指标: a 一级指标 of its own in the 2021+ central and many provincial templates; older
+    # ones (财预〔2020〕10号) count 成本 within 产出 (a scheme says so: level1_within).
+    COST = "cost"
 
     @property
     def label(self) -> str:
-        return {"output": "产出指标", "benefit": "效益指标", "satisfaction": "满意度指标"}[self.value]
+        return {"output": "产出指标", "benefit": "效益指标", "satisfaction": "满意度指标",
+                "cost": "成本指标"}[self.value]
 
 
 FIRST_LEVEL_ALIASES = {
     "产出指标": "output", "产出": "output",
     "效益指标": "benefit", "效益": "benefit",
-    "满意度指标": "satisfaction", "满意度": "satisfaction",
+    "满意度指标": "satisfaction", "满意度": "satisfaction", "服务对象满意度指标": "satisfaction",
+    "成本指标": "cost", "成本": "cost",
 }
 
 
@@ -121,18 +126,18 @@ class Indicator(Model):
     level1: Annotated[FirstLevel, _alias(FIRST_LEVEL_ALIASES)] = Field(description="一级指标")
     level2: str | None = Field(None, description="二级指标，如 数量指标、社会效益指标")
     name: str = Field(min_length=1, description="三级指标")
-    target: str = Field(description="年度指标值（年初目标值）原文")
-    actual: str | None = Field(None, description="实际完成值原文")
+    target: str = Field(description="年度指标值（年初目标值），如 ≥95%、完成40万件")
+    actual: str | None = Field(None, description="实际完成值，如 96%、完成42万件")
     parts: tuple[IndicatorPart, ...] = Field(default=(), description="分单位完成值，汇总后计分")
     weight: Weight | None = Field(None, description="分值（权重）")
-    direction: StatedDirection | None = Field(None, description="指标性质（表上注明时）")
-    unit: str | None = Field(None, description="度量单位（表上注明时）")
+    direction: StatedDirection | None = Field(None, description="指标性质（≥ 正向、≤ 反向、=）")
+    unit: str | None = Field(None, description="计量单位，如 %、件、天")
     tier: Annotated[Tier | None, _alias(TIER_ALIASES)] = Field(
-        None, description="定性评价档次（无法量化时由评价人记录）"
+        None, description="定性评价档次；指标无法量化时填写"
     )
-    fraction: Fraction | None = Field(None, description="在档次区间内给出的得分比例，如 0.9")
-    stated_score: Number | None = Field(None, description="表上填报的得分")
-    deviation: str | None = Field(None, description="偏差原因分析及改进措施（逐项填写的表样）")
+    fraction: Fraction | None = Field(None, description="档次内得分比例，如 0.9 即得分为分值的 90%")
+    stated_score: Number | None = Field(None, description="自评得分")
+    deviation: str | None = Field(None, description="偏差原因分析及改进措施")
 
 
 class Funds(Model):
@@ -153,11 +158,14 @@ class ProjectFunds(Model):
 class Stated(Model):
     """Figures as printed on the form, to be compared with juesuan's."""
 
-    rate: Number | None = Field(None, description="执行率（表上所填，小数或百分数原样）")
-    rate_is_percent: bool = Field(False, description="执行率以百分数填写（如 87.25 表示 87.25%）")
+    # The rate is kept as filed: a fraction (0.86), or a percentage (86) with rate_is_percent.
+    rate: Number | None = Field(None, description=(
+        "预算执行率；填小数，如 0.86 即 86%、1 即 100%；"
+        "填百分数（如 86）时须同时勾选“预算执行率按百分数填写”"))
+    rate_is_percent: bool = Field(False, description="预算执行率按百分数填写（如 86 即 86%）")
     execution_score: Number | None = Field(None, description="预算执行得分")
-    total: Number | None = Field(None, description="总分")
-    grade: str | None = Field(None, description="等级")
+    total: Number | None = Field(None, description="自评总分")
+    grade: str | None = Field(None, description="自评等级，如 优、良、中、差")
 
 
 class ProjectEvaluation(Model):
@@ -185,7 +193,7 @@ class AnnualTarget(Model):
     description: str = Field(description="年度目标内容")
     weight: Weight = Field(description="该目标分值")
     indicators: tuple[Indicator, ...] = ()
-    stated_score: Number | None = Field(None, description="表上填报的得分")
+    stated_score: Number | None = Field(None, description="该目标自评得分")
 
 
 class DepartmentEvaluation(Model):
@@ -213,14 +221,14 @@ class Management(Model):
     """预算绩效管理情况, as the 情况说明 reports it (2024 template 十)."""
 
     description: str | None = Field(
-        None, description="预算绩效管理工作开展情况（制度、工作机制等；分段用换行）")
-    application: str | None = Field(None, description="绩效评价结果应用情况（分段用换行）")
+        None, description="预算绩效管理工作开展情况，如 制度建设、工作机制；分段用换行")
+    application: str | None = Field(None, description="绩效评价结果应用情况；分段用换行")
     targets: ProjectCount | None = Field(None, description="编报绩效目标的项目")
     tracking: ProjectCount | None = Field(None, description="绩效跟踪评价的项目")
     self_evaluation: ProjectCount | None = Field(
-        None, description="绩效自评的项目（缺省时由项目自评表统计）"
+        None, description="绩效自评的项目；不填时按项目自评表统计"
     )
-    average_score: Number | None = Field(None, description="自评平均得分（缺省时由自评表计算）")
+    average_score: Number | None = Field(None, description="自评平均得分；不填时按自评表计算")
     grades: dict[str, Annotated[int, Field(ge=0)]] | None = Field(
         None, description="各评级项目个数，如 优、良、合格、不合格"
     )
@@ -232,8 +240,8 @@ class Management(Model):
 class Performance(Model):
     """预算绩效自评."""
 
-    management: Management | None = Field(None, description="预算绩效管理情况（情况说明用）")
+    management: Management | None = Field(None, description="预算绩效管理情况；用于情况说明")
 
-    scheme: str | None = Field(None, description="评分办法，如 hubei-2020、central-2020")
+    scheme: str | None = Field(None, description="评分办法；按自评表样所依据的文件选择")
     department: DepartmentEvaluation | None = Field(None, description="部门整体支出绩效自评")
     projects: tuple[ProjectEvaluation, ...] = Field(default=(), description="项目支出绩效自评")

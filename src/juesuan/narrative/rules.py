@@ -3,17 +3,19 @@
 The generator never invents a figure or a reason. Where one is missing the text shows
 a placeholder (【待填写：…】) and these rules say what to fill in, and where. They read
 the gaps the rendered text actually printed, so every placeholder has a finding and
-every finding a placeholder.
+every finding a placeholder — except the reasons for changes while no 收入 or 支出 amount
+of the year is filled in (a new filing, one started from last year's): there is no change
+to explain yet, so N.reason-missing is not evaluated.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from juesuan.filing.model import Filing
+from juesuan.filing.model import EXPENDITURE_KINDS, INCOME_SOURCES, Filing
 from juesuan.narrative.facts import Gap, GapKind
 from juesuan.rules.finding import Location, Severity
-from juesuan.rules.registry import Report, Rule, rule
+from juesuan.rules.registry import NotEvaluated, Report, Rule, rule
 
 TEMPLATE_REF = "上海区级部门决算模板2024 第三部分；domain §3.3"
 
@@ -36,11 +38,24 @@ def _report(subject: Narrative, report: Report, kind: GapKind, expected: str) ->
                         expected=expected, found="未填")
 
 
+def figures_entered(filing: Filing) -> bool:
+    """Whether any 收入 or 支出 amount of the year is filled in (a row without amounts, as a
+    filing started from last year's has, is not a figure of 0)."""
+    return (any(getattr(row, key) is not None for row in filing.income for key in INCOME_SOURCES)
+            or any(getattr(row, key) is not None
+                   for row in filing.expenditure for key in EXPENDITURE_KINDS))
+
+
 @rule("N.reason-missing", "增减或差异原因未填写", severity=Severity.WARNING, scope="narrative",
       description="情况说明中与上年相比有增减（非持平），或决算数与预算数不一致时，须说明主要原因；"
-      "填报文件 reasons 中没有相应原因的，说明中留待填写占位符，不代写原因。",
+      "填报文件 reasons 中没有相应原因的，说明中留待填写占位符，不代写原因。"
+      "本年收入、支出尚未填写任何金额时（如新建或由上年度生成的填报）不检查：还没有可说明的增减。",
       reference=f"{TEMPLATE_REF}（“如持平作持平表述”）")
 def reason_missing(subject: Narrative, report: Report) -> None:
+    if not figures_entered(subject.filing):
+        # Against nothing filed, every figure of last year (and every budget) reads as a
+        # decrease to 0: no warning until the year's figures are entered.
+        raise NotEvaluated("本年收入、支出尚未填写金额，暂不比较与上年和预算的增减")
     _report(subject, report, "reason", "填写主要原因")
 
 

@@ -80,9 +80,10 @@ def weights(s: Scored, report: Report) -> None:
                                     expected=fmt(g.weight), found=fmt(got))
         level1 = scheme.indicators.level1_weights
         if level1 and e.kind == "project":
+            within = scheme.indicators.weighted_level  # 成本 counted within 产出 …
             for level, weight in level1.items():
                 got = sum((i.indicator.weight or ZERO for i in e.indicators
-                           if i.indicator.level1 is level), ZERO)
+                           if within(i.indicator.level1) is level), ZERO)
                 if got != weight:
                     report.fail(f"{what(e)}：{level.label}分值合计为 {fmt(got)}，应为 {fmt(weight)}",
                                 where(f"{e.path}.indicators"), expected=fmt(weight), found=fmt(got))
@@ -316,6 +317,12 @@ def dropped(s: Scored, report: Report) -> None:
     for e in s.result.evaluations:
         for i in e.indicators:
             if i.basis is not Basis.DROPPED:
+                continue
+            unweighted = s.result.scheme.indicators.weighted_level(i.indicator.level1) is None
+            if unweighted and i.weight == ZERO:  # of a 一级指标 the scheme gives no points
+                report.fail(f"{what(e)}“{i.indicator.name}”：{i.explanation}；请选择表样所依据的"
+                            "评分办法，或在评分办法中规定其分值", where(f"{i.path}.level1"),
+                            expected="评分办法规定了分值的一级指标", found=i.indicator.level1.label)
                 continue
             satisfaction = i.indicator.level1 is FirstLevel.SATISFACTION
             severity = Severity.INFO if satisfaction and optional else None

@@ -41,9 +41,22 @@ class Indicators(Model):
     level1_weights: dict[FirstLevel, Weight] | None = Field(
         None, description="各一级指标分值（如 产出 50、效益 30、满意度 10）；为空表示自由分配"
     )
+    level1_within: dict[FirstLevel, FirstLevel] = Field(
+        default_factory=dict,
+        description="计入另一一级指标分值的一级指标（如 成本指标计入产出指标）",
+    )
     satisfaction_optional: bool = Field(False, description="满意度指标可不评")
     drop_and_rescale: bool = Field(False, description="未评价的指标不计，其余按比例折算")
     cap_at_weight: bool = Field(True, description="得分不得突破权重")
+
+    def weighted_level(self, level: FirstLevel) -> FirstLevel | None:
+        """The 一级指标 whose points an indicator of ``level`` shares: its own, or the one the
+        scheme counts it within; None when the scheme fixes points by 一级指标 and gives none
+        to ``level`` (such indicators are not evaluated)."""
+        level = self.level1_within.get(level, level)
+        if self.level1_weights is None or level in self.level1_weights:
+            return level
+        return None
 
 
 class Band(Model):
@@ -99,6 +112,13 @@ class Scheme(Model):
         level1 = self.indicators.level1_weights
         if level1 is not None and sum(level1.values(), Decimal(0)) != self.indicators.total:
             raise ValueError("各一级指标分值之和应等于指标总分值")
+        within = self.indicators.level1_within
+        for inner, outer in within.items():
+            if outer in within or inner == outer:
+                raise ValueError(f"{inner.label}应计入另一个自身不再计入其他指标的一级指标")
+            if level1 is not None and (inner in level1 or outer not in level1):
+                raise ValueError(f"{inner.label}计入{outer.label}：{outer.label}须有分值，"
+                                 f"{inner.label}不能另有分值")
         if set(self.qualitative) != set(Tier):
             raise ValueError("定性档次须包括 met、partly、unmet 三档")
         return self

@@ -327,14 +327,19 @@ def score_project(project: ProjectEvaluation, index: int, scheme: Scheme) -> Eva
     level1 = scheme.indicators.level1_weights
     groups: list[GroupResult] = []
     if level1 is not None and all(i.weight is None for i in project.indicators):
-        # Weights by 一级指标 only (e.g. 产出 50 / 效益 30 / 满意度 10): split within each.
+        # Weights by 一级指标 only (e.g. 产出 50 / 效益 30 / 满意度 10): split within each, an
+        # indicator counted within another level's points (成本 within 产出) among that level's.
+        levels = [scheme.indicators.weighted_level(i.level1) for i in project.indicators]
         for level, weight in level1.items():
-            members = tuple(i for i in project.indicators if i.level1 is level)
-            positions = [n for n, i in enumerate(project.indicators) if i.level1 is level]
+            members = tuple(i for i, of in zip(project.indicators, levels, strict=True) if of is level)
+            positions = [n for n, of in enumerate(levels) if of is level]
             scored = score_group(members, weight, f"{path}.indicators", scheme)
             scored = tuple(replace(r, path=f"{path}.indicators[{positions[n]}]")
                            for n, r in enumerate(scored))
             groups.append(_group(level.label, weight, scored, None, f"{path}.indicators", scheme))
+        unweighted = [n for n, of in enumerate(levels) if of is None]
+        if unweighted:
+            groups.append(_unweighted(project, unweighted, f"{path}.indicators", scheme))
     else:
         scored = score_group(project.indicators, total, f"{path}.indicators", scheme)
         groups.append(_group("年度绩效目标", total, scored, None, f"{path}.indicators", scheme))
@@ -342,6 +347,21 @@ def score_project(project: ProjectEvaluation, index: int, scheme: Scheme) -> Eva
     return EvaluationResult("project", project.name, path, execution, tuple(groups), final,
                             scheme.grade(final), project.stated, project.deviation_analysis,
                             project.improvement)
+
+
+def _unweighted(project: ProjectEvaluation, positions: list[int], path: str,
+                scheme: Scheme) -> GroupResult:
+    """Indicators of a 一级指标 the scheme gives no points (a scheme written before 成本指标
+    was a 一级指标 of its own): listed as not evaluated, scoring nothing, never lost."""
+    results = []
+    for n in positions:
+        indicator = project.indicators[n]
+        results.append(IndicatorResult(
+            indicator, f"{path}[{n}]", ZERO, ZERO, Basis.DROPPED,
+            f"评分办法“{scheme.title}”未规定{indicator.level1.label}的分值，未评价，不计分",
+            parse_target(indicator.target), None, None, None))
+    labels = "、".join(dict.fromkeys(project.indicators[n].level1.label for n in positions))
+    return _group(f"{labels}（未规定分值，不计分）", ZERO, tuple(results), None, path, scheme)
 
 
 def score_department(department: DepartmentEvaluation, name: str, scheme: Scheme) -> EvaluationResult:

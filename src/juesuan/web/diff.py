@@ -2,6 +2,9 @@
 
 Filings are compared as plain data (``filing_to_data``): rows of income and expenditure are
 matched by their code (and fund), so inserting a row does not make every later row "changed".
+A change's :attr:`Change.path` is its stable key (``expenditure[2010608 government_fund].basic``);
+:mod:`juesuan.web.filings.words` puts it in words (there, not here: the filings package imports
+this module, and the web app's packages import each other in one direction only).
 """
 
 from __future__ import annotations
@@ -38,7 +41,8 @@ class Change:
         return "changed"
 
 
-def _key(name: str, item: Any, index: int) -> str:
+def row_key(name: str, item: Any, index: int) -> str:
+    """How ``flatten`` names an item of list ``name`` in a path: ``[2010301]``, ``[3]``."""
     fields = ROW_KEYS.get(name)
     if fields and isinstance(item, dict):
         parts = [str(item[f]) for f in fields if item.get(f) not in (None, "")]
@@ -55,7 +59,7 @@ def flatten(data: Any, path: str = "", name: str = "") -> Iterator[tuple[str, st
     elif isinstance(data, list | tuple):
         seen: dict[str, int] = {}
         for index, item in enumerate(data):
-            key = _key(name, item, index)
+            key = row_key(name, item, index)
             seen[key] = seen.get(key, 0) + 1
             if seen[key] > 1:  # duplicate keys stay distinct
                 key = f"{key[:-1]} #{seen[key]}]"

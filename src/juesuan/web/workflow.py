@@ -2,7 +2,8 @@
 
 草稿 → 已上报 → 部门已审核 → 已审核 → 已公开, with 退回 from any review step back to the unit.
 A published filing stays public while the unit revises it: 修订 opens a new draft, and the
-public keeps seeing the published version until the revision is published in turn.
+public keeps seeing the published version until the revision is published in turn. 放弃修订
+ends a revision without publishing it: the filing goes back to the published content and state.
 """
 
 from __future__ import annotations
@@ -62,6 +63,7 @@ class Action(StrEnum):
     PUBLISH = "publish"
     REVISE = "revise"
     WITHDRAW = "withdraw"
+    ABANDON = "abandon"
 
     @property
     def label(self) -> str:
@@ -92,6 +94,9 @@ TRANSITIONS: dict[Action, Transition] = {t.action: t for t in (
                State.RETURNED, Role.FINANCE_REVIEWER, comment_required=True),
     Transition(Action.PUBLISH, "公开", frozenset({State.APPROVED}), State.PUBLISHED, Role.FINANCE_REVIEWER),
     Transition(Action.REVISE, "修订", frozenset({State.PUBLISHED}), State.DRAFT, Role.UNIT_EDITOR),
+    # Only for a filing that was published (services.transition refuses it otherwise).
+    Transition(Action.ABANDON, "放弃修订", frozenset({State.DRAFT, State.RETURNED}), State.PUBLISHED,
+               Role.UNIT_EDITOR),
 )}
 
 EDITABLE = frozenset({State.DRAFT, State.RETURNED})

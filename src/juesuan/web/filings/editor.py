@@ -12,13 +12,18 @@ from __future__ import annotations
 
 import datetime
 import logging
+import re
+import secrets
+import unicodedata
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import partial
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError
@@ -29,12 +34,13 @@ from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_POST
 
-from juesuan.filing.io import FilingReadError, Problem, filing_from_data, filing_to_data
+from juesuan.filing.io import FilingReadError, Problem, filing_from_data, filing_to_data, parse_json
 from juesuan.filing.model import Filing
-from juesuan.rules.finding import Finding, Severity
+from juesuan.money import format_wan, printable, round_half_up
 from juesuan.web.access import Permission, allowed
 from juesuan.web.diff import diff
-from juesuan.web.filings import bulk, paging, services
+from juesuan.web.filings import bulk, paging, services, views
+from juesuan.web.filings import findings as finding_items
 from juesuan.web.filings.access import editable_units, record_for
 from juesuan.web.filings.form_html import FormRenderer, Note, code_name, code_options
 from juesuan.web.filings.forms_schema import (
@@ -42,7 +48,6 @@ from juesuan.web.filings.forms_schema import (
     SECTIONS,
     Parsed,
     Section,
-    dotted,
     from_form,
     merge,
     normalise_number,
@@ -52,6 +57,7 @@ from juesuan.web.filings.forms_schema import (
 )
 from juesuan.web.filings.imports import (
     ALLOWED,
+    KEY_TOTALS,
     KIND_LABELS,
     Reading,
     Upload,
@@ -59,6 +65,7 @@ from juesuan.web.filings.imports import (
     display_name,
     empty_filing_data,
     from_last_year,
+    key_totals,
     level_of_region,
     merge_tables,
     read_upload,
@@ -164,45 +171,31 @@ def _scores(filing: Filing) -> tuple[list[Score], str]:
     return scores, f"评分办法：{scheme.title}"
 
 
-def _counts(findings: list[Finding]) -> dict[str, int]:
-    counts = {s.value: 0 for s in Severity}
-    for f in findings:
-        counts[f.severity.value] += 1
-    return counts
-
-
-_SEVERITY_RANK = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
-
-
 def _panel(version: FilingVersion | None, filing: Filing | None, *, live: bool,
            invalid: list[str] | None = None) -> dict[str, Any]:
-    findings: list[Finding] = []
+    items: list[finding_items.Item] = []
     scores: list[Score] = []
     scheme_note = ""
     if filing is not None:
         if live:
-            findings = services.check(filing)  # what the saved version's document will list
+            items = services.live_items(filing)  # what the saved version's document will list
         elif version is not None:
-            findings = services.findings_of(version)
+            items = services.items_of(version)
         scores, scheme_note = _scores(filing)
-    listed = findings
-    if len(findings) > PANEL_FINDINGS:  # errors first, then as many as the panel holds
-        listed = sorted(findings, key=lambda f: _SEVERITY_RANK.get(f.severity, 3))[:PANEL_FINDINGS]
+    listed = items[:PANEL_FINDINGS]  # errors and gaps come first
     invalid = invalid or []
-    return {"live": live, "version": version, "findings": findings, "listed": listed,
-            "unlisted": len(findings) - len(listed), "counts": _counts(findings), "scores": scores,
-            "scheme_note": scheme_note, "invalid": invalid[:PANEL_FINDINGS],
+    return {"live": live, "version": version, "findings": items, "listed": listed,
+            "unlisted": len(items) - len(listed), "counts": finding_items.counts(items),
+            "scores": scores, "scheme_note": scheme_note, "invalid": invalid[:PANEL_FINDINGS],
             "invalid_count": len(invalid)}
 
 
-def _notes(findings: list[Finding], section: Section) -> dict[str, list[Note]]:
+def _notes(items: list[finding_items.Item], section: Section) -> dict[str, list[Note]]:
     """Findings about the fields of this section, by form path (saved data: indices as shown)."""
     notes: dict[str, list[Note]] = {}
-    for f in findings:
-        loc = parse_path(f.location.path or "")
-        if not loc or section_of(loc) is not section:
-            continue
-        notes.setdefault(dotted(loc), []).append(Note(f.severity.value, f.severity.label, f.message))
+    for item in items:
+        if item.section == section.slug and item.field:
+            notes.setdefault(item.field, []).append(Note(item.severity, item.severity_label, item.message))
     return notes
 
 
@@ -307,6 +300,8 @@ def _render_section(request: HttpRequest, record: FilingRecord, section: Section
         "windows": list(windows.values()), "max_fields": getattr(settings, "DATA_UPLOAD_MAX_NUMBER_FIELDS", None),
         **_bulk_link(record, section),
         **panel,
+        # The reviewers' reason for returning it, where the filer works on it.
+        "returned": views.latest_return(record),
     }
     return render(request, "edit/section.html", context, status=status)
 
@@ -583,9 +578,135 @@ def _upload(file: UploadedFile | None) -> Upload:
     return Upload(name, data)
 
 
+# An import is previewed before anything is saved. Step 1 reads the file and keeps the filing it
+# would save on the server (the browser is never trusted with it), under a random token bound to
+# the record, the user and the version the preview was made on; step 2 (确认导入) saves exactly
+# that against that version, so a version saved meanwhile is still a conflict.
+PREVIEW_SECONDS = 30 * 60
+PREVIEW_CHANGES = 200  # changes listed on the preview (all are counted)
+TOKEN, OTHER = "_token", "_other"  # form keys of step 2: the token, the explicit confirmation
+_TOKEN_FORM = re.compile(r"[A-Za-z0-9_-]{20,64}")
+EXPIRED = ("这次导入的预览已失效（预览保留 30 分钟，确认后即失效，且只能由上传文件的本人确认），"
+           "未导入。请重新选择文件导入。")
+
+
+@dataclass(frozen=True)
+class Total:
+    """A key total before and after an import, in 万元 with 2 places."""
+
+    label: str
+    before: str
+    after: str
+    change: str
+
+
+@dataclass(frozen=True)
+class ChangeRow:
+    path: str  # the stable key (shown to support as a title)
+    words: str
+    before: str | None
+    after: str | None
+    kind: str
+
+
+def _preview_key(token: str) -> str:
+    return f"juesuan:import-preview:{token}"
+
+
+def _name_key(name: str) -> str:
+    """A name as compared: full-width forms as half-width, no spaces, no trailing （本级）."""
+    return "".join(unicodedata.normalize("NFKC", name).split()).removesuffix("(本级)")
+
+
+def _same_unit(found: str, unit: Unit) -> bool:
+    """Whether a file's name is the unit's or its department's; the region's name in front is
+    the same name (财政局 of 上海市普陀区 is 上海市普陀区财政局)."""
+    region = _name_key(unit.department.region.name)
+
+    def bare(name: str) -> str:
+        key = _name_key(name)
+        return key[len(region):] if region and key.startswith(region) and key != region else key
+
+    return bare(found) in {bare(unit.name), bare(unit.department.name)}
+
+
+def _found(reading: Reading) -> tuple[str | None, int | None]:
+    """The department's name and the year the file states (an XLSX states neither)."""
+    name = reading.filing.department.name if reading.complete or reading.name_known else None
+    year = reading.filing.year if reading.complete or reading.year_known else None
+    return (None if name is None else printable(name, 80)), year
+
+
+def _mismatches(reading: Reading, record: FilingRecord) -> tuple[list[str], str]:
+    """Where the file is not this unit's or this year's, and the words of the checkbox that
+    confirms importing it anyway."""
+    name, year = _found(reading)
+    other_name = name is not None and not _same_unit(name, record.unit)
+    found = [f"文件中的部门是“{name}”，与本填报的单位“{record.unit.name}”不符"] if other_name else []
+    if year is not None and year != record.year:
+        found.append(f"文件是 {year} 年度的，与本填报的 {record.year} 年度不符")
+    if not other_name:
+        return found, "我确认导入其他年度的数据"
+    return found, "我确认导入其他单位的数据" + ("（年度也不同）" if len(found) > 1 else "")
+
+
+def _key_totals(filing: Filing | None) -> dict[str, Decimal]:
+    if filing is None:
+        return {}
+    try:
+        return key_totals(filing)
+    except Exception:  # the preview must not fail on a filing whose tables cannot be built
+        logger.exception("totals of an import preview")
+        return {}
+
+
+def _wan(value: Decimal | None, *, signed: bool = False) -> str:
+    if value is None:
+        return "无"
+    text = format_wan(value, thousands=True)
+    return "+" + text if signed and round_half_up(value, 2) > 0 else text
+
+
+def _totals(before: Filing | None, after: Filing) -> list[Total]:
+    old, new = _key_totals(before), _key_totals(after)
+    rows = []
+    for label, _, _ in KEY_TOTALS:
+        a, b = old.get(label), new.get(label)
+        change = None if a is None or b is None else b - a
+        rows.append(Total(label, _wan(a), _wan(b), _wan(change, signed=True)))
+    return rows
+
+
+def _changes(before: Filing | None, after: Filing,
+             year: int) -> tuple[list[ChangeRow], int, dict[str, int]]:
+    """The first :data:`PREVIEW_CHANGES` changes, how many there are and of which kinds."""
+    from juesuan.web.filings.words import describe_path
+
+    changes = diff(filing_to_data(before) if before is not None else {}, filing_to_data(after))
+    kinds = {"added": 0, "changed": 0, "removed": 0}
+    for change in changes:
+        kinds[change.kind] += 1
+    rows = [ChangeRow(c.path, describe_path(c.path, year), c.before, c.after, c.kind)
+            for c in changes[:PREVIEW_CHANGES]]
+    return rows, len(changes), kinds
+
+
+def _preview(request: HttpRequest, record: FilingRecord, context: dict[str, Any], token: str,
+             preview: dict[str, Any], filing: Filing, *, problems: list[str] | None = None,
+             status: int = 200) -> HttpResponse:
+    version = record.versions.filter(number=preview["base"]).first()
+    before = services.filing_of(version) if version is not None else None
+    changes, count, kinds = _changes(before, filing, record.year)
+    context.update(token=token, preview=preview, kind_label=KIND_LABELS[preview["kind"]],
+                   totals=_totals(before, filing), changes=changes, change_count=count, kinds=kinds,
+                   minutes=PREVIEW_SECONDS // 60, problems=problems or [])
+    return render(request, "edit/import_preview.html", context, status=status)
+
+
 @login_required
 def import_(request: HttpRequest, pk: int) -> HttpResponse:
-    """导入: a filing file replaces the content; tables or a report replace the table parts."""
+    """导入: a filing file replaces the content; tables or a report replace the table parts.
+    Step 1 (a file) shows what would change; step 2 (the token of step 1) saves it."""
     opened = _open(request, pk, Permission.IMPORT)
     if isinstance(opened, HttpResponse):
         return opened
@@ -595,6 +716,8 @@ def import_(request: HttpRequest, pk: int) -> HttpResponse:
                                int(settings.UPLOAD_LIMIT) // 1048576}
     if request.method != "POST":
         return render(request, "edit/import.html", context)
+    if TOKEN in request.POST:
+        return _confirm_import(request, record, context)
     base = _base(request.POST)
     note = str(request.POST.get(NOTE, ""))[:200]
     context.update(base=base, note=note)
@@ -632,27 +755,67 @@ def import_(request: HttpRequest, pk: int) -> HttpResponse:
         context["problems"] = [f"{reading.name}：文件是 {filing.year} 年度的填报，这份填报是 {record.year} 年度，"
                                "未导入"]
         return render(request, "edit/import.html", context, status=400)
-    previous = record.current.number if record.current else None
+    # No preview against an old version: the save would be refused anyway.
+    if record.current is not None and record.current.number != base:
+        conflict = services.EditConflict(record.current, base)
+        context.update(problems=[str(conflict)], conflict=conflict)
+        return render(request, "edit/import.html", context, status=409)
+    mismatches, other_label = _mismatches(reading, record)
+    found_name, found_year = _found(reading)
+    preview = {"record": record.pk, "user": request.user.pk, "base": base, "note": note,
+               "content": services.canonical(filing), "kind": reading.kind, "name": reading.name,
+               "taken": taken, "kept": kept, "skipped": skipped, "missing": reading.missing,
+               "notes": reading.notes, "found_name": found_name, "found_year": found_year,
+               "mismatches": mismatches, "other_label": other_label}
+    token = secrets.token_urlsafe(24)
+    cache.set(_preview_key(token), preview, PREVIEW_SECONDS)
+    return _preview(request, record, context, token, preview, filing)
+
+
+def _confirm_import(request: HttpRequest, record: FilingRecord,
+                    context: dict[str, Any]) -> HttpResponse:
+    """确认导入: save the previewed filing, against the version the preview was made on."""
+    token = str(request.POST.get(TOKEN, ""))
+    preview = cache.get(_preview_key(token)) if _TOKEN_FORM.fullmatch(token) else None
+    if (not isinstance(preview, dict) or preview.get("record") != record.pk
+            or preview.get("user") != request.user.pk):
+        context["problems"] = [EXPIRED]
+        return render(request, "edit/import.html", context, status=400)
+    name, kind, mismatches = preview["name"], preview["kind"], preview["mismatches"]
+    context.update(base=preview["base"], note=preview["note"])
+    filing = filing_from_data(parse_json(preview["content"]), name)  # validated in step 1
+    if mismatches and not request.POST.get(OTHER):
+        problems = [f"未勾选“{preview['other_label']}”，未导入：", *mismatches]
+        return _preview(request, record, context, token, preview, filing, problems=problems,
+                        status=400)
+    label = KIND_LABELS[kind]
+    detail: dict[str, Any] = {"format": kind, "file": name, "taken": preview["taken"]}
+    if mismatches:  # the log keeps who took another unit's or year's figures knowingly
+        detail["confirmed"] = mismatches
     try:
         # The "import" audit event is written in the version's transaction (both or neither).
         version, created = services.save_version(
-            record, filing, request.user, base=base, source=reading.kind,
-            note=note or f"导入{reading.label} {reading.name}", request=request,
-            event=("import", {"format": reading.kind, "file": reading.name, "taken": taken}))
+            record, filing, request.user, base=preview["base"], source=kind,
+            note=preview["note"] or f"导入{label} {name}", request=request, event=("import", detail))
     except services.EditConflict as exc:
+        if not isinstance(exc, services.SaveBusy):  # busy: the same preview may be confirmed again
+            cache.delete(_preview_key(token))
         context.update(problems=[str(exc)], conflict=exc)
         return render(request, "edit/import.html", context, status=409)
     except services.NotEditable as exc:
         messages.error(request, str(exc))
-        return redirect("filing", pk=pk)
-    context.update(reading=reading, taken=taken, kept=kept, skipped=skipped, version=version, created=created,
-                   previous=previous, kind_label=KIND_LABELS[reading.kind])
+        return redirect("filing", pk=record.pk)
+    cache.delete(_preview_key(token))
+    context.update(preview=preview, kind_label=label, version=version, created=created,
+                   previous=preview["base"])
     return render(request, "edit/import_done.html", context)
 
 
 # --- new filings ---------------------------------------------------------------------------------------
 
-STARTS = (("empty", "空白填报（单位名称等基本信息）"), ("prior", "由上年度填报生成（上年数、部门信息、机构职能）"),
+STARTS = (("empty", "空白填报（单位名称等基本信息）"),
+          ("prior", "由上年度填报生成（带入收支科目、年初结转和结余、预算科目、部门概况和绩效目标等"
+                    "文字说明草稿、上年数；金额留空）"),
           ("upload", "由文件导入（YAML、JSON、XLSX 决算表或公开报告）"))
 
 
@@ -662,10 +825,17 @@ def new(request: HttpRequest) -> HttpResponse:
     if not units:
         raise PermissionDenied("您没有可填报的单位")
     today = datetime.date.today()
+    # Units whose filing of the year before the proposed one exists: a new year starts from it.
+    last_year = today.year - 2
+    started = set(FilingRecord.objects.filter(unit__in=units, year=last_year)
+                  .exclude(current__isnull=True, published__isnull=True)
+                  .values_list("unit_id", flat=True))
+    with_last = [u for u in units if u.pk in started]
     form: dict[str, Any] = {"unit": str(units[0].pk) if len(units) == 1 else "", "year": str(today.year - 1),
-                            "start": "empty"}
+                            "start": "prior" if len(units) == 1 and with_last else "empty"}
     context: dict[str, Any] = {"units": units, "starts": STARTS, "form": form, "errors": {},
                                "limit_mb": int(settings.UPLOAD_LIMIT) // 1048576, "allowed": ALLOWED}
+    context.update(last_year=last_year, with_last=with_last)
     if request.method != "POST":
         return render(request, "edit/new.html", context)
     form.update({k: str(request.POST.get(k, "")).strip() for k in ("unit", "year", "start")})
@@ -733,7 +903,10 @@ def _start(request: HttpRequest, unit: Unit, year: int, start: str) -> tuple[dic
         if version is None:
             raise UploadError([f"没有找到 {unit.name} {year - 1} 年度的填报，无法由上年度生成"])
         data = from_last_year(services.filing_of(version), year)
-        return data, "prior", f"由 {year - 1} 年度填报第 {version.number} 版生成", None
+        brought = (f"收入科目 {len(data['income'])} 行、支出科目 {len(data['expenditure'])} 行、"
+                   f"年初结转和结余 {len(data.get('carry_over', []))} 行、"
+                   f"预算科目 {len(data.get('budget', {}).get('items', []))} 项")
+        return data, "prior", f"由 {year - 1} 年度填报第 {version.number} 版生成，带入{brought}", None
     if start == "upload":
         reading = read_upload(_upload(request.FILES.get("file")))
         data = filing_to_data(reading.filing)

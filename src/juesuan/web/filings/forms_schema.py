@@ -143,11 +143,11 @@ LABELS: dict[tuple[str, str], str] = {
     ("Reasons", "reception_change"): "公务接待费增减原因",
     ("Reasons", "items"): "各功能分类项决算数与预算数差异原因",
     ("DepartmentEvaluation", "targets"): "年度目标",
-    ("DepartmentEvaluation", "stated"): "表上填报的结果",
+    ("DepartmentEvaluation", "stated"): "自评结果",
     ("AnnualTarget", "indicators"): "绩效指标",
     ("ProjectEvaluation", "funds"): "项目资金",
     ("ProjectEvaluation", "indicators"): "绩效指标",
-    ("ProjectEvaluation", "stated"): "表上填报的结果",
+    ("ProjectEvaluation", "stated"): "自评结果",
     ("Management", "grades"): "各评级项目个数",
 }
 
@@ -160,6 +160,7 @@ CHOICE_LABELS: dict[str, str] = {
     "output": "产出指标",
     "benefit": "效益指标",
     "satisfaction": "满意度指标",
+    "cost": "成本指标",
     "met": "达成预期指标",
     "partly": "部分达成预期指标并具有一定效果",
     "unmet": "未达成预期指标且效果较差",
@@ -170,7 +171,8 @@ CHOICE_LABELS: dict[str, str] = {
 def _schemes() -> tuple[tuple[str, str], ...]:
     from juesuan.performance.scheme import bundled_names, load_scheme
 
-    return tuple((name, f"{name}：{load_scheme(name).title}") for name in bundled_names())
+    # By its Chinese title alone: the filer picks the rules of their form, not an identifier.
+    return tuple((name, load_scheme(name).title) for name in bundled_names())
 
 
 def _templates() -> tuple[tuple[str, str], ...]:

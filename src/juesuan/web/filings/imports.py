@@ -26,6 +26,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel
 
+from juesuan.filing.carry_forward import carry_forward
 from juesuan.filing.io import (
     FilingReadError,
     PathKey,
@@ -36,7 +37,7 @@ from juesuan.filing.io import (
     parse_yaml,
     path_text,
 )
-from juesuan.filing.model import Filing
+from juesuan.filing.model import Filing, PriorYear
 from juesuan.limits import (
     MAX_FILING_BYTES,
     MAX_FILING_NODES,
@@ -67,7 +68,7 @@ MAX_YAML_NODES = MAX_FILING_NODES
 # Amounts and counts beyond 18 integer digits are no real figure (the core refuses such
 # amounts too: juesuan.money.MAX_INTEGER_DIGITS); counts are checked here.
 MAX_MAGNITUDE = 10**MAX_INTEGER_DIGITS
-ALLOWED = "可导入：YAML 或 JSON 填报文件、juesuan 导出的 XLSX 决算表、公开报告（TXT、HTML、PDF、DOCX）"
+ALLOWED = "可导入：YAML 或 JSON 填报文件、本系统“下载”中的 XLSX 决算表、公开报告（TXT、HTML、PDF、DOCX）"
 
 TABLE_NAMES = {
     1: "收入支出决算总表", 2: "收入决算表", 3: "支出决算表", 4: "财政拨款收入支出决算总表",
@@ -331,7 +332,7 @@ def _read_report(upload: Upload, detected: Detected) -> Reading:
               if result.structure.table(n) is not None and n not in result.reading.unreadable}
     performance = imported.filing.performance
     if not tables and performance is None:
-        what = "XLSX 应为 juesuan tables --format xlsx 导出的九张表" if detected.kind == "xlsx" else \
+        what = "XLSX 应为本系统“下载”中的 XLSX 决算表（九张表）" if detected.kind == "xlsx" else \
             "公开报告应含九张决算表或绩效自评表"
         raise UploadError([f"{upload.name}：未能从文件中读出任何决算表或绩效自评表（{what}）"])
     kind: Kind = "xlsx" if detected.suffix == ".xlsx" else "report"
@@ -418,6 +419,18 @@ def merge_tables(current: dict[str, Any], reading: Reading) -> Merged:
     return Merged(data, taken, kept, skipped)
 
 
+# The totals an import's preview compares: label, row and column of 表1 收入支出决算总表.
+KEY_TOTALS = (("本年收入合计", "income_total", "income"),
+              ("本年支出合计", "expenditure_total", "expenditure"))
+
+
+def key_totals(filing: Filing) -> dict[str, Decimal]:
+    """本年收入合计 and 本年支出合计 of a filing in 万元 (unrounded), as 表1 prints them; a
+    blank total (a filing without rows yet) is 0."""
+    tables = build_tables(filing)
+    return {label: _cell(tables, 1, row, column) or Decimal(0) for label, row, column in KEY_TOTALS}
+
+
 # --- new filings ----------------------------------------------------------------------------------
 
 
@@ -475,12 +488,7 @@ def prior_year_data(last: Filing) -> dict[str, Any]:
 
 
 def from_last_year(last: Filing, year: int) -> dict[str, Any]:
-    """A new year's filing from last year's: department and organisation copied, 上年数 taken
-    from last year's tables, every table row left empty."""
-    old = filing_to_data(last)
-    data: dict[str, Any] = {"year": year, "unit": old["unit"], "department": old["department"],
-                            "income": [], "expenditure": [], "prior_year": prior_year_data(last)}
-    for key in ("layout", "organisation"):
-        if key in old:
-            data[key] = old[key]
-    return data
+    """A new year's filing from last year's (:func:`juesuan.filing.carry_forward.carry_forward`)
+    with 上年数 from last year's tables (the core's filing package cannot build tables)."""
+    prior = PriorYear.model_validate(prior_year_data(last))
+    return carry_forward(last, year, prior_year=prior)

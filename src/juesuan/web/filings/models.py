@@ -45,7 +45,8 @@ class FilingVersion(models.Model):
     """One saved state of a filing. Never changed after it is written."""
 
     SOURCES = [("form", "表单编辑"), ("yaml", "导入 YAML"), ("json", "导入 JSON"), ("xlsx", "导入 XLSX"),
-               ("report", "导入公开报告"), ("example", "示例数据"), ("prior", "上年数据")]
+               ("report", "导入公开报告"), ("example", "示例数据"), ("prior", "上年数据"),
+               ("restore", "恢复历史版本")]
 
     record = models.ForeignKey(FilingRecord, verbose_name="填报", on_delete=models.CASCADE,
                                related_name="versions")
@@ -112,3 +113,36 @@ class AuditEvent(models.Model):
         if self.pk is not None:
             raise ValueError("操作日志只能追加")
         super().save(*args, **kwargs)
+
+
+class FindingNote(models.Model):
+    """The unit's 出错说明 of a finding or a 【待填写】 place: why it is right as filed, or why it
+    cannot be filled. Reviewers read it beside the finding; an error or a gap explained this way
+    does not block 上报 (nothing unexplained may be submitted, nothing with an error or a gap
+    published). Keyed by the finding's identity, so the note stays with the finding across the
+    versions that still have it; a new text replaces the old (the log keeps each)."""
+
+    record = models.ForeignKey(
+        FilingRecord, verbose_name="填报", on_delete=models.CASCADE, related_name="notes"
+    )
+    key = models.CharField("检查结果标识", max_length=400)
+    text = models.TextField("出错说明", max_length=1000)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="说明人",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    version = models.PositiveIntegerField("说明时的版本号")
+    at = models.DateTimeField("说明时间", auto_now=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "出错说明"
+        ordering = ["record", "key"]
+        constraints = [
+            models.UniqueConstraint(fields=["record", "key"], name="one_note_per_finding")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.record} · {self.text[:20]}"

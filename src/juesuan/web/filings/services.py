@@ -26,7 +26,14 @@ from juesuan.filing.model import Filing
 from juesuan.money import printable
 from juesuan.performance.scheme import Scheme
 from juesuan.rules.finding import Finding
-from juesuan.web.filings.models import AuditEvent, FilingRecord, FilingVersion, WorkflowStep
+from juesuan.web.filings import findings as finding_items
+from juesuan.web.filings.models import (
+    AuditEvent,
+    FilingRecord,
+    FilingVersion,
+    FindingNote,
+    WorkflowStep,
+)
 from juesuan.web.orgs.models import Unit
 from juesuan.web.workflow import TRANSITIONS, Action, State, WorkflowError, next_state
 
@@ -129,6 +136,84 @@ def document_of(version: FilingVersion) -> Document:
 def findings_of(version: FilingVersion) -> list[Finding]:
     """The findings of a version: those of its document, which are :func:`check`'s."""
     return list(document_of(version).findings)
+
+
+def _path_words(year: int, data: Any) -> finding_items.Words:
+    """A field path as the checks write it (rows by index) in words, read against the data."""
+    from juesuan.web.filings.words import describe_path
+
+    return lambda path: describe_path(path, year, data)
+
+
+@lru_cache(maxsize=64)
+def _items(digest: str, content: str) -> tuple[finding_items.Item, ...]:
+    filing = _filing(digest, content)
+    data = parse_json(content)
+    return tuple(finding_items.items_of(_document(digest, content), data,
+                                        _path_words(filing.year, data)))
+
+
+def items_of(version: FilingVersion) -> list[finding_items.Item]:
+    """The version's findings and 【待填写】 places in words (:mod:`.findings`)."""
+    return list(_items(version.digest, version.content))
+
+
+def live_items(filing: Filing) -> list[finding_items.Item]:
+    """The findings of an unsaved filing in words (the editor's live check: no document)."""
+    from juesuan.tables.build import build_tables
+
+    tables = build_tables(filing).tables
+    data = filing_to_data(filing)
+    return finding_items.items_from(check(filing), (), tables, {}, data, _path_words(filing.year, data))
+
+
+def notes_of(record: FilingRecord) -> dict[str, str]:
+    """The unit's 出错说明 of the record's findings, by finding key."""
+    return dict(FindingNote.objects.filter(record=record).values_list("key", "text"))
+
+
+MAX_NOTE_CHARS = 1000
+
+
+def explain(record: FilingRecord, key: str, text: str, user: Any, *,
+            request: HttpRequest | None = None) -> None:
+    """Write (or, with an empty text, remove) the 出错说明 of one finding of the current version.
+
+    Raises :class:`NotEditable` unless the filing can be edited (an explanation goes with what
+    is reported), WorkflowError for a key the current version does not have."""
+    text = text.strip()
+    if len(text) > MAX_NOTE_CHARS:
+        raise WorkflowError(f"出错说明不超过 {MAX_NOTE_CHARS} 字，实际 {len(text)} 字")
+    with transaction.atomic():
+        locked, current = _lock(record)
+        if State(locked.state) not in (State.DRAFT, State.RETURNED):
+            raise NotEditable(f"当前状态为{locked.state_label}，不能修改出错说明")
+        if current is None or key not in {i.key for i in items_of(current)}:
+            raise WorkflowError("当前版本没有这条检查结果（可能已改正或已有新版本），未保存说明")
+        if text:
+            FindingNote.objects.update_or_create(
+                record=locked, key=key,
+                defaults={"text": text, "author": user, "version": current.number})
+        else:
+            FindingNote.objects.filter(record=locked, key=key).delete()
+        log(request, "explain", locked, user=user, version=current.number, key=key, text=text)
+
+
+def refusal(action: Action, items: list[finding_items.Item], notes: dict[str, str]) -> str | None:
+    """Why ``action`` may not be taken on a version with these items, or ``None``."""
+    if action is Action.SUBMIT:
+        left = finding_items.unexplained(items, notes)
+        if left:
+            counts = finding_items.counts(left)
+            return (f"还有 {counts['error']} 条错误、{counts[finding_items.GAP]} 处【待填写】"
+                    "没有出错说明：请改正，或在检查结果中逐条填写出错说明后再上报")
+    if action is Action.PUBLISH:
+        left = finding_items.blocking(items)
+        if left:
+            counts = finding_items.counts(left)
+            return (f"还有 {counts['error']} 条错误、{counts[finding_items.GAP]} 处【待填写】：有错误或"
+                    "待填写内容的文档不能公开，请退回单位改正")
+    return None
 
 
 def rendered(version: FilingVersion, fmt: str) -> bytes:
@@ -280,10 +365,16 @@ def save_version(record: FilingRecord, filing: Filing, user: Any, *, base: int |
 
 
 def transition(record: FilingRecord, action: Action, user: Any, *, comment: str = "",
-               request: HttpRequest | None = None, seen: int | None = None) -> WorkflowStep:
+               request: HttpRequest | None = None, seen: int | None = None,
+               checks: bool = True) -> WorkflowStep:
     """Take a workflow step (permission is checked by the caller) on the current version, which
     the step and its audit event record. Raises WorkflowError, also when ``seen`` (the version
-    the user was shown) is no longer the current version."""
+    the user was shown) is no longer the current version, and (unless ``checks`` is off, as
+    for the bundled examples, published as their original reports were) when :func:`refusal`
+    refuses the step: an unexplained error or 【待填写】 for 上报, any for 公开.
+
+    放弃修订 writes the published version's content as a new version (versions never change
+    and numbers only grow) and returns the filing to 已公开."""
     try:
         with transaction.atomic():
             locked, current = _lock(record)
@@ -294,8 +385,20 @@ def transition(record: FilingRecord, action: Action, user: Any, *, comment: str 
                                     f"未{TRANSITIONS[action].label}；请查看最新版本后再操作。")
             before = State(locked.state)
             after = next_state(before, action, comment=comment)
-            locked.state = after.value
+            if checks:
+                refused = refusal(action, items_of(current), notes_of(locked))
+                if refused:
+                    raise WorkflowError(refused)
             fields = ["state", "updated_at"]
+            if action is Action.ABANDON:
+                if locked.published_id is None:
+                    raise WorkflowError("此填报还没有公开过，没有可放弃的修订")
+                published = FilingVersion.objects.get(pk=locked.published_id)
+                if published.digest != current.digest:
+                    current = _new_version(locked, current, filing_of(published), user,
+                                           source="restore",
+                                           note=f"放弃修订，恢复为公开的第 {published.number} 版")
+            locked.state = after.value
             if action is Action.PUBLISH:
                 locked.published = current
                 locked.published_at = timezone.now()
@@ -315,3 +418,14 @@ def transition(record: FilingRecord, action: Action, user: Any, *, comment: str 
                             "请稍后再试。") from exc
     record.refresh_from_db()
     return step
+
+
+def restore(record: FilingRecord, number: int, user: Any, *, base: int | None,
+            request: HttpRequest | None = None) -> tuple[FilingVersion, bool]:
+    """Save version ``number``'s content as the next version (a version saved since ``base``
+    is a conflict, as for any save). Raises what :func:`save_version` raises, and
+    FilingVersion.DoesNotExist."""
+    old = FilingVersion.objects.get(record=record, number=number)
+    return save_version(record, filing_of(old), user, base=base, source="restore",
+                        note=f"恢复第 {number} 版", request=request,
+                        event=("restore", {"from": number}))

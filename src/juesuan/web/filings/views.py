@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import parse_qsl, urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
 
-from juesuan.rules.finding import Severity
 from juesuan.web.access import Permission, allowed
 from juesuan.web.diff import diff
 from juesuan.web.downloads import disposition
+from juesuan.web.filings import findings as finding_items
 from juesuan.web.filings import services
 from juesuan.web.filings.access import record_for, visible_records
 from juesuan.web.filings.models import FilingRecord, FilingVersion
@@ -70,11 +72,20 @@ def workspace(request: HttpRequest) -> HttpResponse:
 FINDINGS_PAGE = 200  # findings listed on one page of the overview
 
 
-def _summary(findings: list[Any]) -> dict[str, int]:
-    counts = {s.value: 0 for s in Severity}
-    for f in findings:
-        counts[f.severity.value] += 1
-    return counts
+def _actions(record: FilingRecord, grants: Any) -> list[Any]:
+    """The steps the user may take now (放弃修订 only on a filing that was published)."""
+    place, state = record.unit.place, State(record.state)
+    return [TRANSITIONS[a] for a in actions_from(state) if allowed(grants, place, a, state)
+            and (a is not Action.ABANDON or record.published_id is not None)]
+
+
+def latest_return(record: FilingRecord) -> Any:
+    """The last 退回 with its comment, while the filing is 退回 (the filer works on it)."""
+    if record.state != State.RETURNED:
+        return None
+    returns = [Action.DEPARTMENT_RETURN.value, Action.FINANCE_RETURN.value]
+    return (record.steps.filter(action__in=returns).select_related("actor")
+            .order_by("-at", "-pk").first())
 
 
 @login_required
@@ -84,28 +95,43 @@ def overview(request: HttpRequest, pk: int) -> HttpResponse:
     place = record.unit.place
     state = State(record.state)
     version = record.current
-    findings = services.findings_of(version) if version else []
-    actions = [TRANSITIONS[a] for a in actions_from(state) if allowed(grants, place, a, state)]
+    items = services.items_of(version) if version else []
+    notes = services.notes_of(record)
     filing = services.filing_of(version) if version else None
+    # Filters: by severity (错误、待填写、警告、提示) and by group (表3 支出决算表 …).
+    severity = str(request.GET.get("severity", ""))
+    group = str(request.GET.get("group", ""))
+    shown = [i for i in items if (not severity or i.severity == severity)
+             and (not group or i.group == group)]
     # A filing of 20,000 rows can have 20,000 findings: the page lists them in pages, errors first.
-    ordered = sorted(findings, key=lambda f: f.severity.rank)
-    pages = max(1, -(-len(ordered) // FINDINGS_PAGE))
+    pages = max(1, -(-len(shown) // FINDINGS_PAGE))
     try:
         page = min(max(int(request.GET.get("page", "1")), 1), pages)
     except ValueError:
         page = 1
+    listed = shown[(page - 1) * FINDINGS_PAGE:page * FINDINGS_PAGE]
+    query = urlencode({k: v for k, v in (("severity", severity), ("group", group)) if v})
     return render(request, "desk/overview.html", {
         "record": record,
         "version": version,
         "filing": filing,
         "scheme_problem": services.scheme_problem(filing) if filing is not None else None,
-        "findings": ordered[(page - 1) * FINDINGS_PAGE:page * FINDINGS_PAGE],
+        "groups": [(g, [(i, notes.get(i.key, "")) for i in group_items])
+                   for g, group_items in finding_items.groups(listed)],
+        "all_groups": [g for g, _ in finding_items.groups(items)],
+        "severities": [(s, finding_items.SEVERITY_LABELS[s]) for s in finding_items.SEVERITY_ORDER],
+        "severity_filter": severity,
+        "group_filter": group,
+        "filter_query": query,
+        "shown_count": len(shown),
         "findings_page": page,
         "findings_pages": pages,
         "findings_previous": page - 1 if page > 1 else None,
         "findings_next": page + 1 if page < pages else None,
-        "counts": _summary(findings),
-        "actions": actions,
+        "counts": finding_items.counts(items),
+        "unexplained": len(finding_items.unexplained(items, notes)),
+        "actions": _actions(record, grants),
+        "returned": latest_return(record),
         "steps": record.steps.select_related("actor", "version").all(),
         "can_edit": allowed(grants, place, Permission.EDIT, state),
         "formats": [f for f in DOWNLOAD_TYPES if f != "review"],
@@ -114,8 +140,53 @@ def overview(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+def explain(request: HttpRequest, pk: int) -> HttpResponse:
+    """Write the 出错说明 of one finding (or remove it, with an empty text)."""
+    record = record_for(request, pk, Permission.EDIT)
+    key = str(request.POST.get("key", ""))[:400]
+    text = str(request.POST.get("text", ""))
+    try:
+        services.explain(record, key, text, request.user, request=request)
+    except (services.NotEditable, WorkflowError) as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "已保存出错说明。" if text.strip() else "已删除出错说明。")
+    back = str(request.POST.get("back", ""))[:500]
+    query = urlencode({k: v for k, v in parse_qsl(back) if k in ("severity", "group", "page")})
+    return redirect(reverse("filing", args=[pk]) + (f"?{query}" if query else ""))
+
+
+# Steps that change what the public or the reviewers see: asked for again on a page of their
+# own that says what will happen.
+CONFIRMED = (Action.SUBMIT, Action.PUBLISH, Action.ABANDON)
+
+
+def _confirmation(request: HttpRequest, record: FilingRecord, step: Action,
+                  comment: str = "") -> HttpResponse:
+    version = record.current
+    items = services.items_of(version) if version else []
+    notes = services.notes_of(record)
+    left = (finding_items.unexplained(items, notes) if step is Action.SUBMIT
+            else finding_items.blocking(items) if step is Action.PUBLISH else [])
+    return render(request, "desk/confirm.html", {
+        "record": record,
+        "version": version,
+        "transition": TRANSITIONS[step],
+        "step": step.value,
+        "counts": finding_items.counts(items),
+        "explained": sum(1 for i in items if i.blocking and notes.get(i.key, "").strip()),
+        "refused": services.refusal(step, items, notes),
+        "left": left[:50],
+        "left_count": len(left),
+        "comment": comment,
+    })
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
 def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    """Take a workflow step; the comment goes with it."""
+    """Take a workflow step; the comment goes with it. 上报, 公开 and 放弃修订 are first shown on
+    a page that says what will happen (a GET, or a POST without ``confirm``)."""
     try:
         step = Action(action)
     except ValueError:
@@ -129,12 +200,11 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             next_state(state, step, comment="-")
         except WorkflowError as exc:
             raise PermissionDenied(f"{exc}。可能刚由您或他人处理过，请回到此填报的概览页查看当前状态。") from None
+    if step is Action.ABANDON and record.published_id is None:
+        raise PermissionDenied("此填报还没有公开过，没有可放弃的修订")
+    if request.method != "POST" or (step in CONFIRMED and request.POST.get("confirm") != "1"):
+        return _confirmation(request, record, step, str(request.POST.get("comment", ""))[:5000])
     comment = request.POST.get("comment", "")[:5000]
-    if step is Action.SUBMIT and record.current:
-        errors = [f for f in services.findings_of(record.current) if f.severity is Severity.ERROR]
-        if errors and not comment.strip():
-            messages.error(request, f"检查发现 {len(errors)} 条错误。请改正后上报，或在意见中逐条说明出错原因后再上报。")
-            return redirect("filing", pk=pk)
     posted = str(request.POST.get("version", ""))
     # The step is taken on the version the user was shown; without it, on the one checked above
     # (a version saved meanwhile makes the step refused, not taken on unseen content).
@@ -152,10 +222,37 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 @login_required
 def versions(request: HttpRequest, pk: int) -> HttpResponse:
     record = record_for(request, pk, Permission.HISTORY)
+    a, b = str(request.GET.get("a", "")), str(request.GET.get("b", ""))
+    if all(n.isdecimal() and len(n) <= 9 for n in (a, b)):  # 比较任意两版
+        return redirect("filing-diff", pk=pk, a=int(a), b=int(b))
+    place, state = record.unit.place, State(record.state)
     return render(request, "desk/versions.html", {
         "record": record,
         "versions": record.versions.select_related("author").all(),
+        "can_restore": allowed(grants_of(request.user), place, Permission.EDIT, state),
     })
+
+
+@login_required
+@require_POST
+def restore(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    """Save an earlier version's content as the newest version."""
+    record = record_for(request, pk, Permission.EDIT)
+    posted = str(request.POST.get("version", ""))
+    base = int(posted) if posted.isdecimal() and len(posted) <= 9 else None
+    try:
+        version, created = services.restore(record, number, request.user, base=base,
+                                            request=request)
+    except FilingVersion.DoesNotExist:
+        raise Http404("没有这个版本") from None
+    except (services.EditConflict, services.NotEditable) as exc:
+        messages.error(request, str(exc))
+        return redirect("filing-versions", pk=pk)
+    if created:
+        messages.success(request, f"已将第 {number} 版的内容恢复为第 {version.number} 版。")
+    else:
+        messages.info(request, f"第 {number} 版与当前版本内容相同，未保存新版本。")
+    return redirect("filing", pk=pk)
 
 
 def _version(record: FilingRecord, number: int) -> FilingVersion:
@@ -167,17 +264,26 @@ def _version(record: FilingRecord, number: int) -> FilingVersion:
 
 @login_required
 def version_diff(request: HttpRequest, pk: int, a: int, b: int) -> HttpResponse:
+    from juesuan.web.filings.words import described
+
     record = record_for(request, pk, Permission.HISTORY)
     old, new = _version(record, a), _version(record, b)
-    changes = diff(services.version_data(old), services.version_data(new))
+    # In words (支出 › 2010608 … › 项目支出); the path stays on the page for support.
+    changes = described(diff(services.version_data(old), services.version_data(new)), record.year)
     return render(request, "desk/diff.html", {"record": record, "old": old, "new": new, "changes": changes})
 
 
 @login_required
 def audit_log(request: HttpRequest, pk: int) -> HttpResponse:
+    from juesuan.web.events import action_label, describe_detail
+
     record = record_for(request, pk, Permission.HISTORY)
-    return render(request, "desk/log.html", {
-        "record": record, "events": record.events.select_related("actor").all()[:500]})
+    sources = dict(FilingVersion.SOURCES)
+    events = [{"at": e.at, "actor": e.actor, "ip": e.ip, "action": e.action,
+               "label": action_label(e.action),
+               "detail": describe_detail(e.action, e.detail, sources=sources)}
+              for e in record.events.select_related("actor").all()[:500]]
+    return render(request, "desk/log.html", {"record": record, "events": events})
 
 
 @login_required
@@ -187,7 +293,10 @@ def download(request: HttpRequest, pk: int, number: int, fmt: str) -> HttpRespon
     if fmt not in DOWNLOAD_TYPES and fmt != "yaml":
         raise Http404("不支持的格式")
     version = _version(record, number)
-    stem = f"{record.unit.code}-{record.year}-v{version.number}" + ("-审核意见" if fmt == "review" else "")
+    # The file's name in the words of the trade; an ASCII one for clients without RFC 5987.
+    name = f"{record.unit.name}{record.year}年度部门决算（第{version.number}版）"
+    name += {"review": "审核意见", "yaml": "填报文件"}.get(fmt, "")
+    stem = f"{record.unit.code}-{record.year}-v{version.number}" + ("-review" if fmt == "review" else "")
     if fmt == "yaml":
         from juesuan.web.filings.exports import filing_yaml
 
@@ -198,7 +307,7 @@ def download(request: HttpRequest, pk: int, number: int, fmt: str) -> HttpRespon
         content_type = DOWNLOAD_TYPES[fmt]
     response = HttpResponse(data, content_type=content_type)
     if fmt not in ("html", "review"):
-        response["Content-Disposition"] = disposition(f"{stem}.{fmt}", f"{stem}.{fmt}")
+        response["Content-Disposition"] = disposition(f"{name}.{fmt}", f"{stem}.{fmt}")
     else:
         # A working version is not yet reviewed: its document runs in a sandbox (an origin of
         # its own), so nothing in it could act with the reviewer's session.

@@ -58,7 +58,8 @@
     if (target && target.closest && target.closest(".pager-tools")) event.stopPropagation();
   }, true);
 
-  // Long lists are edited a page at a time: leaving a page with unsaved changes asks first.
+  // Nothing typed is lost unnoticed: leaving the page with unsaved changes (another section,
+  // another page of a long list, a filter, closing or reloading the tab) asks first.
   var dirty = false;
   function markDirty(event) {
     var target = event.target;
@@ -66,10 +67,21 @@
   }
   document.addEventListener("input", markDirty);
   document.addEventListener("change", markDirty);
-  var LEAVE = "本页有尚未保存的修改，换页或筛选后这些修改将丢失。确定离开本页吗？";
+  var LEAVE = "本页有尚未保存的修改，离开本页后这些修改将丢失。确定离开本页吗？";
+  var leaving = false; // the user already said yes: no second question from beforeunload
   document.addEventListener("click", function (event) {
-    var link = event.target.closest ? event.target.closest("a[data-page-link]") : null;
-    if (link && dirty && !window.confirm(LEAVE)) event.preventDefault();
+    var link = event.target.closest ? event.target.closest("a[href]") : null;
+    if (!link || !dirty || event.defaultPrevented) return;
+    var href = link.getAttribute("href") || "";
+    if (href.charAt(0) === "#" || link.target === "_blank" || link.hasAttribute("download")) return;
+    if (window.confirm(LEAVE)) leaving = true;
+    else event.preventDefault();
+  });
+  window.addEventListener("beforeunload", function (event) {
+    if (!dirty || leaving) return;
+    event.preventDefault();
+    event.returnValue = LEAVE; // older browsers show their own text
+    return LEAVE;
   });
 
   // The server takes a limited number of fields a request: say so before sending more, so
@@ -99,6 +111,7 @@
     var form = event.target;
     if (form.hasAttribute && form.hasAttribute("data-page-form")) {
       if (dirty && !window.confirm(LEAVE)) event.preventDefault();
+      else leaving = true;
       return;
     }
     if (!form.classList || !form.classList.contains("filing-form")) return;
