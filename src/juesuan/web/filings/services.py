@@ -375,6 +375,10 @@ def transition(record: FilingRecord, action: Action, user: Any, *, comment: str 
 
     放弃修订 writes the published version's content as a new version (versions never change
     and numbers only grow) and returns the filing to 已公开."""
+    if checks and action in (Action.SUBMIT, Action.PUBLISH) and record.current is not None:
+        # Build the document before the row lock is taken (seconds for a large filing): the
+        # check under the lock then reads it from the cache, unless a save got in meanwhile.
+        items_of(record.current)
     try:
         with transaction.atomic():
             locked, current = _lock(record)
