@@ -7,11 +7,8 @@ Run on the two bundled examples and on synthetic filings of benchmarks/generate.
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from decimal import Decimal
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
@@ -23,27 +20,17 @@ from juesuan.filing.model import EXPENDITURE_KINDS, INCOME_SOURCES, Filing, Fund
 from juesuan.narrative.rules import figures_entered
 from juesuan.rules.finding import Finding
 from juesuan.web.filings.imports import prior_year_data  # pure: last year's tables, no Django
+from test_benchmark_generator import generate  # benchmarks/generate.py
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = {"shanghai": ROOT / "examples" / "shanghai-putuo-czj-2024.yaml",
             "suizhou": ROOT / "examples" / "suizhou-zwfw-2020.yaml"}
-GENERATE = ROOT / "benchmarks" / "generate.py"
 SEEDS = (0, 1, 2)
 # What a filing says of last year: never carried into the new year's data.
 NOT_CARRIED = ("basic_economic", "three_public", "operating_costs", "procurement", "assets",
                "reasons", "notices", "non_fiscal_balance_used", "surplus_distribution")
 
 
-def load_generator() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("juesuan_bench_generate", GENERATE)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-generate = load_generator()
 
 
 def last_filing(name: str) -> Filing:
