@@ -220,6 +220,8 @@ def record_probes(site: Site, kind: str) -> Iterator[Probe]:
     yield Probe("filing-diff", "GET", f"{work}/versions/1/diff/2/", page(kind))
     yield Probe("filing-diff", "GET", f"{work}/versions/1/diff/9/", page(kind, ok="404"))
     yield Probe("filing-log", "GET", f"{work}/log/", page(kind))
+    # The nine tables beside the editor: whoever may see the filing, as its downloads.
+    yield Probe("filing-tables", "GET", f"{work}/tables/?fragment=1", page(kind))
     number = record.current.number if record else 1
     for fmt in formats(kind, WORK_FORMATS, HEAVY):
         yield Probe("filing-download", "GET", f"{work}/v{number}.{fmt}", page(kind))
@@ -322,6 +324,30 @@ def site_probes(site: Site) -> Iterator[Probe]:
         return None if FilingRecord.objects.filter(unit=site.world.units["a"], year=2030).exists() else "未建立"
     yield Probe("filing-new", "POST", "/desk/new/", create,
                 {"unit": str(site.world.units["a"].pk), "year": "2030", "start": "empty"}, "new", created)
+
+    # 汇总审核: reviewers and administrators, each for the regions they review; a region the
+    # user does not review is not there (404); without any review grant, no 汇总审核 at all (403).
+    def region(role: str, ok: str = "200") -> str:
+        return "login" if role == "anonymous" else (ok if role in {"dept_a", "finance_a", "admin"}
+                                                    else "404")
+    yield Probe("region-list", "GET", "/desk/region/", lambda role: "login" if role == "anonymous"
+                else "403" if role.startswith("unit_") or role == "nobody" else "200")
+    yield Probe("region-overview", "GET", "/desk/region/310107/2024/", region)
+    yield Probe("region-overview", "GET", "/desk/region/310107/2024/?show=unfiled", region)
+    for path in ("/desk/region/999999/2024/", "/desk/region/310107/1800/"):
+        yield Probe("region-overview", "GET", path, lambda role: region(role, "404"))
+    yield Probe("region-batch", "GET", "/desk/region/310107/2021/batch/", logged_in("405"))
+    # Batch 审核通过 of unit A's 部门已审核 filing: 财政审核 and the administrator; 部门审核 is
+    # refused for it (403, nothing done).
+    pk, record = site.pk("department_approved"), site.records.get("department_approved")
+    yield Probe("region-batch", "POST", "/desk/region/310107/2021/batch/",
+                lambda role: "403" if role == "dept_a" else region(role),
+                {"kind": "approve", "records": str(pk)}, record,
+                lambda rec: None if rec.state == "approved" else f"状态应为 approved，实为 {rec.state}")
+    # Batch 公开 is asked for again first: the page that asks, nothing done.
+    yield Probe("region-batch", "POST", "/desk/region/310107/2022/batch/", region,
+                {"kind": "publish", "records": str(site.pk("approved"))},
+                site.records.get("approved"))
 
     # The portal and the API: public, and identical for every role.
     for probe in (

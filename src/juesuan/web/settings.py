@@ -8,12 +8,18 @@ Environment:
 - ``JUESUAN_DEBUG=1``: Django's debug mode (never in production).
 - ``JUESUAN_ALLOWED_HOSTS``: comma-separated host names (default localhost names).
 - ``JUESUAN_SECURE=1``: HTTPS-only cookies and HSTS, for a deployment behind TLS.
+- ``JUESUAN_SITE_URL``: the site's address in e-mails (default ``http://localhost:8000``).
+- ``JUESUAN_EMAIL_BACKEND``: ``console`` (default: printed to the log), ``smtp`` or ``none``;
+  with ``smtp``: ``JUESUAN_EMAIL_HOST``, ``JUESUAN_EMAIL_PORT``, ``JUESUAN_EMAIL_USER``,
+  ``JUESUAN_EMAIL_PASSWORD``, ``JUESUAN_EMAIL_TLS=1`` / ``JUESUAN_EMAIL_SSL=1``;
+  ``JUESUAN_EMAIL_FROM`` is the sender.
 """
 
 from __future__ import annotations
 
 import os
 import secrets
+import sys
 from pathlib import Path
 
 import dj_database_url
@@ -192,6 +198,37 @@ if _flag("JUESUAN_SECURE"):
     SECURE_SSL_REDIRECT = not BEHIND_PROXY
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = 31536000
+
+# E-mail notices of workflow steps (退回, 审核通过, 公开): printed to the console unless an SMTP
+# server is configured; a notice that cannot be sent is logged and never stops the step.
+EMAIL_BACKENDS = {
+    "console": "django.core.mail.backends.console.EmailBackend",
+    "smtp": "django.core.mail.backends.smtp.EmailBackend",
+    "none": "django.core.mail.backends.dummy.EmailBackend",
+}
+_email_backend = os.environ.get("JUESUAN_EMAIL_BACKEND", "console").strip().lower() or "console"
+if _email_backend not in EMAIL_BACKENDS:
+    # A misspelt setting must not stop the site: say so where the service logs, keep the mails
+    # in the log.
+    print(f"设置有误：JUESUAN_EMAIL_BACKEND 应为 {'、'.join(EMAIL_BACKENDS)} 之一，实际为"
+          f"“{_email_backend[:40]}”；通知邮件暂不发送，只写到日志（console）。", file=sys.stderr)
+    _email_backend = "console"
+EMAIL_BACKEND = EMAIL_BACKENDS[_email_backend]
+EMAIL_HOST = os.environ.get("JUESUAN_EMAIL_HOST", "localhost")
+_email_port = os.environ.get("JUESUAN_EMAIL_PORT", "").strip() or "25"
+if not (_email_port.isascii() and _email_port.isdecimal() and 0 < int(_email_port) < 65536):
+    print(f"设置有误：JUESUAN_EMAIL_PORT 应为 1 至 65535 之间的端口号，实际为“{_email_port[:20]}”；"
+          "改用 25。", file=sys.stderr)
+    _email_port = "25"
+EMAIL_PORT = int(_email_port)
+EMAIL_HOST_USER = os.environ.get("JUESUAN_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("JUESUAN_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = _flag("JUESUAN_EMAIL_TLS")
+EMAIL_USE_SSL = _flag("JUESUAN_EMAIL_SSL")
+EMAIL_TIMEOUT = 20  # seconds: a mail server that hangs must not hold a reviewer's request long
+DEFAULT_FROM_EMAIL = os.environ.get("JUESUAN_EMAIL_FROM", "部门决算公开平台 <noreply@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+JUESUAN_SITE_URL = os.environ.get("JUESUAN_SITE_URL", "http://localhost:8000").rstrip("/")
 
 LOGGING = {
     "version": 1,

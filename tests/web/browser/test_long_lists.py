@@ -41,6 +41,7 @@ def test_a_row_on_a_later_page_of_20000_is_edited_and_saved(visit: Any, world: A
     page.get_by_role("button", name="转到").click()
     expect(summary).to_contain_text("第 57 / 100 页（第 11,201–11,400 行）")
     assert re.search(r"/edit/expenditure/\?page=57$", page.url), page.url
+    page.get_by_role("button", name="逐行表单").click()  # the form behind the grid (test_grid.py)
     field = page.locator('input[name="expenditure.11250.project"]')
     expect(field).to_have_value(str(before[11250]["project"]))
     row = page.locator("#rows-f-expenditure tr[data-row]").filter(has=field)
@@ -88,6 +89,7 @@ def test_a_form_with_more_fields_than_the_server_takes_is_kept_unsent(visit: Any
     settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 60  # the income form of the example has more
     visitor = visit("unit_a")
     page = visitor.go(f"/desk/f/{record.pk}/edit/income/")
+    page.get_by_role("button", name="逐行表单").click()
     posts: list[str] = []
     page.on("request", lambda request: posts.append(request.url) if request.method == "POST" else None)
     field = page.locator('input[name="income.0.general_budget"]')

@@ -39,7 +39,7 @@ from juesuan.filing.model import Filing
 from juesuan.money import format_wan, printable, round_half_up
 from juesuan.web.access import Permission, allowed
 from juesuan.web.diff import diff
-from juesuan.web.filings import bulk, paging, services, views
+from juesuan.web.filings import bulk, grid_data, paging, services, views
 from juesuan.web.filings import findings as finding_items
 from juesuan.web.filings.access import editable_units, record_for
 from juesuan.web.filings.form_html import FormRenderer, Note, code_name, code_options
@@ -302,8 +302,30 @@ def _render_section(request: HttpRequest, record: FilingRecord, section: Section
         **panel,
         # The reviewers' reason for returning it, where the filer works on it.
         "returned": views.latest_return(record),
+        # The row tables' grids (grid.js): code names, 人员/公用经费 classes, 上年决算数.
+        "grid": grid_data.page_data(record, section, saved),
     }
     return render(request, "edit/section.html", context, status=status)
+
+
+@login_required
+@require_GET
+def tables(request: HttpRequest, pk: int) -> HttpResponse:
+    """The saved version's nine tables, read-only, for the panel beside the editor (login and
+    view permission, as a download); ``?fragment=1`` gives the tables alone."""
+    record = record_for(request, pk)
+    version = record.current
+    problem = ""
+    views_: list[Any] = []
+    if version is not None:
+        try:
+            views_ = grid_data.version_table_views(version)
+        except Exception:  # the panel must not take the editor down with it
+            logger.exception("tables of version %s", version.pk)
+            problem = "生成决算表时出错，请到概览页查看检查结果。"
+    template = "edit/_tables.html" if request.GET.get("fragment") else "edit/tables.html"
+    return render(request, template, {"record": record, "version": version, "tables": views_,
+                                      "problem": problem})
 
 
 @login_required

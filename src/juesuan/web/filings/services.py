@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
 from django.core.cache import cache
 from django.db import IntegrityError, OperationalError, transaction
+from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -26,6 +28,7 @@ from juesuan.filing.model import Filing
 from juesuan.money import printable
 from juesuan.performance.scheme import Scheme
 from juesuan.rules.finding import Finding
+from juesuan.web import notify
 from juesuan.web.filings import findings as finding_items
 from juesuan.web.filings.models import (
     AuditEvent,
@@ -34,8 +37,8 @@ from juesuan.web.filings.models import (
     FindingNote,
     WorkflowStep,
 )
-from juesuan.web.orgs.models import Unit
-from juesuan.web.workflow import TRANSITIONS, Action, State, WorkflowError, next_state
+from juesuan.web.orgs.models import Membership, Unit
+from juesuan.web.workflow import TRANSITIONS, Action, Role, State, WorkflowError, next_state
 
 
 class EditConflict(Exception):
@@ -412,6 +415,9 @@ def transition(record: FilingRecord, action: Action, user: Any, *, comment: str 
                                                from_state=before.value, to_state=after.value, actor=user,
                                                comment=comment.strip())
             log(request, action.value, locked, user=user, version=current.number, comment=comment.strip())
+            if notify.audience(action):
+                # Told only once the step is saved; a mail that fails never undoes it.
+                transaction.on_commit(lambda: send_notices(step.pk))
             if action is Action.PUBLISH:
                 # The public page shows the HTML document: render it now, not for the first visitor.
                 transaction.on_commit(lambda: rendered(current, "html"))
@@ -433,3 +439,65 @@ def restore(record: FilingRecord, number: int, user: Any, *, base: int | None,
     return save_version(record, filing_of(old), user, base=base, source="restore",
                         note=f"恢复第 {number} 版", request=request,
                         event=("restore", {"from": number}))
+
+
+logger = logging.getLogger("juesuan.web.notify")
+
+
+def recipients(record: FilingRecord, roles: tuple[Role, ...]) -> list[str]:
+    """The e-mail addresses of the active users holding one of ``roles`` for the record: the
+    unit's editors, the department's reviewers, the region's finance reviewers."""
+    unit = record.unit
+    scopes = {Role.UNIT_EDITOR: Q(unit_id=unit.pk),
+              Role.DEPARTMENT_REVIEWER: Q(department_id=unit.department_id),
+              Role.FINANCE_REVIEWER: Q(region_id=unit.department.region_id)}
+    wanted = Q(pk__in=[])
+    for role in roles:
+        wanted |= Q(role=role.value) & scopes[role]
+    addresses = (Membership.objects.filter(wanted, user__is_active=True).exclude(user__email="")
+                 .values_list("user__email", flat=True))
+    seen: dict[str, str] = {}
+    for address in addresses:
+        seen.setdefault(address.strip().lower(), address.strip())
+    return sorted(seen.values())
+
+
+def notice_of(step: WorkflowStep) -> notify.Notice | None:
+    from django.conf import settings
+    from django.urls import reverse
+
+    record = step.record
+    actor = step.actor
+    name = (actor.get_full_name() or actor.get_username()) if actor is not None else "系统"
+    site = str(getattr(settings, "JUESUAN_SITE_URL", "http://localhost:8000")).rstrip("/")
+    return notify.compose(notify.Step(
+        action=Action(step.action), unit=record.unit.name, department=record.unit.department.name,
+        year=record.year, version=step.version.number, actor=name, comment=step.comment,
+        url=site + reverse("filing", args=[record.pk])))
+
+
+def send_notices(step_pk: int) -> int:
+    """Send the e-mails of a workflow step, one to each recipient (no one sees the others'
+    addresses). Returns how many were sent. Never raises: a failure is logged, the step stays."""
+    from django.core.mail import EmailMessage, get_connection
+
+    sent = 0
+    try:
+        step = WorkflowStep.objects.select_related(
+            "record__unit__department__region", "version", "actor").get(pk=step_pk)
+        notice = notice_of(step)
+        if notice is None:
+            return 0
+        addresses = recipients(step.record, notify.audience(Action(step.action)))
+        if not addresses:
+            return 0
+        with get_connection() as connection:
+            for address in addresses:
+                try:
+                    sent += connection.send_messages(
+                        [EmailMessage(notice.subject, notice.body, to=[address])]) or 0
+                except Exception:
+                    logger.exception("通知邮件未能发送给 %s（审核流程记录 %s）", address, step_pk)
+    except Exception:
+        logger.exception("审核流程记录 %s 的通知邮件未能发送", step_pk)
+    return sent

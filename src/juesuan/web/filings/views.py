@@ -17,10 +17,10 @@ from juesuan.web.access import Permission, allowed
 from juesuan.web.diff import diff
 from juesuan.web.downloads import disposition
 from juesuan.web.filings import findings as finding_items
-from juesuan.web.filings import services
+from juesuan.web.filings import review, services
 from juesuan.web.filings.access import record_for, visible_records
 from juesuan.web.filings.models import FilingRecord, FilingVersion
-from juesuan.web.orgs.models import grants_of
+from juesuan.web.orgs.models import Deadline, grants_of
 from juesuan.web.workflow import (
     TRANSITIONS,
     Action,
@@ -58,8 +58,20 @@ def workspace(request: HttpRequest) -> HttpResponse:
                       if TRANSITIONS[a].role is not Role.UNIT_EDITOR)]
     shown = [r for r in records if (not state_filter or r.state == state_filter)
              and (not year_filter or str(r.year) == year_filter)]
+    # 上报截止 of each listed filing, in one query; the days only while it is not reported.
+    due = review.deadlines_for((r.unit.department.region_id, r.year) for r in shown)
+    today = review.today()
+    rows = []
+    for r in shown:
+        deadline = due.get((r.unit.department.region_id, r.year))
+        pending = review.not_reported(r)
+        rows.append((r, review.deadline_text(deadline.due, today, pending) if deadline else "",
+                     bool(deadline and pending and today > deadline.due)))
     return render(request, "desk/workspace.html", {
         "records": shown,
+        "rows": rows,
+        "unfiled_deadlines": review.unfiled_deadlines(grants, records, today),
+        "review_scopes": review.scopes(grants),
         "waiting": waiting,
         "states": list(State),
         "years": sorted({r.year for r in records}, reverse=True),
@@ -111,7 +123,14 @@ def overview(request: HttpRequest, pk: int) -> HttpResponse:
         page = 1
     listed = shown[(page - 1) * FINDINGS_PAGE:page * FINDINGS_PAGE]
     query = urlencode({k: v for k, v in (("severity", severity), ("group", group)) if v})
+    last = review.last_report(record, version) if version else None
+    deadline = review.deadlines_for([(place.region, record.year)]).get((place.region, record.year))
     return render(request, "desk/overview.html", {
+        "figures": review.review_figures(record, version, last) if version else [],
+        "last_report": last,
+        "deadline_text": review.deadline_text(deadline.due, review.today(),
+                                              review.not_reported(record)) if deadline else "",
+        "deadline_note": deadline.note if deadline else "",
         "record": record,
         "version": version,
         "filing": filing,
@@ -320,3 +339,107 @@ def download(request: HttpRequest, pk: int, number: int, fmt: str) -> HttpRespon
 DOCUMENT_POLICY = ("default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; "
                    "script-src 'unsafe-inline'; frame-ancestors 'self'; base-uri 'none'; form-action 'none'")
 
+
+# --- the region overview: every unit of a region, for the finance bureau -----------------------
+
+
+def _scope(request: HttpRequest, code: str, year: int) -> review.Scope:
+    """The user's scope in the region: 404 for a region the user does not review (or none)."""
+    scope = review.scope_of(grants_of(request.user), code)
+    if scope is None or not 2000 <= year <= 2100:
+        raise Http404("没有这个区划的汇总审核页面")
+    return scope
+
+
+@login_required
+def regions(request: HttpRequest) -> HttpResponse:
+    """汇总审核: the regions and years the user reviews."""
+    found = review.scopes(grants_of(request.user))
+    if not found:
+        raise PermissionDenied("汇总审核供部门审核、财政审核人员使用，您没有审核权限")
+    return render(request, "desk/regions.html", {
+        "scopes": [(s, review.years_of(s)) for s in found],
+    })
+
+
+REGION_FILTERS = {"unfiled": "未上报", "late": "逾期未上报"}
+
+
+@login_required
+def region_overview(request: HttpRequest, code: str, year: int) -> HttpResponse:
+    """Every unit of the region (those without a filing too) by department: state, 上报截止,
+    findings counted, key figures and their totals; batch 审核通过 / 退回 / 公开."""
+    scope = _scope(request, code, year)
+    grants = grants_of(request.user)
+    deadline = Deadline.objects.filter(region=scope.region, year=year).first()
+    rows = review.region_rows(scope, year, grants, deadline.due if deadline else None)
+    show = str(request.GET.get("show", ""))
+    show = show if show in REGION_FILTERS else ""
+    listed = [r for r in rows if not show or (r.pending if show == "unfiled" else r.late)]
+    totals = review.totals(rows)
+    return render(request, "desk/region.html", {
+        "scope": scope,
+        "region": scope.region,
+        "year": year,
+        "deadline": deadline,
+        "deadline_text": review.deadline_text(deadline.due, review.today(), True)
+        if deadline else "",
+        "departments": review.by_department(listed),
+        "unit_count": len(rows),
+        "listed_count": len(listed),
+        "pending_count": sum(1 for r in rows if r.pending),
+        "late_count": sum(1 for r in rows if r.late),
+        "show": show,
+        "filters": [(k, v) for k, v in REGION_FILTERS.items() if deadline or k != "late"],
+        "totals": totals,
+        "totals_units": len(review.counted_in_totals(rows)),
+        "batch": [(kind, label) for kind, label in review.BATCH_LABELS.items()
+                  if any(kind in r.batch for r in rows)],
+        "can_batch": any(r.batch for r in listed),
+    })
+
+
+@login_required
+@require_POST
+def region_batch(request: HttpRequest, code: str, year: int) -> HttpResponse:
+    """Batch 审核通过 / 退回 / 公开 of the ticked filings; a page lists what was done to each,
+    or why not. 公开 is first asked for again (as for one filing); 退回 needs one comment."""
+    scope = _scope(request, code, year)
+    back = reverse("region-overview", args=[code, year])
+    kind = str(request.POST.get("kind", ""))
+    if kind not in review.BATCH_LABELS:
+        messages.error(request, "请选择要进行的操作：审核通过、退回或公开。")
+        return redirect(back)
+    label = review.BATCH_LABELS[kind]
+    pks, seen = review.chosen(request.POST)
+    if not pks:
+        messages.error(request, f"请先勾选要{label}的单位。")
+        return redirect(back)
+    comment = str(request.POST.get("comment", ""))[:5000]
+    if kind == "return" and not comment.strip():
+        messages.error(request, "退回须填写意见，说明退回原因；本次未退回任何单位。")
+        return redirect(back)
+    if kind == "publish" and request.POST.get("confirm") != "1":
+        records = {r.pk: r for r in FilingRecord.objects.filter(
+            pk__in=pks, year=year, unit__department__region=scope.region)
+            .select_related("unit__department", "current")}
+        grants = grants_of(request.user)
+        shown = [records[pk] for pk in pks if pk in records
+                 and allowed(grants, records[pk].unit.place, Permission.VIEW,
+                             State(records[pk].state))]
+        # The version each was shown in on the overview goes on (one saved since is refused).
+        return render(request, "desk/region_confirm.html", {
+            "region": scope.region, "year": year, "records": shown,
+            "chosen": [(r, seen.get(r.pk, r.current.number if r.current else None))
+                       for r in shown],
+            "comment": comment, "kind": kind, "label": label,
+        })
+    outcomes = review.take_batch(request, scope, year, kind, pks, seen, comment)
+    done = sum(1 for o in outcomes if o.done)
+    # Nothing done and every refusal for want of the right: the request as a whole was not
+    # allowed (the page still says why for each).
+    status = 403 if not done and all(o.forbidden for o in outcomes) else 200
+    return render(request, "desk/region_result.html", {
+        "region": scope.region, "year": year, "label": label, "outcomes": outcomes,
+        "done": done, "refused": len(outcomes) - done, "comment": comment,
+    }, status=status)

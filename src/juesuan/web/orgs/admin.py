@@ -16,7 +16,7 @@ from axes.models import AccessAttempt
 from django.apps import apps
 from django.contrib import admin
 
-from juesuan.web.orgs.models import Department, Membership, Region, Unit
+from juesuan.web.orgs.models import Deadline, Department, Membership, Region, Unit
 
 admin.site.site_header = "juesuan 部门决算管理"
 admin.site.site_title = "juesuan 部门决算管理"
@@ -52,6 +52,14 @@ class MembershipAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_filter = ("role",)
     search_fields = ("user__username", "user__first_name")
     autocomplete_fields = ("region", "department", "unit")
+
+
+@admin.register(Deadline)
+class DeadlineAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ("region", "year", "due", "note")
+    list_filter = ("year", "region")
+    search_fields = ("region__code", "region__name")
+    autocomplete_fields = ("region",)
 
 
 class LoginAttemptAdmin(AccessAttemptAdmin):  # type: ignore[misc]  # axes is untyped

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from juesuan.web.access import Grant, Place
@@ -67,6 +68,28 @@ class Unit(models.Model):
     @property
     def place(self) -> Place:
         return Place(unit=self.pk, department=self.department_id, region=self.department.region_id)
+
+
+class Deadline(models.Model):
+    """上报截止日期: by when the units of a region report a year's 决算. Set by the finance
+    bureau (in /admin/); the units see it on their pages, the region overview marks the late."""
+
+    region = models.ForeignKey(Region, verbose_name="行政区划", on_delete=models.CASCADE,
+                               related_name="deadlines")
+    year = models.PositiveSmallIntegerField("决算年度", validators=[
+        MinValueValidator(2000, "决算年度应为 2000 至 2100 之间的整数"),
+        MaxValueValidator(2100, "决算年度应为 2000 至 2100 之间的整数")])
+    due = models.DateField("上报截止日期")
+    note = models.CharField("说明", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "上报截止日期"
+        ordering = ["region__code", "-year"]
+        constraints = [models.UniqueConstraint(fields=["region", "year"],
+                                               name="one_deadline_per_region_year")]
+
+    def __str__(self) -> str:
+        return f"{self.region.name} {self.year} 年度：{self.due:%Y-%m-%d}"
 
 
 class Membership(models.Model):

@@ -1,5 +1,6 @@
 /* juesuan filing editor: add and remove rows in the browser. Without this script the same
-   buttons submit the form and the server adds the row; deleting is a checkbox either way. */
+   buttons submit the form and the server adds the row; deleting is a checkbox either way.
+   grid.js (row tables as grids) uses addRow and save through window.juesuanEditor. */
 (function () {
   "use strict";
 
@@ -23,25 +24,49 @@
     return text.split(from).join(to);
   }
 
+  var nextIndexes = {};
+
+  // A new row from the list's row template, as the server's "增加一行" makes it; the added
+  // row's element, or null when the list has no template on this page.
+  function addRow(form, path, options) {
+    var template = document.getElementById("tpl-" + fieldId(path));
+    var body = document.getElementById("rows-" + fieldId(path));
+    if (!template || !body) return null;
+    // Rows are only added here: the next index is counted once a list (pastes add hundreds).
+    var index = nextIndexes[path] !== undefined ? nextIndexes[path] : nextIndex(form, path);
+    nextIndexes[path] = index + 1;
+    var html = replaceAll(template.innerHTML, path + ".__new__", path + "." + index);
+    html = replaceAll(html, fieldId(path) + "-__new__", fieldId(path) + "-" + index);
+    var empty = body.firstElementChild; // "尚无数据" when there are no rows
+    if (empty && empty.classList.contains("empty-row")) body.removeChild(empty);
+    // Parsed apart and appended: finding it among the list's rows would cost each added row
+    // a look at all the others.
+    var parsed = document.createElement("template");
+    parsed.innerHTML = html;
+    var added = parsed.content.querySelector("[data-row]");
+    body.appendChild(parsed.content);
+    // The code lookup of the row's inputs; a grid adds hundreds of rows at once and has the
+    // rows processed when its form is shown (options.process false).
+    var process = !(options && options.process === false);
+    if (window.htmx && added && process) window.htmx.process(added);
+    if (added && (!options || options.focus !== false)) {
+      var first = added.querySelector(
+        "input:not([type=hidden]):not([type=checkbox]), select, textarea");
+      if (first) first.focus();
+    }
+    return added || null;
+  }
+
   document.addEventListener("click", function (event) {
     var button = event.target.closest ? event.target.closest("[data-add-row]") : null;
     if (!button || !button.form) return;
     var path = button.getAttribute("data-add-row");
-    var template = document.getElementById("tpl-" + fieldId(path));
-    var body = document.getElementById("rows-" + fieldId(path));
-    if (!template || !body) return; // the server adds the row instead
+    var id = fieldId(path);
+    if (!document.getElementById("tpl-" + id) || !document.getElementById("rows-" + id)) {
+      return; // the server adds the row instead
+    }
     event.preventDefault();
-    var index = nextIndex(button.form, path);
-    var html = replaceAll(template.innerHTML, path + ".__new__", path + "." + index);
-    html = replaceAll(html, fieldId(path) + "-__new__", fieldId(path) + "-" + index);
-    var empty = body.querySelector(".empty-row");
-    if (empty && empty.parentNode === body) body.removeChild(empty);
-    body.insertAdjacentHTML("beforeend", html);
-    var rows = body.querySelectorAll("[data-row]");
-    var added = rows[rows.length - 1];
-    if (window.htmx && added) window.htmx.process(added);
-    var first = added ? added.querySelector("input:not([type=hidden]):not([type=checkbox]), select, textarea") : null;
-    if (first) first.focus();
+    addRow(button.form, path);
   });
 
   document.addEventListener("change", function (event) {
@@ -121,6 +146,65 @@
     }
     dirty = false; // saving: the page may be left
   });
+  // Saving from the keyboard (Ctrl+S in a grid, Enter in 修改说明) is the 保存 button's, never
+  // the first button of the form (an "增加一行").
+  function save(form) {
+    var button = form.querySelector('button[name="_save"]');
+    if (typeof form.requestSubmit === "function") form.requestSubmit(button || undefined);
+    else if (button) button.click();
+  }
+  document.addEventListener("keydown", function (event) {
+    var target = event.target;
+    if (event.key !== "Enter" || !target || target.name !== "_note" || !target.form) return;
+    if (!target.form.classList.contains("filing-form") || event.isComposing) return;
+    event.preventDefault();
+    save(target.form);
+  });
+
+  // 查看决算表: the saved version's nine tables in a panel beside the form (without scripts
+  // the link opens them on a page of their own).
+  document.addEventListener("click", function (event) {
+    var target = event.target;
+    var link = target.closest ? target.closest("[data-tables-panel], [data-tables-close]") : null;
+    if (!link) return;
+    if (event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey) return; // a new tab
+    var panel = document.getElementById("tables-panel");
+    var columns = panel ? panel.closest(".columns") : null;
+    if (!panel) return;
+    event.preventDefault();
+    var open = link.hasAttribute("data-tables-panel") && panel.hidden;
+    panel.hidden = !open;
+    if (columns) columns.classList.toggle("with-tables", open);
+    var toggle = document.querySelector("[data-tables-panel]");
+    if (toggle) toggle.setAttribute("aria-expanded", open ? "true" : "false");
+    if (!open) {
+      if (toggle) toggle.focus();
+      return;
+    }
+    var body = panel.querySelector("[data-tables-body]");
+    if (body.getAttribute("data-loaded") === "1") {
+      panel.focus();
+      return;
+    }
+    body.textContent = "正在生成决算表……";
+    var url = toggle.getAttribute("data-tables-panel");
+    fetch(url, { credentials: "same-origin", headers: { "Accept": "text/html" } })
+      .then(function (response) {
+        if (!response.ok) throw new Error(String(response.status));
+        return response.text();
+      })
+      .then(function (html) {
+        body.innerHTML = html;
+        body.setAttribute("data-loaded", "1");
+        panel.focus();
+      })
+      .catch(function () {
+        body.textContent = "决算表未能打开，请稍后再试，或在新页面中打开。";
+      });
+  }, true); // before the question about unsaved changes: the panel does not leave the page
+
+  window.juesuanEditor = { addRow: addRow, save: save };
+
   // The live check sends the same fields: not when the server would refuse them.
   document.addEventListener("htmx:beforeRequest", function (event) {
     var form = event.target;
