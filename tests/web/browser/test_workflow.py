@@ -18,6 +18,8 @@ from playwright.sync_api import Page, expect
 pytestmark = pytest.mark.django_db(transaction=True)
 
 EXAMPLE = Path(__file__).resolve().parents[3] / "examples" / "shanghai-putuo-czj-2024.yaml"
+# Another department's published report (中共上海市普陀区委社会工作部).
+OTHER_REPORT = Path(__file__).resolve().parents[2] / "fixtures" / "reports" / "03_shanghai-putuo-shegongbu-2024.txt"
 RECEPTION_BUDGET = 'input[name="three_public.reception.budget"]'  # 公务接待费 预算数, 0.95 in the example
 
 
@@ -67,7 +69,13 @@ def test_wrong_password_is_refused_with_a_message(visit: Any, world: Any) -> Non
 
 
 def test_filing_goes_from_the_unit_through_both_reviews_to_the_public(visit: Any, world: Any) -> None:
+    from django.core import mail
+
     from juesuan.web.filings.models import FilingRecord
+
+    for user in world.users.values():  # mail goes to those who have an address
+        user.email = f"{user.username}@example.org"
+        user.save()
 
     unit = world.units["a"].name
 
@@ -81,6 +89,20 @@ def test_filing_goes_from_the_unit_through_both_reviews_to_the_public(visit: Any
     expect(editor.get_by_role("status").first).to_contain_text("新建 2024 年度填报")
     record = FilingRecord.objects.get(unit=world.units["a"], year=2024)
     assert record.current.source == "yaml"
+
+    # Another department's report picked by mistake: the preview says so, and without the
+    # explicit confirmation nothing is imported.
+    editor.get_by_role("link", name="导入文件").click()
+    editor.locator('input[type="file"][name="file"]').set_input_files(OTHER_REPORT)
+    editor.get_by_role("button", name="预览导入").click()
+    expect(editor.locator(".import-mismatch")).to_contain_text("与本填报的单位“单位A”不符")
+    confirmed = editor.get_by_label("我确认导入其他单位的数据")
+    expect(confirmed).not_to_be_checked()
+    editor.get_by_role("button", name="确认导入").click()  # the browser asks for the checkbox first
+    assert confirmed.evaluate("box => box.validity.valueMissing")
+    expect(editor.locator(".import-mismatch")).to_be_visible()  # still the preview
+    editor.get_by_role("link", name="取消").click()
+    assert record.versions.count() == 1
 
     # It changes 公务接待费 预算数 from 0.95 to 1.20 (version 2) and would submit.
     edit_reception_budget(editor, "1.20", "按调整后预算填报公务接待费")
@@ -111,6 +133,9 @@ def test_filing_goes_from_the_unit_through_both_reviews_to_the_public(visit: Any
     reason = "公务接待费预算数应为年初批复的 0.95 万元，请改正后重新上报。"
     act(reviewer, "退回单位", reason)
     state(reviewer).to_have_text("退回")
+    # The unit's editor is told by e-mail, with the reason and the link.
+    notice = next(m for m in mail.outbox if m.to == [world.users["unit_a"].email])
+    assert "退回" in notice.subject and reason in notice.body and f"/desk/f/{record.pk}/" in notice.body
 
     # The unit editor sees why where it works, and restores version 1 (0.95) as version 3.
     editor.reload()
