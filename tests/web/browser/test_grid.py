@@ -17,12 +17,9 @@ the form saving without scripts.
 
 from __future__ import annotations
 
-import importlib.util
 import re
-import sys
 from decimal import Decimal
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
@@ -37,18 +34,8 @@ from juesuan.web.filings.forms_schema import normalise_number
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-GENERATE = Path(__file__).resolve().parents[3] / "benchmarks" / "generate.py"
 FUND_TEXT = {**{fund.value: label for fund, label in FUND_LABELS.items()}, "non_fiscal": "非财政拨款资金"}
 HEADER = ["科目编码", "科目名称", "资金来源", "基本支出", "项目支出", "上缴上级支出", "经营支出", "对附属单位补助支出"]
-
-
-def generator() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("juesuan_bench_generate", GENERATE)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
 
 
 def data_of(record: Any) -> Any:
@@ -137,10 +124,11 @@ def calc(page: Any, field: str) -> Any:
 def test_150_rows_pasted_from_an_xlsx_with_live_totals_and_saved(visit: Any, world: Any,
                                                                  live_server: Any,
                                                                  tmp_path: Path) -> None:
+    from tests.test_benchmark_generator import generate as gen  # benchmarks/generate.py
+
     from juesuan.web.filings import grid_data, services
     from juesuan.web.filings.forms_schema import SECTION_BY_SLUG
 
-    gen = generator()
     filing: Filing = gen.generate_filing(0)
     assert len(filing.expenditure) == 150 and filing.unit is AmountUnit.YUAN
     last_year: Filing = gen.generate_filing(1, year=filing.year - 1)
