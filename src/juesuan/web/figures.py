@@ -122,3 +122,16 @@ def change(value: Decimal | None, base: Decimal | None) -> Change | None:
         return None
     amount = value - base
     return Change(amount, percent(amount, abs(base)))
+
+
+def amount_text(value: Decimal | None) -> str | None:
+    """An amount as a decimal string with two places (None stays None)."""
+    if value is None:
+        return None
+    return f"{abs(value) if value == 0 else value:.2f}"
+
+
+def signed_text(value: Decimal | None) -> str | None:
+    if value is None:
+        return None
+    return f"+{value:.2f}" if value > 0 else amount_text(value)

@@ -29,7 +29,16 @@ from juesuan.narrative.facts import Facts, Gap, gather_facts
 from juesuan.tables.build import build_tables
 from juesuan.web.access import Grant, Permission, allowed
 from juesuan.web.diff import diff
-from juesuan.web.figures import MEASURES, Change, Figures, Measure, change, key_figures
+from juesuan.web.figures import (
+    MEASURES,
+    Change,
+    Figures,
+    Measure,
+    amount_text,
+    change,
+    key_figures,
+    signed_text,
+)
 from juesuan.web.filings import findings as finding_items
 from juesuan.web.filings import services
 from juesuan.web.filings.models import FilingRecord, FilingVersion, WorkflowStep
@@ -46,19 +55,15 @@ KEY_MEASURES: tuple[Measure, ...] = tuple(
 
 def text(value: Decimal | None) -> str:
     """Two places, "—" for a figure not given (a zero keeps no sign)."""
-    return NONE if value is None else f"{abs(value) if value == 0 else value:.2f}"
-
-
-def signed(value: Decimal) -> str:
-    return f"+{value:.2f}" if value > 0 else text(value)
+    return amount_text(value) or NONE
 
 
 def change_text(c: Change | None) -> str:
-    return NONE if c is None else signed(c.amount)
+    return NONE if c is None else signed_text(c.amount) or NONE
 
 
 def rate_text(c: Change | None) -> str:
-    return NONE if c is None or c.rate is None else f"{signed(c.rate)}%"
+    return NONE if c is None or c.rate is None else f"{signed_text(c.rate)}%"
 
 
 # --- key figures against 上年数 and the last 上报 -------------------------------------------------

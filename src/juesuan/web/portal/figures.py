@@ -23,12 +23,14 @@ from juesuan.web.figures import (
     Change,
     Figures,
     Measure,
+    amount_text,
     change,
     key_figures,
+    signed_text,
 )
 
-__all__ = ["MEASURES", "MEASURE_KEYS", "MISSING", "UNIT", "Change", "Figures", "Measure", "change",
-           "key_figures"]
+__all__ = ["MEASURES", "MEASURE_KEYS", "MISSING", "UNIT", "Change", "Figures", "Measure", "amount_text",
+           "change", "key_figures", "signed_text"]
 
 
 # --- comparisons -----------------------------------------------------------------------
@@ -96,19 +98,6 @@ def compare(kind: ComparisonKind, subjects: Sequence[Subject]) -> Comparison:
             changes.append(change(values[i], base))
         lines.append(Line(measure, values, tuple(changes[: len(values)])))
     return Comparison(kind, subjects, tuple(lines))
-
-
-def amount_text(value: Decimal | None) -> str | None:
-    """An amount as a decimal string with two places (None stays None)."""
-    if value is None:
-        return None
-    return f"{abs(value) if value == 0 else value:.2f}"
-
-
-def signed_text(value: Decimal | None) -> str | None:
-    if value is None:
-        return None
-    return f"+{value:.2f}" if value > 0 else amount_text(value)
 
 
 def comparison_data(c: Comparison) -> dict[str, Any]:
