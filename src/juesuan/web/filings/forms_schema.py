@@ -706,7 +706,7 @@ def scale_amounts(nodes: Sequence[Node], data: Mapping[str, Any], factor: Decima
         if isinstance(node, Group):
             out: dict[str, Any] = {}
             for key, item in value.items():
-                child = _child(node, key)
+                child = field_of(node, key)
                 out[key] = item if child is None else walk(child, item)
             return out
         if isinstance(node, Rows):
@@ -720,7 +720,8 @@ def scale_amounts(nodes: Sequence[Node], data: Mapping[str, Any], factor: Decima
     return scaled
 
 
-def _child(group: Group, name: str) -> Node | None:
+def field_of(group: Group, name: str) -> Node | None:
+    """The field ``name`` of a group's form, or ``None``."""
     for child in group.fields:
         if child.name == name:
             return child

@@ -22,7 +22,7 @@ from pydantic import BaseModel
 
 from juesuan import codes
 from juesuan.filing.model import Filing
-from juesuan.money import AmountUnit, round_half_up
+from juesuan.money import AmountUnit, per_wan, round_half_up, to_wan
 from juesuan.tables.columns import PERSONNEL, PERSONNEL_CLASSES, PUBLIC
 from juesuan.web.filings.forms_schema import Group, Rows, Scalar, Section
 from juesuan.web.filings.models import FilingRecord, FilingVersion
@@ -34,7 +34,6 @@ CODE_KINDS = ("functional", "economic")
 NAME = "name"
 # Digits of the 类 and 款 subtotals: 功能分类 类 3 / 款 5 (of a 7-digit 项); 经济分类 类 3.
 LEVELS = {"functional": (3, 5), "economic": (3,)}
-TEN_THOUSAND = Decimal(10000)
 
 
 @dataclass(frozen=True)
@@ -95,10 +94,9 @@ def _items(filing: Filing, loc: tuple[str, ...]) -> Iterable[Any]:
 
 
 def convert(value: Decimal, source: AmountUnit, target: AmountUnit) -> Decimal:
-    """An amount in ``source`` units as ``target`` units, exactly (元 ↔ 万元)."""
-    if source is target:
-        return value
-    return value / TEN_THOUSAND if target is AmountUnit.WAN_YUAN else value * TEN_THOUSAND
+    """An amount in ``source`` units as ``target`` units, exactly (元 ↔ 万元; the factors are
+    juesuan.money's)."""
+    return value if source is target else to_wan(value, source) * per_wan(target)
 
 
 def prior_totals(prior: Filing, grid: GridList, unit: AmountUnit) -> dict[str, Decimal]:

@@ -26,6 +26,7 @@ from juesuan.web.filings.forms_schema import (
     Pairs,
     Rows,
     Scalar,
+    field_of,
     section_of,
 )
 
@@ -65,7 +66,7 @@ def _row_words(list_name: str, key: str, item: Group | Scalar, year: int | None)
         kind = "economic" if list_name == "basic_economic" else "functional"
         found = [t for t in tokens if t.isdigit() and len(t) in (5, 7)]
         funds = [CHOICE_LABELS[t] for t in tokens if t in _FUNDS]
-        fund = _child(item, "fund") if isinstance(item, Group) else None
+        fund = field_of(item, "fund") if isinstance(item, Group) else None
         if not funds and found and isinstance(fund, Scalar) and fund.default in CHOICE_LABELS:
             funds = [CHOICE_LABELS[fund.default]]  # the row's fund left at its default
         others = [t for t in tokens if t not in _FUNDS and t not in found]
@@ -107,10 +108,6 @@ def _close(rest: str, item: Group | Scalar) -> int | None:
     return ends[0] if ends else None
 
 
-def _child(group: Group, name: str) -> Node | None:
-    return next((f for f in group.fields if f.name == name), None)
-
-
 def _indexed(rows: Any, key: str, list_name: str) -> str:
     """A model path's 0-based index as the diff's row key (the row's code, name …)."""
     if key.isdigit() and isinstance(rows, list) and int(key) < len(rows):
@@ -121,7 +118,7 @@ def _indexed(rows: Any, key: str, list_name: str) -> str:
 def _walk(path: str, year: int | None, data: Any) -> tuple[list[str], Node | None]:
     """The words of ``path`` and the form node it ends at (None: a part nobody knows)."""
     name = _NAME.match(path)
-    top = _child(FILING, name.group(0)) if name else None
+    top = field_of(FILING, name.group(0)) if name else None
     if name is None or top is None:
         return [path], None
     section = section_of((top.name,))
@@ -134,7 +131,7 @@ def _walk(path: str, year: int | None, data: Any) -> tuple[list[str], Node | Non
     while rest:
         if isinstance(node, Group) and rest.startswith("."):
             name = _NAME.match(rest, 1)
-            child = _child(node, name.group(0)) if name else None
+            child = field_of(node, name.group(0)) if name else None
             if name is None or child is None:
                 break
             words.append(child.label)
