@@ -34,8 +34,7 @@ ACTION_LABELS: dict[str, str] = {
     **{action.value: step.label for action, step in TRANSITIONS.items()},
 }
 
-# Where a version's content came from (``FilingVersion.SOURCES``; the view passes the model's
-# own list, this is for a caller without one).
+# Where a version's content came from: also the choices of ``FilingVersion.source``.
 SOURCE_LABELS: dict[str, str] = {
     "form": "表单编辑", "yaml": "导入 YAML", "json": "导入 JSON", "xlsx": "导入 XLSX",
     "report": "导入公开报告", "example": "示例数据", "prior": "上年数据", "restore": "恢复历史版本",
@@ -46,7 +45,7 @@ FORMAT_LABELS: dict[str, str] = {
     "pdf": "PDF", "docx": "Word（DOCX）", "html": "网页（HTML）", "xlsx": "Excel（XLSX）",
     "json": "JSON", "yaml": "YAML 填报文件", "review": "审核意见", "report": "公开报告",
 }
-# What an imported file was read as (``imports.KIND_LABELS``).
+# What an imported file was read as (also ``imports.KIND_LABELS``).
 IMPORT_LABELS: dict[str, str] = {
     "yaml": "YAML 填报文件", "json": "JSON 填报文件", "xlsx": "XLSX 决算表", "report": "公开报告",
 }

@@ -48,13 +48,13 @@ from juesuan.limits import (
 from juesuan.money import AmountUnit, per_wan, round_half_up
 from juesuan.tables.build import build_tables
 from juesuan.tables.table import TableSet
+from juesuan.web.events import IMPORT_LABELS
 from juesuan.web.filings.forms_schema import FILING, scale_amounts
 
 logger = logging.getLogger(__name__)
 
 Kind = Literal["yaml", "json", "xlsx", "report"]
-KIND_LABELS: dict[str, str] = {"yaml": "YAML 填报文件", "json": "JSON 填报文件",
-                               "xlsx": "XLSX 决算表", "report": "公开报告"}
+KIND_LABELS: dict[str, str] = IMPORT_LABELS  # what a file was read as, as the 操作日志 says it
 # The bounds live in juesuan.limits (docs/limits.md); the old names stay for other code.
 MAX_PAGES = UPLOAD_MAX_PDF_PAGES  # of a PDF report
 # An XLSX/DOCX is a ZIP: its parts are decompressed in memory by openpyxl and python-docx, so a

@@ -11,6 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 
+from juesuan.web.events import SOURCE_LABELS
 from juesuan.web.orgs.models import Unit
 from juesuan.web.workflow import STATE_LABELS, TRANSITIONS, State
 
@@ -44,9 +45,7 @@ class FilingRecord(models.Model):
 class FilingVersion(models.Model):
     """One saved state of a filing. Never changed after it is written."""
 
-    SOURCES = [("form", "表单编辑"), ("yaml", "导入 YAML"), ("json", "导入 JSON"), ("xlsx", "导入 XLSX"),
-               ("report", "导入公开报告"), ("example", "示例数据"), ("prior", "上年数据"),
-               ("restore", "恢复历史版本")]
+    SOURCES = list(SOURCE_LABELS.items())  # the 操作日志 names them the same way
 
     record = models.ForeignKey(FilingRecord, verbose_name="填报", on_delete=models.CASCADE,
                                related_name="versions")
