@@ -33,3 +33,6 @@ if [ ! -f "$stamp" ] || [ requirements-dev.lock.txt -nt "$stamp" ] \
   VIRTUAL_ENV="$PWD/.venv" .venv/bin/uv pip install -q --no-deps -e .
   touch "$stamp"
 fi
+# juesuan's own modules too (installed editable, so not by the line above); quick when nothing
+# changed. Where Python may not write its caches, each command would compile them again.
+.venv/bin/python -m compileall -q src >/dev/null
