@@ -2,12 +2,13 @@
 # Debian packages juesuan needs besides Python: CJK fonts and Pango for PDF output
 # (WeasyPrint), and for the tests poppler (PDF to PNG), Chromium (HTML screenshots and
 # the browser tests), LibreOffice Writer (DOCX conversion) and the PostgreSQL server (the
-# suite runs on a throwaway cluster, scripts/postgres.sh). Installs only what is missing;
+# suite runs on a throwaway cluster, scripts/postgres.sh) and Redis (the background-task tests
+# start their own redis-server). Installs only what is missing;
 # needs root.
 set -euo pipefail
 packages=(fonts-noto-cjk fonts-wqy-microhei libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0)
 if [ "${1:-}" = "--test" ]; then
-  packages+=(poppler-utils chromium libreoffice-writer-nogui libreoffice-calc-nogui postgresql)
+  packages+=(poppler-utils chromium libreoffice-writer-nogui libreoffice-calc-nogui postgresql redis-server)
 fi
 missing=()
 for p in "${packages[@]}"; do
