@@ -337,6 +337,12 @@ def site_probes(site: Site) -> Iterator[Probe]:
     for path in ("/desk/region/999999/2024/", "/desk/region/310107/1800/"):
         yield Probe("region-overview", "GET", path, lambda role: region(role, "404"))
     yield Probe("region-batch", "GET", "/desk/region/310107/2021/batch/", logged_in("405"))
+    # The 上报截止日期: whoever reviews the whole region (财政审核, the administrator); a
+    # department reviewer sees the page but is refused.
+    yield Probe("region-deadline", "GET", "/desk/region/310107/2024/deadline/", logged_in("405"))
+    yield Probe("region-deadline", "POST", "/desk/region/310107/2024/deadline/",
+                lambda role: "403" if role == "dept_a" else region(role, "redirect:/desk/region/310107/2024/"),
+                {"due": "2025-03-31"})
     # Batch 审核通过 of unit A's 部门已审核 filing: 财政审核 and the administrator; 部门审核 is
     # refused for it (403, nothing done).
     pk, record = site.pk("department_approved"), site.records.get("department_approved")

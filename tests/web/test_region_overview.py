@@ -301,3 +301,41 @@ def test_batch_without_a_choice_or_with_rubbish(client: Any, world: Any, region:
     # A number that is no filing of this region and year.
     html = client.post(URL + "batch/", {"kind": "approve", "records": "987654"}).content.decode()
     assert "没有这份填报" in html
+
+
+def test_the_finance_bureau_sets_the_deadline_on_the_overview(client: Any, world: Any, region: Region) -> None:
+    from juesuan.web.filings.models import AuditEvent
+    from juesuan.web.orgs.models import Deadline
+
+    client.force_login(world.users["finance_a"])
+    assert "设置上报截止日期" in client.get(URL).content.decode()
+    page = client.post(URL + "deadline/", {"due": "2025-03-31", "note": "纸质材料同时报送"}, follow=True)
+    html = page.content.decode()
+    assert "已将 2024 年度上报截止日期设为 2025 年 3 月 31 日。" in html
+    assert "上报截止：2025-03-31" in html and "（纸质材料同时报送）" in html
+    deadline = Deadline.objects.get(region=world.regions["a"], year=2024)
+    assert (deadline.due, deadline.note) == (datetime.date(2025, 3, 31), "纸质材料同时报送")
+    event = AuditEvent.objects.filter(action="deadline").latest("at")
+    assert event.detail == {"region": world.regions["a"].code, "year": 2024, "due": "2025-03-31",
+                            "note": "纸质材料同时报送"}
+    # Not a date, or a date that cannot be this year's: refused, the deadline unchanged.
+    for text, message in (("3月31日", "不是日期"), ("2024-12-31", "应在 2025 年或 2026 年")):
+        html = client.post(URL + "deadline/", {"due": text}, follow=True).content.decode()
+        assert message in html
+    assert Deadline.objects.get(region=world.regions["a"], year=2024).due == datetime.date(2025, 3, 31)
+    # An empty date removes it.
+    html = client.post(URL + "deadline/", {"due": ""}, follow=True).content.decode()
+    assert "已取消 2024 年度上报截止日期。" in html
+    assert not Deadline.objects.filter(region=world.regions["a"]).exists()
+
+
+def test_a_department_reviewer_may_not_set_the_deadline(client: Any, world: Any, region: Region) -> None:
+    from juesuan.web.orgs.models import Deadline
+
+    client.force_login(world.users["dept_a"])
+    html = client.get(URL).content.decode()
+    assert "设置上报截止日期" not in html and "（由财政审核人员设置）" in html
+    assert client.post(URL + "deadline/", {"due": "2025-03-31"}).status_code == 403
+    client.force_login(world.users["finance_b"])
+    assert client.post(URL + "deadline/", {"due": "2025-03-31"}).status_code == 404
+    assert not Deadline.objects.exists()

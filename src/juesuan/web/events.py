@@ -25,6 +25,7 @@ _OTHER_ACTIONS = {
     "restore": "恢复历史版本",
     "abandon": "放弃修订",
     "explain": "填写出错说明",
+    "deadline": "设置上报截止日期",
 }
 
 # Workflow steps by their own labels (上报、部门审核通过、退回单位 …), so the log says what

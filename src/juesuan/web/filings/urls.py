@@ -23,4 +23,5 @@ urlpatterns = [
     path("region/", views.regions, name="region-list"),
     path("region/<str:code>/<int:year>/", views.region_overview, name="region-overview"),
     path("region/<str:code>/<int:year>/batch/", views.region_batch, name="region-batch"),
+    path("region/<str:code>/<int:year>/deadline/", views.region_deadline, name="region-deadline"),
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
@@ -397,6 +398,38 @@ def region_overview(request: HttpRequest, code: str, year: int) -> HttpResponse:
                   if any(kind in r.batch for r in rows)],
         "can_batch": any(r.batch for r in listed),
     })
+
+
+@login_required
+@require_POST
+def region_deadline(request: HttpRequest, code: str, year: int) -> HttpResponse:
+    """上报截止日期 of the region's year, set (or cleared, with an empty date) by whoever reviews
+    the whole region: the finance bureau. A department reviewer sees it but may not change it."""
+    scope = _scope(request, code, year)
+    back = reverse("region-overview", args=[code, year])
+    if scope.departments is not None:
+        raise PermissionDenied("上报截止日期由财政审核人员设置")
+    text = str(request.POST.get("due", "")).strip()
+    note = str(request.POST.get("note", "")).strip()[:200]
+    if not text:
+        removed, _ = Deadline.objects.filter(region=scope.region, year=year).delete()
+        if removed:
+            services.log(request, "deadline", region=scope.region.code, year=year, due="")
+            messages.success(request, f"已取消 {year} 年度上报截止日期。")
+        return redirect(back)
+    try:
+        due = date.fromisoformat(text)
+    except ValueError:
+        messages.error(request, f"上报截止日期“{text[:20]}”不是日期，应写作 2026-03-31 这样的年-月-日。")
+        return redirect(back)
+    if not year < due.year <= year + 2:
+        messages.error(request, f"{year} 年度决算的上报截止日期应在 {year + 1} 年或 {year + 2} 年，"
+                                f"“{due:%Y-%m-%d}”不在其中。")
+        return redirect(back)
+    Deadline.objects.update_or_create(region=scope.region, year=year, defaults={"due": due, "note": note})
+    services.log(request, "deadline", region=scope.region.code, year=year, due=due.isoformat(), note=note)
+    messages.success(request, f"已将 {year} 年度上报截止日期设为 {due.year} 年 {due.month} 月 {due.day} 日。")
+    return redirect(back)
 
 
 @login_required
