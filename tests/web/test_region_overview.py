@@ -339,3 +339,39 @@ def test_a_department_reviewer_may_not_set_the_deadline(client: Any, world: Any,
     client.force_login(world.users["finance_b"])
     assert client.post(URL + "deadline/", {"due": "2025-03-31"}).status_code == 404
     assert not Deadline.objects.exists()
+
+
+def test_counts_and_figures_are_worked_out_once_and_kept(client: Any, world: Any, region: Region) -> None:
+    import juesuan
+    from juesuan.web.filings import review
+    from juesuan.web.filings.models import VersionSummary
+
+    client.force_login(world.users["finance_a"])
+    first = unit_rows(client.get(URL).content.decode())
+    kept = {s.version_id: s for s in VersionSummary.objects.all()}
+    # The three filings the finance bureau may see, each version once; a draft is not worked out.
+    assert set(kept) == {region.records[k].current_id for k in ("ua", "ua1", "uc1")}
+    c1 = kept[region.records["uc1"].current_id]
+    assert (c1.stamp, c1.counts["gap"], c1.counts["warning"]) == (juesuan.__version__, 1, 1)
+    assert c1.figures["income_total"] == "2946.26"
+    # A kept summary is read, not worked out again: change it and the page shows the change.
+    VersionSummary.objects.filter(pk=c1.pk).update(figures={**c1.figures, "income_total": "1.00"})
+    assert unit_rows(client.get(URL).content.decode())["单位C-1"][5] == "1.00"
+    # One counted by another juesuan's checks is worked out again.
+    VersionSummary.objects.filter(pk=c1.pk).update(stamp="0.0.0")
+    assert unit_rows(client.get(URL).content.decode()) == first
+    assert VersionSummary.objects.get(pk=c1.pk).stamp == juesuan.__version__
+    assert review.summary(region.records["uc1"].current)[1]["income_total"] == Decimal("2946.26")
+
+
+def test_the_overview_reads_every_summary_in_one_query(client: Any, world: Any, region: Region) -> None:
+    client.force_login(world.users["finance_a"])
+    client.get(URL)  # every summary kept
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        client.get(URL)
+    kept = [q for q in queries.captured_queries if "filings_versionsummary" in q["sql"]]
+    assert len(kept) == 1
+    assert not [q for q in queries.captured_queries if '"content"' in q["sql"]]

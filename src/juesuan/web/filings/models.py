@@ -145,3 +145,20 @@ class FindingNote(models.Model):
 
     def __str__(self) -> str:
         return f"{self.record} · {self.text[:20]}"
+
+
+class VersionSummary(models.Model):
+    """A version's findings counted by severity and its key figures, worked out once for the
+    region overview (a region of thousands of units reads them in one query, not by checking
+    each filing on every visit). Derived data, kept apart from the version it describes (which
+    never changes); ``stamp`` is the juesuan version whose checks counted them, and a summary of
+    another is worked out again."""
+
+    version = models.OneToOneField(FilingVersion, verbose_name="版本", on_delete=models.CASCADE,
+                                   primary_key=True, related_name="summary")
+    stamp = models.CharField("计算所用的 juesuan 版本", max_length=40)
+    counts = models.JSONField("按级别的检查结果数")
+    figures = models.JSONField("主要数据（万元）")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "版本摘要"

@@ -19,7 +19,6 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
-from django.core.cache import cache
 from django.db.models import Q
 from django.http import HttpRequest
 
@@ -41,7 +40,7 @@ from juesuan.web.figures import (
 )
 from juesuan.web.filings import findings as finding_items
 from juesuan.web.filings import services
-from juesuan.web.filings.models import FilingRecord, FilingVersion, WorkflowStep
+from juesuan.web.filings.models import FilingRecord, FilingVersion, VersionSummary, WorkflowStep
 from juesuan.web.orgs.models import Deadline, Department, Region, Unit
 from juesuan.web.workflow import ROLE_LABELS, TRANSITIONS, Action, Role, State, WorkflowError
 
@@ -351,16 +350,36 @@ class Total:
         return text(self.amount)
 
 
-def summary(version: FilingVersion) -> tuple[dict[str, int], dict[str, Decimal | None]]:
-    """A version's findings counted by severity and its key figures. Kept in the cache by
-    content (and juesuan's version, whose checks may change): a region of thousands of units
-    checks each version once, not on every visit."""
-    key = f"juesuan:review:summary:{juesuan.__version__}:{version.digest}"
-    found: tuple[dict[str, int], dict[str, Decimal | None]] | None = cache.get(key)
-    if found is None:
-        found = (finding_items.counts(services.items_of(version)), figures_of(version))
-        cache.set(key, found, timeout=None)
-    return found
+Summary = tuple[dict[str, int], dict[str, Decimal | None]]
+
+
+def _work_out(version: FilingVersion) -> Summary:
+    return finding_items.counts(services.items_of(version)), figures_of(version)
+
+
+def summary(version: FilingVersion) -> Summary:
+    """A version's findings counted by severity and its key figures."""
+    return summaries([version])[version.pk]
+
+
+def summaries(versions: Iterable[FilingVersion]) -> dict[int, Summary]:
+    """The summaries of ``versions`` by version id: those kept (:class:`VersionSummary`, counted
+    by this juesuan's checks) in one query; the others worked out now and kept."""
+    wanted = {v.pk: v for v in versions}
+    stamp = juesuan.__version__
+    out: dict[int, Summary] = {}
+    for pk, counts, figures in VersionSummary.objects.filter(
+            version_id__in=list(wanted), stamp=stamp).values_list("version_id", "counts", "figures"):
+        out[pk] = (counts, {k: None if v is None else Decimal(v) for k, v in figures.items()})
+    for pk, version in wanted.items():
+        if pk in out:
+            continue
+        out[pk] = counts, figures = _work_out(version)
+        # Another request may have kept it meanwhile: the same numbers either way.
+        VersionSummary.objects.update_or_create(version_id=pk, defaults={
+            "stamp": stamp, "counts": counts,
+            "figures": {k: None if v is None else str(v) for k, v in figures.items()}})
+    return out
 
 
 def counted_in_totals(rows: list[UnitRow]) -> list[UnitRow]:
@@ -393,7 +412,7 @@ def region_rows(scope: Scope, year: int, grants: tuple[Grant, ...],
         unit__department__region=scope.region, year=year).select_related("current")
         .defer("current__content")}
     now = today()
-    rows = []
+    rows, shown = [], []
     for unit in units.order_by("department__code", "code"):
         record = records.get(unit.pk)
         row = UnitRow(unit, record, pending=not_reported(record))
@@ -402,10 +421,14 @@ def region_rows(scope: Scope, year: int, grants: tuple[Grant, ...],
             state, place = State(record.state), unit.place
             row.visible = allowed(grants, place, Permission.VIEW, state)
             if row.visible and record.current is not None:
-                row.counts, row.figures = summary(record.current)
+                shown.append(row)
             row.batch = [kind for kind, by_state in BATCH_ACTIONS.items()
                          if state in by_state and allowed(grants, place, by_state[state], state)]
         rows.append(row)
+    found = summaries(row.record.current for row in shown if row.record and row.record.current)
+    for row in shown:
+        assert row.record is not None and row.record.current is not None
+        row.counts, row.figures = found[row.record.current.pk]
     return rows
 
 
