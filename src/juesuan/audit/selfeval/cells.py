@@ -93,7 +93,7 @@ def _strip_points(text: str) -> str:
 # --- indicator names -------------------------------------------------------------------------
 
 _LEVEL1 = {
-    "产出指标": FirstLevel.OUTPUT, "产出": FirstLevel.OUTPUT, "成本指标": FirstLevel.OUTPUT,
+    "产出指标": FirstLevel.OUTPUT, "产出": FirstLevel.OUTPUT, "成本指标": FirstLevel.COST,
     "效益指标": FirstLevel.BENEFIT, "效益": FirstLevel.BENEFIT,
     "满意度指标": FirstLevel.SATISFACTION, "满意度": FirstLevel.SATISFACTION,
     "服务对象满意度指标": FirstLevel.SATISFACTION,
@@ -104,8 +104,10 @@ _LEVEL2 = re.compile(
 )
 LEVEL2_PARENT = {
     "数量": FirstLevel.OUTPUT, "质量": FirstLevel.OUTPUT, "时效": FirstLevel.OUTPUT,
-    "成本": FirstLevel.OUTPUT, "经济成本": FirstLevel.OUTPUT, "社会成本": FirstLevel.OUTPUT,
-    "生态环境成本": FirstLevel.OUTPUT, "经济效益": FirstLevel.BENEFIT,
+    # 成本 under 产出 in the forms of 财预〔2020〕10号; 成本指标 a 一级指标 of its own, with these
+    # three under it, in the 2021+ forms (a scheme may count it within 产出: level1_within).
+    "成本": FirstLevel.OUTPUT, "经济成本": FirstLevel.COST, "社会成本": FirstLevel.COST,
+    "生态环境成本": FirstLevel.COST, "经济效益": FirstLevel.BENEFIT,
     "社会效益": FirstLevel.BENEFIT, "生态效益": FirstLevel.BENEFIT,
     "可持续影响": FirstLevel.BENEFIT, "服务对象满意度": FirstLevel.SATISFACTION,
     "满意度": FirstLevel.SATISFACTION,
