@@ -19,6 +19,8 @@ from juesuan.filing.io import filing_from_data, filing_to_data, load_filing
 from juesuan.filing.model import EXPENDITURE_KINDS, INCOME_SOURCES, Filing, Fund, PriorYear
 from juesuan.narrative.rules import figures_entered
 from juesuan.rules.finding import Finding
+from juesuan.rules.tables import evaluate_tables
+from juesuan.tables.build import build_tables
 from juesuan.web.filings.imports import prior_year_data  # pure: last year's tables, no Django
 from test_benchmark_generator import generate  # benchmarks/generate.py
 
@@ -27,7 +29,7 @@ EXAMPLES = {"shanghai": ROOT / "examples" / "shanghai-putuo-czj-2024.yaml",
             "suizhou": ROOT / "examples" / "suizhou-zwfw-2020.yaml"}
 SEEDS = (0, 1, 2)
 # What a filing says of last year: never carried into the new year's data.
-NOT_CARRIED = ("basic_economic", "three_public", "operating_costs", "procurement", "assets",
+NOT_CARRIED = ("three_public", "operating_costs", "procurement", "assets",
                "reasons", "notices", "non_fiscal_balance_used", "surplus_distribution")
 
 
@@ -69,6 +71,30 @@ def test_the_rows_are_last_years_codes_with_no_amount(last: Filing) -> None:
     # plain data in the very shape filing_to_data gives, amounts left out rather than zero
     assert filing_to_data(new) == data
     assert all(set(row) <= {"code", "name", "fund"} for row in data["expenditure"])
+
+
+def test_the_economic_rows_come_over_without_their_amounts(last: Filing) -> None:
+    data, new = started(last)
+    assert last.basic_economic, "every example and synthetic filing has 基本支出经济分类"
+    assert ([(r.code, r.name) for r in new.basic_economic]
+            == [(r.code, r.name) for r in last.basic_economic])
+    assert all(r.amount is not None for r in last.basic_economic)
+    assert all(r.amount is None for r in new.basic_economic)
+    # left out of the data, never written as 0, and read back the same
+    assert all(set(row) <= {"code", "name"} for row in data["basic_economic"])
+    assert filing_from_data(filing_to_data(new), "x") == new
+
+
+def test_unfilled_economic_rows_are_blank_in_table6_and_not_checked(last: Filing) -> None:
+    _, new = started(last)
+    t6 = build_tables(new)[6]
+    codes = list(dict.fromkeys(r.code for r in new.basic_economic))
+    assert t6.unfilled == tuple(codes)
+    for code in codes:  # each row printed, its cell blank (not 0.00)
+        assert t6.row(code).values == (None, None)
+    outcomes = {o.rule: o for o in evaluate_tables(build_tables(new))[1]}
+    assert outcomes["X7"].result == "not_evaluated"
+    assert outcomes["X7"].reason == f"表6 经济分类科目 {'、'.join(codes)} 尚未填写决算数"
 
 
 def test_opening_is_last_years_closing(last: Filing) -> None:

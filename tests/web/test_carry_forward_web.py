@@ -1,6 +1,6 @@
-"""新建填报 › 由上年度填报生成: the new year brings last year's rows, 年初结转和结余 and 预算数
-codes with every amount empty, the check panel warns of no change against last year, and the
-page proposes this start when last year's filing exists."""
+"""新建填报 › 由上年度填报生成: the new year brings last year's rows, 年初结转和结余, 预算数
+codes and 基本支出经济分类 款 with every amount empty, the check panel warns of no change
+against last year, and the page proposes this start when last year's filing exists."""
 
 from __future__ import annotations
 
@@ -52,7 +52,11 @@ def test_a_new_year_from_last_year_brings_the_rows(client: Any, world: Any, make
         row.code for row in shanghai_filing.expenditure]
     assert all(set(item) <= {"code", "fund"} for item in data["budget"]["items"])
     assert data["prior_year"]["grand_total"] == "2995.40"
-    assert "basic_economic" not in data and "reasons" not in data and "notices" not in data
+    # 基本支出经济分类: last year's 款, 决算数 empty (not 0)
+    assert ([row["code"] for row in data["basic_economic"]]
+            == [row.code for row in shanghai_filing.basic_economic])
+    assert all(set(row) <= {"code", "name"} for row in data["basic_economic"])
+    assert "reasons" not in data and "notices" not in data
     note = record.current.note
     assert note == ("由 2024 年度填报第 1 版生成，带入收入科目 11 行、支出科目 11 行、"
                     "年初结转和结余 2 行、预算科目 11 项")

@@ -480,7 +480,7 @@ def test_new_filing_from_last_year_takes_the_prior_year_figures(client: Any, wor
     assert data["year"] == 2025 and data["layout"] == "shanghai-2024" and data["unit"] == "万元"
     # the rows come over without amounts (test_carry_forward_web.py); last year's own do not
     assert [row["code"] for row in data["income"]] == [row.code for row in shanghai_filing.income]
-    for key in ("basic_economic", "reasons", "three_public"):
+    for key in ("reasons", "three_public"):
         assert key not in data
     assert record.current.source == "prior" and "由 2024 年度填报第 1 版生成" in record.current.note
 

@@ -7,6 +7,8 @@ Brought over:
 
 * 部门、单位构成、公开模板、部门概况（职能、机构设置、人员情况）;
 * 收入 rows (科目编码、名称) and 支出 rows (科目编码、名称、资金来源), every amount empty;
+* 基本支出经济分类 rows (科目编码、名称), 决算数 empty (the checks and tables take it as
+  not filled, never as 0);
 * 年初结转和结余: one row per last year's row that has a 年末结转和结余, same fund and
   code, ``opening`` = that ``closing``, ``closing`` empty;
 * 预算数: one item per (科目, 资金来源) of last year's 支出 rows, amounts and 主要用于 empty;
@@ -17,9 +19,9 @@ Brought over:
   reads them from last year's tables; this package may not import the table builders,
   which import it).
 
-Left out, absent rather than zero: 基本支出经济分类 (an :class:`EconomicRow` cannot exist
-without its 决算数), “三公”经费, 机关运行经费, 政府采购, 国有资产, 使用非财政拨款结余, 结余分配,
-the 部门整体绩效自评 (its 预算数, 执行数 and 目标分值 are required figures), the rest of
+Left out, absent rather than zero: “三公”经费, 机关运行经费, 政府采购, 国有资产,
+使用非财政拨款结余, 结余分配, the 部门整体绩效自评 (its 预算数, 执行数 and 目标分值 are
+required figures), the rest of
 预算绩效管理情况 (last year's project counts, scores and 结果应用), 增减和差异原因 (they
 explain last year's changes) and the 封面说明 (about last year's document).
 """
@@ -33,6 +35,7 @@ from juesuan.filing.model import (
     Budget,
     BudgetItem,
     CarryOver,
+    EconomicRow,
     ExpenditureRow,
     Filing,
     Fund,
@@ -74,6 +77,9 @@ def carry_forward(last: Filing, year: int, *,
     data["income"] = [_data(IncomeRow(code=row.code, name=row.name)) for row in last.income]
     data["expenditure"] = [_data(ExpenditureRow(code=row.code, name=row.name, fund=row.fund))
                            for row in last.expenditure]
+    economic = [_data(EconomicRow(code=row.code, name=row.name)) for row in last.basic_economic]
+    if economic:
+        data["basic_economic"] = economic
     carry = [_data(CarryOver(fund=row.fund, code=row.code, opening=row.closing))
              for row in last.carry_over if row.closing is not None]
     if carry:

@@ -123,7 +123,8 @@ class EconomicRow(Model):
 
     code: EconomicCode
     name: str | None = None
-    amount: Amount
+    # None: not filled yet (a row brought from last year), never read as 0
+    amount: Amount | None = None
 
 
 class CarryOver(Model):

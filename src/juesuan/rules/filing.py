@@ -18,7 +18,7 @@ from juesuan.filing.model import (
 )
 from juesuan.money import ZERO, AmountUnit, per_wan
 from juesuan.rules.finding import Location, Severity
-from juesuan.rules.registry import Report, Rule, rule, show
+from juesuan.rules.registry import NotEvaluated, Report, Rule, rule, show
 from juesuan.tables.amounts import NIL, Amt, amt, amt_sum
 
 F_REF = "juesuan"
@@ -60,7 +60,8 @@ def amounts(filing: Filing) -> Iterator[tuple[tuple[str | int, ...], str, Decima
             if v is not None:
                 yield ("expenditure", i, kind), f"支出 {erow.code}", v
     for i, econ in enumerate(filing.basic_economic):
-        yield ("basic_economic", i, "amount"), f"基本支出 {econ.code}", econ.amount
+        if econ.amount is not None:
+            yield ("basic_economic", i, "amount"), f"基本支出 {econ.code}", econ.amount
     tp = filing.three_public
     for key in ("outbound", "vehicle_purchase", "vehicle_operation", "reception"):
         item = getattr(tp, key)
@@ -338,13 +339,18 @@ def budget_total(filing: Filing, report: Report) -> None:
 
 
 @rule("F.operating-costs", "机关运行经费不超过公用经费", severity=Severity.WARNING, scope="filing",
-      description="机关运行经费是一般公共预算财政拨款基本支出中的日常公用经费，不应超过基本支出表的公用经费合计。",
+      description="机关运行经费是一般公共预算财政拨款基本支出中的日常公用经费，不应超过基本支出表的公用经费合计。"
+      "公用经费科目尚有未填写决算数的（如由上年度生成的填报）时不检查。",
       reference="名词解释 机关运行经费")
 def operating_costs(filing: Filing, report: Report) -> None:
     if filing.operating_costs is None or not filing.basic_economic:
         return
-    public = amt_sum(native(filing, e.amount) for e in filing.basic_economic
-                     if e.code[:3] not in ("301", "303"))
+    public_rows = [e for e in filing.basic_economic if e.code[:3] not in ("301", "303")]
+    unfilled = [e.code for e in public_rows if e.amount is None]
+    if unfilled:
+        # the filled rows alone would understate 公用经费: no verdict until all are filled
+        raise NotEvaluated(f"公用经费科目 {'、'.join(unfilled)} 尚未填写决算数")
+    public = amt_sum(native(filing, e.amount) for e in public_rows)
     report.at_most(public, native(filing, filing.operating_costs.final),
                    where("operating_costs", "final"), "机关运行经费不应超过公用经费合计")
 

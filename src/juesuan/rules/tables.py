@@ -46,6 +46,12 @@ def cell_of(row: Row, index: int) -> Amt:
     return Amt(v if isinstance(v, Decimal) else NIL.value, row.error(index))
 
 
+def unfilled(table: Table, keys: Iterable[str] | None = None) -> list[str]:
+    """The rows (of ``keys``, or all) whose amounts the filing has not filled yet: a rule
+    that needs one is not evaluated rather than read it as zero."""
+    return [k for k in table.unfilled if keys is None or k in keys]
+
+
 def has_column(table: Table | None, key: str) -> bool:
     return table is not None and key in table.column_keys
 
@@ -553,12 +559,15 @@ def x6(ts: TableSet, report: Report) -> None:
 
 
 @rule("X7", "基本支出与经济分类一致", severity=Severity.ERROR, scope="tables",
-      description="一般公共预算财政拨款支出决算表合计·基本支出 = 基本支出决算表人员经费合计 + 公用经费合计。",
+      description="一般公共预算财政拨款支出决算表合计·基本支出 = 基本支出决算表人员经费合计 + 公用经费合计。"
+      "经济分类科目尚有未填写决算数的（如由上年度生成的填报）时不检查。",
       reference=X_REF)
 def x7(ts: TableSet, report: Report) -> None:
     t5, t6 = ts.get(5), ts.get(6)
     if t5 is None or t6 is None:
         return
+    if missing := unfilled(t6):
+        raise NotEvaluated(f"表6 经济分类科目 {'、'.join(missing)} 尚未填写决算数")
     # totals of many rounded rows: each known to its rows' summed rounding (juesuan.tolerance),
     # whether built from a filing or read from a printed report
     econ = (table_total(t6, "personnel_total", "personnel", PERSONNEL) or NIL) \
@@ -635,8 +644,12 @@ def x11(ts: TableSet, report: Report) -> None:
     if t6 is None or t7 is None or not t7.rows:
         return
     r = t7.rows[0]
+    missing: list[str] = []
     for key, name, econ_codes in THREE_PUBLIC_ECONOMIC:
         if not has_column(t7, f"{key}.final"):
+            continue
+        if skipped := unfilled(t6, econ_codes):
+            missing += skipped
             continue
         booked = amt_sum(
             value(t6, code, "personnel") + value(t6, code, "public") for code in econ_codes
@@ -652,6 +665,8 @@ def x11(ts: TableSet, report: Report) -> None:
         report.fail(f"{name}决算数小于基本支出中的对应经济科目：{detail}", at(t7, r.key, f"{name}·决算数"),
                     expected=f"≥ {show(booked.value)}", found=show(final.value), severity=severity,
                     tolerance=allowed)
+    if missing:
+        raise NotEvaluated(f"表6 经济分类科目 {'、'.join(missing)} 尚未填写决算数")
 
 
 # Economic 款 and the 功能分类 项 that usually carry the same money (a soft rule).
@@ -671,13 +686,19 @@ def x12(ts: TableSet, report: Report) -> None:
     t5, t6 = ts.get(5), ts.get(6)
     if t5 is None or t6 is None:
         return
+    missing: list[str] = []
     for econ_codes, func_codes, name in SOCIAL_INSURANCE_PAIRS:
+        if skipped := unfilled(t6, econ_codes):
+            missing += skipped
+            continue
         econ = amt_sum(value(t6, c, "personnel") for c in econ_codes)
         func = amt_sum(value(t5, c, "basic") for c in func_codes)
         if econ.value == 0 and func.value == 0:
             continue
         report.equal(func, econ, at(t6, econ_codes[0]),
                      f"{name}：表6 {'+'.join(econ_codes)} 应与表5 {'、'.join(func_codes)} 基本支出相等")
+    if missing:
+        raise NotEvaluated(f"表6 经济分类科目 {'、'.join(missing)} 尚未填写决算数")
 
 
 @rule("X13", "公开表齐全", severity=Severity.ERROR, scope="tables",

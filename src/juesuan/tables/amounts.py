@@ -81,6 +81,9 @@ class Figures:
         default_factory=lambda: defaultdict(lambda: defaultdict(dict))
     )
     economic: dict[str, Amt] = field(default_factory=dict)
+    # 经济分类 款 with a row whose 决算数 is not filled yet (not zero): 表6 leaves it blank
+    # and the checks that need it are not evaluated
+    economic_unfilled: list[str] = field(default_factory=list)
     # carry[fund][code or ""] = (opening, closing)
     opening: dict[Fund, dict[str, Amt]] = field(default_factory=lambda: defaultdict(dict))
     closing: dict[Fund, dict[str, Amt]] = field(default_factory=lambda: defaultdict(dict))
@@ -168,7 +171,10 @@ def gather(filing: Filing) -> Figures:
         if erow.name:
             fig.names.setdefault(erow.code, erow.name)
     for econ in filing.basic_economic:
-        fig.economic[econ.code] = fig.economic.get(econ.code, NIL) + amt(econ.amount, unit)
+        if econ.amount is None:
+            fig.economic_unfilled.append(econ.code)
+        else:
+            fig.economic[econ.code] = fig.economic.get(econ.code, NIL) + amt(econ.amount, unit)
         if econ.name:
             fig.names.setdefault(econ.code, econ.name)
     for carry in filing.carry_over:

@@ -325,6 +325,7 @@ def table6(fig: Figures, filing: Filing, layout: Template) -> Table:
         and e.valid_in(year)
     }
     printed |= {code for code, a in fig.economic.items() if a.value != 0}
+    printed |= set(fig.economic_unfilled)  # shown, blank, for the filer to fill
     classes = sorted({code[:3] for code in printed} | {"301", "302", "303", "310"})
     rows: list[Row] = []
     side_totals: dict[str, Amt] = {PERSONNEL: NIL, PUBLIC: NIL}
@@ -349,6 +350,7 @@ def table6(fig: Figures, filing: Filing, layout: Template) -> Table:
     return Table(
         6, TABLE_KEYS[6], layout.table_title(6), columns, tuple(rows),
         notes=(_note(layout, 6),), sections=(PERSONNEL, PUBLIC), hierarchical=True,
+        unfilled=tuple(dict.fromkeys(fig.economic_unfilled)),
     )
 
 

@@ -69,6 +69,8 @@ class Table:
     sections: tuple[str, ...] = ()  # two names when printed side by side
     hierarchical: bool = False  # rows carry functional or economic codes with levels
     stub: str = "项目"  # header of the row-name column of a table without codes
+    # keys of rows whose amounts the filing has not filled yet: blank, yet not known to be 0
+    unfilled: tuple[str, ...] = ()
 
     @property
     def heading(self) -> str:
