@@ -79,7 +79,8 @@ def test_kinds_come_from_the_model() -> None:
     assert ("non_fiscal", "非财政拨款资金") in fund.choices
     level1 = nodes["performance.projects.*.indicators.*.level1"]
     assert isinstance(level1, Scalar) and level1.required and ("output", "产出指标") in level1.choices
-    assert nodes["performance.department.stated.rate_is_percent"].kind == "flag"  # type: ignore[union-attr]
+    assert nodes["performance.department.stated.rate"].kind == "percent"  # type: ignore[union-attr]
+    assert "performance.department.stated.rate_is_percent" not in nodes  # the form is in per cent
     assert isinstance(nodes["operating_costs"], Group) and nodes["operating_costs"].optional
     assert isinstance(nodes["performance.management.grades"], Pairs)
     assert nodes["organisation.duties.*"].kind == "longtext"  # type: ignore[union-attr]
@@ -146,7 +147,7 @@ _AMOUNT = st.decimals(min_value=Decimal("-99999999"), max_value=Decimal("9999999
 
 def _scalar(node: Scalar) -> st.SearchStrategy[Any]:
     kind = node.kind
-    if kind == "amount":
+    if kind in ("amount", "percent"):
         return _AMOUNT
     if kind == "integer":
         return st.integers(min_value=0, max_value=10**6)

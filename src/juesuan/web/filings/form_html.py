@@ -20,6 +20,7 @@ from django.utils.safestring import SafeString, mark_safe
 from juesuan import codes
 from juesuan.web.filings.forms_schema import (
     DELETE,
+    FRACTION,
     OMIT,
     PRESENT,
     ROW,
@@ -145,11 +146,19 @@ class FormRenderer:
                 '<input type="text" class="code" name="{}" id="{}" value="{}" inputmode="numeric"'
                 ' maxlength="{}" size="{}" list="codes-{}" autocomplete="off"{}{}{}{}>{}',
                 path, ident, value, size + 4, size + 1, node.kind, invalid, aria, required, lookup, shown)
-        css = {"amount": "amount", "integer": "integer"}.get(node.kind, "text")
-        mode = {"amount": ' inputmode="decimal"', "integer": ' inputmode="numeric"'}.get(node.kind, "")
-        return format_html('<input type="text" class="{}" name="{}" id="{}" value="{}"{}{}{}{}'
+        css = {"amount": "amount", "percent": "amount", "integer": "integer"}.get(node.kind, "text")
+        mode = {"amount": ' inputmode="decimal"', "percent": ' inputmode="decimal"',
+                "integer": ' inputmode="numeric"'}.get(node.kind, "")
+        html = format_html('<input type="text" class="{}" name="{}" id="{}" value="{}"{}{}{}{}'
                            ' autocomplete="off">', css, path, ident, value, mark_safe(mode), invalid, aria,
                            required)
+        if node.kind == "percent":
+            # the fraction as filed goes back with the form, so a page saved as shown keeps it
+            fraction = self.values.get(join(path, FRACTION))
+            kept = (format_html('<input type="hidden" name="{}" value="{}">', join(path, FRACTION),
+                                fraction) if fraction else "")
+            html = format_html('{}<span class="unit">%</span>{}', html, kept)
+        return html
 
     def _field(self, node: Scalar, path: str) -> str:
         mark = mark_safe('<abbr class="req" title="必填">*</abbr>') if node.required and node.kind != "flag" else ""

@@ -13,7 +13,8 @@ form carries markers whose last segment starts with ``_`` (no model field does):
 * ``<rows>.<i>._row``: the row existed when the form was opened (kept even if blanked);
 * ``<rows>.<i>._delete``: the row is to be removed;
 * ``<group>._present``: an optional part (机关运行经费, 绩效自评 …) existed;
-* ``<group>._omit``: the optional part is to be removed.
+* ``<group>._omit``: the optional part is to be removed;
+* ``<rate>._fraction``: a 预算执行率 filed as a fraction, as saved (see :data:`PERCENT_FIELDS`).
 
 A new row or optional part is taken when any of its fields holds something other than its
 default. Blank means "not filled": amounts, counts and optional texts left blank are omitted
@@ -28,7 +29,7 @@ import types
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from enum import Enum
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
@@ -39,13 +40,15 @@ from pydantic_core import PydanticUndefined
 from juesuan.filing.base import EconomicCode, FunctionalCode
 from juesuan.filing.model import Filing
 
-Kind = Literal["amount", "integer", "text", "longtext", "choice", "flag", "functional", "economic"]
+Kind = Literal["amount", "integer", "text", "longtext", "choice", "flag", "functional", "economic",
+               "percent"]
 PathKey = tuple[str | int, ...]
 
 ROW = "_row"
 DELETE = "_delete"
 PRESENT = "_present"
 OMIT = "_omit"
+FRACTION = "_fraction"
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,7 @@ class Scalar:
     default: Any = None  # plain data form of the model's default (None: blank)
     choices: tuple[tuple[str, str], ...] = ()
     hint: str | None = None
+    flag: str | None = None  # a percent: the model's field saying the value is a percentage
 
 
 @dataclass(frozen=True)
@@ -205,6 +209,10 @@ LONG_TEXT_FIELDS = {"description", "goal", "achieved", "summary", "deviation_ana
 
 HIDDEN_FIELDS = {"schema_version"}  # kept from the saved data; not edited
 
+# Figures a file may give as a fraction (0.86) or, with a flag, as a percentage (86), edited as a
+# percentage only: (model, field) → the flag, which the form does not show. See percent_shown.
+PERCENT_FIELDS: dict[tuple[str, str], str] = {("Stated", "rate"): "rate_is_percent"}
+
 _CJK = re.compile(r"[\u3400-\u9fff]")
 
 
@@ -285,6 +293,10 @@ def _scalar_kind(owner: type[BaseModel], name: str, base: Any, meta: tuple[Any, 
 def _node(owner: type[BaseModel], name: str, info: FieldInfo) -> Node:
     base, meta, nullable = _unwrap(info.annotation, info.metadata)
     label, hint = _label(owner, name, info, base)
+    flag = PERCENT_FIELDS.get((owner.__name__, name))
+    if flag is not None:  # the description's hint on fractions and the flag is for files
+        return Scalar(name, label, "percent", hint="按百分数填写，如 86 即 86%、95.5 即 95.5%",
+                      flag=flag)
     kind = _scalar_kind(owner, name, base, meta)
     override = CHOICE_OVERRIDES.get((owner.__name__, name))
     if override is not None:
@@ -327,8 +339,9 @@ def _item(owner: type[BaseModel], name: str, item_type: Any, label: str) -> Grou
 
 def group_of(model: type[BaseModel], name: str, label: str, *, optional: bool = False,
              hint: str | None = None) -> Group:
+    flags = {flag for (owner, _), flag in PERCENT_FIELDS.items() if owner == model.__name__}
     fields = tuple(_node(model, n, info) for n, info in model.model_fields.items()
-                   if n not in HIDDEN_FIELDS)
+                   if n not in HIDDEN_FIELDS and n not in flags)
     return Group(name, label, fields, optional=optional, hint=hint)
 
 
@@ -427,6 +440,8 @@ def parse_scalar(node: Scalar, raw: str | None) -> Any:
         return None
     if node.kind == "amount":
         return normalise_number(raw)
+    if node.kind == "percent":  # "86%" as typed is 86
+        return normalise_number(raw).removesuffix("%") or None
     if node.kind == "integer":
         number = normalise_number(raw)
         return int(number) if _INTEGER.fullmatch(number) and len(number) <= _INTEGER_DIGITS else number
@@ -454,6 +469,48 @@ def is_content(node: Scalar, raw: str | None) -> bool:
     if value is None or value == "":
         return False
     return node.default is None or str(value) != str(node.default)
+
+
+# --- percentages ----------------------------------------------------------------------------------
+
+
+def _percent_text(value: Any) -> str | None:
+    """A fraction as the percentage it is, exactly ("0.86" → "86", "1" → "100"); None when it is
+    no number (kept as typed for the model to report)."""
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        return None
+    # a rate is near 1; an exponent in the thousands (the marker is posted) is no rate to write out
+    if not number.is_finite() or abs(number.adjusted()) > 30:
+        return None
+    return format(number.scaleb(2), "f")
+
+
+def percent_shown(value: Any, is_percent: bool) -> tuple[Any, str | None]:
+    """A PERCENT_FIELDS value as its input shows it (always a percentage) and, when it was
+    filed as a fraction, that fraction for the form to carry back (``<rate>._fraction``)."""
+    if value is None or is_percent:
+        return value, None
+    shown = _percent_text(value)
+    return (value, None) if shown is None else (shown, str(value))
+
+
+def percent_saved(typed: Any, fraction: str | None) -> tuple[Any, bool]:
+    """What is saved of a percentage typed in the form, and whether it is flagged as one: the
+    fraction as filed when the input still shows it (a page saved as shown changes nothing),
+    else the percentage as typed. No arithmetic on what was typed: nothing is rounded."""
+    shown = _percent_text(fraction) if fraction is not None else None
+    if shown is not None and _same_number(shown, typed):
+        return fraction, False
+    return typed, True
+
+
+def _same_number(a: str, b: Any) -> bool:
+    try:
+        return Decimal(a) == Decimal(str(b))
+    except InvalidOperation:
+        return False
 
 
 # --- data → form -----------------------------------------------------------------------------------
@@ -484,8 +541,12 @@ def _flatten(node: Node, value: Any, path: str, out: dict[str, str], shown: Mapp
         if node.optional:
             out[join(path, PRESENT)] = "1"
         for child in node.fields:
-            _flatten(child, value.get(child.name) if isinstance(value, Mapping) else None,
-                     join(path, child.name), out, shown)
+            item = value.get(child.name) if isinstance(value, Mapping) else None
+            if isinstance(child, Scalar) and child.flag and isinstance(value, Mapping):
+                item, fraction = percent_shown(item, bool(value.get(child.flag)))
+                if fraction is not None:
+                    out[join(join(path, child.name), FRACTION)] = fraction
+            _flatten(child, item, join(path, child.name), out, shown)
     elif isinstance(node, Rows):
         items = list(value or ())
         for index in shown.get(path, range(len(items))):
@@ -626,6 +687,11 @@ class _Reader:
             out: dict[str, Any] = {}
             for child in node.fields:
                 value = self.read(child, join(path, child.name), (*loc, child.name))
+                if isinstance(child, Scalar) and child.flag and value is not None:
+                    fraction = self.values.get(join(join(path, child.name), FRACTION))
+                    value, is_percent = percent_saved(value, fraction)
+                    if is_percent:
+                        out[child.flag] = True
                 if value is not None:
                     out[child.name] = value
             return out
