@@ -46,9 +46,16 @@ def test_the_row_tables_of_codes_and_amounts_are_grids_and_nothing_else() -> Non
     assert found["expenditure"] == [("expenditure", "functional", (
         "basic", "project", "remit_superior", "operating", "subsidy_affiliated"))]
     assert found["basic-economic"] == [("basic_economic", "economic", ("amount",))]
-    # 结转结余 starts with its fund, 预算数 has a text column, the rest have no such tables.
+    assert found["carry-over"] == [("carry_over", "functional", ("opening", "closing"))]
+    assert found["budget"] == [("budget.items", "functional", ("initial", "adjusted"))]
     assert {slug for slug, grids in found.items() if grids} == {
-        "income", "expenditure", "basic-economic"}
+        "income", "expenditure", "basic-economic", "carry-over", "budget"}
+    # 结转结余 starts with its fund (its code is optional); 预算数 has a text: neither has a
+    # 本行合计 nor a 上年决算数, their amounts not being parts of one figure.
+    carry, budget = grid_of("carry-over", "carry_over"), grid_of("budget", "budget.items")
+    assert (carry.code, carry.parts, budget.code, budget.parts) == ("code", False, "code", False)
+    assert all(grid_of(s, p).parts for s, p in (("income", "income"), ("expenditure", "expenditure"),
+                                                ("basic-economic", "basic_economic")))
 
 
 # --- 上年决算数 ----------------------------------------------------------------------------------------
@@ -149,6 +156,75 @@ def test_a_section_without_a_grid_has_no_grid_data(client: Any, world: Any,
     # The form the server renders is unchanged: its table, row template and add button.
     assert 'id="rows-f-income"' in grid_page and 'id="tpl-f-income"' in grid_page
     assert 'data-add-row="income"' in grid_page
+
+
+# --- sums of a long list's other pages ----------------------------------------------------------------
+
+
+def _expected_elsewhere(filing: Filing, shown: set[int]) -> tuple[int, dict[str, Decimal], dict[str, Decimal]]:
+    """Rows off the page, the exact sum per kind, and 项目支出 per 类 and 款 (plain Decimal sums)."""
+    off = [r for i, r in enumerate(filing.expenditure) if i not in shown]
+    grid = grid_of("expenditure", "expenditure")
+    total = {k: sum((getattr(r, k) for r in off if getattr(r, k) is not None), Decimal(0)) for k in grid.amounts}
+    groups: dict[str, Decimal] = {}
+    for r in off:
+        for digits in (3, 5):
+            groups[r.code[:digits]] = groups.get(r.code[:digits], Decimal(0)) + (r.project or Decimal(0))
+    return len(off), total, groups
+
+
+def test_the_rows_of_other_pages_are_summed_exactly(client: Any, world: Any, make_record: Any) -> None:
+    from tests.web.huge import huge_filing
+
+    from juesuan.web.filings import paging, services
+
+    filing = huge_filing(450)
+    grid = grid_of("expenditure", "expenditure")
+    data = services.version_data(make_record("a", filing=filing, checks=False).current)
+    win = paging.window(grid.ref, data["expenditure"], 2)
+    assert win is not None and win.shown == tuple(range(200, 400))
+    got = grid_data.elsewhere_sums(filing, grid, win.shown)
+    rows, total, groups = _expected_elsewhere(filing, set(win.shown))
+    assert got["rows"] == rows == 250
+    for i, kind in enumerate(grid.amounts):
+        assert (Decimal(got["total"][i]) if got["total"][i] is not None else Decimal(0)) == total[kind], kind
+    project = grid.amounts.index("project")
+    assert {key: Decimal(sums[project] or 0) for key, sums in got["groups"].items()} == groups
+    assert set(got["groups"]) == set(groups) and all(len(k) in (3, 5) for k in groups)
+    assert got["blank"] == [None] * 5 and got["bad"] == [None] * 5
+    # Exact: a sum with more digits than a double holds, never in exponent form.
+    assert total["project"] > 10 ** 5 and "E" not in got["total"][project]
+
+
+def test_rows_without_a_code_and_rows_of_an_odd_code_are_summed_apart(shanghai_filing: Filing) -> None:
+    from juesuan.filing.model import CarryOver
+
+    rows = (CarryOver(fund=Fund.GENERAL_BUDGET, opening=Decimal("0.10"), closing=Decimal("1E+3")),
+            CarryOver(fund=Fund.GOVERNMENT_FUND, code="2010601", opening=Decimal("2.005")),
+            CarryOver(fund=Fund.GOVERNMENT_FUND, code="2010602", closing=Decimal("0.3")),
+            CarryOver(fund=Fund.GENERAL_BUDGET, opening=Decimal("7")))
+    filing = shanghai_filing.model_copy(update={"carry_over": rows})
+    got = grid_data.elsewhere_sums(filing, grid_of("carry-over", "carry_over"), [3])
+    assert got == {"rows": 3, "total": ["2.105", "1000.3"],
+                   "groups": {"201": ["2.005", "0.3"], "20106": ["2.005", "0.3"]},
+                   "blank": ["0.10", "1000"], "bad": [None, None]}
+
+
+def test_a_page_of_a_long_list_gives_the_grid_the_other_pages_sums(client: Any, world: Any,
+                                                                   make_record: Any) -> None:
+    from tests.web.huge import huge_filing
+
+    filing = huge_filing(450)
+    record = make_record("a", filing=filing, checks=False)
+    client.force_login(world.users["unit_a"])
+    entry = page_json(client.get(f"/desk/f/{record.pk}/edit/expenditure/?page=3"))["lists"]["expenditure"]
+    rows, total, _ = _expected_elsewhere(filing, set(range(400, 450)))
+    assert entry["elsewhere"]["rows"] == rows == 400
+    project = entry["amounts"].index("project")
+    assert Decimal(entry["elsewhere"]["total"][project]) == total["project"]
+    # A list shown whole has nothing elsewhere.
+    short = page_json(client.get(f"/desk/f/{record.pk}/edit/income/"))["lists"]["income"]
+    assert "elsewhere" not in short and short["code"] == "code" and short["parts"] is True
 
 
 # --- the nine tables beside the editor ------------------------------------------------------------

@@ -45,6 +45,14 @@ def data_of(record: Any) -> Any:
     return services.version_data(record.current)
 
 
+def filing_of(record: Any) -> Filing:
+    """The saved version as the filing it holds (its amounts Decimal)."""
+    from juesuan.web.filings import services
+
+    record.refresh_from_db()
+    return services.filing_of(record.current)
+
+
 def new_draft(world: Any, year: int, unit: AmountUnit) -> Any:
     from juesuan.web.filings import services
     from juesuan.web.filings.imports import empty_filing_data
@@ -283,6 +291,123 @@ def test_keys_move_edit_fill_down_and_paste_numbers_as_written(visit: Any, world
     assert active(page)[:2] == [3, "other"]
 
 
+# --- 结转结余 and 预算数 ----------------------------------------------------------------------------------
+
+
+CARRY_BLOCK = ("一般公共预算财政拨款\t\t1,234.50\t2.25\r\n"
+               "政府性基金预算财政拨款\t2296002\t（3.00）\t4\r\n"
+               "非财政拨款资金\t\t1000.005\t\r\n")
+BUDGET_BLOCK = ("2010601\t一般公共预算财政拨款\t1,560.05\t1,600.10\t人员经费\r\n"
+                "2010602\t非财政拨款资金\t10\t\t\"宣传、\t指导\"\r\n"
+                "2010650\t政府性基金预算财政拨款\t\t0.3\t\r\n")
+
+
+def test_carry_over_and_budget_items_are_grids_too(visit: Any, world: Any, live_server: Any) -> None:
+    record = new_draft(world, 2024, AmountUnit.WAN_YUAN)
+    visitor = visit("unit_a")
+    visitor.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server.url)
+
+    # 结转结余: its fund first, its code optional; a block with no names skips 科目名称.
+    page = visitor.go(f"/desk/f/{record.pk}/edit/carry-over/")
+    focus_grid(page)
+    assert active(page) == [1, "fund", ""]
+    headers = page.locator(".grid .tabulator-col").evaluate_all(
+        "els => els.map(e => e.getAttribute('tabulator-field'))")
+    assert headers == ["_n", "fund", "code", "_name", "opening", "closing", "_delText"]  # no 本行合计
+    page.evaluate("text => navigator.clipboard.writeText(text)", CARRY_BLOCK)
+    page.keyboard.press("Control+V")
+    expect(page.locator(".grid-status")).to_have_text("已粘贴 3 行")
+    expect(calc(page, "opening")).to_have_text(money(Decimal("1234.50") - 3 + Decimal("1000.005")))
+    expect(calc(page, "closing")).to_have_text("6.25")
+    expect(calc(page, "fund")).to_have_text("合计")
+    expect(page.locator("table.grid-sums tr.blank")).to_contain_text("2,234.51")  # rows without a code: 2,234.505
+    # Ctrl+D fills the fund of the row above into the next row.
+    page.evaluate("() => window.juesuanGrid.grids[0].select(3, 1)")
+    page.keyboard.press("Control+D")
+    expect(page.locator('select[name="carry_over.3.fund"]')).to_have_value("non_fiscal")
+    page.keyboard.press("Control+Delete")  # a row of nothing but a fund: not kept
+    expect(page.locator('input[name="carry_over.3._delete"]')).to_be_checked()
+    page.keyboard.press("Control+S")
+    expect(page.get_by_role("status").first).to_contain_text("已保存“结转结余”，为第 2 版")
+    saved = filing_of(record).carry_over
+    assert [(r.fund.value, r.code, r.opening, r.closing) for r in saved] == [
+        ("general_budget", None, Decimal("1234.50"), Decimal("2.25")),
+        ("government_fund", "2296002", Decimal("-3.00"), Decimal("4")),
+        ("non_fiscal", None, Decimal("1000.005"), None)]
+
+    # 预算数: code, fund, 年初/全年预算数 and a text; a block with its funds but no names.
+    page = visitor.go(f"/desk/f/{record.pk}/edit/budget/")
+    holder = page.locator('.grid-wrap[data-grid="budget.items"] .tabulator-tableholder')
+    holder.focus()
+    assert active(page) == [1, "code", ""]
+    page.evaluate("text => navigator.clipboard.writeText(text)", BUDGET_BLOCK)
+    page.keyboard.press("Control+V")
+    expect(page.locator(".grid-status")).to_have_text("已粘贴 3 行")
+    expect(calc(page, "initial")).to_have_text("1,570.05")
+    expect(calc(page, "adjusted")).to_have_text("1,600.40")
+    name = page.locator('.grid .tabulator-row .tabulator-cell[tabulator-field="_name"]').first
+    expect(name).to_have_text("行政运行")
+    expect(page.locator('textarea[name="budget.items.1.purpose"]')).to_have_value("宣传、\t指导")
+    page.keyboard.press("Control+S")
+    expect(page.get_by_role("status").first).to_contain_text("已保存“预算数”，为第 3 版")
+    items = filing_of(record).budget.items
+    assert [(r.code, r.fund.value, r.initial, r.adjusted, r.purpose) for r in items] == [
+        ("2010601", "general_budget", Decimal("1560.05"), Decimal("1600.10"), "人员经费"),
+        ("2010602", "non_fiscal", Decimal("10"), None, "宣传、\t指导"),
+        ("2010650", "government_fund", None, Decimal("0.3"), None)]
+
+
+# --- an input method --------------------------------------------------------------------------------
+
+
+def test_an_input_method_types_into_a_cell_without_enter_first(visit: Any, world: Any,
+                                                               shanghai_filing: Filing) -> None:
+    """Chromium's own input method events (DevTools protocol): the key that starts a 拼音
+    composition is a keydown of keyCode 229; the composed text goes into the cell's editor, and
+    the Enter that picks the candidate does not leave the cell."""
+    from juesuan.web.filings import services
+
+    record = services.create_record(world.units["a"], 2024, shanghai_filing, world.users["unit_a"])
+    visitor = visit("unit_a")
+    page = visitor.go(f"/desk/f/{record.pk}/edit/budget/")
+    cdp = visitor.context.new_cdp_session(page)
+    focus_grid(page)
+    column = page.evaluate("""() => window.juesuanGrid.grids[0].tableColumns()
+        .findIndex(c => c.getField() === 'purpose')""")
+    page.evaluate("col => window.juesuanGrid.grids[0].select(0, col)", column)
+    assert active(page)[:2] == [1, "purpose"]
+
+    def compose(keys: str, text: str) -> None:
+        cdp.send("Input.dispatchKeyEvent", {"type": "rawKeyDown", "key": "Process", "code": "KeyR",
+                                            "windowsVirtualKeyCode": 229, "nativeVirtualKeyCode": 229})
+        cdp.send("Input.imeSetComposition", {"text": keys, "selectionStart": len(keys),
+                                             "selectionEnd": len(keys)})
+        cdp.send("Input.dispatchKeyEvent", {"type": "keyUp", "key": "Process", "code": "KeyR",
+                                            "windowsVirtualKeyCode": 229, "nativeVirtualKeyCode": 229})
+        # The candidate picked with Enter: a keydown of 229 while composing, then the text.
+        cdp.send("Input.dispatchKeyEvent", {"type": "rawKeyDown", "key": "Process", "code": "Enter",
+                                            "windowsVirtualKeyCode": 229, "nativeVirtualKeyCode": 229})
+        page.keyboard.insert_text(text)
+
+    compose("renyuan", "人员经费")
+    editor = page.locator(".grid .g-input")
+    expect(editor).to_have_value("人员经费")
+    assert active(page)[:2] == [1, "purpose"]  # the candidate's Enter kept the cell
+    page.keyboard.press("Enter")
+    expect(editor).to_have_count(0)
+    assert active(page)[:2] == [2, "purpose"]
+    expect(page.locator('textarea[name="budget.items.0.purpose"]')).to_have_value("人员经费")
+
+    # A choice: 资金来源 typed as its label's start goes in as the fund.
+    column = page.evaluate("""() => window.juesuanGrid.grids[0].tableColumns()
+        .findIndex(c => c.getField() === 'fund')""")
+    page.evaluate("col => window.juesuanGrid.grids[0].select(1, col)", column)
+    compose("feicaizheng", "非财政")
+    expect(editor).to_have_value("非财政")
+    page.keyboard.press("Tab")
+    expect(page.locator('select[name="budget.items.1.fund"]')).to_have_value("non_fiscal")
+
+
 # --- widths ---------------------------------------------------------------------------------------
 
 
@@ -373,3 +498,48 @@ def test_without_scripts_the_form_saves(browser: Any, browser_context_args: dict
         expect(link).to_have_attribute("href", re.compile(rf"/desk/f/{record.pk}/tables/$"))
     finally:
         context.close()
+
+
+FITS = """field => {
+    const cells = [...document.querySelectorAll(
+        `.grid .tabulator-row .tabulator-cell[tabulator-field="${field}"]`)];
+    const head = document.querySelector(`.grid .tabulator-col[tabulator-field="${field}"]`);
+    return {clipped: cells.filter(c => c.scrollWidth > c.clientWidth).map(c => c.textContent),
+            width: head.getBoundingClientRect().width,
+            page: document.scrollingElement.scrollWidth, inner: innerWidth};
+}"""
+
+
+def test_pasted_amounts_widen_their_columns(visit: Any, world: Any, live_server: Any,
+                                            shanghai_filing: Filing) -> None:
+    from juesuan.web.filings import services
+
+    record = services.create_record(world.units["a"], 2024, shanghai_filing, world.users["unit_a"])
+    visitor = visit("unit_a")
+    visitor.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server.url)
+    page = visitor.go(f"/desk/f/{record.pk}/edit/income/")
+    for width in (1280, 390):
+        page.set_viewport_size({"width": width, "height": 800})
+        page.reload()
+        focus_grid(page)
+        before = page.evaluate(FITS, "general_budget")
+        assert not before["clipped"], before
+        keys = page.keyboard
+        keys.press("ArrowRight")
+        keys.press("ArrowRight")
+        assert active(page)[:2] == [1, "general_budget"]
+        page.evaluate("text => navigator.clipboard.writeText(text)",
+                      "123456789012345.67\r\n-98,765,432,109.01\r\n")
+        keys.press("Control+V")
+        expect(page.locator(".grid-status")).to_have_text("已粘贴 2 行")
+        expect(page.locator('.grid .tabulator-row .tabulator-cell[tabulator-field="general_budget"]').first
+               ).to_have_text("123,456,789,012,345.67")
+        after = page.evaluate(FITS, "general_budget")
+        assert after["width"] > before["width"], (width, before, after)
+        # At 1280 px the column shows them whole; on a phone it widens only as far as it is
+        # still seen whole beside the frozen code and name.
+        assert not after["clipped"] if width == 1280 else after["width"] < 200, (width, after)
+        assert after["page"] <= after["inner"], f"{width} px：页面宽 {after['page']} px"
+        # The other columns are still reached beside the frozen code and name.
+        boxes = page.evaluate(BOXES, list(INCOME_SOURCES))
+        assert boxes["reach"] == [[f, True] for f in INCOME_SOURCES], f"{width} px：{boxes['reach']}"

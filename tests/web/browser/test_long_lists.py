@@ -5,6 +5,7 @@ every other row is as it was. Leaving a page with unsaved changes asks first."""
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -101,3 +102,52 @@ def test_a_form_with_more_fields_than_the_server_takes_is_kept_unsent(visit: Any
     expect(field).to_have_value("1.00")
     assert posts == []  # neither the save nor the live check was sent
     assert record.versions.count() == 1
+
+
+def test_the_totals_of_a_page_cover_the_whole_list(visit: Any, world: Any) -> None:
+    """The 合计 row and the totals below the grid add the saved rows of the other pages (sent
+    by the server as exact sums) to the live rows of the page: one cell changed on page 2 moves
+    the 合计 by exactly what it changed."""
+    from tests.web.browser.test_grid import active, calc, focus_grid, money
+
+    from juesuan.web.filings import services
+
+    filing = huge_filing(450)
+    record = services.create_record(world.units["a"], 2024, filing, world.users["unit_a"])
+    rows = filing.expenditure
+    saved_total = sum((r.project for r in rows if r.project is not None), Decimal(0))
+    old = rows[205].project
+    assert old is not None
+    new = Decimal("123456789.015")
+
+    page = visit("unit_a").go(f"/desk/f/{record.pk}/edit/expenditure/?page=2")
+    expect(page.locator(".pager-summary")).to_contain_text("第 2 / 3 页（第 201–400 行）")
+    expect(calc(page, "project")).to_have_text(money(saved_total))
+    expect(calc(page, "project")).to_have_attribute("title", "含其他页已保存的行")
+    total_row = page.locator("table.grid-sums tr.total")
+    expect(total_row).to_have_attribute("title", "含其他页已保存的行")
+    expect(page.locator(".grid-totals .hint").first).to_contain_text("含其他页已保存的 250 行")
+
+    focus_grid(page)
+    column = page.evaluate("""() => window.juesuanGrid.grids[0].tableColumns()
+        .findIndex(c => c.getField() === 'project')""")
+    page.evaluate("col => window.juesuanGrid.grids[0].select(5, col)", column)
+    assert active(page)[:2] == [6, "project"]
+    page.keyboard.type(str(new))
+    page.keyboard.press("Enter")
+    expect(page.locator('input[name="expenditure.205.project"]')).to_have_value(str(new))
+    expected = saved_total - old + new
+    expect(calc(page, "project")).to_have_text(money(expected))
+    expect(total_row).to_contain_text(money(expected))
+    # Its 类 subtotal: the saved rows of that 类 on every page, with the new figure.
+    prefix = rows[205].code[:3]
+    in_class = sum((r.project for i, r in enumerate(rows) if i != 205 and r.project is not None
+                    and r.code.startswith(prefix)), new)
+    subtotal = page.locator("table.grid-sums tr.level-0").filter(
+        has=page.locator("td.code", has_text=re.compile(f"^{prefix}$")))
+    expect(subtotal).to_contain_text(money(in_class))
+    # 本行合计's 合计: every kind of every row.
+    everything = sum((getattr(r, k) or Decimal(0) for r in rows for k in
+                      ("basic", "project", "remit_superior", "operating", "subsidy_affiliated")), Decimal(0))
+    expect(calc(page, "_total")).to_have_text(money(everything - old + new))
+    page.wait_for_load_state("networkidle")

@@ -303,7 +303,7 @@ def _render_section(request: HttpRequest, record: FilingRecord, section: Section
         # The reviewers' reason for returning it, where the filer works on it.
         "returned": views.latest_return(record),
         # The row tables' grids (grid.js): code names, 人员/公用经费 classes, 上年决算数.
-        "grid": grid_data.page_data(record, section, saved),
+        "grid": grid_data.page_data(record, section, saved, windows),
     }
     return render(request, "edit/section.html", context, status=status)
 

@@ -1,5 +1,5 @@
-/* juesuan filing editor: the row tables of 收入, 支出 and 基本支出经济分类 as spreadsheet-like
-   grids (Tabulator, vendored in vendor/tabulator/).
+/* juesuan filing editor: the row tables of 收入, 支出, 基本支出经济分类, 结转结余 and 预算数 as
+   spreadsheet-like grids (Tabulator, vendored in vendor/tabulator/).
 
    The form the server renders stays the source of truth and works without scripts: the grid
    sits in front of its table, and every change in the grid is written into the table's inputs
@@ -10,8 +10,10 @@
    Keys: arrows move; Enter or F2 edits, Enter again keeps and moves down, Tab keeps and moves
    right; typing starts editing; Esc cancels; Ctrl+C / Ctrl+V copy and paste blocks (from Excel
    or WPS: tab-separated lines); Ctrl+D fills down; Delete clears; Ctrl+Delete deletes the rows
-   (or restores them); Ctrl+S saves. The 合计 row and the 类/款 subtotals are summed as exact
-   integers (BigInt), never as floating point; the server's checks remain the authority. */
+   (or restores them); Ctrl+S saves; an input method's first key opens the cell's editor. The
+   合计 row and the 类/款 subtotals are summed as exact integers (BigInt), never as floating
+   point; a long list's page adds the exact sums of its other pages' saved rows, sent by the
+   server. The server's checks remain the authority. */
 (function () {
   "use strict";
 
@@ -180,6 +182,8 @@
     this.inputs = {}; // form index -> {field: input}
     this.columns = this.readColumns();
     this.prior = config.prior || null;
+    // A long list edited a page at a time: the exact sums of its saved rows on other pages.
+    this.elsewhere = config.elsewhere && config.elsewhere.rows ? config.elsewhere : null;
     this.batch = 0;
     this.pendingText = null;
     this.typed = false;
@@ -218,12 +222,21 @@
     return null;
   };
 
+  // Whether a text is one of the choices (value or label) of a column of the grid.
+  Grid.prototype.isChoice = function (value) {
+    return this.columns.some(function (column) {
+      return (column.choices || []).some(function (c) {
+        return c.value && (c.value === value || c.label === value);
+      });
+    });
+  };
+
   Grid.prototype.isAmount = function (field) {
     return this.config.amounts.indexOf(field) >= 0;
   };
 
   Grid.prototype.codeField = function () {
-    return this.columns[0].field;
+    return this.config.code || this.columns[0].field;
   };
 
   Grid.prototype.nameOf = function (code, typedName) {
@@ -592,6 +605,11 @@
       if (cell.getField() === "_delText" && cell.getValue()) self.toggleDelete([cell.getRow()]);
     });
     this.element.addEventListener("keydown", function (event) { self.onKey(event); }, true);
+    this.element.addEventListener("compositionstart", function (event) {
+      if (isEditor(event.target)) return;
+      var cell = self.activeCell();
+      if (cell) self.startComposing(cell, cell.getColumn()._column);
+    }, true);
     this.element.addEventListener("paste", function (event) { self.onPaste(event); });
     tools.addEventListener("click", function (event) {
       var button = event.target.closest("button");
@@ -617,27 +635,34 @@
     var sum = function (field) {
       return function (values, data) { return self.sumText(data, field); };
     };
+    // The 合计 row of a long list covers its other pages too: said on each of its cells.
+    var calcFormatter = function (cell) {
+      var value = cell.getValue();
+      if (self.elsewhere) cell.getElement().setAttribute("title", ELSEWHERE);
+      return value == null ? "" : escapeHtml(value);
+    };
+    var codeField = this.codeField();
+    var nameDef = null;
+    var choiceCopy = function (column) {
+      return function (value) { return self.choiceLabel(column, value); };
+    };
     for (var i = 0; i < this.columns.length; i++) {
       var column = this.columns[i];
       var def = { title: column.label, field: column.field, headerSort: false, resizable: true,
                   formatter: function (cell) { return self.cellText(cell); } };
-      if (i === 0) {
-        def.frozen = true;
+      if (column.field === codeField) {
         def.editor = editor;
         def.width = narrow ? 76 : 84;
         def.cssClass = "g-code";
-        def.bottomCalc = function () { return "合计"; };
       } else if (column.field === "name") {
         def.field = "_name";
-        def.frozen = true;
-        def.width = narrow ? 92 : 170;
         def.cssClass = "g-name g-readonly";
-        def.tooltip = function (e, cell) { return cell.getValue() || ""; };
+        nameDef = def;
       } else if (column.choices) {
         def.editor = editor;
         def.minWidth = 96;
         def.cssClass = "g-choice";
-        def.accessorClipboard = function (value) { return self.choiceLabel(column, value); };
+        def.accessorClipboard = choiceCopy(column);
       } else if (this.isAmount(column.field)) {
         def.editor = editor;
         def.hozAlign = "right";
@@ -645,20 +670,41 @@
         def.width = narrow ? 104 : 118;
         def.cssClass = "g-amount";
         def.bottomCalc = sum(column.field);
+        def.bottomCalcFormatter = calcFormatter;
       } else {
+        // A text (主要用于): as wide as it needs, within reason.
         def.editor = editor;
+        def.minWidth = 140;
+        def.maxWidth = narrow ? 200 : 360;
+        def.cssClass = "g-text";
+        def.tooltip = function (e, cell) { return cell.getValue() || ""; };
       }
       defs.push(def);
     }
-    if (!this.column("name")) {
-      defs.splice(1, 0, { title: "科目名称", field: "_name", frozen: true, headerSort: false,
-                          width: narrow ? 92 : 170, cssClass: "g-name g-readonly",
-                          formatter: function (cell) { return self.cellText(cell); } });
+    // The 科目名称 (from the code list) right after the code; the columns up to it stay in view
+    // when the grid scrolls sideways (frozen columns have to be the first ones).
+    if (!nameDef) {
+      nameDef = { title: "科目名称", field: "_name", headerSort: false, cssClass: "g-name g-readonly",
+                  formatter: function (cell) { return self.cellText(cell); } };
+    } else {
+      defs.splice(defs.indexOf(nameDef), 1);
     }
-    if (this.config.amounts.length > 1) {
+    nameDef.width = narrow ? 92 : 170;
+    nameDef.tooltip = function (e, cell) { return cell.getValue() || ""; };
+    var at = 0;
+    while (defs[at].field !== codeField) at++;
+    defs.splice(at + 1, 0, nameDef);
+    for (var f = 0; f <= at + 1; f++) {
+      defs[f].frozen = true;
+      if (f < at && narrow && defs[f].cssClass === "g-choice") defs[f].minWidth = 72;
+    }
+    defs[0].bottomCalc = function () { return "合计"; };
+    defs[0].bottomCalcFormatter = calcFormatter;
+    if (this.config.amounts.length > 1 && this.config.parts !== false) {
       defs.push({ title: "本行合计", field: "_total", headerSort: false, hozAlign: "right",
                   headerHozAlign: "right", width: 124, cssClass: "g-amount g-readonly",
-                  bottomCalc: function (values, data) { return self.sumText(data, "_total"); } });
+                  bottomCalc: function (values, data) { return self.sumText(data, "_total"); },
+                  bottomCalcFormatter: calcFormatter });
     }
     if (this.prior) {
       var priorTotal = null;
@@ -722,6 +768,11 @@
     return escapeHtml(shown);
   };
 
+  // A key of an input method's composition: Chrome and Firefox send keyCode 229 ("Process").
+  function isComposition(event) {
+    return !!(event.isComposing || event.keyCode === 229 || event.key === "Process");
+  }
+
   function isEditor(target) {
     return !!(target && target.classList && target.classList.contains("g-input"));
   }
@@ -735,6 +786,17 @@
   Grid.prototype.sumText = function (data, field) {
     var total = null;
     var any = false;
+    var others = this.elsewhere ? this.elsewhereSums(this.elsewhere.total) : null;
+    if (others) {
+      var at = this.config.amounts.indexOf(field);
+      var add = at >= 0 ? [others[at]] : field === "_total" ? others : [];
+      add.forEach(function (a) {
+        if (a) {
+          total = addAmounts(total, a);
+          any = true;
+        }
+      });
+    }
     for (var i = 0; i < data.length; i++) {
       if (data[i]._del) continue;
       var a = parseAmount(data[i][field]);
@@ -801,6 +863,11 @@
     });
     input.addEventListener("blur", keep);
     input.addEventListener("keydown", function (event) {
+      if (isComposition(event)) {
+        // Enter or an arrow picks the input method's candidate: not a grid key.
+        event.stopPropagation();
+        return;
+      }
       var key = event.key;
       var move = null;
       if (key === "Enter") move = event.shiftKey ? "up" : "down";
@@ -933,13 +1000,26 @@
       else if (key === "Enter") this.move(event.shiftKey ? "up" : "down");
       return;
     }
-    if (key.length === 1 && !ctrl && !event.altKey && !event.isComposing) {
+    if (isComposition(event)) {
+      // An input method (拼音, 五笔) is starting: the cell's editor opens at once, the key not
+      // taken (that would cancel the composition), so what is composed goes into the cell.
+      this.startComposing(cell, column);
+      return;
+    }
+    if (key.length === 1 && !ctrl && !event.altKey) {
       if (!this.isEditable(column)) return;
       event.preventDefault();
       event.stopPropagation();
       this.pendingText = key;
       cell.edit(true);
     }
+  };
+
+  Grid.prototype.startComposing = function (cell, column) {
+    var edit = this.table.modules.edit;
+    if (!cell || !this.isEditable(column) || (edit && edit.currentCell)) return;
+    this.pendingText = "";
+    cell.edit(true);
   };
 
   Grid.prototype.rangeCells = function () {
@@ -1028,15 +1108,23 @@
     var height = single ? range.bottom - range.top + 1 : block.length;
     var width = single ? range.right - left + 1 : null;
     // Which grid column each pasted column goes to: from the selected one rightwards. A block
-    // of code and amounts without the names (its second column all numbers) skips 科目名称.
+    // without the names (the column after the code holds numbers or choices such as 资金来源,
+    // not names) skips 科目名称.
     var targets = [];
     var first = block[0] ? block[0].length : 0;
     var skipName = false;
-    if (columns[left] && columns[left].getField() === this.codeField() && first > 1) {
-      skipName = block.every(function (cells) {
-        var v = (cells[1] || "").trim();
-        return !v || parseAmount(v) !== undefined;
-      }) && block.some(function (cells) { return (cells[1] || "").trim(); });
+    var codeAt = -1;
+    for (var k = left; k < columns.length; k++) {
+      if (columns[k].getField() === this.codeField()) { codeAt = k - left; break; }
+    }
+    if (codeAt >= 0 && first > codeAt + 1) {
+      var after = function (cells) { return (cells[codeAt + 1] || "").trim(); };
+      skipName = block.some(after) && block.every(function (cells) {
+        var v = after(cells);
+        if (!v) return true;
+        if (v === self.nameOf(normaliseNumber(cells[codeAt] || ""), "")) return false;
+        return parseAmount(v) !== undefined || self.isChoice(v);
+      });
     }
     var wanted = width === null ? first : width;
     for (var c = left; c < columns.length && targets.length < wanted; c++) {
@@ -1072,6 +1160,7 @@
       var right = Math.min(left + Math.max(targets.length, 1) - 1, columns.length - 1);
       module.activeRange.setEnd(top + height - 1, right);
       module.layoutElement();
+      self.fitWidths(targets);
       self.announce("已粘贴 " + count + " 行");
       self.focusGrid();
     };
@@ -1082,6 +1171,58 @@
     } else {
       finish();
     }
+  };
+
+  // After a paste the amount and text columns widen to what they now show (never narrower, a
+  // text no wider than its maxWidth); the frozen code and name keep theirs. The longest texts
+  // of a column are measured in an element styled as its cells (tabular figures and all).
+  Grid.prototype.fitWidths = function (columns) {
+    var self = this;
+    var data = this.table.getData();
+    var ruler = document.createElement("span");
+    ruler.style.cssText = "position:absolute;visibility:hidden;white-space:nowrap;left:-9999px;top:0";
+    document.body.appendChild(ruler);
+    var holder = this.element.querySelector(".tabulator-tableholder");
+    var room = (holder ? holder.clientWidth : this.element.clientWidth) - 2;
+    this.table.columnManager.getVisibleColumnsByIndex().forEach(function (column) {
+      if (column.definition && column.definition.frozen) room -= column.getWidth();
+    });
+    columns.forEach(function (column) {
+      var def = column.definition || {};
+      var field = column.getField();
+      var model = self.column(field);
+      if (def.frozen || !self.isEditable(column) || !model || model.choices) return;
+      var sample = self.element.querySelector(
+        '.tabulator-row .tabulator-cell[tabulator-field="' + field + '"]');
+      if (!sample) return;
+      var style = window.getComputedStyle(sample);
+      ["font", "fontVariantNumeric", "paddingLeft", "paddingRight", "letterSpacing"].forEach(
+        function (name) { ruler.style[name] = style[name]; });
+      var texts = [];
+      for (var i = 0; i < data.length; i++) {
+        var value = data[i][field];
+        if (value == null || value === "") continue;
+        texts.push(self.isAmount(field) ? showAmount(value) : String(value));
+      }
+      if (self.isAmount(field)) texts.push(self.sumText(data, field)); // and its 合计
+      texts.sort(function (a, b) { return b.length - a.length; });
+      var widest = 0;
+      texts.slice(0, 8).forEach(function (t) {
+        ruler.textContent = t;
+        widest = Math.max(widest, ruler.getBoundingClientRect().width);
+      });
+      var padding = 2; // the cell's borders
+      var want = Math.ceil(widest + padding);
+      if (def.maxWidth) want = Math.min(want, def.maxWidth);
+      want = Math.min(want, room); // still seen whole beside the frozen columns (on a phone)
+      var component = column.getComponent();
+      if (want <= component.getWidth()) return;
+      // Kept by the definition too: a full redraw (the rows added by the paste, a resize) sets
+      // the columns back to their definitions' widths.
+      if (def.width) def.width = want;
+      component.setWidth(want);
+    });
+    document.body.removeChild(ruler);
   };
 
   Grid.prototype.announce = function (message) {
@@ -1193,22 +1334,35 @@
     values.forEach(function (v, i) { sums[i] = addAmounts(sums[i], v); });
   }
 
+  // Sums from the server (decimal strings, null where no row has an amount) as exact amounts.
+  Grid.prototype.elsewhereSums = function (texts) {
+    return (texts || []).map(function (t) { return t == null ? null : parseAmount(t) || null; });
+  };
+
+  var ELSEWHERE = "含其他页已保存的行";
+
   // The subtotals as the 表样 prints them: 类, then 款 (功能分类) under each; for 经济分类 the
-  // 类 of 人员经费, their total, then those of 公用经费 and theirs; last the 合计.
+  // 类 of 人员经费, their total, then those of 公用经费 and theirs; rows whose code is blank or
+  // cannot be placed; last the 合计. A long list's rows on other pages are added as saved.
   Grid.prototype.renderTotals = function () {
     if (!this.table) return;
     var self = this;
     var amounts = this.config.amounts;
     var levels = this.config.levels || [3];
     var sides = this.config.sides || null;
-    var groups = {}; // 类 or 款 code -> {depth, sums}
+    var elsewhere = this.elsewhere;
+    var groups = {}; // 类 or 款 code -> {depth, sums, other}
     var total = nulls(amounts.length);
     var sideTotals = [nulls(amounts.length), nulls(amounts.length)];
-    var unsorted = null;
+    var blank = null, unsorted = null;
     var bad = 0;
     var codeField = this.codeField();
     var length = this.config.kind === "functional" ? 7 : 5;
     var sideOf = function (code) { return sides.personnel.indexOf(code.slice(0, 3)) >= 0 ? 0 : 1; };
+    var groupOf = function (key) {
+      var depth = levels.indexOf(key.length);
+      return (groups[key] = groups[key] || { depth: depth, sums: nulls(amounts.length), other: false });
+    };
     this.table.getData().forEach(function (d) {
       if (d._del) return;
       var code = d[codeField] || "";
@@ -1219,51 +1373,77 @@
       });
       if (values.every(function (v) { return !v; })) return;
       addInto(total, values);
+      if (!code) {
+        blank = blank || nulls(amounts.length);
+        addInto(blank, values);
+        return;
+      }
       if (!/^[0-9]+$/.test(code) || code.length !== length) {
         unsorted = unsorted || nulls(amounts.length);
         addInto(unsorted, values);
         return;
       }
-      levels.forEach(function (digits, depth) {
-        var key = code.slice(0, digits);
-        groups[key] = groups[key] || { depth: depth, sums: nulls(amounts.length) };
-        addInto(groups[key].sums, values);
-      });
+      levels.forEach(function (digits) { addInto(groupOf(code.slice(0, digits)).sums, values); });
       if (sides) addInto(sideTotals[sideOf(code)], values);
     });
+    if (elsewhere) {
+      addInto(total, this.elsewhereSums(elsewhere.total));
+      Object.keys(elsewhere.groups || {}).forEach(function (key) {
+        if (levels.indexOf(key.length) < 0) return;
+        var values = self.elsewhereSums(elsewhere.groups[key]);
+        var group = groupOf(key);
+        addInto(group.sums, values);
+        group.other = true;
+        if (sides && key.length === levels[0]) addInto(sideTotals[sideOf(key)], values);
+      });
+      var more = function (sums, texts) {
+        var values = self.elsewhereSums(texts);
+        if (values.every(function (v) { return !v; })) return sums;
+        sums = sums || nulls(amounts.length);
+        addInto(sums, values);
+        return sums;
+      };
+      blank = more(blank, elsewhere.blank);
+      unsorted = more(unsorted, elsewhere.bad);
+    }
     var head = '<tr><th scope="col">科目编码</th><th scope="col">科目名称</th>' +
       amounts.map(function (field) {
         var column = self.column(field);
         return '<th scope="col" class="num">' + escapeHtml(column ? column.label : field) + "</th>";
       }).join("") + "</tr>";
-    var line = function (code, name, sums, css) {
+    var line = function (code, name, sums, css, other) {
       var cells = sums.map(function (sum) {
         return '<td class="num">' + formatAmount(sum) + "</td>";
       });
-      return '<tr class="' + css + '"><td class="code">' + escapeHtml(code) +
-        '</td><td class="name">' +
+      return '<tr class="' + css + '"' + (other ? ' title="' + ELSEWHERE + '"' : "") +
+        '><td class="code">' + escapeHtml(code) + '</td><td class="name">' +
         escapeHtml(name) + "</td>" + cells.join("") + "</tr>";
     };
     var group = function (key) {
-      return line(key, self.nameOf(key, ""), groups[key].sums, "level-" + groups[key].depth);
+      var g = groups[key];
+      return line(key, self.nameOf(key, ""), g.sums, "level-" + g.depth, g.other);
     };
     var body = [];
     var keys = Object.keys(groups).sort();
     if (sides) {
       [0, 1].forEach(function (side) {
         keys.forEach(function (key) { if (sideOf(key) === side) body.push(group(key)); });
-        body.push(line("", sides.labels[side] + "合计", sideTotals[side], "subtotal"));
+        body.push(line("", sides.labels[side] + "合计", sideTotals[side], "subtotal", !!elsewhere));
       });
     } else {
       keys.forEach(function (key) { body.push(group(key)); });
     }
-    if (unsorted) body.push(line("", "编码不全或有误的行", unsorted, "unsorted"));
-    body.push(line("", "合计", total, "total"));
+    if (blank) body.push(line("", "未填科目编码的行", blank, "unsorted blank", !!elsewhere));
+    if (unsorted) body.push(line("", "编码不全或有误的行", unsorted, "unsorted", !!elsewhere));
+    body.push(line("", "合计", total, "total", !!elsewhere));
     var title = sides ? "类级小计、人员经费和公用经费合计（随填随算）" : "类、款小计和合计（随填随算）";
     var note = bad ? '<p class="hint warn">有 ' + bad + " 格不是有效的金额，未计入合计。</p>" : "";
+    var scope = elsewhere
+      ? "本表分页编辑：小计和合计含其他页已保存的 " + elsewhere.rows.toLocaleString("en-US") +
+        " 行（按已保存的数），本页的行随填随算；删除的行不计；以保存后的检查结果为准。"
+      : "只算本页表格中的行，删除的行不计；以保存后的检查结果为准。";
     this.totals.innerHTML = "<summary>" + title + '</summary><p class="hint">' +
-      (this.unit ? "金额单位：" + escapeHtml(this.unit) + "。" : "") +
-      "只算本页表格中的行，删除的行不计；以保存后的检查结果为准。</p>" + note +
+      (this.unit ? "金额单位：" + escapeHtml(this.unit) + "。" : "") + scope + "</p>" + note +
       '<div class="table-scroll"><table class="grid-sums"><thead>' + head + "</thead><tbody>" +
       body.join("") + "</tbody></table></div>";
   };
