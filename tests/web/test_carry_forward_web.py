@@ -59,7 +59,7 @@ def test_a_new_year_from_last_year_brings_the_rows(client: Any, world: Any, make
     assert "reasons" not in data and "notices" not in data
     note = record.current.note
     assert note == ("由 2024 年度填报第 1 版生成，带入收入科目 11 行、支出科目 11 行、"
-                    "年初结转和结余 2 行、预算科目 11 项")
+                    f"经济分类科目 {len(shanghai_filing.basic_economic)} 行、年初结转和结余 2 行、预算科目 11 项")
     assert f"已新建 单位A 2025 年度填报（{note}）。" in response.content.decode()
     # the check panel: nothing about a change against 2024 before the year's figures are entered
     findings = services.check(services.filing_of(record.current))
@@ -101,7 +101,7 @@ def test_the_page_proposes_last_year_when_there_is_one(client: Any, world: Any, 
     make_record("a", year=last_year, filing=shanghai_filing)
     page = client.get("/desk/new/").content.decode()
     assert checked_start(page) == "prior"
-    assert "由上年度填报生成（带入收支科目、年初结转和结余、预算科目" in page
+    assert "由上年度填报生成（带入收支科目、经济分类科目、年初结转和结余、预算科目" in page
     assert f"{last_year} 年度已有填报、可由上年度生成 {last_year + 1} 年度填报的单位：单位A" in page
 
 

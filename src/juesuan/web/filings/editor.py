@@ -836,7 +836,7 @@ def _confirm_import(request: HttpRequest, record: FilingRecord,
 # --- new filings ---------------------------------------------------------------------------------------
 
 STARTS = (("empty", "空白填报（单位名称等基本信息）"),
-          ("prior", "由上年度填报生成（带入收支科目、年初结转和结余、预算科目、部门概况和绩效目标等"
+          ("prior", "由上年度填报生成（带入收支科目、经济分类科目、年初结转和结余、预算科目、部门概况和绩效目标等"
                     "文字说明草稿、上年数；金额留空）"),
           ("upload", "由文件导入（YAML、JSON、XLSX 决算表或公开报告）"))
 
@@ -926,6 +926,7 @@ def _start(request: HttpRequest, unit: Unit, year: int, start: str) -> tuple[dic
             raise UploadError([f"没有找到 {unit.name} {year - 1} 年度的填报，无法由上年度生成"])
         data = from_last_year(services.filing_of(version), year)
         brought = (f"收入科目 {len(data['income'])} 行、支出科目 {len(data['expenditure'])} 行、"
+                   f"经济分类科目 {len(data.get('basic_economic', []))} 行、"
                    f"年初结转和结余 {len(data.get('carry_over', []))} 行、"
                    f"预算科目 {len(data.get('budget', {}).get('items', []))} 项")
         return data, "prior", f"由 {year - 1} 年度填报第 {version.number} 版生成，带入{brought}", None
