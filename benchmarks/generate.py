@@ -513,3 +513,106 @@ def main(argv: Sequence[str] | None = None) -> None:
 
 if __name__ == "__main__":
     main()
+
+
+# --- a department of units, with the flows between them (汇总 tests) -----------------------
+
+
+def _move(row: dict[str, Any], source: str, target: str) -> None:
+    """Book ``row[source]`` under ``target`` instead: the row's total stays, so does the balance."""
+    if source in row:
+        row[target] = row.get(target, Decimal(0)) + row.pop(source)
+
+
+def _unit_flows(data: dict[str, Any]) -> tuple[list[dict[str, Any]], dict[str, dict[str, Any]]]:
+    """The unit's 非财政拨款 expenditure rows (one made when it has none) and income rows by code."""
+    income = {row["code"]: row for row in data["income"]}
+    rows = [r for r in data["expenditure"] if r.get("fund") == "non_fiscal"]
+    if not rows:
+        code = data["expenditure"][0]["code"]
+        rows = [{"code": code, "fund": "non_fiscal", "project": Decimal("0.00")}]
+        data["expenditure"].append(rows[0])
+    return rows, income
+
+
+def _book(income: dict[str, dict[str, Any]], code: str, source: str, cents: int) -> None:
+    row = income.setdefault(code, {"code": code})
+    row[source] = row.get(source, Decimal("0.00")) + money(cents)
+
+
+def generate_department(seed: int, *, units: int = 12, depth: int = 3, rows: int = 150,
+                        year: int | None = None) -> tuple[list[Filing], dict[str, str | None]]:
+    """A department's 单位决算 filings and its unit tree (code → parent code, None for the top
+    unit), ``depth`` levels deep, each unit a valid filing of :func:`generate_data`.
+
+    The flows inside the department agree: each parent's 对附属单位补助支出 is split over its
+    children's 上级补助收入, and its 附属单位上缴收入 is what its children show as 上缴上级支出,
+    so a correct 汇总 has no error finding. Each flow is booked with its counterpart in the
+    same unit (a child spends the subsidy it receives; a parent finances the subsidy it pays
+    from 其他收入), so every unit and the 汇总 still balance. The top unit keeps the
+    上级补助收入 and 上缴上级支出 the generator gave it: flows with units outside the department."""
+    if units < depth or depth < 1:
+        raise ValueError("units must be at least depth, depth at least 1")
+    rng = random.Random(seed)
+    year = year if year is not None else rng.choice(YEARS)
+    level_of = [0]
+    parent_of: list[int | None] = [None]
+    for n in range(1, units):
+        level = n if n < depth else rng.randint(1, depth - 1)
+        above = [m for m in range(n) if level_of[m] == level - 1]
+        parent_of.append(above[-1] if n < depth else rng.choice(above))
+        level_of.append(level)
+    codes_of: list[str] = []
+    for n in range(units):
+        parent = parent_of[n]
+        if parent is None:
+            codes_of.append(f"{seed % 1000:03d}")
+        else:
+            siblings = [m for m in range(n) if parent_of[m] == parent]
+            codes_of.append(f"{codes_of[parent]}{len(siblings) + 1:03d}")
+    datas = [generate_data(seed * 1000 + n, rows=rows, year=year) for n in range(units)]
+    top = datas[0]["department"]
+    for n, data in enumerate(datas):
+        department = data["department"]
+        if n:
+            department.update(name=f"{top['name']}所属单位{n}", short_name=f"所属单位{n}",
+                              region=top["region"], level=top["level"],
+                              units=[{"name": f"{top['short_name']}所属单位{n}"}])
+        department["code"] = codes_of[n]
+        # flows of the generator that are not between these units
+        for row in data["expenditure"]:
+            _move(row, "subsidy_affiliated", "project")
+            if n:
+                _move(row, "remit_superior", "project")
+        if n:
+            for row in data["income"]:
+                _move(row, "superior_subsidy", "other")
+    gen = Generator(seed, rows, year)  # for its amounts only
+    for n in range(1, units):
+        parent = parent_of[n]
+        assert parent is not None
+        child_rows, child_income = _unit_flows(datas[n])
+        parent_rows, parent_income = _unit_flows(datas[parent])
+        subsidy = gen.cents(50_000, 3_000_000)
+        row = rng.choice(child_rows)
+        _book(child_income, row["code"], "superior_subsidy", subsidy)
+        row["project"] = row.get("project", Decimal("0.00")) + money(subsidy)
+        paying = rng.choice(parent_rows)
+        paying["subsidy_affiliated"] = paying.get("subsidy_affiliated", Decimal("0.00")) + money(subsidy)
+        _book(parent_income, paying["code"], "other", subsidy)
+        if rng.random() < 0.5:
+            remitted = gen.cents(10_000, 800_000)
+            row = rng.choice(child_rows)
+            row["remit_superior"] = row.get("remit_superior", Decimal("0.00")) + money(remitted)
+            _book(child_income, row["code"], "business", remitted)
+            receiving = rng.choice(parent_rows)
+            _book(parent_income, receiving["code"], "affiliated_remittance", remitted)
+            receiving["project"] = receiving.get("project", Decimal("0.00")) + money(remitted)
+        datas[n]["income"] = sorted(child_income.values(), key=lambda r: r["code"])
+        datas[parent]["income"] = sorted(parent_income.values(), key=lambda r: r["code"])
+    filings = [Filing.model_validate(data) for data in datas]
+    tree: dict[str, str | None] = {}
+    for n in range(units):
+        parent = parent_of[n]
+        tree[codes_of[n]] = None if parent is None else codes_of[parent]
+    return filings, tree

@@ -32,6 +32,7 @@ from juesuan.filing.io import (
     format_problem,
     load_filing,
 )
+from juesuan.money import printable
 from juesuan.rules.finding import Finding, Severity, has_errors
 
 if TYPE_CHECKING:
@@ -126,6 +127,12 @@ app = typer.Typer(
 class CheckFormat(StrEnum):
     TEXT = "text"
     JSON = "json"
+
+
+class ConsolidateMode(StrEnum):
+    COMPLETE = "complete"
+    NODE = "node"
+    CHOSEN = "chosen"
 
 
 class TableFormat(StrEnum):
@@ -651,6 +658,135 @@ def rules(
     for row in catalogue_rows():
         table.add_row(row["id"], row["severity"], row["scope"], row["title"])
     out.print(table)
+
+
+def read_tree(path: Path) -> dict[str, str | None]:
+    """The unit tree file: each unit's code → its 上级's code (null for the top unit); exit 2
+    with a Chinese message when it cannot be read."""
+    from juesuan.filing.io import parse_data, read_text
+
+    def refuse(message: str) -> NoReturn:
+        err.print(f"[bold red]无法读取单位树文件[/] {escape(str(path))}：{escape(message)}", soft_wrap=True)
+        raise typer.Exit(EXIT_UNREADABLE)
+
+    try:
+        data, _ = parse_data(read_text(path, what="单位树文件"), str(path),
+                             json_format=path.suffix.lower() == ".json")
+    except FilingReadError as error:
+        err.print("[bold red]无法读取单位树文件[/]")
+        for problem in error.problems:
+            err.print("  " + escape(format_problem(error.file, problem)), soft_wrap=True)
+        raise typer.Exit(EXIT_UNREADABLE) from None
+    if not isinstance(data, dict) or not data:
+        refuse("应是“单位编码: 上级单位编码”的键值对，每个单位一行，最上级单位的上级写 null")
+
+    def code(value: object) -> str | None:
+        # YAML reads an unquoted 101001 as a number; a code is its digits
+        if isinstance(value, str) and value.strip():
+            return value.strip()
+        if isinstance(value, int) and not isinstance(value, bool):
+            return str(value)
+        return None
+
+    parents: dict[str, str | None] = {}
+    for key, value in data.items():
+        unit = code(key)
+        if unit is None:
+            refuse(f"单位编码“{printable(str(key), 30)}”不是编码（应为数字或字符串）")
+        parent = None if value is None else code(value)
+        if value is not None and parent is None:
+            refuse(f"单位 {unit} 的上级编码“{printable(str(value), 30)}”不是编码（应为编码，或 null 表示最上级单位）")
+        if parent == unit:
+            refuse(f"单位 {unit} 的上级是它自己")
+        parents[unit] = parent
+    return parents
+
+
+@app.command("consolidate", cls=GuardedCommand)
+def consolidate_command(
+    filings: Annotated[list[Path], typer.Argument(help="各单位的填报文件（YAML 或 JSON）")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="写出的汇总填报文件（YAML）")],
+    tree: Annotated[
+        Path | None, typer.Option("--tree", help="单位树文件（YAML：单位编码: 上级单位编码）；"
+                                  "缺省时第一份填报为本级单位，其余为其直接下级")] = None,
+    mode: Annotated[
+        ConsolidateMode, typer.Option("--mode", help="complete 完全汇总（单位及其全部下级）、node 节点汇总"
+                                      "（单位及其直接下级）、chosen 选择汇总（所给的填报）")
+    ] = ConsolidateMode.COMPLETE,
+    root: Annotated[str | None, typer.Option("--root", help="汇总的单位编码（缺省为单位树的最上级单位）")] = None,
+    name: Annotated[str | None, typer.Option("--name", help="汇总后的部门名称（缺省取汇总单位的名称）")] = None,
+) -> None:
+    """汇总各单位决算为部门决算：抵消上下级单位之间的上级补助收入与对附属单位补助支出、附属单位上缴收入与上缴上级支出，
+    其余逐项相加；写出汇总填报文件，列出抵消情况和核对结果（H.1、H.2）。
+    退出码：0 无错误，1 抵消两方不符，2 文件无法读取或无法汇总，3 内部错误。"""
+    import yaml
+
+    from juesuan.consolidate import (
+        ConsolidationError,
+        Mode,
+        choose_root,
+        flat_tree,
+        tree_from_parents,
+    )
+    from juesuan.consolidate import consolidate as consolidate_units
+    from juesuan.filing.io import filing_to_data
+
+    parents = read_tree(tree) if tree is not None else None
+    loaded = [read(path) for path in filings]
+    chosen_mode = Mode(mode.value)
+    try:
+        if parents is None:
+            trees = [flat_tree([one.filing for one in loaded])]
+        else:
+            trees = tree_from_parents(parents, [one.filing for one in loaded])
+        keys = [node.key for node in trees[0].walk()] if parents is None else [
+            one.filing.department.code or "" for one in loaded]
+        if chosen_mode is Mode.CHOSEN and root is None:
+            top = choose_root([t for t in trees if t.find(keys[0]) is not None], None)
+        else:
+            top = choose_root(trees, root)
+        result = consolidate_units(top, chosen_mode, chosen=keys, name=name)
+        outside = [one.file for one, key in zip(loaded, keys, strict=False) if key not in result.units]
+        if outside:
+            raise ConsolidationError(
+                f"{'、'.join(outside[:5])} 不在{chosen_mode.label}的范围内（单位 {top.key} 之下）；"
+                "请去掉这些文件，或用 --root、--mode 选择汇总范围")
+    except ConsolidationError as exc:
+        err.print(f"[bold red]无法汇总[/]：{escape(str(exc))}", soft_wrap=True)
+        raise typer.Exit(EXIT_UNREADABLE) from None
+    filing = result.filing
+    files = {key: one.file for one, key in zip(loaded, keys, strict=False)}
+    findings = [f.at_file(files.get(f.location.file or "", f.location.file or ""), None)
+                for f in result.findings]
+    unit = filing.unit.value
+    table = RichTable(title=f"内部往来抵消（{chosen_mode.label}，单位：{unit}）")
+    for column in ("单位", "对附属单位补助支出", "上级补助收入", "附属单位上缴收入", "上缴上级支出"):
+        table.add_column(column, overflow="fold", justify="left" if column == "单位" else "right")
+    for e in result.eliminations:
+        table.add_row(f"[bold]{escape(e.parent_name)}[/]（{escape(e.parent)}）"
+                      + ("  [yellow]部分下级[/]" if e.partial else ""),
+                      f"{e.subsidy_paid:,.2f}", "", f"{e.remittance_received:,.2f}", "")
+        for pair in e.pairs:
+            table.add_row(f"  └ {escape(pair.child_name)}（{escape(pair.child)}）", "",
+                          f"{pair.subsidy_received:,.2f}", "", f"{pair.remittance_paid:,.2f}")
+    data = yaml.safe_dump(filing_to_data(filing), allow_unicode=True, sort_keys=False)
+    write(output, data.encode("utf-8"))
+    out.print(f"[bold]{escape(filing.department.name)}[/] {filing.year} 年度{chosen_mode.label}："
+              f"{len(result.units)} 个单位", soft_wrap=True)
+    if result.eliminations:
+        out.print(table)
+    else:
+        out.print("汇总范围内没有上下级单位，未抵消内部往来")
+    for f in findings:
+        out.print(f"[{STYLE[f.severity]}]{f.severity.label}[/] [bold]{escape(f.rule)}[/]  "
+                  f"[dim]{escape(f.location.describe())}[/]", soft_wrap=True)
+        out.print(f"    {escape(f.message)}", soft_wrap=True)
+    counts = summary(findings)
+    verdict = "[bold red]抵消两方不符[/]" if counts["error"] else "[bold green]抵消核对通过[/]"
+    out.print(f"{verdict}：错误 {counts['error']} 条，警告 {counts['warning']} 条，提示 {counts['info']} 条")
+    out.print(f"已写入 {escape(str(output))}（收入 {len(filing.income)} 行，支出 {len(filing.expenditure)} 行）；"
+              f"可用 juesuan check 检查汇总结果", soft_wrap=True)
+    raise typer.Exit(EXIT_FINDINGS if has_errors(findings) else EXIT_OK)
 
 
 DEMO_PASSWORD = "juesuan-demo"
