@@ -843,6 +843,34 @@ def manage(
     execute_from_command_line(["juesuan manage", *ctx.args])
 
 
+@app.command(cls=GuardedCommand)
+def datapackage(
+    filings: Annotated[list[Path], typer.Argument(help="同一地区同一年度的填报文件（YAML 或 JSON）")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="输出目录：写入 datapackage.json 和 data/*.csv")],
+    region: Annotated[str, typer.Option("--region", "-r", help="区划代码，如 310107")],
+) -> None:
+    """把同一地区同一年度的填报文件写成一个开放数据包（Frictionless Data Package）。
+    单位编码取文件名，部门编码取填报文件的部门编码（缺省同单位编码）。"""
+    from juesuan.render.datapackage import DESCRIPTOR, Identity, PackageError, build_package
+
+    loaded = [read(path).filing for path in filings]
+    items = [(Identity(region, f.department.region, f.year, f.department.code or path.stem, f.department.name,
+                       path.stem, f.department.name), f) for path, f in zip(filings, loaded, strict=True)]
+    try:
+        files = build_package(region, loaded[0].department.region, loaded[0].year, items)
+    except PackageError as exc:
+        err.print(f"[bold red]{escape(str(exc))}[/]")
+        raise typer.Exit(EXIT_UNREADABLE) from None
+    for name, data in files.items():
+        try:
+            (output / name).parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            err.print(f"[bold red]无法创建目录 {escape(str(output))}：{escape(exc.strerror or str(exc))}[/]")
+            raise typer.Exit(EXIT_UNREADABLE) from None
+        write(output / name, data)
+    err.print(f"已写入 {escape(str(output / DESCRIPTOR))}（{len(items)} 个公开件）")
+
+
 def version_callback(value: bool) -> None:
     if value:
         out.print(f"juesuan {__version__}")

@@ -11,6 +11,8 @@ like any unknown address. Money is a decimal string in 万元 with two decimals;
   figures and a summary of the automatic checks;
 - ``…/tables``: its nine tables (as ``juesuan tables --format json``);
 - ``…/document``: its whole document (as ``juesuan report`` writes ``.json``);
+- ``GET /api/datapackages/{region}/{year}``: where the region-year's Frictionless Data
+  Package is (``datapackage.json``, its CSV files, the zip; served by the portal);
 - ``GET /api/compare?d=<key>&d=<key>``: disclosures of one year side by side;
 - ``GET /api/compare/years/{region}/{department}/{unit}``: one unit's published years.
 
@@ -28,14 +30,17 @@ from ninja import NinjaAPI, Query, Swagger
 from ninja.errors import ValidationError
 from ninja.renderers import JSONRenderer
 
+from juesuan.render.datapackage import DATA_DIR, package_name, resource_names
 from juesuan.web.downloads import PUBLIC_CACHE, not_modified
 from juesuan.web.filings import services
 from juesuan.web.filings.models import FilingRecord
+from juesuan.web.orgs.models import Region
 from juesuan.web.portal import comparisons, published
 from juesuan.web.portal.figures import MEASURES, amount_text, comparison_data
 
 from .schemas import (
     ComparisonOut,
+    DataPackageOut,
     DisclosureDetail,
     DisclosureList,
     DocumentOut,
@@ -207,6 +212,26 @@ def tables(request: HttpRequest, region: str, year: int, department: str, unit: 
 def document(request: HttpRequest, region: str, year: int, department: str, unit: str) -> Any:
     version = published.version_of(published.find(region, year, department, unit))
     return _json_bytes(request, services.rendered(version, "json"), f"{version.digest[:40]}-document")
+
+
+@api.get("/datapackages/{region}/{year}", response={200: DataPackageOut, 404: Error}, url_name="datapackage",
+         summary="一个地区一个年度的开放数据包（Frictionless Data Package）", tags=["公开件"])
+def datapackage(request: HttpRequest, region: str, year: int) -> Any:
+    """该地区（含下级地区）该年度全部公开件的九张公开表：datapackage.json 和每张表一个 CSV。"""
+    place = Region.objects.filter(code=region.strip()[:12]).first()
+    count = published.search(region=place.code, year=year).count() if place is not None else 0
+    if place is None or not count:
+        raise Http404(f"没有 {region[:20]} {year} 年度公开的部门决算")
+    kwargs = {"region": place.code, "year": year}
+
+    def url(view: str, **extra: Any) -> str:
+        return request.build_absolute_uri(reverse(view, kwargs={**kwargs, **extra}))
+
+    return {"name": package_name(place.code, year), "region": {"code": place.code, "name": place.name},
+            "year": year, "count": count, "datapackage": url("portal-datapackage"),
+            "zip": url("portal-datapackage-zip"),
+            "resources": [{"name": n, "path": f"{DATA_DIR}/{n}.csv", "url": url("portal-datapackage-resource", name=n)}
+                          for n in resource_names()]}
 
 
 # --- comparisons ------------------------------------------------------------------------

@@ -161,3 +161,21 @@ class DocumentOut(Schema):
     parts: list[dict[str, Any]] = Field(description="各部分及其章节：段落、表格、图表数据")
     findings: list[dict[str, Any]] = Field(description="自动检查发现")
     placeholders: list[dict[str, Any]] = Field(description="尚待填写之处")
+
+
+class DataPackageResourceOut(Schema):
+    name: str = Field(description="资源名，如 table2-income", examples=["table2-income"])
+    path: str = Field(description="在数据包中的相对路径", examples=["data/table2-income.csv"])
+    url: str = Field(description="CSV 下载地址")
+
+
+class DataPackageOut(Schema):
+    """Where a region-year's Frictionless Data Package is (the portal serves it)."""
+
+    name: str = Field(description="数据包名", examples=["juesuan-310107-2024"])
+    region: Place
+    year: int
+    count: int = Field(description="包含的公开件个数（含下级地区）")
+    datapackage: str = Field(description="数据包描述文件 datapackage.json 的地址")
+    zip: str = Field(description="整个数据包（datapackage.json 与 data/*.csv）的 ZIP 下载地址")
+    resources: list[DataPackageResourceOut]

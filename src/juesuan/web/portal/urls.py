@@ -16,6 +16,9 @@ Listings and comparisons, each also as CSV and JSON:
 - ``/`` search (``q``, ``region``, ``year``, ``department``) and regions by year;
   ``/disclosures.csv`` / ``.json`` the search results;
 - ``/<region>/`` the years of a region, ``/<region>/<year>/`` its departments;
+- ``/<region>/<year>/datapackage.json``: that region-year's published disclosures as one
+  Frictionless Data Package (codes, names, the nine tables), its CSV files at
+  ``/<region>/<year>/data/<resource>.csv``, all of it in ``/<region>/<year>/datapackage.zip``;
 - ``/compare/?d=<key>&d=<key>…`` disclosures of one year side by side (``key`` =
   ``region/year/department/unit``), ``/compare.csv`` / ``/compare.json`` the same;
 - ``/compare/years/<region>/<department>/<unit>/`` one unit's published years,
@@ -26,7 +29,7 @@ Only published versions are served (see :mod:`juesuan.web.portal.published`).
 
 from django.urls import path, re_path
 
-from juesuan.web.portal import views
+from juesuan.web.portal import datapackage, views
 
 DATA = r"(?P<fmt>csv|json)"
 CODE = r"[^/]+?"
@@ -42,6 +45,9 @@ urlpatterns = [
             views.years_data, name="portal-years-data"),
     path("<str:region>/", views.region, name="portal-region"),
     path("<str:region>/<int:year>/", views.region_year, name="portal-region-year"),
+    path("<str:region>/<int:year>/datapackage.json", datapackage.descriptor, name="portal-datapackage"),
+    path("<str:region>/<int:year>/datapackage.zip", datapackage.archive, name="portal-datapackage-zip"),
+    path("<str:region>/<int:year>/data/<str:name>.csv", datapackage.resource, name="portal-datapackage-resource"),
     path("<str:region>/<int:year>/<str:department>/<str:unit>/", views.disclosure, name="portal-disclosure"),
     path("<str:region>/<int:year>/<str:department>/<str:unit>/<str:filename>", views.file, name="portal-file"),
 ]
