@@ -803,6 +803,9 @@ def serve(
     examples: Annotated[bool, typer.Option("--examples/--no-examples", help="首次启动时载入示例")] = True,
     demo: Annotated[bool, typer.Option("--demo", help=f"创建各角色的演示账号（密码 {DEMO_PASSWORD}）")] = False,
     prepare_only: Annotated[bool, typer.Option("--prepare-only", help="只迁移数据库、载入示例，不启动服务")] = False,
+    worker: Annotated[
+        bool, typer.Option("--worker/--no-worker", help="同时启动本机的后台任务工作进程（另有工作进程时用 --no-worker）")
+    ] = True,
 ) -> None:
     """启动决算公开平台（单位填报、部门和财政审核、公开门户）。缺省使用内嵌 SQLite；设置 DATABASE_URL 使用 PostgreSQL。"""
     from juesuan.web import serve as web
@@ -825,7 +828,9 @@ def serve(
         return
     shown = "localhost" if host in ("127.0.0.1", "0.0.0.0") else host
     out.print(f"决算公开平台：http://{shown}:{port}/  （公开门户）  http://{shown}:{port}/desk/  （工作台）  按 Ctrl+C 停止")
-    web.run(host, port, workers)
+    if worker:
+        out.print(f"后台任务：本机工作进程，日志写入 {escape(str(web.data_dir() / web.WORKER_LOG))}")
+    web.run(host, port, workers, worker=worker)
 
 
 @app.command(cls=GuardedCommand,
@@ -869,6 +874,25 @@ def datapackage(
             raise typer.Exit(EXIT_UNREADABLE) from None
         write(output / name, data)
     err.print(f"已写入 {escape(str(output / DESCRIPTOR))}（{len(items)} 个公开件）")
+
+
+@app.command(cls=GuardedCommand)
+def worker(
+    data: Annotated[Path | None, typer.Option("--data", help="数据目录，缺省 ./juesuan-data")] = None,
+    concurrency: Annotated[int, typer.Option("--concurrency", "-c", min=1, help="同时执行的任务数")] = 2,
+    hostname: Annotated[
+        str | None, typer.Option("--hostname", "-n", help="工作进程名，缺省 juesuan@<主机名>")
+    ] = None,
+) -> None:
+    """在前台运行后台任务的工作进程（导入文件的读取等），按 Ctrl+C 停止。在其他机器上运行时，
+    设置与网站相同的 JUESUAN_BROKER_URL（如 redis://主机:6379/0）和 DATABASE_URL。"""
+    from juesuan.web import serve as web
+
+    web.setup(data)
+    from juesuan.web.jobs.celery import app as celery_app
+
+    celery_app.worker_main(["worker", "--pool", "prefork", "--concurrency", str(concurrency),
+                            "--loglevel", "INFO", "-n", hostname or "juesuan@%h"])
 
 
 def version_callback(value: bool) -> None:

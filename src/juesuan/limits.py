@@ -118,6 +118,20 @@ UPLOAD_MAX_UNZIPPED = 100 * 1024 * 1024
 # Fields of one posted form: a section's form has one field per cell.
 FORM_MAX_FIELDS = 20_000
 
+# ---------------------------------------------------------------- background tasks (web)
+# Reading an uploaded file for import: a real report takes seconds; the soft limit stops the
+# task with a message, the hard limit kills its process if it does not stop.
+TASK_IMPORT_SOFT_SECONDS = 120
+TASK_IMPORT_HARD_SECONDS = 150
+# Rendering a document's formats (the PDF of a large filing takes tens of seconds).
+TASK_RENDER_SOFT_SECONDS = 300
+TASK_RENDER_HARD_SECONDS = 360
+# Address space of one worker process (JUESUAN_TASK_MEMORY_MB; 0 = no cap).
+TASK_MEMORY_MB = 2048
+# Redis: a task taken by a worker that died is given to another after this long
+# (JUESUAN_TASK_VISIBILITY); longer than every hard limit, so no task runs twice at once.
+TASK_VISIBILITY_SECONDS = 900
+
 
 LIMITS: tuple[Limit, ...] = (
     Limit("MAX_INTEGER_DIGITS", MAX_INTEGER_DIGITS, "位", "数字",
@@ -193,6 +207,20 @@ LIMITS: tuple[Limit, ...] = (
           "上传的 XLSX、DOCX（ZIP 压缩包）按其声明的解压后大小；超出即不解压、不导入"),
     Limit("FORM_MAX_FIELDS", FORM_MAX_FIELDS, "个", "网页",
           "一次提交的表单字段数（每个单元格一个字段）；超出即拒绝该次提交"),
+    Limit("TASK_IMPORT_SOFT_SECONDS", TASK_IMPORT_SOFT_SECONDS, "秒", "后台任务",
+          "读取一个导入文件（后台任务）的时间；超出即停止，任务页面显示“处理超时”"),
+    Limit("TASK_IMPORT_HARD_SECONDS", TASK_IMPORT_HARD_SECONDS, "秒", "后台任务",
+          "读取导入文件的任务到此仍未停止时，结束其进程；任务记为失败"),
+    Limit("TASK_RENDER_SOFT_SECONDS", TASK_RENDER_SOFT_SECONDS, "秒", "后台任务",
+          "生成一份文档各格式（后台任务）的时间；超出即停止，任务页面显示“处理超时”"),
+    Limit("TASK_RENDER_HARD_SECONDS", TASK_RENDER_HARD_SECONDS, "秒", "后台任务",
+          "生成文档的任务到此仍未停止时，结束其进程；任务记为失败"),
+    Limit("TASK_MEMORY_MB", TASK_MEMORY_MB, "MB", "后台任务",
+          "一个任务进程可用的内存（地址空间，JUESUAN_TASK_MEMORY_MB 可改，0 为不限）；"
+          "超出即停止该任务，任务页面显示“内存超限”"),
+    Limit("TASK_VISIBILITY_SECONDS", TASK_VISIBILITY_SECONDS, "秒", "后台任务",
+          "使用 Redis 时，执行中的工作进程意外退出后，任务在这么久之后交给其他工作进程重新执行"
+          "（JUESUAN_TASK_VISIBILITY 可改，应长于各任务的强制时限）"),
 )
 
 

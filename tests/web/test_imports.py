@@ -33,8 +33,10 @@ def import_url(record: Any) -> str:
 
 
 def preview(client: Any, record: Any, name: str, data: bytes, base: int = 1) -> Any:
-    """Step 1: the file is read and previewed, nothing saved."""
-    return client.post(import_url(record), {"_base": str(base), "file": SimpleUploadedFile(name, data)})
+    """Step 1: the file is read (a background job, run at once in tests) and previewed, nothing
+    saved; the job's page leads on to the preview."""
+    return client.post(import_url(record), {"_base": str(base), "file": SimpleUploadedFile(name, data)},
+                       follow=True)
 
 
 def token_of(page: str) -> str | None:

@@ -355,6 +355,19 @@ def site_probes(site: Site) -> Iterator[Probe]:
                 {"kind": "publish", "records": str(site.pk("approved"))},
                 site.records.get("approved"))
 
+    # A background job's page and its JSON: its owner (unit A's editor) and the administrator;
+    # anyone else is not told it exists.
+    from juesuan.web.jobs.models import Job
+
+    job, _ = Job.objects.get_or_create(key="probe", defaults={"kind": "import", "state": Job.DONE,
+                                                             "owner": site.world.users["unit_a"]})
+
+    def own(role: str) -> str:
+        return "login" if role == "anonymous" else ("200" if role in EDITORS else "404")
+    yield Probe("job", "GET", f"/jobs/{job.pk}/", own)
+    yield Probe("job-json", "GET", f"/jobs/{job.pk}.json", own)
+    yield Probe("job", "GET", "/jobs/00000000-0000-4000-8000-000000000000/", logged_in("404"))
+
     # The portal and the API: public, and identical for every role.
     for probe in (
         ("portal-home", "/", "200"),
@@ -371,6 +384,13 @@ def site_probes(site: Site) -> Iterator[Probe]:
         ("portal-region", "/421300/", "404"),
         ("portal-region-year", "/310107/2024/", "200"),
         ("portal-region-year", "/310107/2018/", "404"),  # only a draft that year
+        ("portal-datapackage", "/310107/2024/datapackage.json", "200"),
+        ("portal-datapackage", "/310107/2018/datapackage.json", "404"),  # a draft is not open data
+        ("portal-datapackage-zip", "/310107/2024/datapackage.zip", "200"),
+        ("portal-datapackage-resource", "/310107/2024/data/disclosures.csv", "200"),
+        ("portal-datapackage-resource", "/310107/2024/data/no-such-table.csv", "404"),
+        ("api:datapackage", "/api/datapackages/310107/2024", "200"),
+        ("api:datapackage", "/api/datapackages/421300/2024", "404"),
         ("api:api-root", "/api/", "404"),
         ("api:openapi-json", "/api/openapi.json", "200"),
         ("api:openapi-view", "/api/docs", "200"),

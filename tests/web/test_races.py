@@ -233,7 +233,7 @@ def _yaml(tag: str) -> bytes:
 def _preview(client: Client, record: Any, base: int, data: bytes) -> dict[str, str]:
     """Upload for import (step 1, nothing saved): the confirmation the form would post."""
     response = client.post(f"/desk/f/{record.pk}/import/",
-                           {"_base": str(base), "file": SimpleUploadedFile("a.yaml", data)})
+                           {"_base": str(base), "file": SimpleUploadedFile("a.yaml", data)}, follow=True)
     page = response.content.decode()
     token = re.search(r'name="_token" value="([^"]+)"', page)
     assert response.status_code == 200 and token is not None, page[:2000]

@@ -7,8 +7,10 @@ see docs/deploy.md for PostgreSQL, backups and a reverse proxy.
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 
 def setup(data_dir: Path | None = None) -> None:
@@ -82,12 +84,61 @@ def server(host: str, port: int, workers: int, data_dir: Path | None = None) -> 
     return Server()
 
 
-def run(host: str, port: int, workers: int) -> None:
-    """Serve with gunicorn in the foreground until interrupted."""
+# The background-task worker `juesuan serve` starts beside the site (docs/deploy.md): one task
+# at a time, in a child process the worker replaces when it dies (the memory cap and the time
+# limits apply to that child). Its output goes to this file in the data folder.
+WORKER_LOG = "worker.log"
+
+
+def data_dir() -> Path:
+    from django.conf import settings
+
+    return Path(settings.DATA_DIR)
+
+
+def worker_command(hostname: str = "juesuan-local@%h") -> list[str]:
+    """The command line of the local worker (this Python, so the same installation)."""
+    return [sys.executable, "-m", "celery", "-A", "juesuan.web.jobs.celery", "worker",
+            "--pool", "prefork", "--concurrency", "1", "--loglevel", "INFO", "-n", hostname]
+
+
+def start_worker(data_dir: Path) -> subprocess.Popen[bytes]:
+    """Start the local worker, in a session of its own (Ctrl+C reaches it through
+    :func:`stop_worker`, after the server has stopped taking requests)."""
+    log: IO[bytes] = open(Path(data_dir) / WORKER_LOG, "ab")  # noqa: SIM115 - the child keeps it
+    try:
+        return subprocess.Popen(worker_command(), stdin=subprocess.DEVNULL, stdout=log,
+                                stderr=subprocess.STDOUT, start_new_session=True)
+    finally:
+        log.close()  # the child has its own descriptor
+
+
+def stop_worker(process: subprocess.Popen[bytes], wait: float = 20) -> None:
+    """Warm shutdown (the task running is finished or, past ``wait`` seconds, left for the next
+    start: it is acknowledged only when done)."""
+    if process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(wait)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+def run(host: str, port: int, workers: int, *, worker: bool = True) -> None:
+    """Serve with gunicorn in the foreground until interrupted; with ``worker``, a local
+    background-task worker runs beside it and stops with it."""
     app = server(host, port, workers)
     # prepare() left a database connection open in this process; gunicorn's workers are forked
     # from it and would share its socket (PostgreSQL: "lost synchronization with server").
     from django.db import connections
 
     connections.close_all()
-    app.run()
+    child = start_worker(data_dir()) if worker else None
+    arbiter = os.getpid()
+    try:
+        app.run()
+    finally:
+        if child is not None and os.getpid() == arbiter:  # not in a forked gunicorn worker
+            stop_worker(child)

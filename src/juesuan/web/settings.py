@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "juesuan.web.filings",
     "juesuan.web.portal",
     "juesuan.web.api",
+    "juesuan.web.jobs",
     "ninja",  # only for the API docs page: Swagger UI served from our static files, not a CDN
 ]
 
@@ -236,6 +237,23 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
+
+# Background tasks (juesuan.web.jobs, Celery; docs/deploy.md): Redis when JUESUAN_BROKER_URL is
+# set, else a queue folder in the data folder (no server; `juesuan serve` starts a local worker).
+# No result backend: results and progress live in the Job rows.
+from juesuan.web.jobs import config as _jobs  # noqa: E402
+
+CELERY_BROKER_URL = _jobs.broker_url()
+CELERY_BROKER_TRANSPORT_OPTIONS = _jobs.transport_options(CELERY_BROKER_URL, DATA_DIR)
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_RESULT_BACKEND = None
+CELERY_TASK_IGNORE_RESULT = True
+# A task is acknowledged when it ends, and given to another worker if its worker dies.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+CELERY_TASK_ALWAYS_EAGER = False
 
 # Rendered documents of immutable versions are cached on disk (a PDF takes seconds).
 CACHES = {

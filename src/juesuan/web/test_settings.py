@@ -14,3 +14,5 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Background jobs run at once in the request, so web tests stay synchronous and deterministic.
+CELERY_TASK_ALWAYS_EAGER = True

@@ -15,6 +15,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("desk/", include("juesuan.web.filings.urls")),
     path("api/", include("juesuan.web.api.urls")),
+    path("jobs/", include("juesuan.web.jobs.urls")),
     path("", include("juesuan.web.portal.urls")),
 ]
 

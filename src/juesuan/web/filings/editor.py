@@ -11,13 +11,17 @@ edited a page at a time (:mod:`paging`); a whole table can also be pasted at onc
 from __future__ import annotations
 
 import datetime
+import hashlib
 import logging
+import os
 import re
 import secrets
+import tempfile
 import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import partial
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -72,6 +76,9 @@ from juesuan.web.filings.imports import (
     web_problems,
 )
 from juesuan.web.filings.models import FilingRecord, FilingVersion
+from juesuan.web.jobs.api import submit
+from juesuan.web.jobs.models import Job
+from juesuan.web.jobs.tasks import JobError, Progress
 from juesuan.web.orgs.models import Unit, grants_of
 from juesuan.web.workflow import State
 
@@ -728,7 +735,8 @@ def _preview(request: HttpRequest, record: FilingRecord, context: dict[str, Any]
 @login_required
 def import_(request: HttpRequest, pk: int) -> HttpResponse:
     """导入: a filing file replaces the content; tables or a report replace the table parts.
-    Step 1 (a file) shows what would change; step 2 (the token of step 1) saves it."""
+    Step 1 (a file) is read by a background job (:func:`import_job`), whose page leads to the
+    preview (GET with the preview's token: what would change); step 2 (the token) saves it."""
     opened = _open(request, pk, Permission.IMPORT)
     if isinstance(opened, HttpResponse):
         return opened
@@ -737,6 +745,8 @@ def import_(request: HttpRequest, pk: int) -> HttpResponse:
                                "base": record.current.number if record.current else None, "limit_mb":
                                int(settings.UPLOAD_LIMIT) // 1048576}
     if request.method != "POST":
+        if PREVIEW in request.GET:
+            return _show_preview(request, record, context, str(request.GET[PREVIEW]))
         return render(request, "edit/import.html", context)
     if TOKEN in request.POST:
         return _confirm_import(request, record, context)
@@ -748,49 +758,130 @@ def import_(request: HttpRequest, pk: int) -> HttpResponse:
         return render(request, "edit/import.html", context, status=400)
     try:
         upload = _upload(request.FILES.get("file"))
-        reading = read_upload(upload)
     except UploadError as exc:
         context["problems"] = exc.messages
         return render(request, "edit/import.html", context, status=400)
-    current = _data_of(record.current)
-    skipped: list[str] = []
-    if reading.complete:
-        data = filing_to_data(reading.filing)
-        taken, kept = ["全部内容（替换当前版本）"], []
-    else:
-        merged = merge_tables(current, reading)
-        data, taken, kept, skipped = merged.data, merged.taken, merged.kept, merged.skipped
-    if not taken:
-        context["problems"] = [f"{reading.name}：没有可导入的决算表，未保存", *skipped, *reading.missing]
-        return render(request, "edit/import.html", context, status=400)
-    try:
-        filing = filing_from_data(data, reading.name)
-    except FilingReadError as exc:
-        context["problems"] = [f"{reading.name}：导入后的填报不合格式：{p.path or ''} {_problem_text(p)}"
-                               for p in exc.problems[:50]]
-        return render(request, "edit/import.html", context, status=400)
-    refused = web_problems(filing)
-    if refused:
-        context["problems"] = [f"{reading.name}：{p.path} {_problem_text(p)}" for p in refused]
-        return render(request, "edit/import.html", context, status=400)
-    if filing.year != record.year:
-        context["problems"] = [f"{reading.name}：文件是 {filing.year} 年度的填报，这份填报是 {record.year} 年度，"
-                               "未导入"]
-        return render(request, "edit/import.html", context, status=400)
-    # No preview against an old version: the save would be refused anyway.
+    # No reading against an old version: the save would be refused anyway.
     if record.current is not None and record.current.number != base:
         conflict = services.EditConflict(record.current, base)
         context.update(problems=[str(conflict)], conflict=conflict)
         return render(request, "edit/import.html", context, status=409)
+    job = _submit_import(request, record, upload, base, note)
+    if job.state == Job.FAILED:  # already read (tests run jobs at once): the form with its problems
+        problems = job.result.get("problems") if isinstance(job.result, dict) else None
+        context["problems"] = problems or [job.error]
+        status = job.result.get("status", 400) if isinstance(job.result, dict) else 400
+        return render(request, "edit/import.html", context, status=status if status in (400, 409) else 400)
+    if job.state == Job.DONE and job.next_url:
+        return redirect(job.next_url)
+    return redirect("job", pk=job.pk)
+
+
+PREVIEW = "preview"  # the query parameter of the preview page: the preview's token
+
+
+def _submit_import(request: HttpRequest, record: FilingRecord, upload: Upload, base: int, note: str) -> Job:
+    """Keep the upload in DATA_DIR/uploads under a random name and queue the job reading it;
+    the same file, record, version, user and note while one is still queued or running share
+    that job (a double click reads the file once)."""
+    folder = Path(settings.DATA_DIR) / "uploads"
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    stored = secrets.token_hex(16) + ".upload"
+    fd, tmp = tempfile.mkstemp(prefix=".upload.", dir=folder)  # owner-only, whole or not at all
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(upload.data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, folder / stored)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    digest = hashlib.sha256(upload.data)
+    digest.update(f"|{record.pk}|{base}|{request.user.pk}|{note}".encode())
+    params = {"record": record.pk, "user": request.user.pk, "base": base, "note": note, "name": upload.name,
+              "uploads": [stored], "back": reverse("filing-import", args=[record.pk])}
+    job = submit("import", f"import:{digest.hexdigest()}", params, owner=request.user, record=record)
+    if job.params.get("uploads") != [stored]:  # an identical request's job: it has its own copy
+        (folder / stored).unlink(missing_ok=True)
+    return job
+
+
+def import_job(job: Job, progress: Progress) -> dict[str, Any]:
+    """The background part of step 1: read the uploaded file, build what would be saved, keep it
+    (cache, under a random token) and point the job at the preview. A file that cannot be
+    imported is a :class:`JobError` with the messages the form shows."""
+    params = job.params
+    record = FilingRecord.objects.select_related("unit__department__region", "current").filter(
+        pk=params["record"]).first()
+    if record is None:
+        raise JobError(["这份填报已不存在，未导入。"])
+    path = Path(settings.DATA_DIR) / "uploads" / str(params["uploads"][0])
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise JobError(["上传的文件已不在服务器上（可能已处理过），未导入。请重新选择文件导入。"]) from None
+    base, name = int(params["base"]), str(params["name"])
+    progress(5, f"正在读取 {name}")
+    try:
+        reading = read_upload(Upload(name, data))
+    except UploadError as exc:
+        raise JobError(exc.messages, status=400) from None
+    progress(70, "正在核对导入后的填报")
+    current = _data_of(record.current)
+    skipped: list[str] = []
+    if reading.complete:
+        merged_data = filing_to_data(reading.filing)
+        taken, kept = ["全部内容（替换当前版本）"], []
+    else:
+        merged = merge_tables(current, reading)
+        merged_data, taken, kept, skipped = merged.data, merged.taken, merged.kept, merged.skipped
+    if not taken:
+        raise JobError([f"{reading.name}：没有可导入的决算表，未保存", *skipped, *reading.missing], status=400)
+    try:
+        filing = filing_from_data(merged_data, reading.name)
+    except FilingReadError as exc:
+        raise JobError([f"{reading.name}：导入后的填报不合格式：{p.path or ''} {_problem_text(p)}"
+                        for p in exc.problems[:50]], status=400) from None
+    refused = web_problems(filing)
+    if refused:
+        raise JobError([f"{reading.name}：{p.path} {_problem_text(p)}" for p in refused], status=400)
+    if filing.year != record.year:
+        raise JobError([f"{reading.name}：文件是 {filing.year} 年度的填报，这份填报是 {record.year} 年度，未导入"],
+                       status=400)
+    if record.current is not None and record.current.number != base:  # saved while the file was read
+        raise JobError([str(services.EditConflict(record.current, base))], status=409)
     mismatches, other_label = _mismatches(reading, record)
     found_name, found_year = _found(reading)
-    preview = {"record": record.pk, "user": request.user.pk, "base": base, "note": note,
+    preview = {"record": record.pk, "user": params["user"], "base": base, "note": params["note"],
                "content": services.canonical(filing), "kind": reading.kind, "name": reading.name,
                "taken": taken, "kept": kept, "skipped": skipped, "missing": reading.missing,
                "notes": reading.notes, "found_name": found_name, "found_year": found_year,
                "mismatches": mismatches, "other_label": other_label}
     token = secrets.token_urlsafe(24)
     cache.set(_preview_key(token), preview, PREVIEW_SECONDS)
+    job.next_url = f"{reverse('filing-import', args=[record.pk])}?{urlencode({PREVIEW: token})}"
+    progress(100, "已读取，正在打开预览")
+    return {"kind": reading.kind, "name": reading.name, "taken": taken}
+
+
+def _preview_of(request: HttpRequest, record: FilingRecord, token: str) -> dict[str, Any] | None:
+    """The preview kept under ``token``, if it is this record's and this user's."""
+    preview = cache.get(_preview_key(token)) if _TOKEN_FORM.fullmatch(token) else None
+    if (not isinstance(preview, dict) or preview.get("record") != record.pk
+            or preview.get("user") != request.user.pk):
+        return None
+    return preview
+
+
+def _show_preview(request: HttpRequest, record: FilingRecord, context: dict[str, Any],
+                  token: str) -> HttpResponse:
+    preview = _preview_of(request, record, token)
+    if preview is None:
+        context["problems"] = [EXPIRED]
+        return render(request, "edit/import.html", context, status=400)
+    context.update(base=preview["base"], note=preview["note"])
+    filing = filing_from_data(parse_json(preview["content"]), preview["name"])  # validated by the job
     return _preview(request, record, context, token, preview, filing)
 
 
@@ -798,9 +889,8 @@ def _confirm_import(request: HttpRequest, record: FilingRecord,
                     context: dict[str, Any]) -> HttpResponse:
     """确认导入: save the previewed filing, against the version the preview was made on."""
     token = str(request.POST.get(TOKEN, ""))
-    preview = cache.get(_preview_key(token)) if _TOKEN_FORM.fullmatch(token) else None
-    if (not isinstance(preview, dict) or preview.get("record") != record.pk
-            or preview.get("user") != request.user.pk):
+    preview = _preview_of(request, record, token)
+    if preview is None:
         context["problems"] = [EXPIRED]
         return render(request, "edit/import.html", context, status=400)
     name, kind, mismatches = preview["name"], preview["kind"], preview["mismatches"]
