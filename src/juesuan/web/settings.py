@@ -76,6 +76,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Published disclosures from their files (juesuan.web.portal.files): no session, no database.
+    "juesuan.web.portal.serving.PublishedFilesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -175,7 +177,12 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    # Published disclosures written as files (juesuan.web.portal.files; S3: docs/deploy.md).
+    "published": {"BACKEND": "django.core.files.storage.FileSystemStorage",
+                  "OPTIONS": {"location": DATA_DIR / "published"}},
 }
+# Behind nginx: answer published files with X-Accel-Redirect to this internal location.
+PUBLISHED_ACCEL_REDIRECT = os.environ.get("JUESUAN_ACCEL_REDIRECT", "").strip()
 WHITENOISE_USE_FINDERS = True  # serve straight from the package when collectstatic was not run
 
 # Uploads: a filing or a published report is at most a few MB; refuse more. The bounds are in

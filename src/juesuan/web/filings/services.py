@@ -19,6 +19,7 @@ from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from juesuan.assess import check_all
 from juesuan.content import Document
@@ -421,6 +422,8 @@ def transition(record: FilingRecord, action: Action, user: Any, *, comment: str 
             if action is Action.PUBLISH:
                 # The public page shows the HTML document: render it now, not for the first visitor.
                 transaction.on_commit(lambda: rendered(current, "html"))
+                # The page and downloads as files; named, not imported: the portal builds on filings.
+                transaction.on_commit(lambda: import_string("juesuan.web.portal.files.after_publication")(locked))
     except OperationalError as exc:
         if not _busy(exc):
             raise

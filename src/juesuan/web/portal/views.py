@@ -196,22 +196,30 @@ def _address(region: str, year: int, department: str, unit: str) -> tuple[Filing
 @require_safe
 def disclosure(request: HttpRequest, region: str, year: int, department: str, unit: str) -> HttpResponse:
     """One published disclosure: key figures, downloads, earlier years, the document."""
-    record, address = _address(region, year, department, unit)
+    record, _ = _address(region, year, department, unit)
+    return disclosure_page(request, record)
+
+
+def disclosure_page(request: HttpRequest, record: FilingRecord) -> HttpResponse:
+    """The page of a published record. It shows nothing of the request or its user, so it is
+    also written once as a file at publication (:mod:`juesuan.web.portal.files`)."""
+    address = published.Address.of(record)
     version = published.version_of(record)
     figures = published.figures(version)
     downloads = [{"label": label, "url": reverse("portal-file", kwargs={**address.kwargs, "filename": f"{stem}.{fmt}"})}
                  for stem, fmt, label, _ in DOWNLOADS]
     earlier = published.earlier_years(record)
+    kwargs = address.kwargs
     return render(request, "portal/disclosure.html", {
         "record": record,
         "version": version,
         "address": address,
         "figures": [(m, figures.get(m.key)) for m in MEASURES],
         "downloads": downloads,
-        "api_url": reverse("api:disclosure", kwargs=address.kwargs),
-        "document_url": reverse("portal-file", kwargs={**address.kwargs, "filename": "document.html"}),
+        "api_url": reverse("api:disclosure", kwargs=kwargs),
+        "document_url": reverse("portal-file", kwargs={**kwargs, "filename": "document.html"}),
         "earlier": _rows(earlier),
-        "years_url": reverse("portal-years", kwargs={"region": region, "department": department, "unit": unit}),
+        "years_url": reverse("portal-years", kwargs={k: kwargs[k] for k in ("region", "department", "unit")}),
         "compare_url": reverse("portal-compare") + "?" + urlencode({"year": record.year, "d": address.key}),
     })
 
@@ -225,11 +233,23 @@ def file(request: HttpRequest, region: str, year: int, department: str, unit: st
          filename: str) -> HttpResponse:
     """A disclosure's document, tables or filing in one format (published version only)."""
     stem, _, fmt = filename.partition(".")
-    entry = next(((s, f, label, name) for s, f, label, name in DOWNLOADS if s == stem and f == fmt), None)
-    if entry is None and not (stem == "document" and fmt == "html"):
+    if (stem, fmt) not in FILES:
         raise Http404(f"没有这种下载：{filename[:50]}。可下载的有：document.html、"
                       + "、".join(f"{s}.{f}" for s, f, _, _ in DOWNLOADS))
-    record, address = _address(region, year, department, unit)
+    record, _ = _address(region, year, department, unit)
+    return file_of(request, record, filename)
+
+
+# Every file under a disclosure's address: (stem, extension).
+FILES = (("document", "html"), *((s, f) for s, f, _, _ in DOWNLOADS))
+
+
+def file_of(request: HttpRequest, record: FilingRecord, filename: str) -> HttpResponse:
+    """One of :data:`FILES` of a published record, with its headers (also written as a file at
+    publication)."""
+    stem, _, fmt = filename.partition(".")
+    entry = next(((s, f, label, name) for s, f, label, name in DOWNLOADS if s == stem and f == fmt), None)
+    address = published.Address.of(record)
     version = published.version_of(record)
     name = entry[3] if entry else "部门决算"
     if stem == "document":
