@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from juesuan.audit import claim_rules
 from juesuan.audit import rules as audit_rules
+from juesuan.consolidate import rules as consolidation_rules
 from juesuan.narrative import rules as narrative_rules
 from juesuan.performance import rules as performance_rules
 from juesuan.rules import filing as filing_rules
@@ -14,7 +15,7 @@ from juesuan.rules.registry import Rule
 # The rule lists of the modules that define rules, one per subject checked.
 RULE_LISTS: tuple[tuple[Rule, ...], ...] = (
     filing_rules.RULES, table_rules.RULES, performance_rules.RULES, narrative_rules.RULES,
-    claim_rules.RULES, audit_rules.RULES,
+    claim_rules.RULES, audit_rules.RULES, consolidation_rules.RULES,
 )
 
 
@@ -33,10 +34,11 @@ REGISTRY: dict[str, Rule] = _registry()
 
 SCOPE_NAMES = {"tables": "公开表", "filing": "填报文件", "performance": "绩效自评",
                "narrative": "情况说明", "claims": "说明中的数字",
-               "audit": "公开报告"}
-# Catalogue order of the scopes; the 情况说明 rules come last.
+               "audit": "公开报告", "consolidation": "汇总"}
+# Catalogue order of the scopes: the rules of one filing first, then those of the text and
+# the published report, then the 汇总 of several filings.
 SCOPE_ORDER = {"filing": 0, "performance": 1, "tables": 2, "narrative": 3, "claims": 4,
-               "audit": 5}
+               "audit": 5, "consolidation": 6}
 
 
 def catalogue_rows() -> list[dict[str, str]]:

@@ -8,8 +8,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import yaml
-from conftest import ROOT, generate, rebuilt
 from typer.testing import CliRunner
+from unit_filings import ROOT, generate, rebuilt
 
 from juesuan.cli import app
 from juesuan.consolidate import CHECKS, Mode, choose_root, consolidate, tree_from_parents

@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from conftest import generate, in_wan, rebuilt
+from unit_filings import generate, in_wan, rebuilt
 
 from juesuan.consolidate import (
     CHECKS,

@@ -16,7 +16,7 @@ from juesuan.tables.amounts import Amt
 
 ROOT = Path(__file__).resolve().parents[2]
 RULES_MD = ROOT / "docs" / "rules.md"
-ID = re.compile(r"T\d\.[a-z]|X\d+|F\.[a-z-]+|P\.[a-z-]+|N\.[a-z-]+|C\.[a-z-]+|A\.[a-z-]+")
+ID = re.compile(r"T\d\.[a-z]|X\d+|F\.[a-z-]+|P\.[a-z-]+|N\.[a-z-]+|C\.[a-z-]+|A\.[a-z-]+|H\.\d+")
 CJK = re.compile(r"[\u4e00-\u9fff]")
 ALL = sorted(REGISTRY)
 
@@ -24,7 +24,7 @@ ALL = sorted(REGISTRY)
 def test_registry_is_populated() -> None:
     assert len(REGISTRY) >= 40
     assert {r.scope for r in REGISTRY.values()} == {"tables", "filing", "performance", "narrative",
-                                                    "claims", "audit"}
+                                                    "claims", "audit", "consolidation"}
 
 
 @pytest.mark.parametrize("rule_id", ALL)
@@ -39,6 +39,7 @@ def test_rule_metadata(rule_id: str) -> None:
     assert (r.scope == "narrative") == r.id.startswith("N.")
     assert (r.scope == "claims") == r.id.startswith("C.")
     assert (r.scope == "audit") == r.id.startswith("A.")
+    assert (r.scope == "consolidation") == r.id.startswith("H.")
     assert isinstance(r.severity, Severity)
     assert r.title.strip() and CJK.search(r.title), "title must be Chinese"
     assert r.description.strip() and CJK.search(r.description), "description must be Chinese"
@@ -51,6 +52,7 @@ def test_every_rule_has_a_failing_case() -> None:
     """Each scope's test module keeps a mapping of failing cases; together they cover the registry."""
     from test_audit_rules import AUDIT_CASES
     from test_claims_rules import CLAIMS_CASES
+    from test_consolidation_rules import CONSOLIDATION_CASES
     from test_filing_rules import FILING_CASES
     from test_narrative_rules import NARRATIVE_CASES
     from test_performance_rules import PERFORMANCE_CASES
@@ -58,7 +60,7 @@ def test_every_rule_has_a_failing_case() -> None:
 
     cases = {"tables": TABLE_CASES, "filing": FILING_CASES, "performance": PERFORMANCE_CASES,
              "narrative": NARRATIVE_CASES, "claims": CLAIMS_CASES,
-             "audit": AUDIT_CASES}
+             "audit": AUDIT_CASES, "consolidation": CONSOLIDATION_CASES}
     assert set(cases) == {r.scope for r in REGISTRY.values()}
     missing = [r.id for r in REGISTRY.values() if not cases[r.scope].get(r.id)]
     assert not missing, f"rules without a failing case: {missing}"
@@ -239,13 +241,14 @@ def test_every_rule_a_module_defines_is_in_its_explicit_list() -> None:
     from juesuan.audit import claim_rules
     from juesuan.audit import rules as audit_rules
     from juesuan.catalogue import RULE_LISTS
+    from juesuan.consolidate import rules as consolidation_rules
     from juesuan.narrative import rules as narrative_rules
     from juesuan.performance import rules as performance_rules
     from juesuan.rules import filing as filing_rules
     from juesuan.rules import tables as table_rules
 
     modules = (filing_rules, table_rules, performance_rules, narrative_rules, claim_rules,
-               audit_rules)
+               audit_rules, consolidation_rules)
     assert tuple(m.RULES for m in modules) == RULE_LISTS
     for module in modules:
         defined = [v for v in vars(module).values() if isinstance(v, Rule)]

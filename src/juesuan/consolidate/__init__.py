@@ -2,14 +2,13 @@
 region's: :func:`consolidate`, :func:`consolidate_region`. Pure: no files, no web app."""
 
 from juesuan.consolidate.combine import (
-    CHECKS,
-    Check,
     Consolidation,
     Elimination,
     PairElimination,
     consolidate,
     consolidate_region,
 )
+from juesuan.consolidate.rules import RULES, Flows
 from juesuan.consolidate.tree import (
     ConsolidationError,
     Mode,
@@ -20,12 +19,16 @@ from juesuan.consolidate.tree import (
     tree_from_parents,
 )
 
+# The elimination checks' earlier name: they are the rules H.1 and H.2.
+CHECKS = RULES
+
 __all__ = [
     "CHECKS",
-    "Check",
+    "RULES",
     "Consolidation",
     "ConsolidationError",
     "Elimination",
+    "Flows",
     "Mode",
     "PairElimination",
     "UnitNode",

@@ -5,9 +5,10 @@ consolidated, the child's 上级补助收入 against the parent's 对附属单�
 parent's 附属单位上缴收入 against the child's 上缴上级支出 (H.2). Each side is taken off its
 own rows, by functional code. When the parent's children are all in the set, both sides are
 removed in full, so the consolidated filing shows no internal flow, and a difference between
-the two sides is a finding that tells the reviewer by how much they disagree. When only some
-children are (选择汇总), the parent's side is reduced by what the chosen children show (rows of
-the same functional code first): the rest is a flow to units outside the set and stays.
+the two sides is a finding of the rules H.1/H.2 (:mod:`juesuan.consolidate.rules`) that
+tells the reviewer by how much they disagree. When only some children are (选择汇总), the
+parent's side is reduced by what the chosen children show (rows of the same functional code
+first): the rest is a flow to units outside the set and stays.
 
 Everything else is summed exactly in one money unit. A missing figure is never read as zero:
 where the model means “blank = none” (row amounts, carry-over, “三公”经费 amounts, budget
@@ -27,6 +28,7 @@ from typing import Any, Literal
 from pydantic import ValidationError
 
 from juesuan import codes
+from juesuan.consolidate.rules import RULES, Flows
 from juesuan.consolidate.tree import ConsolidationError, Mode, UnitNode, select
 from juesuan.filing.model import (
     EXPENDITURE_KINDS,
@@ -55,31 +57,10 @@ from juesuan.filing.model import (
     VehiclePurchase,
     Vehicles,
 )
-from juesuan.money import CENT, ZERO, AmountUnit, in_core_context, per_wan, printable
-from juesuan.rules.finding import Finding, Location, Severity, sort_findings
-from juesuan.rules.registry import show
+from juesuan.money import CENT, ZERO, AmountUnit, in_core_context, per_wan
+from juesuan.rules.finding import Finding, sort_findings
+from juesuan.rules.registry import run
 from juesuan.tables.amounts import Amt, amt, amt_sum
-from juesuan.tolerance import allowed, grade
-
-
-@dataclass(frozen=True)
-class Check:
-    """One check of the eliminations (findings carry its id, like the rules' findings)."""
-
-    id: str
-    title: str
-    description: str
-
-
-SUBSIDY_CHECK = Check(
-    "H.1", "上级补助收入与对附属单位补助支出抵消",
-    "同时汇总的上级单位与其下级单位：下级单位上级补助收入合计应等于上级单位对附属单位补助支出合计。"
-    "两方均全额抵消（选择汇总只选了部分下级单位时，上级一方只抵消所选下级单位的数额，并给出警告）。")
-REMITTANCE_CHECK = Check(
-    "H.2", "附属单位上缴收入与上缴上级支出抵消",
-    "同时汇总的上级单位与其下级单位：上级单位附属单位上缴收入合计应等于下级单位上缴上级支出合计。"
-    "两方均全额抵消（选择汇总只选了部分下级单位时，上级一方只抵消所选下级单位的数额，并给出警告）。")
-CHECKS: tuple[Check, ...] = (SUBSIDY_CHECK, REMITTANCE_CHECK)
 
 
 @dataclass(frozen=True)
@@ -420,16 +401,16 @@ def _eliminate(parent: UnitNode, children: Sequence[UnitNode], outside: Sequence
     assert parent.filing is not None
     pf = parent.filing
     pconv = _converter(pf.unit, target)
-    findings: list[Finding] = []
     partial = bool(outside)
-    # (check, parent's side, children's side)
-    plan: tuple[tuple[Check, tuple[str, str], tuple[str, str]], ...] = (
-        (SUBSIDY_CHECK, ("expenditure", "subsidy_affiliated"), ("income", "superior_subsidy")),
-        (REMITTANCE_CHECK, ("income", "affiliated_remittance"), ("expenditure", "remit_superior")),
+    # (parent's side, children's side) of H.1 and H.2
+    plan: tuple[tuple[tuple[str, str], tuple[str, str]], ...] = (
+        (("expenditure", "subsidy_affiliated"), ("income", "superior_subsidy")),
+        (("income", "affiliated_remittance"), ("expenditure", "remit_superior")),
     )
     per_child: dict[str, dict[str, Decimal]] = {c.key: {} for c in children}
     parent_eliminated: dict[str, Decimal] = {}
-    for check, (p_section, p_field), (c_section, c_field) in plan:
+    sides: dict[str, Amt] = {}  # each field's total as written, for the rules
+    for (p_section, p_field), (c_section, c_field) in plan:
         p_rows, p_measured = _rows_of(pf, p_section, p_field, pconv)  # type: ignore[arg-type]
         c_measured: list[Amt] = []
         c_by_code: dict[str, Decimal] = {}
@@ -451,62 +432,16 @@ def _eliminate(parent: UnitNode, children: Sequence[UnitNode], outside: Sequence
         else:
             removed[parent.key][(p_section, p_field)] = None
             parent_eliminated[p_field] = p_total
-        finding = _compare(check, parent, children, outside, amt_sum(p_measured),
-                           amt_sum(c_measured), target, p_field)
-        if finding is not None:
-            findings.append(finding)
+        sides[p_field], sides[c_field] = amt_sum(p_measured), amt_sum(c_measured)
+    flows = Flows(parent.key, parent.name, tuple(c.name for c in children), tuple(outside),
+                  subsidy_paid=sides["subsidy_affiliated"], subsidy_received=sides["superior_subsidy"],
+                  remittance_received=sides["affiliated_remittance"],
+                  remittance_paid=sides["remit_superior"], unit=target)
     pairs = tuple(PairElimination(c.key, c.name, per_child[c.key]["superior_subsidy"],
                                   per_child[c.key]["remit_superior"]) for c in children)
-    return Elimination(parent.key, parent.name, parent_eliminated["subsidy_affiliated"],
-                       parent_eliminated["affiliated_remittance"], pairs, partial), findings
-
-
-_LABELS = {
-    "subsidy_affiliated": ("对附属单位补助支出", "上级补助收入"),
-    "affiliated_remittance": ("附属单位上缴收入", "上缴上级支出"),
-}
-
-
-def _compare(check: Check, parent: UnitNode, children: Sequence[UnitNode], outside: Sequence[str],
-             paid: Amt, received: Amt, target: AmountUnit, p_field: str) -> Finding | None:
-    """The finding of one check for one parent: its side (expected) against its children's
-    (found), within the rounding of how each figure was written (juesuan.tolerance)."""
-    scale = per_wan(target)
-    expected, found = paid.value * scale, received.value * scale
-    tolerance = allowed(paid, received) * scale
-    graded = grade(paid, received)
-    unit = target.value
-    p_label, c_label = _LABELS[p_field]
-    names = "、".join(printable(c.name, 30) for c in children[:8]) + ("等" if len(children) > 8 else "")
-    who = f"{printable(parent.name, 40)}（{printable(parent.key, 30)}）"
-    location = Location(file=parent.key, path=("expenditure" if p_field == "subsidy_affiliated"
-                                               else "income") + f"[*].{p_field}")
-    detail = (f"{who}{p_label} {show(expected)}{unit}，下级单位（{names}）{c_label}合计 "
-              f"{show(found)}{unit}")
-    if outside:
-        if found - expected > tolerance:
-            severity = Severity.ERROR
-            message = (f"{detail}：所选下级单位的{c_label}大于上级单位{p_label}总额，差额 "
-                       f"{show(found - expected)}{unit}；两方均已全额抵消")
-        elif expected == 0 and found == 0:
-            return None
-        else:
-            severity = Severity.WARNING
-            message = (f"{detail}：选择汇总只包括部分下级单位（未选 {'、'.join(printable(k, 30) for k in outside[:8])}"
-                       f"{'等' if len(outside) > 8 else ''}），上级一方只抵消所选下级单位的数额，"
-                       f"其余 {show(max(expected - found, ZERO))}{unit} 作为与汇总范围外单位的往来保留")
-    elif graded == "ok":
-        return None
-    elif graded == "rounding":
-        severity = Severity.INFO
-        message = (f"{detail}，差额 {show(found - expected)}{unit}，在四舍五入误差范围内"
-                   f"（允许 ±{show(tolerance)}）；两方均已全额抵消")
-    else:
-        severity = Severity.ERROR
-        message = (f"{detail}，两方不符，差额 {show(found - expected)}{unit}；两方均已全额抵消，"
-                   f"汇总后非财政拨款收支相差此数，请核对各单位填报")
-    return Finding(check.id, severity, f"{check.title}：{message}", location, show(expected),
-                   show(found), show(tolerance))
+    return (Elimination(parent.key, parent.name, parent_eliminated["subsidy_affiliated"],
+                        parent_eliminated["affiliated_remittance"], pairs, partial),
+            run(RULES, flows, unit=target.value))
 
 
 # --- the other parts of a filing -----------------------------------------------------------

@@ -19,7 +19,8 @@ from juesuan.money import round_half_up
 from juesuan.rules.finding import Finding, Location, Severity
 from juesuan.tables.amounts import Amt
 
-Scope = Literal["tables", "filing", "performance", "narrative", "claims", "audit"]
+Scope = Literal["tables", "filing", "performance", "narrative", "claims", "audit",
+                "consolidation"]
 
 
 @dataclass(frozen=True)
@@ -27,7 +28,8 @@ class Rule:
     id: str
     title: str  # short Chinese name
     severity: Severity  # severity of a violation that rounding does not explain
-    scope: Scope  # the subject checked: tables, filing, performance, narrative, claims, audit
+    scope: Scope  # the subject checked: tables, filing, performance, narrative, claims, audit,
+    # consolidation (a parent and its children in a 汇总)
     description: str  # Chinese: what is checked and why
     reference: str  # where the rule comes from (domain reference id, template, law)
     check: Callable[[Any, Report], None]
