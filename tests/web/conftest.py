@@ -28,6 +28,19 @@ def _fresh_cache() -> Iterator[None]:
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def published_folder(settings: Any, tmp_path: Path, monkeypatch: Any) -> Path:
+    """Each test its own folder of published files (juesuan.web.portal.files): a disclosure
+    another test published at the same address is never served from the last one's files."""
+    from juesuan.web.portal import serving
+
+    root = tmp_path / "published"
+    settings.STORAGES = {**settings.STORAGES, "published": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": root}}}
+    monkeypatch.setattr(serving, "LOOKUP_SECONDS", 0.0)  # every request looks again
+    return root
+
+
 @pytest.fixture(scope="session")
 def shanghai_filing() -> Filing:
     """The Shanghai example with the one figure its document lacks (上年财政拨款收入支出总计, a

@@ -11,7 +11,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from juesuan.web.portal import files, serving
+from juesuan.web.portal import files
 
 pytestmark = pytest.mark.django_db
 
@@ -23,12 +23,8 @@ FILE_ONLY = {"Last-Modified", "Content-Length", "Vary", "Content-Encoding", "ETa
 
 
 @pytest.fixture
-def folder(settings: Any, tmp_path: Path, monkeypatch: Any) -> Path:
-    root = tmp_path / "published"
-    settings.STORAGES = {**settings.STORAGES, "published": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": root}}}
-    monkeypatch.setattr(serving, "LOOKUP_SECONDS", 0.0)  # every request looks again
-    return root
+def folder(published_folder: Path) -> Path:
+    return published_folder  # tests/web/conftest.py: each test its own
 
 
 @pytest.fixture
