@@ -9,10 +9,10 @@ import os
 import resource
 from typing import Any
 
-from celery import Celery  # type: ignore[import-untyped]
+from celery import Celery, bootsteps  # type: ignore[import-untyped]
 from celery.signals import worker_process_init  # type: ignore[import-untyped]
 
-from juesuan.web.jobs.config import memory_mb
+from juesuan.web.jobs.config import memory_mb, visibility_timeout
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "juesuan.web.settings")
 
@@ -41,3 +41,40 @@ def _worker_process_init(**_: Any) -> None:
         cap_memory(memory_mb())
     except (ValueError, OSError):  # a platform without RLIMIT_AS: run uncapped, say so
         logger.warning("无法设置任务进程的内存上限（RLIMIT_AS）", exc_info=True)
+
+
+class RestoreUnacked(bootsteps.StartStopStep):  # type: ignore[misc]
+    """Redis: give the tasks of a worker that died back to the queue as soon as their visibility
+    timeout has passed. kombu looks for them when a worker starts and then only every 100 s
+    (every tenth of its 10-second rounds); a task would wait that long for the workers still
+    running."""
+
+    requires = {"celery.worker.consumer.tasks:Tasks"}
+
+    def __init__(self, parent: Any, **kwargs: Any) -> None:
+        super().__init__(parent, **kwargs)
+        self.timer: Any = None
+
+    def start(self, consumer: Any) -> None:
+        channel = getattr(consumer.task_consumer, "channel", None)
+        qos = getattr(channel, "qos", None)
+        if qos is None or not hasattr(qos, "restore_visible"):  # not Redis: nothing to restore
+            return
+        every = max(1.0, min(30.0, visibility_timeout() / 4))
+        limit = getattr(channel, "unacked_restore_limit", None)
+
+        def restore() -> None:
+            try:  # interval=1: look every time, not every tenth call
+                qos.restore_visible(num=limit, interval=1)
+            except Exception:  # a broker hiccup: the next round tries again
+                logger.warning("未能取回已退出工作进程的任务", exc_info=True)
+
+        self.timer = consumer.timer.call_repeatedly(every, restore)
+
+    def stop(self, consumer: Any) -> None:
+        if self.timer is not None:
+            self.timer.cancel()
+            self.timer = None
+
+
+app.steps["consumer"].add(RestoreUnacked)
