@@ -211,6 +211,11 @@ def tables(request: HttpRequest, region: str, year: int, department: str, unit: 
          summary="整份公开文档（与 juesuan report 的 JSON 相同）", tags=["公开件"])
 def document(request: HttpRequest, region: str, year: int, department: str, unit: str) -> Any:
     version = published.version_of(published.find(region, year, department, unit))
+    if not services.ready(version, "json"):
+        # Rendered by a background job, not in the request: ask again shortly.
+        response = _json_error(request, "文档正在生成，请稍后重试。", 503)
+        response["Retry-After"] = "5"
+        return response
     return _json_bytes(request, services.rendered(version, "json"), f"{version.digest[:40]}-document")
 
 

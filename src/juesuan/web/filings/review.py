@@ -41,6 +41,8 @@ from juesuan.web.figures import (
 from juesuan.web.filings import findings as finding_items
 from juesuan.web.filings import services
 from juesuan.web.filings.models import FilingRecord, FilingVersion, VersionSummary, WorkflowStep
+from juesuan.web.jobs.models import Job
+from juesuan.web.jobs.tasks import Progress
 from juesuan.web.orgs.models import Deadline, Department, Region, Unit
 from juesuan.web.workflow import ROLE_LABELS, TRANSITIONS, Action, Role, State, WorkflowError
 
@@ -380,6 +382,16 @@ def summaries(versions: Iterable[FilingVersion]) -> dict[int, Summary]:
             "stamp": stamp, "counts": counts,
             "figures": {k: None if v is None else str(v) for k, v in figures.items()}})
     return out
+
+
+def summary_job(job: Job, progress: Progress) -> dict[str, Any]:
+    """The ``summarise`` job (queued by every workflow step): the version's summary worked out
+    and kept before a reviewer opens the region overview."""
+    version = FilingVersion.objects.filter(pk=job.params.get("version")).first()
+    if version is None:
+        return {}
+    counts, _ = summaries([version])[version.pk]
+    return {"version": version.pk, "counts": counts}
 
 
 def counted_in_totals(rows: list[UnitRow]) -> list[UnitRow]:

@@ -12,15 +12,15 @@ import json
 import logging
 from decimal import Decimal
 from functools import lru_cache
-from typing import Any
+from typing import Any, Protocol
 
 from django.core.cache import cache
 from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
-from django.utils.module_loading import import_string
 
+import juesuan
 from juesuan.assess import check_all
 from juesuan.content import Document
 from juesuan.document.build import build_document
@@ -38,6 +38,9 @@ from juesuan.web.filings.models import (
     FindingNote,
     WorkflowStep,
 )
+from juesuan.web.jobs.api import submit
+from juesuan.web.jobs.models import Job
+from juesuan.web.jobs.tasks import JobError, Progress
 from juesuan.web.orgs.models import Membership, Unit
 from juesuan.web.workflow import TRANSITIONS, Action, Role, State, WorkflowError, next_state
 
@@ -133,7 +136,14 @@ def _document(digest: str, content: str) -> Document:
     return build_document(filing, scheme=scheme_of(filing))
 
 
-def document_of(version: FilingVersion) -> Document:
+class Stored(Protocol):
+    """Filing content as kept: a version, or a stored 汇总."""
+
+    digest: str
+    content: str
+
+
+def document_of(version: Stored) -> Document:
     return _document(version.digest, version.content)
 
 
@@ -220,16 +230,57 @@ def refusal(action: Action, items: list[finding_items.Item], notes: dict[str, st
     return None
 
 
-def rendered(version: FilingVersion, fmt: str) -> bytes:
-    """One format of a version's document; cached on disk because versions are immutable."""
+def _render_key(version: Stored, fmt: str) -> str:
+    return f"juesuan:render:{version.digest}:{fmt}"
+
+
+def rendered(version: Stored, fmt: str) -> bytes:
+    """One format of a version's document; cached on disk because versions are immutable.
+    Renders when not cached: for background jobs and quick formats; a request asks
+    :func:`render_later` for one that is not ready."""
     from juesuan.publish import render
 
-    key = f"juesuan:render:{version.digest}:{fmt}"
-    data: bytes | None = cache.get(key)
+    data = cached_render(version, fmt)
     if data is None:
         data = render(document_of(version), fmt)
-        cache.set(key, data, timeout=None)
+        cache.set(_render_key(version, fmt), data, timeout=None)
     return data
+
+
+def cached_render(version: Stored, fmt: str) -> bytes | None:
+    data: bytes | None = cache.get(_render_key(version, fmt))
+    return data
+
+
+def render_later(version: FilingVersion, fmt: str, *, owner: Any = None, next_url: str = "") -> Job:
+    """The background job rendering ``fmt`` of ``version`` into the cache: a document takes
+    seconds and never holds a web worker. Identical requests (the same content, format and
+    user; anonymous visitors all one) share one job."""
+    who = getattr(owner, "pk", None)
+    return submit("render_version", f"render:{version.digest}:{fmt}:{who or '-'}",
+                  {"version": version.pk, "formats": [fmt]}, owner=owner, record=version.record,
+                  next_url=next_url)
+
+
+def ready(version: FilingVersion, fmt: str) -> bool:
+    """Whether ``fmt`` of ``version`` is rendered; if not, its job is asked for (or joined) for
+    the public. In the test settings jobs run at once, so it is ready when this returns."""
+    if cached_render(version, fmt) is not None:
+        return True
+    job = render_later(version, fmt)
+    return job.state == Job.DONE and cached_render(version, fmt) is not None
+
+
+def render_job(job: Job, progress: Progress) -> dict[str, Any]:
+    """The ``render_version`` job: the version's document in the formats asked, into the cache."""
+    version = FilingVersion.objects.filter(pk=job.params.get("version")).first()
+    if version is None:
+        raise JobError(["要生成文档的版本已不存在。"])
+    formats = [str(f) for f in job.params.get("formats", [])]
+    for number, fmt in enumerate(formats, 1):
+        rendered(version, fmt)
+        progress(100 * number // len(formats), f"已生成 {fmt.upper()}")
+    return {"version": version.pk, "formats": formats}
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
@@ -420,10 +471,14 @@ def transition(record: FilingRecord, action: Action, user: Any, *, comment: str 
                 # Told only once the step is saved; a mail that fails never undoes it.
                 transaction.on_commit(lambda: send_notices(step.pk))
             if action is Action.PUBLISH:
-                # The public page shows the HTML document: render it now, not for the first visitor.
-                transaction.on_commit(lambda: rendered(current, "html"))
-                # The page and downloads as files; named, not imported: the portal builds on filings.
-                transaction.on_commit(lambda: import_string("juesuan.web.portal.files.after_publication")(locked))
+                # The page and every download written as files by a background job, not by the
+                # request nor by the first visitors (the portal renders nothing meanwhile).
+                transaction.on_commit(lambda: submit(
+                    "publish", f"publish:{locked.pk}:{current.pk}", {"record": locked.pk}, record=locked))
+            # The counts and figures the region overview shows, worked out off the request.
+            transaction.on_commit(lambda: submit(
+                "summarise", f"summary:{current.pk}:{juesuan.__version__}", {"version": current.pk},
+                record=locked))
     except OperationalError as exc:
         if not _busy(exc):
             raise

@@ -21,6 +21,7 @@ from juesuan.web.filings import findings as finding_items
 from juesuan.web.filings import review, services
 from juesuan.web.filings.access import record_for, visible_records
 from juesuan.web.filings.models import FilingRecord, FilingVersion
+from juesuan.web.jobs.models import Job
 from juesuan.web.orgs.models import Deadline, grants_of
 from juesuan.web.workflow import (
     TRANSITIONS,
@@ -323,6 +324,11 @@ def download(request: HttpRequest, pk: int, number: int, fmt: str) -> HttpRespon
         data = filing_yaml(services.filing_of(version)).encode("utf-8")
         content_type = "application/yaml; charset=utf-8"
     else:
+        if services.cached_render(version, fmt) is None:
+            # Rendered off the request: the job's page shows progress and comes back here.
+            job = services.render_later(version, fmt, owner=request.user, next_url=request.get_full_path())
+            if job.state != Job.DONE:
+                return redirect("job", job.pk)
         data = services.rendered(version, fmt)
         content_type = DOWNLOAD_TYPES[fmt]
     response = HttpResponse(data, content_type=content_type)

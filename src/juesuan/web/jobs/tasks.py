@@ -66,6 +66,15 @@ HANDLERS: dict[str, Handler] = {
                       TASK_IMPORT_SOFT_SECONDS, TASK_IMPORT_HARD_SECONDS),
     "render": Handler("juesuan.web.jobs.handlers.render", "生成文档",
                       TASK_RENDER_SOFT_SECONDS, TASK_RENDER_HARD_SECONDS),
+    # A saved version's document in one format, kept in the render cache (downloads).
+    "render_version": Handler("juesuan.web.filings.services.render_job", "生成文档",
+                              TASK_RENDER_SOFT_SECONDS, TASK_RENDER_HARD_SECONDS),
+    # Every public file of a publication, written into the published storage.
+    "publish": Handler("juesuan.web.portal.files.publish_job", "生成公开文件",
+                       TASK_RENDER_SOFT_SECONDS, TASK_RENDER_HARD_SECONDS),
+    # A version's finding counts and key figures for the region overview.
+    "summarise": Handler("juesuan.web.filings.review.summary_job", "检查并汇总主要数据",
+                         TASK_RENDER_SOFT_SECONDS, TASK_RENDER_HARD_SECONDS),
 }
 
 INTERNAL = "处理时发生内部错误，未能完成。请稍后重试；如仍失败，请联系系统管理员（错误已记入服务日志）。"

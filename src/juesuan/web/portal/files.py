@@ -43,6 +43,7 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 
 from juesuan.web.filings.models import FilingRecord
+from juesuan.web.jobs.models import Job
 from juesuan.web.portal import published
 
 log = logging.getLogger(__name__)
@@ -205,13 +206,14 @@ def rebuild_all(progress: Progress | None = None) -> int:
     return len(records)
 
 
-def after_publication(record: FilingRecord) -> None:
-    """Called once a publication is committed (services.transition): write the files. A
-    failure is logged and leaves the views serving the disclosure; it never undoes the step."""
-    try:
-        write_published(record)
-    except Exception:
-        log.exception("公开文件生成失败（网站照常直接生成该公开件）：record %s", record.pk)
+def publish_job(job: Job, progress: Progress) -> dict[str, Any]:
+    """The ``publish`` job queued by a publication (services.transition): write the files. Until
+    it is done (or when it failed, logged by the job) the views serve the disclosure, and ask
+    for a document that is not rendered yet instead of rendering it in the request."""
+    record = FilingRecord.objects.filter(pk=job.params.get("record")).first()
+    if record is None:
+        return {"files": []}
+    return {"files": write_published(record, progress)}
 
 
 # --- storage ------------------------------------------------------------------------------

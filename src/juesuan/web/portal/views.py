@@ -237,7 +237,24 @@ def file(request: HttpRequest, region: str, year: int, department: str, unit: st
         raise Http404(f"没有这种下载：{filename[:50]}。可下载的有：document.html、"
                       + "、".join(f"{s}.{f}" for s, f, _, _ in DOWNLOADS))
     record, _ = _address(region, year, department, unit)
+    if stem == "document" and not services.ready(published.version_of(record), fmt):
+        return pending(request, FORMAT_WORDS.get(fmt, fmt.upper()))
     return file_of(request, record, filename)
+
+
+# What a document in each format is called on the page that asks the visitor to wait.
+FORMAT_WORDS = {"html": "网页全文", "pdf": " PDF 文件", "docx": " Word 文件", "xlsx": " Excel 文件",
+                "json": " JSON 文件"}
+PENDING_SECONDS = 5
+
+
+def pending(request: HttpRequest, what: str) -> HttpResponse:
+    """503 with Retry-After while a background job renders the document (a web worker never
+    renders one: four visitors asking for four new PDFs would stop the portal for everyone)."""
+    response = render(request, "portal/pending.html", {"what": what, "seconds": PENDING_SECONDS}, status=503)
+    response["Retry-After"] = str(PENDING_SECONDS)
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 # Every file under a disclosure's address: (stem, extension).
