@@ -126,6 +126,9 @@ TASK_IMPORT_HARD_SECONDS = 150
 # Rendering a document's formats (the PDF of a large filing takes tens of seconds).
 TASK_RENDER_SOFT_SECONDS = 300
 TASK_RENDER_HARD_SECONDS = 360
+# 汇总 of a department or a region (thousands of units' filings read and summed).
+TASK_CONSOLIDATE_SOFT_SECONDS = 600
+TASK_CONSOLIDATE_HARD_SECONDS = 720
 # Address space of one worker process (JUESUAN_TASK_MEMORY_MB; 0 = no cap).
 TASK_MEMORY_MB = 2048
 # Redis: a task taken by a worker that died is given to another after this long
@@ -215,6 +218,10 @@ LIMITS: tuple[Limit, ...] = (
           "生成一份文档各格式（后台任务）的时间；超出即停止，任务页面显示“处理超时”"),
     Limit("TASK_RENDER_HARD_SECONDS", TASK_RENDER_HARD_SECONDS, "秒", "后台任务",
           "生成文档的任务到此仍未停止时，结束其进程；任务记为失败"),
+    Limit("TASK_CONSOLIDATE_SOFT_SECONDS", TASK_CONSOLIDATE_SOFT_SECONDS, "秒", "后台任务",
+          "计算一个部门或地区的汇总（后台任务）的时间；超出即停止，任务页面显示“处理超时”"),
+    Limit("TASK_CONSOLIDATE_HARD_SECONDS", TASK_CONSOLIDATE_HARD_SECONDS, "秒", "后台任务",
+          "汇总任务到此仍未停止时，结束其进程；任务记为失败"),
     Limit("TASK_MEMORY_MB", TASK_MEMORY_MB, "MB", "后台任务",
           "一个任务进程可用的内存（地址空间，JUESUAN_TASK_MEMORY_MB 可改，0 为不限）；"
           "超出即停止该任务，任务页面显示“内存超限”"),

@@ -355,6 +355,29 @@ def site_probes(site: Site) -> Iterator[Probe]:
                 {"kind": "publish", "records": str(site.pk("approved"))},
                 site.records.get("approved"))
 
+    # 汇总: a department's for those who review it; the region's and its files for whoever
+    # reviews the whole region (a department reviewer is refused, 403); anyone else 404.
+    from juesuan.consolidate import Mode
+    from juesuan.web.filings import consolidated as cons
+
+    region_a = site.world.regions["a"]
+    stored = cons.store(region_a, 2024, None, Mode.COMPLETE, [], cons.region_outcome(region_a, 2024))
+    whole = "/desk/region/310107/2024/consolidated/"
+
+    def regional(ok: str) -> Expect:
+        return lambda role: "403" if role == "dept_a" else region(role, ok)
+    yield Probe("consolidated-region", "GET", whole, regional("200"))
+    yield Probe("consolidated-region", "GET", whole + "?mode=chosen&chosen=310107/da", regional("200"))
+    yield Probe("consolidated-department", "GET", whole + "da/", region)
+    yield Probe("consolidated-department", "GET", whole + "no-such/", lambda role: region(role, "404"))
+    yield Probe("consolidated-download", "GET", f"{whole}{stored.pk}.yaml",
+                regional("200" if stored.content else "404"))
+    yield Probe("consolidated-download", "GET", f"{whole}{stored.pk}.exe", regional("404"))
+    yield Probe("consolidated-document", "POST", f"{whole}{stored.pk}/document/", regional("404"),
+                {"format": "exe"})
+    yield Probe("consolidated-document-file", "GET", f"{whole}{stored.pk}/document.pdf",
+                regional(f"redirect:{whole}" if stored.content else "404"))
+
     # A background job's page and its JSON: its owner (unit A's editor) and the administrator;
     # anyone else is not told it exists.
     from juesuan.web.jobs.models import Job

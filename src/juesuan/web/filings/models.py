@@ -162,3 +162,45 @@ class VersionSummary(models.Model):
 
     class Meta:
         verbose_name = verbose_name_plural = "版本摘要"
+
+
+class Consolidated(models.Model):
+    """A stored 汇总 of a department (its units' approved filings, flows between a unit and its
+    上级 eliminated) or of a region (its departments' 汇总 summed): worked out by the
+    ``consolidate`` job (juesuan.web.filings.consolidated) when a filing is approved or a
+    reviewer asks, and kept so the pages and downloads read it without computing again.
+    ``content`` is empty when nothing could be consolidated (``excluded`` says why)."""
+
+    region = models.ForeignKey("orgs.Region", verbose_name="行政区划", on_delete=models.CASCADE,
+                               related_name="+")
+    year = models.PositiveSmallIntegerField("决算年度")
+    department = models.ForeignKey("orgs.Department", verbose_name="主管部门", null=True, blank=True,
+                                   on_delete=models.CASCADE, related_name="+",
+                                   help_text="空：地区的汇总")
+    mode = models.CharField("汇总方式", max_length=10,
+                            choices=[("complete", "完全汇总"), ("node", "节点汇总"), ("chosen", "选择汇总")])
+    chosen = models.JSONField("所选（选择汇总）", default=list, blank=True)
+    chosen_key = models.CharField("所选摘要", max_length=64, blank=True, default="")
+    content = models.TextField("内容（JSON）", blank=True)
+    digest = models.CharField("内容摘要", max_length=64, blank=True)
+    findings = models.JSONField("抵消核对结果", default=list, blank=True)
+    eliminations = models.JSONField("内部往来抵消", default=list, blank=True)
+    included = models.JSONField("汇总的填报版本", default=list, blank=True)
+    excluded = models.JSONField("未汇总的单位", default=list, blank=True)
+    notes = models.JSONField("说明", default=list, blank=True)
+    created_at = models.DateTimeField("计算时间")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "汇总"
+        ordering = ["region", "-year", "department", "mode"]
+        constraints = [
+            models.UniqueConstraint(fields=["region", "year", "department", "mode", "chosen_key"],
+                                    condition=models.Q(department__isnull=False),
+                                    name="one_consolidated_per_department"),
+            models.UniqueConstraint(fields=["region", "year", "mode", "chosen_key"],
+                                    condition=models.Q(department__isnull=True),
+                                    name="one_consolidated_per_region"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.department or self.region} {self.year} 年度{self.get_mode_display()}"

@@ -19,6 +19,7 @@ from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 import juesuan
 from juesuan.assess import check_all
@@ -470,6 +471,10 @@ def transition(record: FilingRecord, action: Action, user: Any, *, comment: str 
             if notify.audience(action):
                 # Told only once the step is saved; a mail that fails never undoes it.
                 transaction.on_commit(lambda: send_notices(step.pk))
+            # The department's and the region's 汇总 follow the filings that count in them: jobs,
+            # submitted once the step is saved (named, not imported: that module builds on this one).
+            transaction.on_commit(lambda: import_string("juesuan.web.filings.consolidated.after_step")(
+                locked, before, after))
             if action is Action.PUBLISH:
                 # The page and every download written as files by a background job, not by the
                 # request nor by the first visitors (the portal renders nothing meanwhile).

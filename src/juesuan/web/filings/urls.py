@@ -1,6 +1,6 @@
 from django.urls import path
 
-from juesuan.web.filings import editor, views
+from juesuan.web.filings import consolidated_views, editor, views
 
 urlpatterns = [
     path("", views.workspace, name="workspace"),
@@ -24,4 +24,13 @@ urlpatterns = [
     path("region/<str:code>/<int:year>/", views.region_overview, name="region-overview"),
     path("region/<str:code>/<int:year>/batch/", views.region_batch, name="region-batch"),
     path("region/<str:code>/<int:year>/deadline/", views.region_deadline, name="region-deadline"),
+    path("region/<str:code>/<int:year>/consolidated/", consolidated_views.region_page, name="consolidated-region"),
+    path("region/<str:code>/<int:year>/consolidated/<int:pk>.<str:fmt>", consolidated_views.download,
+         name="consolidated-download"),
+    path("region/<str:code>/<int:year>/consolidated/<int:pk>/document/", consolidated_views.document,
+         name="consolidated-document"),
+    path("region/<str:code>/<int:year>/consolidated/<int:pk>/document.<str:fmt>", consolidated_views.document_file,
+         name="consolidated-document-file"),
+    path("region/<str:code>/<int:year>/consolidated/<str:department>/", consolidated_views.department_page,
+         name="consolidated-department"),
 ]

@@ -23,6 +23,8 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from juesuan.limits import (
+    TASK_CONSOLIDATE_HARD_SECONDS,
+    TASK_CONSOLIDATE_SOFT_SECONDS,
     TASK_IMPORT_HARD_SECONDS,
     TASK_IMPORT_SOFT_SECONDS,
     TASK_RENDER_HARD_SECONDS,
@@ -75,6 +77,8 @@ HANDLERS: dict[str, Handler] = {
     # A version's finding counts and key figures for the region overview.
     "summarise": Handler("juesuan.web.filings.review.summary_job", "检查并汇总主要数据",
                          TASK_RENDER_SOFT_SECONDS, TASK_RENDER_HARD_SECONDS),
+    "consolidate": Handler("juesuan.web.filings.consolidated.consolidate_job", "计算汇总",
+                           TASK_CONSOLIDATE_SOFT_SECONDS, TASK_CONSOLIDATE_HARD_SECONDS),
 }
 
 INTERNAL = "处理时发生内部错误，未能完成。请稍后重试；如仍失败，请联系系统管理员（错误已记入服务日志）。"

@@ -41,9 +41,10 @@ class DepartmentAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 @admin.register(Unit)
 class UnitAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    list_display = ("code", "name", "department", "consolidated")
+    list_display = ("code", "name", "department", "parent", "consolidated")
     list_filter = ("department__region", "consolidated")
     search_fields = ("code", "name", "department__name")
+    autocomplete_fields = ("parent",)
 
 
 @admin.register(Membership)

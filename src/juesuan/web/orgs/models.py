@@ -56,6 +56,11 @@ class Unit(models.Model):
     name = models.CharField("单位名称", max_length=200)
     consolidated = models.BooleanField("部门汇总", default=False,
                                        help_text="是否为部门决算（汇总本部门所属单位）")
+    # The unit tree of the department (上级单位), over which its 汇总 eliminates the flows
+    # between a unit and its 上级; a unit without one is the top of a tree.
+    parent = models.ForeignKey("self", verbose_name="上级单位", null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="children",
+                               help_text="本部门内的上级单位；汇总时抵消上下级单位之间的往来")
 
     class Meta:
         verbose_name = verbose_name_plural = "单位"
@@ -68,6 +73,22 @@ class Unit(models.Model):
     @property
     def place(self) -> Place:
         return Place(unit=self.pk, department=self.department_id, region=self.department.region_id)
+
+    def clean(self) -> None:
+        if self.parent_id is None:
+            return
+        parent = self.parent
+        assert parent is not None
+        if parent.department_id != self.department_id:
+            raise ValidationError({"parent": "上级单位须属于同一主管部门"})
+        if parent.consolidated or self.consolidated:
+            raise ValidationError({"parent": "部门汇总单位（部门决算）不在单位树中，不能设上级单位或作为上级单位"})
+        seen = {self.pk} if self.pk is not None else set()
+        while parent is not None:
+            if parent.pk in seen:
+                raise ValidationError({"parent": f"上级单位形成循环：{parent.name} 是本单位的下级单位"})
+            seen.add(parent.pk)
+            parent = parent.parent
 
 
 class Deadline(models.Model):
