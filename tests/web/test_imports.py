@@ -185,8 +185,15 @@ def test_new_filing_from_a_published_report(client: Any, world: Any) -> None:
                                        "file": report})
     assert wrong.status_code == 400 and "report.txt：文件是 2024 年度的，与所选年度 2025 不符" in wrong.content.decode()
     report.seek(0)
+    # The report is 上海市普陀区财政局's, not 单位A's: refused unless confirmed.
+    other = client.post("/desk/new/", {"unit": world.units["a"].pk, "year": "2024", "start": "upload",
+                                       "file": report})
+    assert other.status_code == 400 and not FilingRecord.objects.exists()
+    assert ("report.txt：文件中的部门是“上海市普陀区财政局”，与所选单位“单位A”不符，未新建。"
+            "如确要由这份文件新建，请勾选“我确认导入其他单位的数据”后重新上传。") in other.content.decode()
+    report.seek(0)
     response = client.post("/desk/new/", {"unit": world.units["a"].pk, "year": "2024", "start": "upload",
-                                          "file": report}, follow=True)
+                                          "file": report, "_other": "1"}, follow=True)
     record = FilingRecord.objects.get(unit=world.units["a"], year=2024)
     assert "已由公开报告“report.txt”新建 2024 年度填报" in response.content.decode()
     data = content(record)
@@ -211,7 +218,8 @@ def test_new_filing_from_a_yaml_file(client: Any, world: Any, suizhou_filing: Fi
 
     client.force_login(world.users["unit_b"])
     yaml_file = SimpleUploadedFile("suizhou.yaml", (EXAMPLES / "suizhou-zwfw-2020.yaml").read_bytes())
-    client.post("/desk/new/", {"unit": world.units["b"].pk, "year": "2020", "start": "upload", "file": yaml_file})
+    client.post("/desk/new/", {"unit": world.units["b"].pk, "year": "2020", "start": "upload", "file": yaml_file,
+                               "_other": "1"})  # the example's department is not 单位B
     record = FilingRecord.objects.get(unit=world.units["b"], year=2020)
     assert content(record) == filing_to_data(suizhou_filing) and record.current.source == "yaml"
 

@@ -218,9 +218,9 @@ def test_a_second_click_on_new_is_a_message_not_a_500(client: Client, world: Any
 
     start = editor._start
 
-    def meanwhile(request: Any, unit: Any, year: int, how: str) -> Any:
+    def meanwhile(unit: Any, year: int, how: str) -> Any:
         services.create_record(unit, year, shanghai_filing.model_copy(update={"year": year}), world.users["unit_a"])
-        return start(request, unit, year, how)
+        return start(unit, year, how)
 
     monkeypatch.setattr(editor, "_start", meanwhile)
     client.force_login(world.users["unit_a"])

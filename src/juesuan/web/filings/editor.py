@@ -784,6 +784,16 @@ def _submit_import(request: HttpRequest, record: FilingRecord, upload: Upload, b
     """Keep the upload in DATA_DIR/uploads under a random name and queue the job reading it;
     the same file, record, version, user and note while one is still queued or running share
     that job (a double click reads the file once)."""
+    params = {"record": record.pk, "user": request.user.pk, "base": base, "note": note,
+              "back": reverse("filing-import", args=[record.pk])}
+    return _submit_upload(request, "import", upload, f"{record.pk}|{base}|{note}", params, record=record)
+
+
+def _submit_upload(request: HttpRequest, kind: str, upload: Upload, request_key: str, params: dict[str, Any],
+                   *, record: FilingRecord | None = None) -> Job:
+    """Keep the upload in DATA_DIR/uploads under a random name and queue the job ``kind``
+    reading it; the same file and request (``request_key``) of the same user while one is still
+    queued or running share that job (a double click reads the file once)."""
     folder = Path(settings.DATA_DIR) / "uploads"
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     stored = secrets.token_hex(16) + ".upload"
@@ -798,13 +808,22 @@ def _submit_import(request: HttpRequest, record: FilingRecord, upload: Upload, b
         Path(tmp).unlink(missing_ok=True)
         raise
     digest = hashlib.sha256(upload.data)
-    digest.update(f"|{record.pk}|{base}|{request.user.pk}|{note}".encode())
-    params = {"record": record.pk, "user": request.user.pk, "base": base, "note": note, "name": upload.name,
-              "uploads": [stored], "back": reverse("filing-import", args=[record.pk])}
-    job = submit("import", f"import:{digest.hexdigest()}", params, owner=request.user, record=record)
+    digest.update(f"|{request_key}|{request.user.pk}".encode())
+    job = submit(kind, f"{kind}:{digest.hexdigest()}", {**params, "name": upload.name, "uploads": [stored]},
+                 owner=request.user, record=record)
     if job.params.get("uploads") != [stored]:  # an identical request's job: it has its own copy
         (folder / stored).unlink(missing_ok=True)
     return job
+
+
+def _uploaded(job: Job) -> Upload:
+    """The file a job reads (kept by :func:`_submit_upload`)."""
+    name = str(job.params["name"])
+    path = Path(settings.DATA_DIR) / "uploads" / str(job.params["uploads"][0])
+    try:
+        return Upload(name, path.read_bytes())
+    except FileNotFoundError:
+        raise JobError(["上传的文件已不在服务器上（可能已处理过），未导入。请重新选择文件导入。"]) from None
 
 
 def import_job(job: Job, progress: Progress) -> dict[str, Any]:
@@ -816,15 +835,11 @@ def import_job(job: Job, progress: Progress) -> dict[str, Any]:
         pk=params["record"]).first()
     if record is None:
         raise JobError(["这份填报已不存在，未导入。"])
-    path = Path(settings.DATA_DIR) / "uploads" / str(params["uploads"][0])
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise JobError(["上传的文件已不在服务器上（可能已处理过），未导入。请重新选择文件导入。"]) from None
-    base, name = int(params["base"]), str(params["name"])
+    upload = _uploaded(job)
+    base, name = int(params["base"]), upload.name
     progress(5, f"正在读取 {name}")
     try:
-        reading = read_upload(Upload(name, data))
+        reading = read_upload(upload)
     except UploadError as exc:
         raise JobError(exc.messages, status=400) from None
     progress(70, "正在核对导入后的填报")
@@ -973,41 +988,107 @@ def new(request: HttpRequest) -> HttpResponse:
         context["errors"] = errors
         return render(request, "edit/new.html", context, status=400)
     assert unit is not None and year is not None
+    if form["start"] == "upload":
+        return _new_from_upload(request, unit, year, context)
     try:
-        data, source, note, reading = _start(request, unit, year, form["start"])
+        data, source, note = _start(unit, year, form["start"])
         filing = filing_from_data(data, "新建填报")
         refused = web_problems(filing)
         if refused:
             raise FilingReadError("新建填报", refused)
     except UploadError as exc:
-        context["errors"] = {"file": "；".join(exc.messages)} if form["start"] == "upload" else {
-            "start": "；".join(exc.messages)}
+        context["errors"] = {"start": "；".join(exc.messages)}
         return render(request, "edit/new.html", context, status=400)
     except FilingReadError as exc:
         context["errors"] = {"file": "；".join(f"{p.path or ''} {_problem_text(p)}" for p in exc.problems[:20])}
         return render(request, "edit/new.html", context, status=400)
     try:
-        # The import's log entry is written in the version's transaction: both or neither.
-        event = None if reading is None else (
-            "import", {"format": reading.kind, "file": reading.name, "created": True})
         record = services.create_record(unit, year, filing, request.user, source=source, note=note,
-                                        request=request, event=event)
+                                        request=request)
     except IntegrityError:  # created meanwhile (a second click, another editor): one per unit and year
         context["errors"] = {"year": f"{unit.name} {year} 年度的填报已经存在（刚由他人或另一次提交新建），未重复新建"}
         context["existing"] = FilingRecord.objects.filter(unit=unit, year=year).first()
         return render(request, "edit/new.html", context, status=409)
-    if reading is not None:
-        text = f"已由{reading.label}“{reading.name}”新建 {year} 年度填报。"
-        if reading.missing:
-            text += "未能提取：" + "；".join(reading.missing)
-        messages.success(request, text)
-    else:
-        messages.success(request, f"已新建 {unit.name} {year} 年度填报（{note}）。")
+    messages.success(request, f"已新建 {unit.name} {year} 年度填报（{note}）。")
     return redirect("filing-edit-section", pk=record.pk, section=SECTIONS[0].slug)
 
 
-def _start(request: HttpRequest, unit: Unit, year: int, start: str) -> tuple[dict[str, Any], str, str,
-                                                                             Reading | None]:
+def _new_from_upload(request: HttpRequest, unit: Unit, year: int, context: dict[str, Any]) -> HttpResponse:
+    """由文件导入: the file is read by a background job (:func:`new_job`), which creates the
+    filing; the job's page leads to it. Another unit's file needs the confirmation box."""
+    try:
+        upload = _upload(request.FILES.get("file"))
+    except UploadError as exc:
+        context["errors"] = {"file": "；".join(exc.messages)}
+        return render(request, "edit/new.html", context, status=400)
+    other = request.POST.get(OTHER) == "1"
+    params = {"unit": unit.pk, "year": year, "other": other, "back": reverse("filing-new")}
+    job = _submit_upload(request, "import_new", upload, f"new|{unit.pk}|{year}|{other}", params)
+    if job.state == Job.FAILED:  # already read (tests run jobs at once): the form with its problems
+        problems = job.result.get("problems") if isinstance(job.result, dict) else None
+        status = job.result.get("status", 400) if isinstance(job.result, dict) else 400
+        context["errors"] = {"file": "；".join(problems or [job.error])}
+        context["form"]["other"] = other
+        return render(request, "edit/new.html", context, status=status if status in (400, 409) else 400)
+    if job.state == Job.DONE and job.next_url:
+        messages.success(request, str(job.result.get("message", "")))
+        return redirect(job.next_url)
+    return redirect("job", pk=job.pk)
+
+
+def new_job(job: Job, progress: Progress) -> dict[str, Any]:
+    """The ``import_new`` job: read the uploaded file and create the unit's filing of the year
+    from it. A file that cannot be, or may not be, the new filing is a :class:`JobError`."""
+    params = job.params
+    unit = Unit.objects.select_related("department__region").filter(pk=params["unit"]).first()
+    if unit is None or job.owner is None:
+        raise JobError(["所选单位已不存在，未新建。"])
+    year = int(params["year"])
+    upload = _uploaded(job)
+    progress(5, f"正在读取 {upload.name}")
+    try:
+        reading = read_upload(upload)
+    except UploadError as exc:
+        raise JobError(exc.messages, status=400) from None
+    progress(70, "正在核对新建的填报")
+    if (reading.complete or reading.year_known) and reading.filing.year != year:
+        raise JobError([f"{reading.name}：文件是 {reading.filing.year} 年度的，与所选年度 {year} 不符"], status=400)
+    found, _ = _found(reading)
+    if found is not None and not _same_unit(found, unit) and not params.get("other"):
+        raise JobError([f"{reading.name}：文件中的部门是“{found}”，与所选单位“{unit.name}”不符，未新建。"
+                        "如确要由这份文件新建，请勾选“我确认导入其他单位的数据”后重新上传。"], status=400)
+    region = unit.department.region
+    data = filing_to_data(reading.filing)
+    data["year"] = year
+    if not reading.complete and not reading.name_known:
+        data["department"] = {**data.get("department", {}), "name": unit.name, "region": region.name,
+                              "level": level_of_region(region.code)}
+    try:
+        filing = filing_from_data(data, reading.name)
+        refused = web_problems(filing)
+        if refused:
+            raise FilingReadError(reading.name, refused)
+    except FilingReadError as exc:
+        raise JobError([f"{p.path or ''} {_problem_text(p)}" for p in exc.problems[:20]], status=400) from None
+    try:
+        # The import's log entry is written in the version's transaction: both or neither.
+        record = services.create_record(
+            unit, year, filing, job.owner, source=reading.kind, note=f"导入{reading.label} {reading.name}",
+            event=("import", {"format": reading.kind, "file": reading.name, "created": True}))
+    except IntegrityError:  # created meanwhile (a second click, another editor): one per unit and year
+        raise JobError([f"{unit.name} {year} 年度的填报已经存在（刚由他人或另一次提交新建），未重复新建"],
+                       status=409) from None
+    text = f"已由{reading.label}“{reading.name}”新建 {year} 年度填报。"
+    if reading.missing:
+        text += "未能提取：" + "；".join(reading.missing)
+    Job.objects.filter(pk=job.pk).update(record=record)  # the job's page links to it
+    job.next_url = reverse("filing-edit-section", kwargs={"pk": record.pk, "section": SECTIONS[0].slug})
+    progress(100, "已新建，正在打开填报")
+    return {"record": record.pk, "message": text}
+
+
+def _start(unit: Unit, year: int, start: str) -> tuple[dict[str, Any], str, str]:
+    """A new filing's data, its version's source and note: 由上年度 or 空白 (由文件导入: a job)."""
     region = unit.department.region
     if start == "prior":
         last = FilingRecord.objects.filter(unit=unit, year=year - 1).select_related("current", "published").first()
@@ -1019,17 +1100,6 @@ def _start(request: HttpRequest, unit: Unit, year: int, start: str) -> tuple[dic
                    f"经济分类科目 {len(data.get('basic_economic', []))} 行、"
                    f"年初结转和结余 {len(data.get('carry_over', []))} 行、"
                    f"预算科目 {len(data.get('budget', {}).get('items', []))} 项")
-        return data, "prior", f"由 {year - 1} 年度填报第 {version.number} 版生成，带入{brought}", None
-    if start == "upload":
-        reading = read_upload(_upload(request.FILES.get("file")))
-        data = filing_to_data(reading.filing)
-        if (reading.complete or reading.year_known) and reading.filing.year != year:
-            raise UploadError([f"{reading.name}：文件是 {reading.filing.year} 年度的，与所选年度 {year} 不符"])
-        data["year"] = year
-        if not reading.complete and not reading.name_known:
-            data["department"] = {**data.get("department", {}), "name": unit.name, "region": region.name,
-                                  "level": level_of_region(region.code)}
-        return data, reading.kind, f"导入{reading.label} {reading.name}", reading
-    return (empty_filing_data(year, unit.name, region.name, level_of_region(region.code)), "form",
-            "新建（空白）", None)
+        return data, "prior", f"由 {year - 1} 年度填报第 {version.number} 版生成，带入{brought}"
+    return empty_filing_data(year, unit.name, region.name, level_of_region(region.code)), "form", "新建（空白）"
 

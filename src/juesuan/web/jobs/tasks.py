@@ -66,6 +66,9 @@ class Handler:
 HANDLERS: dict[str, Handler] = {
     "import": Handler("juesuan.web.filings.editor.import_job", "读取导入文件",
                       TASK_IMPORT_SOFT_SECONDS, TASK_IMPORT_HARD_SECONDS),
+    # 由文件导入 a new filing: the file read and the filing created.
+    "import_new": Handler("juesuan.web.filings.editor.new_job", "由文件新建填报",
+                          TASK_IMPORT_SOFT_SECONDS, TASK_IMPORT_HARD_SECONDS),
     "render": Handler("juesuan.web.jobs.handlers.render", "生成文档",
                       TASK_RENDER_SOFT_SECONDS, TASK_RENDER_HARD_SECONDS),
     # A saved version's document in one format, kept in the render cache (downloads).

@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -45,6 +46,9 @@ def page(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     job = _job(request, pk)
     target = _safe_next(job) if job.state == Job.DONE else ""
     htmx = bool(getattr(request, "htmx", False))
+    if target and isinstance(job.result, dict) and job.result.get("message"):
+        # What was done, said on the page the job leads to (once: the job is left behind).
+        messages.success(request, str(job.result["message"]))
     if target and htmx:
         response = HttpResponse(status=204)
         response["HX-Redirect"] = target  # htmx leaves the page for the result
