@@ -130,3 +130,35 @@ def test_years_of_one_unit_with_the_change_from_the_year_before(client: Any, mak
     row = next(r for r in rows if r["指标键"] == "income_total" and r["年度"] == "2024")
     assert (row["增减额（万元）"], row["增减率（%）"], row["比较基准"]) == ("11.89", "0.41", "2023")
     assert client.get("/compare/years/310107/da/nothing/").status_code == 404
+
+
+def test_a_year_with_too_many_disclosures_asks_for_a_region_first(client: Any, pair: Any,
+                                                                  monkeypatch: Any) -> None:
+    import re
+
+    from juesuan.web.portal import views
+
+    def listed(html: str) -> list[str]:
+        return re.findall(r'name="d" value="([^"]+)"', html.split('<form method="get" action="/compare/">\n<input')[-1])
+
+    assert listed(client.get("/compare/").content.decode()) == [A, B]
+    monkeypatch.setattr(views, "CHOOSER_LIMIT", 1)  # two published, one allowed
+    html = client.get("/compare/").content.decode()
+    assert listed(html) == [] and "2024 年度共有 2 份公开的部门决算，超过 1 份：请先选择地区" in html
+    # What was chosen stays listed (and ticked); a region lists its own.
+    html = client.get(f"/compare/?d={B}").content.decode()
+    assert listed(html) == [B]
+    assert listed(client.get("/compare/?region=310107").content.decode()) == [A]
+    # An unknown region is all regions.
+    assert "超过 1 份" in client.get("/compare/?region=999999").content.decode()
+
+
+def test_the_home_page_lists_a_new_publication_at_once(client: Any, make_record: Any,
+                                                       django_assert_max_num_queries: Any) -> None:
+    make_record("a", steps=PUBLISHED)
+    html = client.get("/").content.decode()
+    assert "上海市普陀区" in html and "湖北省随州市" not in html
+    with django_assert_max_num_queries(2):  # kept: only the stamp is asked for (and the session)
+        client.get("/")
+    make_record("b", steps=PUBLISHED)
+    assert "湖北省随州市" in client.get("/").content.decode()

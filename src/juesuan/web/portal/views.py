@@ -15,6 +15,7 @@ from dataclasses import replace
 from typing import Any
 from urllib.parse import urlencode
 
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Count, Max, Q
 from django.http import Http404, HttpRequest, HttpResponse
@@ -90,6 +91,37 @@ def _region_index() -> list[dict[str, Any]]:
     return list(index.values())
 
 
+def _published_stamp() -> str:
+    """Changes whenever something is published (one cheap aggregate): the key under which what
+    every visitor's page lists is kept, so a province of 20,000 disclosures is not grouped and
+    counted again on each visit."""
+    found = FilingRecord.objects.filter(published__isnull=False).aggregate(
+        n=Count("pk"), last=Max("published_at"), top=Max("published_id"))
+    return f"{found['n']}:{found['last'].isoformat() if found['last'] else ''}:{found['top'] or 0}"
+
+
+def _listed() -> dict[str, Any]:
+    """The regions, years and region index of the portal's home page, kept until the next
+    publication."""
+    key = f"juesuan:portal:listed:{_published_stamp()}"
+    listed: dict[str, Any] | None = cache.get(key)
+    if listed is None:
+        listed = {
+            "regions": list(Region.objects.filter(
+                Q(departments__units__filings__published__isnull=False)
+                | Q(children__departments__units__filings__published__isnull=False))
+                .distinct().order_by("code").values("code", "name")),
+            "years": list(FilingRecord.objects.filter(published__isnull=False).values_list("year", flat=True)
+                          .distinct().order_by("-year")),
+            "index": _region_index(),
+        }
+        cache.set(key, listed, LISTED_SECONDS)
+    return listed
+
+
+LISTED_SECONDS = 24 * 3600  # a new publication changes the key anyway
+
+
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
     """公开查询: search by name, region and year; without a search, the regions and years."""
@@ -99,12 +131,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "filters": filters,
         "problems": problems,
         "searching": searching,
-        "regions": Region.objects.filter(Q(departments__units__filings__published__isnull=False)
-                                         | Q(children__departments__units__filings__published__isnull=False))
-                   .distinct().order_by("code"),
-        "years": (FilingRecord.objects.filter(published__isnull=False).values_list("year", flat=True)
-                  .distinct().order_by("-year")),
-        "index": _region_index(),
+        **_listed(),
     }
     if searching:
         page = _page(request, published.search(**filters))
@@ -289,17 +316,38 @@ def file_of(request: HttpRequest, record: FilingRecord, filename: str) -> HttpRe
 # --- comparisons -----------------------------------------------------------------------
 
 
-def _chooser(year: int | None, chosen: list[str]) -> dict[str, Any]:
-    """The published disclosures of a year to pick from (the latest year by default)."""
-    years = list(FilingRecord.objects.filter(published__isnull=False).values_list("year", flat=True)
-                 .distinct().order_by("-year"))
+# More disclosures than this in a year (a province publishes 20,000): the chooser asks for a
+# region first instead of listing them all on every comparison.
+CHOOSER_LIMIT = 300
+
+
+def _chooser(year: int | None, chosen: list[str], region: str = "") -> dict[str, Any]:
+    """The published disclosures of a year to pick from (the latest year by default), of one
+    region (and its sub-regions) when there are too many; those already chosen always."""
+    listed = _listed()
+    years = listed["years"]
     if year is None or year not in years:
         year = years[0] if years else None
-    rows = _rows(published.search(year=year).order_by(
-        "unit__department__region__code", "unit__department__code", "unit__code")) if year else []
+    regions = listed["regions"]
+    region = region if any(r["code"] == region for r in regions) else ""
+    found = published.search(year=year, region=region) if year else FilingRecord.objects.none()
+    order = ("unit__department__region__code", "unit__department__code", "unit__code")
+    total = found.count() if year else 0
+    too_many = total > CHOOSER_LIMIT
+    if too_many:
+        picked = Q(pk__in=[])
+        for key in chosen:
+            parts = key.split("/")
+            if len(parts) == 4 and parts[1].isdecimal():
+                picked |= Q(unit__department__region__code=parts[0], year=int(parts[1]),
+                            unit__department__code=parts[2], unit__code=parts[3])
+        found = found.filter(picked)
+    rows = _rows(found.select_related("unit__department__region").order_by(*order)) if year else []
     for row in rows:
         row["checked"] = row["key"] in chosen
-    return {"choose_year": year, "choose_years": years, "choices": rows}
+    return {"choose_year": year, "choose_years": years, "choices": rows, "choose_region": region,
+            "choose_regions": regions, "choose_total": total, "choose_limited": too_many,
+            "choose_limit": CHOOSER_LIMIT}
 
 
 def _comparison_rows(c: Comparison) -> list[dict[str, Any]]:
@@ -331,7 +379,8 @@ def compare(request: HttpRequest) -> HttpResponse:
                            colspan=2 * len(comparison.subjects),
                            csv_url=reverse("portal-compare-data", kwargs={"fmt": "csv"}) + "?" + query,
                            json_url=reverse("portal-compare-data", kwargs={"fmt": "json"}) + "?" + query)
-    context.update(_chooser(_year(request.GET.get("year", "")), keys))
+    context.update(_chooser(_year(request.GET.get("year", "")), keys,
+                            str(request.GET.get("region", "")).strip()[:12]))
     return render(request, "portal/compare.html", context, status=status)
 
 
