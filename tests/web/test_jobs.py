@@ -203,3 +203,16 @@ def test_an_unreadable_upload_fails_in_chinese_and_is_removed(client: Any, world
     # Its page says so and leads back to the import form.
     page = client.get(f"/jobs/{job.pk}/").content.decode()
     assert f'<a href="/desk/f/{record.pk}/import/">返回重新操作</a>' in page
+
+
+def test_the_embedded_queue_keeps_every_folder_in_the_data_folder(tmp_path: Any) -> None:
+    from juesuan.web.jobs import config
+
+    options = config.transport_options(config.EMBEDDED, tmp_path)
+    folders = {k: v for k, v in options.items() if k.endswith("_folder") or k.startswith("data_folder")}
+    assert folders == {"data_folder_in": str(tmp_path / "tasks" / "queue"),
+                       "data_folder_out": str(tmp_path / "tasks" / "queue"),
+                       "control_folder": str(tmp_path / "tasks" / "control")}
+    assert all(Path(v).is_dir() for v in folders.values())
+    assert config.transport_options("redis://127.0.0.1:6379/0", tmp_path) == {
+        "visibility_timeout": config.visibility_timeout()}

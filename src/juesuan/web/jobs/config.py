@@ -52,7 +52,11 @@ def transport_options(url: str, data_dir: Path) -> dict[str, Any]:
     """The broker's options: the embedded queue's folders (created here), or Redis's
     visibility timeout."""
     if url == EMBEDDED or url.startswith("filesystem:"):
-        queue = queue_folder(data_dir) / "queue"
+        queue, control = queue_folder(data_dir) / "queue", queue_folder(data_dir) / "control"
         queue.mkdir(parents=True, exist_ok=True)
-        return {"data_folder_in": str(queue), "data_folder_out": str(queue), "store_processed": False}
+        control.mkdir(parents=True, exist_ok=True)
+        # Every folder in the data folder: kombu's default control folder is relative to the
+        # working directory (a "control" folder would appear wherever juesuan was started).
+        return {"data_folder_in": str(queue), "data_folder_out": str(queue), "control_folder": str(control),
+                "store_processed": False}
     return {"visibility_timeout": visibility_timeout()}
