@@ -209,6 +209,7 @@ def test_the_embedded_queue_keeps_every_folder_in_the_data_folder(tmp_path: Any)
     from juesuan.web.jobs import config
 
     options = config.transport_options(config.EMBEDDED, tmp_path)
+    assert options["polling_interval"] == config.EMBEDDED_POLL_SECONDS
     folders = {k: v for k, v in options.items() if k.endswith("_folder") or k.startswith("data_folder")}
     assert folders == {"data_folder_in": str(tmp_path / "tasks" / "queue"),
                        "data_folder_out": str(tmp_path / "tasks" / "queue"),

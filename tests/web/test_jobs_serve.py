@@ -62,6 +62,7 @@ def test_run_starts_the_worker_and_stops_it_with_the_server(tmp_path: Path, monk
     [worker] = STARTED
     assert beside == [[]]  # started before the site, stopped after it
     assert worker.args == serve.worker_command() and worker.options["start_new_session"] is True
+    assert worker.options["preexec_fn"] is serve._lower_priority  # pages before renders
     assert worker.calls == ["terminate", "wait"]
     assert (tmp_path / serve.WORKER_LOG).exists()  # its output goes there
     STARTED.clear()
@@ -92,3 +93,13 @@ def test_juesuan_worker_runs_a_worker_in_the_foreground(monkeypatch: Any) -> Non
     result = CliRunner().invoke(app, ["worker", "-c", "3", "-n", "w1@host"])
     assert result.exit_code == 0, result.output
     assert argv == [["worker", "--pool", "prefork", "--concurrency", "3", "--loglevel", "INFO", "-n", "w1@host"]]
+
+
+def test_the_local_worker_runs_at_a_lower_priority() -> None:
+    import os
+    import subprocess
+
+    niceness = int(subprocess.run([sys.executable, "-c", "import os; print(os.nice(0))"],
+                                  preexec_fn=serve._lower_priority, capture_output=True, text=True,
+                                  check=True).stdout)
+    assert niceness == min(os.nice(0) + serve.WORKER_NICENESS, 19)

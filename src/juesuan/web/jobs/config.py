@@ -18,6 +18,7 @@ from typing import Any
 from juesuan.limits import TASK_MEMORY_MB, TASK_VISIBILITY_SECONDS
 
 EMBEDDED = "filesystem://"
+EMBEDDED_POLL_SECONDS = 0.2
 
 
 def _number(name: str, default: int, minimum: int) -> int:
@@ -57,6 +58,8 @@ def transport_options(url: str, data_dir: Path) -> dict[str, Any]:
         control.mkdir(parents=True, exist_ok=True)
         # Every folder in the data folder: kombu's default control folder is relative to the
         # working directory (a "control" folder would appear wherever juesuan was started).
+        # polling_interval: the worker looks in the folder five times a second (kombu's default,
+        # once a second, left a second or two between one task and the next).
         return {"data_folder_in": str(queue), "data_folder_out": str(queue), "control_folder": str(control),
-                "store_processed": False}
+                "store_processed": False, "polling_interval": EMBEDDED_POLL_SECONDS}
     return {"visibility_timeout": visibility_timeout()}
