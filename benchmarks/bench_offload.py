@@ -60,6 +60,7 @@ from pathlib import Path
 from typing import IO, Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "audit"))  # minimal_pdf
 
 from bench_web import (
     DEMO_PASSWORD,
@@ -72,6 +73,7 @@ from bench_web import (
     request,
     table,
 )
+from minimal_pdf import of_objects
 
 ROOT = Path(__file__).resolve().parents[1]
 REPORT = ROOT / "tests" / "fixtures" / "reports" / "seed-suizhou-2020.txt"
@@ -118,16 +120,7 @@ def grid_pdf(pages: int = 60, columns: int = 40, rows: int = 30) -> bytes:
     objects[0] = b"<< /Type /Catalog /Pages 2 0 R >>"
     objects[1] = (b"<< /Type /Pages /MediaBox [0 0 842 595] /Resources << /Font << /F1 3 0 R >> >> /Count %d /Kids [%s] >>"
                   % (pages, b" ".join(b"%d 0 R" % k for k in kids)))  # the pages inherit size and font
-    out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
-    offsets = []
-    for number, body in enumerate(objects, 1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    return bytes(out)
+    return of_objects(objects)
 
 
 def big_report(size: int = REPORT_BYTES) -> bytes:

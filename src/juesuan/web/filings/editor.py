@@ -768,10 +768,8 @@ def import_(request: HttpRequest, pk: int) -> HttpResponse:
         return render(request, "edit/import.html", context, status=409)
     job = _submit_import(request, record, upload, base, note)
     if job.state == Job.FAILED:  # already read (tests run jobs at once): the form with its problems
-        problems = job.result.get("problems") if isinstance(job.result, dict) else None
-        context["problems"] = problems or [job.error]
-        status = job.result.get("status", 400) if isinstance(job.result, dict) else 400
-        return render(request, "edit/import.html", context, status=status if status in (400, 409) else 400)
+        context["problems"], status = _failure(job)
+        return render(request, "edit/import.html", context, status=status)
     if job.state == Job.DONE and job.next_url:
         return redirect(job.next_url)
     return redirect("job", pk=job.pk)
@@ -816,14 +814,27 @@ def _submit_upload(request: HttpRequest, kind: str, upload: Upload, request_key:
     return job
 
 
-def _uploaded(job: Job) -> Upload:
-    """The file a job reads (kept by :func:`_submit_upload`)."""
+def _failure(job: Job) -> tuple[list[str], int]:
+    """A failed upload job's problems, and the status the form answers with (400, or 409 for a
+    version saved meanwhile)."""
+    result = job.result if isinstance(job.result, dict) else {}
+    status = result.get("status", 400)
+    return list(result.get("problems") or [job.error]), status if status in (400, 409) else 400
+
+
+def _read_uploaded(job: Job, progress: Progress) -> Reading:
+    """The file a job reads (kept by :func:`_submit_upload`), read."""
     name = str(job.params["name"])
     path = Path(settings.DATA_DIR) / "uploads" / str(job.params["uploads"][0])
     try:
-        return Upload(name, path.read_bytes())
+        upload = Upload(name, path.read_bytes())
     except FileNotFoundError:
         raise JobError(["上传的文件已不在服务器上（可能已处理过），未导入。请重新选择文件导入。"]) from None
+    progress(5, f"正在读取 {name}")
+    try:
+        return read_upload(upload)
+    except UploadError as exc:
+        raise JobError(exc.messages, status=400) from None
 
 
 def import_job(job: Job, progress: Progress) -> dict[str, Any]:
@@ -835,13 +846,8 @@ def import_job(job: Job, progress: Progress) -> dict[str, Any]:
         pk=params["record"]).first()
     if record is None:
         raise JobError(["这份填报已不存在，未导入。"])
-    upload = _uploaded(job)
-    base, name = int(params["base"]), upload.name
-    progress(5, f"正在读取 {name}")
-    try:
-        reading = read_upload(upload)
-    except UploadError as exc:
-        raise JobError(exc.messages, status=400) from None
+    base = int(params["base"])
+    reading = _read_uploaded(job, progress)
     progress(70, "正在核对导入后的填报")
     current = _data_of(record.current)
     skipped: list[str] = []
@@ -1025,11 +1031,10 @@ def _new_from_upload(request: HttpRequest, unit: Unit, year: int, context: dict[
     params = {"unit": unit.pk, "year": year, "other": other, "back": reverse("filing-new")}
     job = _submit_upload(request, "import_new", upload, f"new|{unit.pk}|{year}|{other}", params)
     if job.state == Job.FAILED:  # already read (tests run jobs at once): the form with its problems
-        problems = job.result.get("problems") if isinstance(job.result, dict) else None
-        status = job.result.get("status", 400) if isinstance(job.result, dict) else 400
-        context["errors"] = {"file": "；".join(problems or [job.error])}
+        problems, status = _failure(job)
+        context["errors"] = {"file": "；".join(problems)}
         context["form"]["other"] = other
-        return render(request, "edit/new.html", context, status=status if status in (400, 409) else 400)
+        return render(request, "edit/new.html", context, status=status)
     if job.state == Job.DONE and job.next_url:
         messages.success(request, str(job.result.get("message", "")))
         return redirect(job.next_url)
@@ -1044,12 +1049,7 @@ def new_job(job: Job, progress: Progress) -> dict[str, Any]:
     if unit is None or job.owner is None:
         raise JobError(["所选单位已不存在，未新建。"])
     year = int(params["year"])
-    upload = _uploaded(job)
-    progress(5, f"正在读取 {upload.name}")
-    try:
-        reading = read_upload(upload)
-    except UploadError as exc:
-        raise JobError(exc.messages, status=400) from None
+    reading = _read_uploaded(job, progress)
     progress(70, "正在核对新建的填报")
     if (reading.complete or reading.year_known) and reading.filing.year != year:
         raise JobError([f"{reading.name}：文件是 {reading.filing.year} 年度的，与所选年度 {year} 不符"], status=400)
