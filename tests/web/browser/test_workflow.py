@@ -85,6 +85,8 @@ def test_filing_goes_from_the_unit_through_both_reviews_to_the_public(visit: Any
     editor.get_by_label("决算年度").fill("2024")
     editor.get_by_role("radio", name=re.compile("由文件导入")).check()
     editor.locator('input[type="file"][name="file"]').set_input_files(EXAMPLE)
+    # The example is 上海市普陀区财政局's, kept by 单位A of the test world: said so, and confirmed.
+    editor.get_by_role("checkbox", name=re.compile("我确认导入其他单位的数据")).check()
     editor.get_by_role("button", name="新建").click()
     expect(editor.get_by_role("status").first).to_contain_text("新建 2024 年度填报")
     record = FilingRecord.objects.get(unit=world.units["a"], year=2024)
