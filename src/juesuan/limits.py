@@ -129,6 +129,15 @@ TASK_RENDER_HARD_SECONDS = 360
 # 汇总 of a department or a region (thousands of units' filings read and summed).
 TASK_CONSOLIDATE_SOFT_SECONDS = 600
 TASK_CONSOLIDATE_HARD_SECONDS = 720
+# 审查公开报告 in the web app: a batch of uploaded reports, or a region's published PDFs (each
+# rendered first when not cached: seconds a report).
+TASK_AUDIT_SOFT_SECONDS = 600
+TASK_AUDIT_HARD_SECONDS = 720
+# Reports in one such batch: files uploaded (Django refuses more than 100 files in one form) or
+# report files in an uploaded ZIP; a region's published reports beyond are not audited (said so).
+AUDIT_MAX_REPORTS = 100
+# Entries of an uploaded ZIP of reports, counted from its directory before anything is unpacked.
+AUDIT_ZIP_MAX_ENTRIES = 1_000
 # Address space of one worker process (JUESUAN_TASK_MEMORY_MB; 0 = no cap).
 TASK_MEMORY_MB = 2048
 # Redis: a task taken by a worker that died is given to another after this long
@@ -222,6 +231,16 @@ LIMITS: tuple[Limit, ...] = (
           "计算一个部门或地区的汇总（后台任务）的时间；超出即停止，任务页面显示“处理超时”"),
     Limit("TASK_CONSOLIDATE_HARD_SECONDS", TASK_CONSOLIDATE_HARD_SECONDS, "秒", "后台任务",
           "汇总任务到此仍未停止时，结束其进程；任务记为失败"),
+    Limit("TASK_AUDIT_SOFT_SECONDS", TASK_AUDIT_SOFT_SECONDS, "秒", "后台任务",
+          "审查一批公开报告（上传的报告或本区划已公开的报告，后台任务）的时间；超出即停止，任务页面显示“处理超时”"),
+    Limit("TASK_AUDIT_HARD_SECONDS", TASK_AUDIT_HARD_SECONDS, "秒", "后台任务",
+          "审查公开报告的任务到此仍未停止时，结束其进程；任务记为失败"),
+    Limit("AUDIT_MAX_REPORTS", AUDIT_MAX_REPORTS, "份", "网页",
+          "网页上一次审查的公开报告数（上传的文件，或上传的 ZIP 中的报告）；超出即不审查，提示分批上传；"
+          "审查本区划已公开的报告时只审查前这么多份，结果中注明"),
+    Limit("AUDIT_ZIP_MAX_ENTRIES", AUDIT_ZIP_MAX_ENTRIES, "个", "网页",
+          "上传审查的 ZIP 压缩包中的条目数（文件和文件夹）；超出即不解压、不审查。"
+          "ZIP 中报告解压后的总大小受 UPLOAD_MAX_UNZIPPED 限制，含“..”或绝对路径的不解压"),
     Limit("TASK_MEMORY_MB", TASK_MEMORY_MB, "MB", "后台任务",
           "一个任务进程可用的内存（地址空间，JUESUAN_TASK_MEMORY_MB 可改，0 为不限）；"
           "超出即停止该任务，任务页面显示“内存超限”"),

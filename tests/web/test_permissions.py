@@ -391,6 +391,26 @@ def site_probes(site: Site) -> Iterator[Probe]:
     yield Probe("job-json", "GET", f"/jobs/{job.pk}.json", own)
     yield Probe("job", "GET", "/jobs/00000000-0000-4000-8000-000000000000/", logged_in("404"))
 
+    # 审查公开报告: any reviewer (nothing chosen: 400); its results are the owner's (部门审核 A) and
+    # the administrator's. 审查本区划已公开的报告: whoever reviews the whole region (2022: nothing
+    # published, so back to the overview with a message).
+    def reviewer(role: str, ok: str) -> str:
+        return "login" if role == "anonymous" else (ok if role.startswith(("dept_", "finance_")) or role == "admin"
+                                                    else "403")
+    yield Probe("audit-reports", "GET", "/desk/audit/", lambda role: reviewer(role, "200"))
+    yield Probe("audit-reports", "POST", "/desk/audit/", lambda role: reviewer(role, "400"))
+    audit, _ = Job.objects.get_or_create(key="probe-audit", defaults={
+        "kind": "audit_reports", "state": Job.DONE, "owner": site.world.users["dept_a"],
+        "result": {"title": "上传的公开报告", "reports": []}})
+
+    def audit_owner(role: str, ok: str = "200") -> str:
+        return "login" if role == "anonymous" else (ok if role in {"dept_a", "admin"} else "404")
+    yield Probe("audit-result", "GET", f"/desk/audit/{audit.pk}/", audit_owner)
+    yield Probe("audit-report", "GET", f"/desk/audit/{audit.pk}/1.html", lambda role: audit_owner(role, "404"))
+    yield Probe("region-audit", "GET", "/desk/region/310107/2022/audit/", logged_in("405"))
+    yield Probe("region-audit", "POST", "/desk/region/310107/2022/audit/",
+                lambda role: "403" if role == "dept_a" else region(role, "redirect:/desk/region/310107/2022/"))
+
     # The portal and the API: public, and identical for every role.
     for probe in (
         ("portal-home", "/", "200"),

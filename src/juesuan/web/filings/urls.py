@@ -1,6 +1,6 @@
 from django.urls import path
 
-from juesuan.web.filings import consolidated_views, editor, views
+from juesuan.web.filings import audits, consolidated_views, editor, views
 
 urlpatterns = [
     path("", views.workspace, name="workspace"),
@@ -20,10 +20,14 @@ urlpatterns = [
     path("f/<int:pk>/versions/<int:a>/diff/<int:b>/", views.version_diff, name="filing-diff"),
     path("f/<int:pk>/log/", views.audit_log, name="filing-log"),
     path("f/<int:pk>/v<int:number>.<str:fmt>", views.download, name="filing-download"),
+    path("audit/", audits.upload, name="audit-reports"),
+    path("audit/<uuid:pk>/", audits.result, name="audit-result"),
+    path("audit/<uuid:pk>/<int:n>.html", audits.report_html, name="audit-report"),
     path("region/", views.regions, name="region-list"),
     path("region/<str:code>/<int:year>/", views.region_overview, name="region-overview"),
     path("region/<str:code>/<int:year>/batch/", views.region_batch, name="region-batch"),
     path("region/<str:code>/<int:year>/deadline/", views.region_deadline, name="region-deadline"),
+    path("region/<str:code>/<int:year>/audit/", audits.region_audit, name="region-audit"),
     path("region/<str:code>/<int:year>/consolidated/", consolidated_views.region_page, name="consolidated-region"),
     path("region/<str:code>/<int:year>/consolidated/<int:pk>.<str:fmt>", consolidated_views.download,
          name="consolidated-download"),

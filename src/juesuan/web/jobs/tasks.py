@@ -23,6 +23,8 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from juesuan.limits import (
+    TASK_AUDIT_HARD_SECONDS,
+    TASK_AUDIT_SOFT_SECONDS,
     TASK_CONSOLIDATE_HARD_SECONDS,
     TASK_CONSOLIDATE_SOFT_SECONDS,
     TASK_IMPORT_HARD_SECONDS,
@@ -82,6 +84,9 @@ HANDLERS: dict[str, Handler] = {
                          TASK_RENDER_SOFT_SECONDS, TASK_RENDER_HARD_SECONDS),
     "consolidate": Handler("juesuan.web.filings.consolidated.consolidate_job", "计算汇总",
                            TASK_CONSOLIDATE_SOFT_SECONDS, TASK_CONSOLIDATE_HARD_SECONDS),
+    # 审查公开报告: uploaded reports, or a region's published PDFs, audited as `juesuan audit` does.
+    "audit_reports": Handler("juesuan.web.filings.audits.audit_job", "审查公开报告",
+                             TASK_AUDIT_SOFT_SECONDS, TASK_AUDIT_HARD_SECONDS),
 }
 
 INTERNAL = "处理时发生内部错误，未能完成。请稍后重试；如仍失败，请联系系统管理员（错误已记入服务日志）。"
