@@ -143,6 +143,10 @@ TASK_MEMORY_MB = 2048
 # Redis: a task taken by a worker that died is given to another after this long
 # (JUESUAN_TASK_VISIBILITY); longer than every hard limit, so no task runs twice at once.
 TASK_VISIBILITY_SECONDS = 900
+# Ended background jobs (their rows, rendered files and audit pages) are kept this long.
+JOBS_KEPT_DAYS = 30
+# A file left in the uploads folder (a job's worker killed while it read it) is removed after this.
+UPLOADS_KEPT_HOURS = 24
 
 
 LIMITS: tuple[Limit, ...] = (
@@ -247,6 +251,11 @@ LIMITS: tuple[Limit, ...] = (
     Limit("TASK_VISIBILITY_SECONDS", TASK_VISIBILITY_SECONDS, "秒", "后台任务",
           "使用 Redis 时，执行中的工作进程意外退出后，任务在这么久之后交给其他工作进程重新执行"
           "（JUESUAN_TASK_VISIBILITY 可改，应长于各任务的强制时限）"),
+    Limit("JOBS_KEPT_DAYS", JOBS_KEPT_DAYS, "天", "后台任务",
+          "已结束的后台任务（记录、生成的文档、审查结果页）保留的天数；工作进程启动时和"
+          "“juesuan manage forget_jobs”删除更早的"),
+    Limit("UPLOADS_KEPT_HOURS", UPLOADS_KEPT_HOURS, "小时", "后台任务",
+          "上传文件在任务结束时即删除；工作进程被强行结束而留下的，超过这么久后删除"),
 )
 
 

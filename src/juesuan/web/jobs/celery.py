@@ -10,7 +10,7 @@ import resource
 from typing import Any
 
 from celery import Celery, bootsteps  # type: ignore[import-untyped]
-from celery.signals import worker_process_init  # type: ignore[import-untyped]
+from celery.signals import worker_process_init, worker_ready  # type: ignore[import-untyped]
 
 from juesuan.web.jobs.config import memory_mb, visibility_timeout
 
@@ -78,3 +78,11 @@ class RestoreUnacked(bootsteps.StartStopStep):  # type: ignore[misc]
 
 
 app.steps["consumer"].add(RestoreUnacked)
+
+
+@worker_ready.connect  # type: ignore[untyped-decorator]
+def _worker_ready(**_: Any) -> None:
+    # Old jobs and their files go when a worker starts (and by `juesuan manage forget_jobs`).
+    from juesuan.web.jobs.housekeeping import at_worker_start
+
+    at_worker_start()
