@@ -7,11 +7,9 @@ region's 汇总 is refused (403)."""
 from __future__ import annotations
 
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -25,7 +23,6 @@ from juesuan.web.downloads import disposition
 from juesuan.web.filings import consolidated as cons
 from juesuan.web.filings import review, services
 from juesuan.web.filings.models import Consolidated
-from juesuan.web.jobs.models import Job
 from juesuan.web.orgs.models import Department, Unit, grants_of
 
 DOCUMENT_FORMATS = {"pdf": "application/pdf",
@@ -101,11 +98,11 @@ def _context(request: HttpRequest, stored: Consolidated | None) -> dict[str, Any
     except Exception:  # the page must show what it can
         cons.logger.exception("tables of 汇总 %s", stored.pk)
         tables, problem = [], "生成决算表时出错。"
-    job = _document_job(request, stored)
     return {"stored": stored, "filing": filing,
             "figures": [(m.label, review.text(figures.get(m.key))) for m in review.KEY_MEASURES],
             "tables": tables, "problem": problem, "eliminations": _eliminations(stored),
-            "document_job": job, "document_formats": list(DOCUMENT_FORMATS)}
+            "document_ready": [f for f in DOCUMENT_FORMATS if services.cached_render(stored, f) is not None],
+            "document_formats": list(DOCUMENT_FORMATS)}
 
 
 def _handle(request: HttpRequest, *, region_code: str, year: int, department: Department | None,
@@ -207,21 +204,6 @@ def download(request: HttpRequest, code: str, year: int, pk: int, fmt: str) -> H
     return response
 
 
-def _document_key(stored: Consolidated, fmt: str, user: Any) -> str:
-    return f"render:consolidated:{stored.digest}:{fmt}:{user.pk}"
-
-
-def _document_job(request: HttpRequest, stored: Consolidated) -> dict[str, Job]:
-    """The user's finished renderings of this content, by format."""
-    done: dict[str, Job] = {}
-    for fmt in DOCUMENT_FORMATS:
-        job = (Job.objects.filter(kind="render", owner_id=request.user.pk, state=Job.DONE,
-                                  key=_document_key(stored, fmt, request.user)).order_by("-finished").first())
-        if job is not None:
-            done[fmt] = job
-    return done
-
-
 @login_required
 @require_POST
 def document(request: HttpRequest, code: str, year: int, pk: int) -> HttpResponse:
@@ -230,36 +212,25 @@ def document(request: HttpRequest, code: str, year: int, pk: int) -> HttpRespons
     fmt = str(request.POST.get("format", ""))
     if fmt not in DOCUMENT_FORMATS:
         raise Http404("不支持的格式")
-    from juesuan.web.jobs.api import submit
-
-    back = _page_of(stored)
-    job = submit("render", _document_key(stored, fmt, request.user),
-                 {"content": stored.content, "formats": [fmt], "back": back}, owner=request.user,
-                 next_url=reverse("consolidated-document-file", args=[code, year, pk, fmt]))
+    job = services.render_later(stored, fmt, owner=request.user,
+                                next_url=reverse("consolidated-document-file", args=[code, year, pk, fmt]))
     return redirect("job", job.pk)
 
 
 @login_required
 @require_GET
 def document_file(request: HttpRequest, code: str, year: int, pk: int, fmt: str) -> HttpResponse:
-    """The document the user's ``render`` job wrote for this content; until there is one, the
-    page with a message."""
+    """The document rendered for this content (by :func:`document`'s job, kept like a version's);
+    until there is one, the page with a message."""
     stored = _stored(request, code, year, pk)
     if fmt not in DOCUMENT_FORMATS:
         raise Http404("不支持的格式")
-    job = _document_job(request, stored).get(fmt)
-    path = None
-    if job is not None:
-        entry = (job.result.get("files") or {}).get(fmt) if isinstance(job.result, dict) else None
-        folder = (Path(settings.DATA_DIR) / "renders").resolve()
-        candidate = Path(str(entry.get("path", ""))).resolve() if isinstance(entry, dict) else None
-        if candidate is not None and candidate.is_relative_to(folder) and candidate.is_file():
-            path = candidate
-    if path is None:
+    data = services.cached_render(stored, fmt)
+    if data is None:
         messages.info(request, f"汇总的 {fmt.upper()} 文档尚未生成或已清理，请点击“生成 {fmt.upper()}”。")
         return redirect(_page_of(stored))
     name, stem = _name(stored)
-    response = HttpResponse(path.read_bytes(), content_type=DOCUMENT_FORMATS[fmt])
+    response = HttpResponse(data, content_type=DOCUMENT_FORMATS[fmt])
     response["Content-Disposition"] = disposition(f"{name}.{fmt}", f"{stem}.{fmt}")
     services.log(request, "download-consolidated", region=stored.region.code, year=stored.year,
                  department=stored.department.code if stored.department else "", mode=stored.mode, format=fmt)

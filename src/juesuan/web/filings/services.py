@@ -34,6 +34,7 @@ from juesuan.web import notify
 from juesuan.web.filings import findings as finding_items
 from juesuan.web.filings.models import (
     AuditEvent,
+    Consolidated,
     FilingRecord,
     FilingVersion,
     FindingNote,
@@ -253,14 +254,16 @@ def cached_render(version: Stored, fmt: str) -> bytes | None:
     return data
 
 
-def render_later(version: FilingVersion, fmt: str, *, owner: Any = None, next_url: str = "") -> Job:
-    """The background job rendering ``fmt`` of ``version`` into the cache: a document takes
-    seconds and never holds a web worker. Identical requests (the same content, format and
-    user; anonymous visitors all one) share one job."""
+def render_later(stored: FilingVersion | Consolidated, fmt: str, *, owner: Any = None,
+                 next_url: str = "") -> Job:
+    """The background job rendering ``fmt`` of a version's (or a stored 汇总's) document into
+    the cache: a document takes seconds and never holds a web worker. Identical requests (the
+    same content, format and user; anonymous visitors all one) share one job."""
     who = getattr(owner, "pk", None)
-    return submit("render_version", f"render:{version.digest}:{fmt}:{who or '-'}",
-                  {"version": version.pk, "formats": [fmt]}, owner=owner, record=version.record,
-                  next_url=next_url)
+    version = stored if isinstance(stored, FilingVersion) else None
+    params: dict[str, Any] = {"version": stored.pk} if version else {"consolidated": stored.pk}
+    return submit("render_version", f"render:{stored.digest}:{fmt}:{who or '-'}", {**params, "formats": [fmt]},
+                  owner=owner, record=version.record if version else None, next_url=next_url)
 
 
 def ready(version: FilingVersion, fmt: str) -> bool:
@@ -273,15 +276,18 @@ def ready(version: FilingVersion, fmt: str) -> bool:
 
 
 def render_job(job: Job, progress: Progress) -> dict[str, Any]:
-    """The ``render_version`` job: the version's document in the formats asked, into the cache."""
-    version = FilingVersion.objects.filter(pk=job.params.get("version")).first()
-    if version is None:
-        raise JobError(["要生成文档的版本已不存在。"])
-    formats = [str(f) for f in job.params.get("formats", [])]
+    """The ``render_version`` job: the document in the formats asked, into the cache."""
+    params = job.params
+    stored: FilingVersion | Consolidated | None = (
+        FilingVersion.objects.filter(pk=params["version"]).first() if "version" in params
+        else Consolidated.objects.filter(pk=params.get("consolidated")).first())
+    if stored is None:
+        raise JobError(["要生成文档的填报版本或汇总已不存在。"])
+    formats = [str(f) for f in params.get("formats", [])]
     for number, fmt in enumerate(formats, 1):
-        rendered(version, fmt)
+        rendered(stored, fmt)
         progress(100 * number // len(formats), f"已生成 {fmt.upper()}")
-    return {"version": version.pk, "formats": formats}
+    return {"formats": formats}
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
