@@ -774,7 +774,15 @@ def consolidate_command(
     out.print(f"[bold]{escape(filing.department.name)}[/] {filing.year} 年度{chosen_mode.label}："
               f"{len(result.units)} 个单位", soft_wrap=True)
     if result.eliminations:
-        out.print(table)
+        # In a pipe rich would fold long unit names at 80 columns: give the table its own width
+        # there (a terminal keeps its width).
+        from rich.measure import Measurement
+
+        if out.is_terminal:
+            out.print(table)
+        else:
+            natural = Measurement.get(out, out.options.update_width(10_000), table).maximum
+            Console(file=out.file, highlight=False, width=max(out.width, natural)).print(table)
     else:
         out.print("汇总范围内没有上下级单位，未抵消内部往来")
     for f in findings:

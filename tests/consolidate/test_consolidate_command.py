@@ -116,3 +116,18 @@ def test_docs_describe_the_command_its_options_and_checks() -> None:
         assert mode.value in line and mode.label in doc
     for check in CHECKS:
         assert re.search(rf"\b{re.escape(check.id)}\b", doc) and check.title in doc
+
+
+def test_long_unit_names_stay_whole_on_one_line_in_a_pipe(tmp_path: Path) -> None:
+    filings, tree = generate.generate_department(4, units=3, depth=2, rows=20)
+    long = "某某省某某市某某区教育局所属某某实验学校附属某某教育发展研究与培训中心第一分中心"
+    filings[1] = rebuilt(filings[1], lambda d: d["department"].update(name=long))  # type: ignore[index]
+    paths, tree_file = written(tmp_path, filings, tree)
+    result = runner.invoke(app, ["consolidate", *paths, "-o", str(tmp_path / "o.yaml"), "--tree", str(tree_file)],
+                           env={"COLUMNS": "80"})
+    assert result.exit_code == 0, result.output
+    [line] = [line for line in result.output.splitlines() if long in line]
+    code = filings[1].department.code
+    subsidy = sum((r.superior_subsidy or Decimal(0) for r in filings[1].income), Decimal(0))
+    assert f"└ {long}（{code}）" in line and f"{subsidy:,.2f}" in line  # the name and its figures
+    assert "对附属单位补助支出" in result.output  # the headers are not folded either

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Literal
 
@@ -119,16 +119,28 @@ def consolidate(root: UnitNode, mode: Mode = Mode.COMPLETE, *, chosen: Iterable[
 
 
 @in_core_context
-def consolidate_region(filings: Sequence[Filing], *, name: str, region: str | None = None,
+def consolidate_region(filings: Iterable[Filing], *, name: str, region: str | None = None,
                        level: Level | None = None, code: str | None = None,
                        unit: AmountUnit | None = None) -> Filing:
     """A region's 汇总 of departments: the same summation, no eliminations between them
-    (each department's own flows with its units were eliminated in its 部门决算)."""
-    if not filings:
+    (each department's own flows with its units were eliminated in its 部门决算).
+
+    ``filings`` is consumed once, one filing at a time: only running sums are kept, so a
+    generator of many filings is summed in bounded memory."""
+    # The money unit depends on all the inputs' units (元 only when every one is 元), and a
+    # converted sum is not a sum of converted figures digit for digit (0.0005 + 0.0005 万元 is
+    # 0.0010, 10 元 / 10000 is 0.001): so sum in both candidate units while either can be the
+    # answer, and drop the 元 sums at the first filing in 万元.
+    sums = {u: _Sums(u) for u in ((unit,) if unit is not None else (AmountUnit.YUAN, AmountUnit.WAN_YUAN))}
+    for filing in filings:
+        if unit is None and filing.unit is not AmountUnit.YUAN:
+            sums.pop(AmountUnit.YUAN, None)
+        for one in sums.values():
+            one.add(filing)
+    chosen = sums[unit] if unit is not None else sums.get(AmountUnit.YUAN, sums[AmountUnit.WAN_YUAN])
+    if not chosen.count:
         raise ConsolidationError("没有要汇总的填报文件")
-    members = [UnitNode(f"第{n}份", f) for n, f in enumerate(filings, 1)]
-    return _combine(members, {}, {}, name=name, code=code, region=region, level=level,
-                    unit=unit).filing
+    return chosen.filing(name=name, code=code, region=region, level=level)
 
 
 # --- summing -----------------------------------------------------------------------------
@@ -166,7 +178,14 @@ def _add(slot: dict[Any, Decimal], key: Any, value: Decimal | None) -> None:
         slot[key] = slot.get(key, ZERO) + value
 
 
-def _add_blank(slot: dict[str, Decimal | None], key: str, value: Decimal | None) -> None:
+def _add_blank(slot: dict[Any, Decimal | None], key: Any, value: Decimal | None) -> None:
+    """Blank = none: the sum of the figures given, absent while none is."""
+    if value is not None:
+        before = slot.get(key)
+        slot[key] = value if before is None else before + value
+
+
+def _add_count(slot: dict[Any, int | None], key: Any, value: int | None) -> None:
     if value is not None:
         before = slot.get(key)
         slot[key] = value if before is None else before + value
@@ -182,21 +201,294 @@ class _AllOrNone:
         self.value = None if value is None or self.value is None else self.value + value
 
 
-@dataclass
-class _Sums:
-    income: dict[str, dict[str, Decimal]] = field(default_factory=lambda: defaultdict(dict))
-    expenditure: dict[tuple[str, Fund], dict[str, Decimal]] = field(
-        default_factory=lambda: defaultdict(dict))
-    economic: dict[str, Decimal | None] = field(default_factory=dict)
-    carry: dict[tuple[Fund, str | None], dict[str, Decimal]] = field(
-        default_factory=lambda: defaultdict(dict))
-    singles: dict[str, Decimal] = field(default_factory=dict)
-    names: dict[str, str] = field(default_factory=dict)
-    economic_names: dict[str, str] = field(default_factory=dict)
-
-
 def _fund_order(fund: Fund) -> int:
     return list(Fund).index(fund)
+
+
+_THREE_PUBLIC_ITEMS = ("outbound", "vehicle_purchase", "vehicle_operation", "reception")
+# the “三公” counts: blank is “not stated” for a unit that spent on the item, none otherwise
+_NEEDED_COUNTS = (("outbound", "groups"), ("outbound", "persons"), ("vehicle_purchase", "vehicles"),
+                  ("vehicle_operation", "fleet"), ("reception", "batches"), ("reception", "persons"))
+_PROCUREMENT_AMOUNTS = ("goods", "works", "services", "sme_reserved", "small_micro_reserved",
+                        "sme_awarded_reserved", "small_micro_awarded_reserved", "sme_awarded_other")
+_BUDGET_TOTALS = ("income_initial", "expenditure_initial", "general_budget_initial")
+_PRIOR_YEAR = ("grand_total", "income_total", "expenditure_total", "fiscal_grand_total",
+               "general_budget_expenditure", "operating_costs")
+
+_Removed = Mapping[tuple[str, str], Mapping[Any, Decimal] | None]
+
+
+class _Sums:
+    """Every summed part of a filing, in the money unit ``target``: :meth:`add` one filing at a
+    time (memory is that of the sums, not of the filings), :meth:`filing` the 汇总."""
+
+    def __init__(self, target: AmountUnit) -> None:
+        self.target = target
+        self.count = 0
+        self.year: int | None = None
+        self.head: Department | None = None  # the first filing's: the 汇总's identity
+        self.units: list[Unit] = []
+        self.layouts: set[Any] = set()
+        self.income: dict[str, dict[str, Decimal]] = defaultdict(dict)
+        self.expenditure: dict[tuple[str, Fund], dict[str, Decimal]] = defaultdict(dict)
+        self.economic: dict[str, Decimal | None] = {}
+        self.carry: dict[tuple[Fund, str | None], dict[str, Decimal]] = defaultdict(dict)
+        self.singles: dict[str, Decimal] = {}
+        self.names: dict[str, str] = {}
+        self.economic_names: dict[str, str] = {}
+        self.three: dict[tuple[str, str], Decimal | None] = {}
+        self.counts: dict[tuple[str, str], int | None] = {}
+        self.unstated: set[tuple[str, str]] = set()  # counts a unit that spent did not give
+        self.foreign_given = False
+        self.foreign_final: dict[str, Decimal | None] = {}
+        self.foreign_counts: dict[str, int | None] = {}
+        self.persons_approximate = False
+        self.operating: dict[str, _AllOrNone] | None = {"final": _AllOrNone(), "budget": _AllOrNone()}
+        self.procurement: dict[str, _AllOrNone] | None = {
+            n: _AllOrNone() for n in (*_PROCUREMENT_AMOUNTS, "total")}
+        self.assets_given = False
+        self.vehicles: dict[str, int] | None = {key: 0 for key in Vehicles.model_fields}
+        self.large_equipment: int | None = 0
+        self.as_of: list[str | None] = []  # the one date of every unit's assets, while they agree
+        self.dates_differ = False
+        self.budget_items: dict[tuple[str, Fund], dict[str, Decimal]] = defaultdict(dict)
+        self.budget_totals = {key: _AllOrNone() for key in _BUDGET_TOTALS}
+        self.prior = {key: _AllOrNone() for key in _PRIOR_YEAR}
+        self.prior_three = {key: _AllOrNone() for key in PriorYearThreePublic.model_fields}
+
+    def add(self, filing: Filing, removed: _Removed | None = None) -> None:
+        """Add one filing; ``removed`` is what the eliminations take off its rows (in the
+        target unit, by row key; None for a field removed in full)."""
+        if self.year is not None and filing.year != self.year:
+            years = "、".join(map(str, sorted({self.year, filing.year})))
+            raise ConsolidationError(f"填报年度不同（{years}），只能汇总同一年度的决算")
+        conv = _converter(filing.unit, self.target)
+        self.count += 1
+        self.year = filing.year
+        if self.head is None:
+            self.head = filing.department
+        self.units.append(Unit(name=filing.department.name))
+        self.layouts.add(filing.layout)
+        self._rows(filing, conv, removed or {})
+        self._three_public(filing, conv)
+        self._other_parts(filing, conv)
+
+    def _rows(self, filing: Filing, conv: Callable[[Decimal], Decimal], removed: _Removed) -> None:
+        left_to_take = {side: dict(rows) for side, rows in removed.items() if rows is not None}
+
+        def taken(section: str, name: str, key: Any, value: Decimal | None) -> Decimal | None:
+            if value is None or (section, name) not in removed:
+                return None if value is None else conv(value)
+            rows = left_to_take.get((section, name))
+            if rows is None:  # the side eliminated in full: no figure is left (not a zero)
+                return None
+            value = conv(value)
+            share = min(value, rows.get(key, ZERO))
+            if share <= 0:
+                return value
+            rows[key] -= share
+            return None if share == value else value - share
+
+        for irow in filing.income:
+            slot = self.income[irow.code]
+            if irow.name:
+                self.names.setdefault(irow.code, irow.name)
+            for source in INCOME_SOURCES:
+                _add(slot, source, taken("income", source, irow.code, getattr(irow, source)))
+        for erow in filing.expenditure:
+            eslot = self.expenditure[(erow.code, erow.fund)]
+            if erow.name:
+                self.names.setdefault(erow.code, erow.name)
+            for kind in EXPENDITURE_KINDS:
+                _add(eslot, kind, taken("expenditure", kind, (erow.code, erow.fund), getattr(erow, kind)))
+        for econ in filing.basic_economic:
+            self.economic.setdefault(econ.code, None)  # a row given blank stays (blank)
+            _add_blank(self.economic, econ.code, None if econ.amount is None else conv(econ.amount))
+            if econ.name:
+                self.economic_names.setdefault(econ.code, econ.name)
+        for carry in filing.carry_over:
+            cslot = self.carry[(carry.fund, carry.code)]
+            for stage in ("opening", "closing"):
+                value = getattr(carry, stage)
+                _add(cslot, stage, None if value is None else conv(value))
+        for single in ("non_fiscal_balance_used", "surplus_distribution"):
+            value = getattr(filing, single)
+            _add(self.singles, single, None if value is None else conv(value))
+
+    def _three_public(self, filing: Filing, conv: Callable[[Decimal], Decimal]) -> None:
+        three = filing.three_public
+        for item in _THREE_PUBLIC_ITEMS:
+            entry = getattr(three, item)
+            for stage in ("budget", "final"):
+                value = getattr(entry, stage)
+                self.three.setdefault((item, stage), None)
+                _add_blank(self.three, (item, stage), None if value is None else conv(value))
+        for item, count in _NEEDED_COUNTS:
+            entry = getattr(three, item)
+            value = getattr(entry, count)
+            if value is None and entry.final is not None and entry.final > 0:
+                self.unstated.add((item, count))
+            _add_count(self.counts, (item, count), value)
+        self.persons_approximate = self.persons_approximate or three.reception.persons_approximate
+        foreign = three.reception.foreign
+        if foreign is not None:
+            self.foreign_given = True
+            _add_blank(self.foreign_final, "final", None if foreign.final is None else conv(foreign.final))
+            _add_count(self.foreign_counts, "batches", foreign.batches)
+            _add_count(self.foreign_counts, "persons", foreign.persons)
+
+    def _other_parts(self, filing: Filing, conv: Callable[[Decimal], Decimal]) -> None:
+        def converted(value: Decimal | None) -> Decimal | None:
+            return None if value is None else conv(value)
+
+        if filing.operating_costs is None:
+            self.operating = None
+        elif self.operating is not None:
+            self.operating["final"].add(conv(filing.operating_costs.final))
+            self.operating["budget"].add(converted(filing.operating_costs.budget))
+        if filing.procurement is None:
+            self.procurement = None
+        elif self.procurement is not None:
+            for key in _PROCUREMENT_AMOUNTS:
+                self.procurement[key].add(converted(getattr(filing.procurement, key)))
+            self.procurement["total"].add(converted(_procurement_total(filing.procurement)))
+        self._assets(filing.assets)
+        for item in filing.budget.items:
+            slot = self.budget_items[(item.code, item.fund)]
+            for stage in ("initial", "adjusted"):
+                _add(slot, stage, converted(getattr(item, stage)))
+        for key, total in self.budget_totals.items():
+            total.add(converted(getattr(filing.budget, key)))
+        for key, prior in self.prior.items():
+            prior.add(converted(getattr(filing.prior_year, key)))
+        for key, prior in self.prior_three.items():
+            prior.add(converted(getattr(filing.prior_year.three_public, key)))
+
+    def _assets(self, assets: Assets | None) -> None:
+        self.assets_given = self.assets_given or assets is not None
+        if assets is None or assets.vehicles is None:
+            self.vehicles = None
+        elif self.vehicles is not None:
+            for key in self.vehicles:
+                self.vehicles[key] += getattr(assets.vehicles, key)
+        equipment = assets.large_equipment if assets is not None else None
+        if equipment is None:
+            self.large_equipment = None
+        elif self.large_equipment is not None:
+            self.large_equipment += equipment
+        date = assets.as_of if assets is not None else None
+        if not self.as_of:
+            self.as_of.append(date)
+        elif self.as_of[0] != date:
+            self.dates_differ = True
+
+    # --- the 汇总 ---
+
+    def filing(self, *, name: str | None, code: str | None, region: str | None,
+               level: Level | None) -> Filing:
+        head, year = self.head, self.year
+        assert head is not None and year is not None
+        department = Department(
+            name=name or head.name,
+            short_name=None if name else head.short_name,
+            code=code if code is not None else head.code,
+            region=region or head.region,
+            level=level or head.level,
+            units=tuple(self.units),
+        )
+        layouts = set(self.layouts)
+        try:
+            return Filing(
+                year=year, unit=self.target, layout=layouts.pop() if len(layouts) == 1 else None,
+                department=department,
+                income=tuple(IncomeRow(code=c, name=_name(c, year, self.names), **values)
+                             for c, values in sorted(self.income.items()) if values),
+                expenditure=tuple(
+                    ExpenditureRow(code=c, fund=fund, name=_name(c, year, self.names), **values)
+                    for (c, fund), values in sorted(self.expenditure.items(),
+                                                    key=lambda kv: (kv[0][0], _fund_order(kv[0][1])))
+                    if values),
+                basic_economic=tuple(
+                    EconomicRow(code=c, name=None if codes.economic().name(year, c)
+                                else self.economic_names.get(c), amount=v)
+                    for c, v in sorted(self.economic.items())),
+                carry_over=tuple(
+                    CarryOver(fund=fund, code=c, opening=v.get("opening"), closing=v.get("closing"))
+                    for (fund, c), v in sorted(self.carry.items(),
+                                               key=lambda kv: (_fund_order(kv[0][0]), kv[0][1] or ""))),
+                non_fiscal_balance_used=self.singles.get("non_fiscal_balance_used"),
+                surplus_distribution=self.singles.get("surplus_distribution"),
+                three_public=self._three_public_result(),
+                operating_costs=self._operating_result(),
+                procurement=self._procurement_result(),
+                assets=self._assets_result(),
+                budget=self._budget_result(),
+                prior_year=PriorYear(
+                    **{k: v.value for k, v in self.prior.items()},
+                    three_public=PriorYearThreePublic(**{k: v.value for k, v in self.prior_three.items()})),
+            )
+        except ValidationError as exc:  # the sum of valid filings is valid; this would be a bug
+            raise AssertionError(f"consolidated filing is invalid: {exc}") from exc
+
+    def _count(self, item: str, count: str) -> int | None:
+        return None if (item, count) in self.unstated else self.counts.get((item, count))
+
+    def _three_public_result(self) -> ThreePublic:
+        def amounts(item: str) -> dict[str, Decimal | None]:
+            return {"budget": self.three[(item, "budget")], "final": self.three[(item, "final")]}
+
+        reception_final = self.three[("reception", "final")]
+        foreign: ForeignReception | None = None
+        if self.foreign_given:
+            foreign_final = self.foreign_final.get("final")
+            if foreign_final is None or (reception_final is not None and foreign_final <= reception_final):
+                foreign = ForeignReception(final=foreign_final, batches=self.foreign_counts.get("batches"),
+                                           persons=self.foreign_counts.get("persons"))
+        return ThreePublic(
+            outbound=Outbound(**amounts("outbound"), groups=self._count("outbound", "groups"),
+                              persons=self._count("outbound", "persons")),
+            vehicle_purchase=VehiclePurchase(**amounts("vehicle_purchase"),
+                                             vehicles=self._count("vehicle_purchase", "vehicles")),
+            vehicle_operation=VehicleOperation(**amounts("vehicle_operation"),
+                                               fleet=self._count("vehicle_operation", "fleet")),
+            reception=Reception(**amounts("reception"), batches=self._count("reception", "batches"),
+                                persons=self._count("reception", "persons"),
+                                persons_approximate=self.persons_approximate, foreign=foreign),
+        )
+
+    def _operating_result(self) -> OperatingCosts | None:
+        if self.operating is None:
+            return None
+        final = self.operating["final"].value
+        assert final is not None
+        return OperatingCosts(final=final, budget=self.operating["budget"].value)
+
+    def _procurement_result(self) -> Procurement | None:
+        if self.procurement is None:
+            return None
+        return Procurement(**{k: v.value for k, v in self.procurement.items()})
+
+    def _assets_result(self) -> Assets | None:
+        if not self.assets_given:
+            return None
+        vehicles = None if self.vehicles is None else Vehicles(**self.vehicles)
+        as_of = None if self.dates_differ else self.as_of[0]
+        if vehicles is None and self.large_equipment is None and as_of is None:
+            return None
+        return Assets(as_of=as_of, vehicles=vehicles, large_equipment=self.large_equipment)
+
+    def _budget_result(self) -> Budget:
+        ordered = sorted(self.budget_items.items(), key=lambda kv: (kv[0][0], _fund_order(kv[0][1])))
+        return Budget(**{k: v.value for k, v in self.budget_totals.items()},
+                      items=tuple(BudgetItem(code=c, fund=fund, **values) for (c, fund), values in ordered))
+
+
+def _procurement_total(p: Procurement) -> Decimal | None:
+    # a unit that gives the three parts but no total has the total they make (as the text does)
+    if p.total is not None:
+        return p.total
+    parts = (p.goods, p.works, p.services)
+    return None if any(v is None for v in parts) else sum((v for v in parts if v is not None), ZERO)
 
 
 def _combine(members: Sequence[UnitNode], parent_of: Mapping[str, str],
@@ -218,7 +510,6 @@ def _combine(members: Sequence[UnitNode], parent_of: Mapping[str, str],
         if parent in present:
             pairs.setdefault(parent, []).append(key)
 
-    sums = _Sums()
     findings: list[Finding] = []
     eliminations: list[Elimination] = []
     # what is taken off a unit's rows: key → (section, field) → amount by row key (in the
@@ -231,110 +522,17 @@ def _combine(members: Sequence[UnitNode], parent_of: Mapping[str, str],
         eliminations.append(elimination)
         findings += found
 
+    sums = _Sums(target)
     for member in members:
         assert member.filing is not None
-        _add_filing(sums, member.filing, _converter(member.filing.unit, target),
-                    removed.get(member.key, {}))
-
-    head = members[0].filing
-    assert head is not None
-    department = Department(
-        name=name or head.department.name,
-        short_name=None if name else head.department.short_name,
-        code=code if code is not None else head.department.code,
-        region=region or head.department.region,
-        level=level or head.department.level,
-        units=tuple(Unit(name=m.filing.department.name) for m in members if m.filing is not None),
-    )
-    layouts = {f.layout for f in filings}
-    try:
-        filing = Filing(
-            year=years[0], unit=target, layout=layouts.pop() if len(layouts) == 1 else None,
-            department=department,
-            income=_income_rows(sums, years[0]),
-            expenditure=_expenditure_rows(sums, years[0]),
-            basic_economic=tuple(
-                EconomicRow(code=c, name=None if codes.economic().name(years[0], c)
-                            else sums.economic_names.get(c), amount=v)
-                for c, v in sorted(sums.economic.items())),
-            carry_over=tuple(
-                CarryOver(fund=fund, code=c, opening=v.get("opening"), closing=v.get("closing"))
-                for (fund, c), v in sorted(sums.carry.items(),
-                                           key=lambda kv: (_fund_order(kv[0][0]), kv[0][1] or ""))),
-            non_fiscal_balance_used=sums.singles.get("non_fiscal_balance_used"),
-            surplus_distribution=sums.singles.get("surplus_distribution"),
-            three_public=_three_public(filings, target),
-            operating_costs=_operating_costs(filings, target),
-            procurement=_procurement(filings, target),
-            assets=_assets(filings),
-            budget=_budget(filings, target),
-            prior_year=_prior_year(filings, target),
-        )
-    except ValidationError as exc:  # the sum of valid filings is valid; this would be a bug
-        raise AssertionError(f"consolidated filing is invalid: {exc}") from exc
+        sums.add(member.filing, removed.get(member.key, {}))
+    filing = sums.filing(name=name, code=code, region=region, level=level)
     return Consolidation(filing, sort_findings(findings), tuple(eliminations), tuple(keys))
-
-
-def _add_filing(sums: _Sums, filing: Filing, conv: Callable[[Decimal], Decimal],
-                removed: Mapping[tuple[str, str], Mapping[Any, Decimal] | None]) -> None:
-    left_to_take = {side: dict(rows) for side, rows in removed.items() if rows is not None}
-
-    def taken(section: str, name: str, key: Any, value: Decimal | None) -> Decimal | None:
-        if value is None or (section, name) not in removed:
-            return None if value is None else conv(value)
-        rows = left_to_take.get((section, name))
-        if rows is None:  # the side eliminated in full: no figure is left (not a zero)
-            return None
-        value = conv(value)
-        share = min(value, rows.get(key, ZERO))
-        if share <= 0:
-            return value
-        rows[key] -= share
-        return None if share == value else value - share
-
-    for irow in filing.income:
-        slot = sums.income[irow.code]
-        if irow.name:
-            sums.names.setdefault(irow.code, irow.name)
-        for source in INCOME_SOURCES:
-            value = getattr(irow, source)
-            _add(slot, source, taken("income", source, irow.code, value))
-    for erow in filing.expenditure:
-        eslot = sums.expenditure[(erow.code, erow.fund)]
-        if erow.name:
-            sums.names.setdefault(erow.code, erow.name)
-        for kind in EXPENDITURE_KINDS:
-            value = getattr(erow, kind)
-            _add(eslot, kind, taken("expenditure", kind, (erow.code, erow.fund), value))
-    for econ in filing.basic_economic:
-        sums.economic.setdefault(econ.code, None)  # a row given blank stays (blank)
-        _add_blank(sums.economic, econ.code, None if econ.amount is None else conv(econ.amount))
-        if econ.name:
-            sums.economic_names.setdefault(econ.code, econ.name)
-    for carry in filing.carry_over:
-        cslot = sums.carry[(carry.fund, carry.code)]
-        for stage in ("opening", "closing"):
-            value = getattr(carry, stage)
-            _add(cslot, stage, None if value is None else conv(value))
-    for single in ("non_fiscal_balance_used", "surplus_distribution"):
-        value = getattr(filing, single)
-        _add(sums.singles, single, None if value is None else conv(value))
 
 
 def _name(code: str, year: int, names: Mapping[str, str]) -> str | None:
     # the code list's name (left to the table builders); a unit's own only for a code it lacks
     return None if codes.functional().name(year, code) else names.get(code)
-
-
-def _income_rows(sums: _Sums, year: int) -> tuple[IncomeRow, ...]:
-    return tuple(IncomeRow(code=c, name=_name(c, year, sums.names), **values)
-                 for c, values in sorted(sums.income.items()) if values)
-
-
-def _expenditure_rows(sums: _Sums, year: int) -> tuple[ExpenditureRow, ...]:
-    ordered = sorted(sums.expenditure.items(), key=lambda kv: (kv[0][0], _fund_order(kv[0][1])))
-    return tuple(ExpenditureRow(code=c, fund=fund, name=_name(c, year, sums.names), **values)
-                 for (c, fund), values in ordered if values)
 
 
 # --- the eliminations --------------------------------------------------------------------
@@ -442,164 +640,3 @@ def _eliminate(parent: UnitNode, children: Sequence[UnitNode], outside: Sequence
     return (Elimination(parent.key, parent.name, parent_eliminated["subsidy_affiliated"],
                         parent_eliminated["affiliated_remittance"], pairs, partial),
             run(RULES, flows, unit=target.value))
-
-
-# --- the other parts of a filing -----------------------------------------------------------
-
-
-def _sum_present(values: Iterable[Decimal | None]) -> Decimal | None:
-    """Blank = none: the sum of the figures given, absent when none is."""
-    result: Decimal | None = None
-    for value in values:
-        if value is not None:
-            result = value if result is None else result + value
-    return result
-
-
-def _sum_all(values: Iterable[Decimal | None]) -> Decimal | None:
-    """Blank = not stated: absent as soon as one is."""
-    acc = _AllOrNone()
-    for value in values:
-        acc.add(value)
-    return acc.value
-
-
-def _counts(values: Iterable[int | None]) -> int | None:
-    result: int | None = None
-    for value in values:
-        if value is not None:
-            result = value if result is None else result + value
-    return result
-
-
-def _in(filings: Sequence[Filing], target: AmountUnit,
-        get: Callable[[Filing], Decimal | None]) -> list[Decimal | None]:
-    result: list[Decimal | None] = []
-    for f in filings:
-        value = get(f)
-        result.append(None if value is None else _converter(f.unit, target)(value))
-    return result
-
-
-def _needed_counts(filings: Sequence[Filing], item: str, count: str) -> int | None:
-    """A “三公” count: blank is “not stated” for a unit that spent on the item, none otherwise."""
-    values: list[int | None] = []
-    for f in filings:
-        entry = getattr(f.three_public, item)
-        value = getattr(entry, count)
-        if value is None and entry.final is not None and entry.final > 0:
-            return None
-        values.append(value)
-    return _counts(values)
-
-
-def _three_public(filings: Sequence[Filing], target: AmountUnit) -> ThreePublic:
-    def money(item: str, stage: str) -> Decimal | None:
-        return _sum_present(_in(filings, target, lambda f: getattr(getattr(f.three_public, item), stage)))
-
-    def amounts(item: str) -> dict[str, Decimal | None]:
-        return {"budget": money(item, "budget"), "final": money(item, "final")}
-
-    foreigns = [f.three_public.reception.foreign for f in filings]
-    reception_final = money("reception", "final")
-    foreign: ForeignReception | None = None
-    if any(x is not None for x in foreigns):
-        foreign_final = _sum_present(
-            None if x is None or x.final is None else _converter(f.unit, target)(x.final)
-            for f, x in zip(filings, foreigns, strict=True))
-        if foreign_final is None or (reception_final is not None and foreign_final <= reception_final):
-            foreign = ForeignReception(
-                final=foreign_final,
-                batches=_counts(x.batches for x in foreigns if x is not None),
-                persons=_counts(x.persons for x in foreigns if x is not None))
-    return ThreePublic(
-        outbound=Outbound(**amounts("outbound"), groups=_needed_counts(filings, "outbound", "groups"),
-                          persons=_needed_counts(filings, "outbound", "persons")),
-        vehicle_purchase=VehiclePurchase(
-            **amounts("vehicle_purchase"),
-            vehicles=_needed_counts(filings, "vehicle_purchase", "vehicles")),
-        vehicle_operation=VehicleOperation(
-            **amounts("vehicle_operation"),
-            fleet=_needed_counts(filings, "vehicle_operation", "fleet")),
-        reception=Reception(
-            budget=money("reception", "budget"), final=reception_final,
-            batches=_needed_counts(filings, "reception", "batches"),
-            persons=_needed_counts(filings, "reception", "persons"),
-            persons_approximate=any(f.three_public.reception.persons_approximate for f in filings),
-            foreign=foreign),
-    )
-
-
-def _operating_costs(filings: Sequence[Filing], target: AmountUnit) -> OperatingCosts | None:
-    if any(f.operating_costs is None for f in filings):
-        return None
-    final = _sum_all(_in(filings, target, lambda f: f.operating_costs.final if f.operating_costs else None))
-    assert final is not None
-    return OperatingCosts(final=final, budget=_sum_all(
-        _in(filings, target, lambda f: f.operating_costs.budget if f.operating_costs else None)))
-
-
-_PROCUREMENT_AMOUNTS = ("goods", "works", "services", "sme_reserved", "small_micro_reserved",
-                        "sme_awarded_reserved", "small_micro_awarded_reserved", "sme_awarded_other")
-
-
-def _procurement_total(p: Procurement) -> Decimal | None:
-    # a unit that gives the three parts but no total has the total they make (as the text does)
-    if p.total is not None:
-        return p.total
-    parts = (p.goods, p.works, p.services)
-    return None if any(v is None for v in parts) else sum((v for v in parts if v is not None), ZERO)
-
-
-def _procurement(filings: Sequence[Filing], target: AmountUnit) -> Procurement | None:
-    if any(f.procurement is None for f in filings):
-        return None
-    values = {name: _sum_all(_in(filings, target, lambda f, n=name: getattr(f.procurement, n)))  # type: ignore[misc]
-              for name in _PROCUREMENT_AMOUNTS}
-    total = _sum_all(_in(filings, target,
-                         lambda f: _procurement_total(f.procurement) if f.procurement else None))
-    return Procurement(total=total, **values)
-
-
-def _assets(filings: Sequence[Filing]) -> Assets | None:
-    if all(f.assets is None for f in filings):
-        return None
-    assets = [f.assets for f in filings]
-    vehicles: Vehicles | None = None
-    if all(a is not None and a.vehicles is not None for a in assets):
-        counts = {key: sum(getattr(a.vehicles, key) for a in assets if a is not None and a.vehicles)
-                  for key in Vehicles.model_fields}
-        vehicles = Vehicles(**counts)
-    equipment = [a.large_equipment if a is not None else None for a in assets]
-    dates = {a.as_of if a is not None else None for a in assets}
-    as_of = dates.pop() if len(dates) == 1 else None
-    large = None if any(e is None for e in equipment) else sum(e for e in equipment if e is not None)
-    if vehicles is None and large is None and as_of is None:
-        return None
-    return Assets(as_of=as_of, vehicles=vehicles, large_equipment=large)
-
-
-def _budget(filings: Sequence[Filing], target: AmountUnit) -> Budget:
-    items: dict[tuple[str, Fund], dict[str, Decimal]] = defaultdict(dict)
-    for f in filings:
-        conv = _converter(f.unit, target)
-        for item in f.budget.items:
-            slot = items[(item.code, item.fund)]
-            for stage in ("initial", "adjusted"):
-                value = getattr(item, stage)
-                _add(slot, stage, None if value is None else conv(value))
-    totals = {key: _sum_all(_in(filings, target, lambda f, k=key: getattr(f.budget, k)))  # type: ignore[misc]
-              for key in ("income_initial", "expenditure_initial", "general_budget_initial")}
-    ordered = sorted(items.items(), key=lambda kv: (kv[0][0], _fund_order(kv[0][1])))
-    return Budget(**totals, items=tuple(BudgetItem(code=c, fund=fund, **values)
-                                        for (c, fund), values in ordered))
-
-
-def _prior_year(filings: Sequence[Filing], target: AmountUnit) -> PriorYear:
-    fields = ("grand_total", "income_total", "expenditure_total", "fiscal_grand_total",
-              "general_budget_expenditure", "operating_costs")
-    values = {key: _sum_all(_in(filings, target, lambda f, k=key: getattr(f.prior_year, k)))  # type: ignore[misc]
-              for key in fields}
-    three = {key: _sum_all(_in(filings, target, lambda f, k=key: getattr(f.prior_year.three_public, k)))  # type: ignore[misc]
-             for key in PriorYearThreePublic.model_fields}
-    return PriorYear(**values, three_public=PriorYearThreePublic(**three))
