@@ -44,7 +44,6 @@ import random
 import resource
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -62,6 +61,7 @@ if str(HERE) not in sys.path:
 
 from bench_web import free_port, percentile, request  # noqa: E402
 from generate import generate_data  # noqa: E402
+from redis_server import REDIS, redis_command, redis_up  # noqa: E402
 
 PROVINCE = "990000"
 SUMMARY_KIND = "bench_summaries"
@@ -290,15 +290,6 @@ class Processes:
                 process.wait()
 
 
-def redis_up(port: int) -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", port), timeout=0.5) as s:
-            s.sendall(b"PING\r\n")
-            return s.recv(16).startswith(b"+PONG")
-    except OSError:
-        return False
-
-
 def children(pid: int) -> list[int]:
     try:
         return [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
@@ -516,8 +507,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.as_worker:
         run_worker(args.as_worker[0], Path(args.as_worker[1]))
         return 0
-    redis = shutil.which("redis-server")
-    if redis is None:
+    if REDIS is None:
         raise SystemExit("找不到 redis-server（工作进程的消息队列）")
     folder = Path(tempfile.mkdtemp(prefix="juesuan-bench-province-"))
     data = folder / "data"
@@ -555,8 +545,7 @@ def main(argv: list[str] | None = None) -> int:
               f"{province.timings['import']:.1f} 秒（{n / province.timings['import']:.0f} 份/秒），"
               f"create_record 逐份 {report['build']['create_record_ms']:.1f} 毫秒")
 
-        processes.start("redis", [redis, "--port", str(redis_port), "--bind", "127.0.0.1", "--save", "",
-                                  "--appendonly", "no", "--dir", str(folder)], env)
+        processes.start("redis", redis_command(redis_port, folder), env)
         processes.wait_for("redis-server", lambda: redis_up(redis_port), 20, "redis")
         workers = []
         for w in range(args.workers):

@@ -10,6 +10,8 @@ import contextlib
 import os
 import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
 from typing import IO, Any
 
@@ -124,6 +126,66 @@ def _lower_priority() -> None:
         os.nice(WORKER_NICENESS)
 
 
+# Restarting a worker that exited unexpectedly: at once the first time, then waiting twice as
+# long each time it exits again within WORKER_STABLE seconds (one that cannot start does not
+# spin), at most WORKER_BACKOFF_MAX seconds.
+WORKER_POLL = 1.0
+WORKER_STABLE = 60.0
+WORKER_BACKOFF_MAX = 60.0
+
+
+class LocalWorker:
+    """The local worker, started again when its main process exits unexpectedly (killed, out of
+    memory); says so in worker.log and on stderr. Its jobs are queued again by the next worker
+    (juesuan.web.jobs.recovery)."""
+
+    def __init__(self, data_dir: Path) -> None:
+        self.data_dir = Path(data_dir)
+        self.lock = threading.Lock()
+        self.stopping = threading.Event()
+        self.restarts = 0
+        self.process = start_worker(self.data_dir)
+        self.since = time.monotonic()
+        self.watcher = threading.Thread(target=self._watch, name="juesuan-worker-watch", daemon=True)
+        self.watcher.start()
+
+    def _say(self, text: str) -> None:
+        line = f"{time.strftime('%Y-%m-%d %H:%M:%S')} juesuan serve：{text}"
+        print(line, file=sys.stderr, flush=True)
+        with contextlib.suppress(OSError), open(self.data_dir / WORKER_LOG, "a", encoding="utf-8") as log:
+            log.write(line + "\n")
+
+    def _watch(self) -> None:
+        delay = 0.0
+        while not self.stopping.wait(WORKER_POLL):
+            code = self.process.poll()
+            if code is None:
+                continue
+            ran = time.monotonic() - self.since
+            delay = 0.0 if ran >= WORKER_STABLE else min(WORKER_BACKOFF_MAX, max(1.0, delay * 2))
+            self._say(f"后台任务工作进程意外退出（退出码 {code}，运行 {ran:.0f} 秒），"
+                      + (f"{delay:.0f} 秒后重新启动。" if delay else "立即重新启动。"))
+            if self.stopping.wait(delay):
+                return
+            with self.lock:
+                if self.stopping.is_set():
+                    return
+                try:
+                    self.process = start_worker(self.data_dir)
+                except OSError as exc:  # e.g. out of processes: tried again after the delay
+                    self._say(f"后台任务工作进程未能启动：{exc}")
+                    continue
+                self.since = time.monotonic()
+                self.restarts += 1
+            self._say(f"后台任务工作进程已重新启动（进程号 {self.process.pid}）。")
+
+    def stop(self, wait: float = 20) -> None:
+        self.stopping.set()
+        with self.lock:
+            stop_worker(self.process, wait)
+        self.watcher.join(WORKER_POLL + 1)
+
+
 def stop_worker(process: subprocess.Popen[bytes], wait: float = 20) -> None:
     """Warm shutdown (the task running is finished or, past ``wait`` seconds, left for the next
     start: it is acknowledged only when done)."""
@@ -146,10 +208,10 @@ def run(host: str, port: int, workers: int, *, worker: bool = True) -> None:
     from django.db import connections
 
     connections.close_all()
-    child = start_worker(data_dir()) if worker else None
+    child = LocalWorker(data_dir()) if worker else None
     arbiter = os.getpid()
     try:
         app.run()
     finally:
         if child is not None and os.getpid() == arbiter:  # not in a forked gunicorn worker
-            stop_worker(child)
+            child.stop()

@@ -7,16 +7,18 @@ from __future__ import annotations
 import logging
 import os
 import resource
+from pathlib import Path
 from typing import Any
 
 from celery import Celery, bootsteps  # type: ignore[import-untyped]
-from celery.signals import worker_process_init, worker_ready  # type: ignore[import-untyped]
+from celery.signals import after_setup_logger, worker_process_init, worker_ready  # type: ignore[import-untyped]
 
-from juesuan.web.jobs.config import memory_mb, visibility_timeout
+from juesuan.web.jobs.config import EMBEDDED_POLL_SECONDS, memory_mb, visibility_timeout
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "juesuan.web.settings")
 
-app = Celery("juesuan")
+# recovery: the folder queue's rounds (a bootstep and a worker_ready hook), loaded by workers.
+app = Celery("juesuan", include=["juesuan.web.jobs.recovery"])
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks(["juesuan.web.jobs"])
 
@@ -35,8 +37,29 @@ def cap_memory(megabytes: int) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
 
 
+# Libraries that log every font and page at INFO: the worker's log keeps their warnings only.
+QUIET_LOGGERS = ("weasyprint", "fontTools")
+
+
+@after_setup_logger.connect  # type: ignore[untyped-decorator]
+def _quiet_libraries(**_: Any) -> None:
+    for name in QUIET_LOGGERS:
+        logging.getLogger(name).setLevel(logging.WARNING)
+
+
+def folder_queue() -> Path | None:
+    """The queue folder when the broker is the embedded folder queue, else None."""
+    if not str(app.conf.broker_url or "").startswith("filesystem:"):
+        return None
+    folder = (app.conf.broker_transport_options or {}).get("data_folder_in")
+    return Path(folder) if folder else None
+
+
 @worker_process_init.connect  # type: ignore[untyped-decorator]
 def _worker_process_init(**_: Any) -> None:
+    from juesuan.web.jobs import processes
+
+    processes.MAIN_PID = os.getppid()  # a pool process: its parent is the worker's main process
     try:
         cap_memory(memory_mb())
     except (ValueError, OSError):  # a platform without RLIMIT_AS: run uncapped, say so
@@ -77,7 +100,31 @@ class RestoreUnacked(bootsteps.StartStopStep):  # type: ignore[misc]
             self.timer = None
 
 
+class PromptAcks(bootsteps.StartStopStep):  # type: ignore[misc]
+    """The folder queue: the next task starts as soon as the last one ends, not 2 s later.
+
+    A transport without an event loop (the folder queue) is read by Celery's ``synloop``, which
+    acknowledges a finished task only between two ``drain_events(timeout=2.0)`` calls; with one
+    task at a time (prefetch 1, acks late) no message can be taken while the finished one is
+    unacknowledged, so every drain ran its full 2 s. Each drain here lasts one polling interval."""
+
+    requires = {"celery.worker.consumer.tasks:Tasks"}
+
+    def start(self, consumer: Any) -> None:
+        transport = getattr(consumer.connection, "transport", None)
+        if transport is None or transport.implements.asynchronous:  # Redis: its event loop acks at once
+            return
+        drain = type(transport).drain_events.__get__(transport)
+        cap = float(transport.polling_interval or EMBEDDED_POLL_SECONDS)
+
+        def prompt(connection: Any, timeout: float | None = None, **kwargs: Any) -> Any:
+            return drain(connection, timeout=None if timeout is None else min(timeout, cap), **kwargs)
+
+        transport.drain_events = prompt
+
+
 app.steps["consumer"].add(RestoreUnacked)
+app.steps["consumer"].add(PromptAcks)
 
 
 @worker_ready.connect  # type: ignore[untyped-decorator]

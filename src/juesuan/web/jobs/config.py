@@ -2,7 +2,9 @@
 
 - ``JUESUAN_BROKER_URL``: the broker, e.g. ``redis://host:6379/0``; unset means the embedded
   default, kombu's ``filesystem://`` transport with its queue in ``<data folder>/tasks`` (one
-  machine, no server).
+  machine, no server). A task on it starts one polling interval (0.2 s) after the last one
+  ends (jobs.celery.PromptAcks), and the jobs of a worker that died are queued again from the
+  Job table (jobs.recovery).
 - ``JUESUAN_TASK_VISIBILITY``: seconds a task taken by a worker stays invisible to the others
   (Redis); a worker that died is replaced after this long, so it exceeds every hard limit.
 - ``JUESUAN_TASK_MEMORY_MB``: the address space of one worker process (``RLIMIT_AS``).

@@ -1,5 +1,5 @@
-"""Forgetting ended background jobs: their rows, the documents they rendered and the audit
-pages they wrote (DATA_DIR/renders/<job id>, DATA_DIR/audits/<job id>), once older than
+"""Forgetting ended background jobs: their rows and the audit pages they wrote
+(DATA_DIR/audits/<job id>), once older than
 :data:`juesuan.limits.JOBS_KEPT_DAYS`; and upload files a killed worker left behind. Run when a
 worker starts and by ``juesuan manage forget_jobs`` (e.g. daily from cron)."""
 
@@ -19,8 +19,9 @@ from juesuan.web.jobs.models import Job
 
 logger = logging.getLogger(__name__)
 
-# The folders holding a job's files, one folder a job, named by its id.
-JOB_FOLDERS = ("renders", "audits")
+# The folders holding a job's files, one folder a job, named by its id. (Documents go to the
+# render cache, by content; "renders" held those of an earlier job kind.)
+JOB_FOLDERS = ("audits", "renders")
 
 
 def forget_jobs(days: int = JOBS_KEPT_DAYS, *, now: datetime.datetime | None = None) -> dict[str, int]:

@@ -31,6 +31,10 @@ class Job(models.Model):
     next_url = models.CharField("完成后转到", max_length=500, blank=True, default="")
     worker = models.CharField("执行主机", max_length=200, blank=True, default="")
     attempts = models.PositiveSmallIntegerField("执行次数", default=0)
+    # The processes running it (jobs.processes): how the folder queue finds a job whose worker
+    # died; and how often such a job was queued again (a bound: it must not loop).
+    process = models.JSONField("执行进程", default=dict, blank=True)
+    resent = models.PositiveSmallIntegerField("重新排队次数", default=0)
     created = models.DateTimeField("提交时间", auto_now_add=True)
     started = models.DateTimeField("开始时间", null=True, blank=True)
     finished = models.DateTimeField("结束时间", null=True, blank=True)

@@ -32,6 +32,7 @@ from juesuan.limits import (
     TASK_RENDER_HARD_SECONDS,
     TASK_RENDER_SOFT_SECONDS,
 )
+from juesuan.web.jobs import processes
 from juesuan.web.jobs.celery import app
 from juesuan.web.jobs.config import memory_mb
 from juesuan.web.jobs.models import Job
@@ -71,8 +72,6 @@ HANDLERS: dict[str, Handler] = {
     # 由文件导入 a new filing: the file read and the filing created.
     "import_new": Handler("juesuan.web.filings.editor.new_job", "由文件新建填报",
                           TASK_IMPORT_SOFT_SECONDS, TASK_IMPORT_HARD_SECONDS),
-    "render": Handler("juesuan.web.jobs.handlers.render", "生成文档",
-                      TASK_RENDER_SOFT_SECONDS, TASK_RENDER_HARD_SECONDS),
     # A saved version's document in one format, kept in the render cache (downloads).
     "render_version": Handler("juesuan.web.filings.services.render_job", "生成文档",
                               TASK_RENDER_SOFT_SECONDS, TASK_RENDER_HARD_SECONDS),
@@ -89,6 +88,11 @@ HANDLERS: dict[str, Handler] = {
                              TASK_AUDIT_SOFT_SECONDS, TASK_AUDIT_HARD_SECONDS),
 }
 
+# A job whose worker process died this many times (a task that kills its worker, e.g. by
+# memory, every time) is failed instead of being started again.
+MAX_ATTEMPTS = 3
+LOST = ("处理中断：执行任务的进程已 {times} 次意外退出（可能内存不足或被系统终止），任务已停止。"
+        "文件可能过大或结构异常，请检查文件后重试；如仍失败，请联系系统管理员。")
 INTERNAL = "处理时发生内部错误，未能完成。请稍后重试；如仍失败，请联系系统管理员（错误已记入服务日志）。"
 
 
@@ -138,7 +142,9 @@ def remove_uploads(job: Job) -> None:
 
 @app.task(name="juesuan.jobs.run", bind=True, acks_late=True, reject_on_worker_lost=True, ignore_result=True)  # type: ignore[untyped-decorator]
 def run_job(self: Any, job_id: str) -> None:
-    """Run one job: skipped when it has already ended (a redelivered message)."""
+    """Run one job: skipped when it has already ended or another process of this machine is
+    running it (a second message for it); started over when its worker died (a redelivered
+    message), at most :data:`MAX_ATTEMPTS` times in all."""
     job = Job.objects.filter(pk=job_id).first()
     if job is None or not job.active:
         return
@@ -146,9 +152,20 @@ def run_job(self: Any, job_id: str) -> None:
     if handler is None:
         _finish(job, Job.FAILED, error=f"无法处理：未知的任务类型“{job.kind[:40]}”。")
         return
+    if job.state == Job.RUNNING and processes.running(job.process):
+        logger.warning("job %s is already running in process %s: message skipped", job.pk, job.process.get("pid"))
+        return
+    if job.state == Job.RUNNING and job.attempts >= MAX_ATTEMPTS:
+        logger.warning("job %s (%s) lost its worker %s times: failed", job.pk, job.kind, job.attempts)
+        _finish(job, Job.FAILED, error=LOST.format(times=job.attempts))
+        return
     hostname = getattr(self.request, "hostname", None) or socket.gethostname()
-    Job.objects.filter(pk=job.pk).update(state=Job.RUNNING, worker=hostname[:200], attempts=F("attempts") + 1,
-                                         started=timezone.now(), progress=0, message="开始处理", error="")
+    # Taken only as it was read: of two workers given the same job, one runs it.
+    taken = Job.objects.filter(pk=job.pk, state=job.state, attempts=job.attempts).update(
+        state=Job.RUNNING, worker=hostname[:200], process=processes.current(), attempts=F("attempts") + 1,
+        started=timezone.now(), progress=0, message="开始处理", error="")
+    if not taken:
+        return
     job.refresh_from_db()
     try:
         result = handler.function()(job, progress_of(job))
