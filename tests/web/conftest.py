@@ -32,12 +32,13 @@ def _fresh_cache() -> Iterator[None]:
 def published_folder(settings: Any, tmp_path: Path, monkeypatch: Any) -> Path:
     """Each test its own folder of published files (juesuan.web.portal.files): a disclosure
     another test published at the same address is never served from the last one's files."""
-    from juesuan.web.portal import serving
+    from juesuan.web.portal import kept, serving
 
     root = tmp_path / "published"
     settings.STORAGES = {**settings.STORAGES, "published": {
         "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": root}}}
     monkeypatch.setattr(serving, "LOOKUP_SECONDS", 0.0)  # every request looks again
+    monkeypatch.setattr(kept, "STAMP_SECONDS", 0.0)  # a publication shows in the next request's lists
     return root
 
 

@@ -28,7 +28,7 @@ from juesuan.web.filings import services
 from juesuan.web.filings.models import FilingRecord
 from juesuan.web.filings.views import DOCUMENT_POLICY
 from juesuan.web.orgs.models import Region
-from juesuan.web.portal import comparisons, published
+from juesuan.web.portal import comparisons, kept, published
 from juesuan.web.portal.figures import MEASURES, Comparison, comparison_csv, comparison_data
 
 PAGE_SIZE = 50
@@ -91,19 +91,10 @@ def _region_index() -> list[dict[str, Any]]:
     return list(index.values())
 
 
-def _published_stamp() -> str:
-    """Changes whenever something is published (one cheap aggregate): the key under which what
-    every visitor's page lists is kept, so a province of 20,000 disclosures is not grouped and
-    counted again on each visit."""
-    found = FilingRecord.objects.filter(published__isnull=False).aggregate(
-        n=Count("pk"), last=Max("published_at"), top=Max("published_id"))
-    return f"{found['n']}:{found['last'].isoformat() if found['last'] else ''}:{found['top'] or 0}"
-
-
 def _listed() -> dict[str, Any]:
     """The regions, years and region index of the portal's home page, kept until the next
     publication."""
-    key = f"juesuan:portal:listed:{_published_stamp()}"
+    key = f"juesuan:portal:listed:{kept.recent_stamp()}"
     listed: dict[str, Any] | None = cache.get(key)
     if listed is None:
         listed = {
@@ -123,6 +114,7 @@ LISTED_SECONDS = 24 * 3600  # a new publication changes the key anyway
 
 
 @require_safe
+@kept.kept_for_visitors
 def home(request: HttpRequest) -> HttpResponse:
     """公开查询: search by name, region and year; without a search, the regions and years."""
     filters, problems = _filters(request)
@@ -186,6 +178,7 @@ def _region(code: str) -> Region:
 
 
 @require_safe
+@kept.kept_for_visitors
 def region(request: HttpRequest, region: str) -> HttpResponse:
     """One region: its years with published disclosures."""
     place = _region(region)
@@ -197,6 +190,7 @@ def region(request: HttpRequest, region: str) -> HttpResponse:
 
 
 @require_safe
+@kept.kept_for_visitors
 def region_year(request: HttpRequest, region: str, year: int) -> HttpResponse:
     """One region and year: departments and their units, to open or to compare."""
     place = _region(region)
@@ -362,6 +356,7 @@ def _comparison_rows(c: Comparison) -> list[dict[str, Any]]:
 
 
 @require_safe
+@kept.kept_for_visitors
 def compare(request: HttpRequest) -> HttpResponse:
     """部门比较: pick disclosures of one year; their key figures side by side."""
     keys = comparisons.clean_keys(request.GET.getlist("d"))
@@ -413,6 +408,7 @@ def compare_data(request: HttpRequest, fmt: str) -> HttpResponse:
 
 
 @require_safe
+@kept.kept_for_visitors
 def years(request: HttpRequest, region: str, department: str, unit: str) -> HttpResponse:
     """历年比较: every published year of one unit, each against the year before."""
     comparison = comparisons.years(region, department, unit)
