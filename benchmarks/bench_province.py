@@ -21,13 +21,17 @@ In a temporary data folder (DATABASE_URL, if set, points at PostgreSQL; else SQL
    the same workers; documents per second per worker and the peak RSS of the worker processes.
 4. **汇总**: ``consolidate_region`` over every filing of the province, in a child process
    (its peak RSS is the 汇总's: reading the filings from the database and summing them).
-5. **Portal**: ``juesuan serve`` (2 gunicorn workers) on the same database and folder; while
-   the workers publish, ``--clients`` concurrent clients for ``--seconds`` seconds, each in turn
-   on the region-year listing, a search, a comparison of 4 disclosures and a published page.
+5. **Portal**: ``juesuan serve`` (2 gunicorn workers) on the same database and folder, behind
+   nginx configured as docs/deploy.md says (benchmarks/deploy_nginx.py; ``--no-nginx``, or no
+   nginx installed: ``juesuan serve`` alone); while the workers publish, ``--clients``
+   concurrent clients for ``--seconds`` seconds, each in turn on the region-year listing, a
+   search, a comparison of 4 disclosures and a published page. The first request of each page
+   alone is timed (nothing kept yet), then the median of two more (kept for visitors,
+   juesuan.web.portal.kept).
 
-The workers are ``juesuan worker`` (``app.worker_main`` after ``web.setup``) with two more job
-kinds registered by this script: juesuan has no job kind that publishes or summarises (a
-publication writes its files in the request that publishes). Prints one table; ``--json OUT``
+The workers are ``juesuan worker`` (``app.worker_main`` after ``web.setup``) with one more job
+kind registered by this script: summaries of a chunk of versions (juesuan's own ``summarise``
+does one version a job); publishing is juesuan's ``publish`` job. Prints one table; ``--json OUT``
 writes it as JSON. redis-server must be on PATH. Traffic goes to 127.0.0.1 only.
 """
 
@@ -59,6 +63,7 @@ HERE = Path(__file__).resolve().parent
 if str(HERE) not in sys.path:
     sys.path.insert(0, str(HERE))
 
+import deploy_nginx  # noqa: E402
 from bench_web import free_port, percentile, request  # noqa: E402
 from generate import generate_data  # noqa: E402
 from redis_server import REDIS, redis_command, redis_up  # noqa: E402
@@ -482,6 +487,7 @@ def page_row(page: Page, seconds: float) -> dict[str, Any]:
             "per_second": len(ms) / seconds if seconds else 0.0,
             "p50_ms": statistics.median(ms) if ms else None, "p90_ms": percentile(ms, 90) if ms else None,
             "p99_ms": percentile(ms, 99) if ms else None, "first_failure": page.first_failure,
+            "first_ms": 1000 * page.alone[0] if page.alone else None,
             "alone_ms": 1000 * statistics.median(page.alone[1:] or page.alone) if page.alone else None}
 
 
@@ -498,6 +504,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--chunk", type=int, default=100, help="检查任务每个的版本数（默认 100）")
     parser.add_argument("--publish", type=int, default=20, help="生成公开文件的填报数（默认 20）")
     parser.add_argument("--seconds", type=float, default=10.0, help="负载时长（秒，默认 10）")
+    parser.add_argument("--no-nginx", action="store_true", help="不在 juesuan serve 前放 nginx（缺省有 nginx 时按 docs/deploy.md 放）")
     parser.add_argument("--clients", type=int, default=64, help="并发客户端数（默认 64）")
     parser.add_argument("--sample", type=int, default=50, help="逐份计时 create_record 的份数（默认 50）")
     parser.add_argument("--json", type=Path, help="把结果写成 JSON 文件")
@@ -519,6 +526,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{database}，数据目录 {folder}；Python {platform.python_version()}，{os.cpu_count()} 个 CPU，"
           f"负载 {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
     processes = Processes(folder)
+    stops: list[Any] = []  # nginx, stopped before the processes
     report: dict[str, Any] = {"database": database, "python": platform.python_version(), "cpus": os.cpu_count(),
                               "args": {k: v for k, v in vars(args).items() if k not in ("json", "as_worker")}}
     try:
@@ -589,11 +597,20 @@ def main(argv: list[str] | None = None) -> int:
                 return request(port, "GET", "/static/juesuan/site.css")[0] == 200
             return False
         processes.wait_for("juesuan serve", answers, 180, "server")
+        target, via = port, "juesuan serve"
+        if not args.no_nginx and deploy_nginx.executable() is not None:
+            (folder / "nginx").mkdir()
+            nginx_port = free_port()
+            nginx = deploy_nginx.Nginx(folder / "nginx", deploy_nginx.config(
+                published=data / "published", upstream_port=port, port=nginx_port, work=folder / "nginx"), nginx_port)
+            stops.append(nginx.stop)
+            nginx.wait_ready(lambda: request(nginx_port, "GET", "/static/juesuan/site.css")[0] == 200)
+            target, via = nginx_port, "nginx（docs/deploy.md）+ juesuan serve"
         pages = portal_pages(province)
         for page in pages:  # warm up, and the time of one request alone (before the workers start)
             for _ in range(3):
                 began = time.perf_counter()
-                status, _, _ = request(port, "GET", page.path)
+                status, _, _ = request(target, "GET", page.path)
                 page.alone.append(time.perf_counter() - began)
                 if status != 200:
                     raise SystemExit(f"{page.name} {page.path} 返回 {status}\n{processes.log('server')[-3000:]}")
@@ -612,7 +629,7 @@ def main(argv: list[str] | None = None) -> int:
 
         connections.close_all()  # the thread opens its own
         thread.start()
-        seconds = load(port, pages, clients=args.clients, seconds=args.seconds)
+        seconds = load(target, pages, clients=args.clients, seconds=args.seconds)
         publishing_during_load = thread.is_alive()
         thread.join()
         failed = first["failed"] + rest.get("failed", [])
@@ -626,10 +643,13 @@ def main(argv: list[str] | None = None) -> int:
                              "by_worker": dict(first["by_worker"] + rest["by_worker"]),
                              "worker_peak_rss_mb": {k: max((peak_rss_mb(p) for p in v), default=None)
                                                     for k, v in worker_pids.items()}}
-        report["portal"] = {"clients": args.clients, "seconds": seconds,
+        report["portal"] = {"clients": args.clients, "seconds": seconds, "via": via,
                             "workers_publishing_throughout": publishing_during_load,
                             "pages": [page_row(p, seconds) for p in pages]}
     finally:
+        for stop in stops:
+            with contextlib.suppress(Exception):
+                stop()
         processes.stop()
         if args.keep:
             print(f"数据目录与日志保留在 {folder}")
@@ -653,15 +673,15 @@ def table(r: dict[str, Any]) -> str:
         f"| 公开文件（{r['args']['workers']} 个工作进程） | {p['documents']} 份 {p['seconds']:.1f} 秒，每个工作进程 {p['per_worker_per_second']:.2f} 份/秒；峰值内存 {rss} MB |",
         f"| 全省汇总 | 读取 {s['read_seconds']:.1f} 秒 + 求和 {s['sum_seconds']:.1f} 秒，峰值内存 {s['peak_rss_mb']:.0f} MB |",
     ]
-    lines += ["", f"公开查询：{r['portal']['clients']} 个并发客户端，{r['portal']['seconds']:.1f} 秒"
+    lines += ["", f"公开查询（{r['portal'].get('via', 'juesuan serve')}）：{r['portal']['clients']} 个并发客户端，{r['portal']['seconds']:.1f} 秒"
               + ("，其间工作进程一直在生成公开文件" if r["portal"]["workers_publishing_throughout"] else "，公开文件在负载结束前已生成完"),
-              "", "| 页面 | 单独一次 ms | 请求数 | 失败 | 请求/秒 | P50 ms | P90 ms | P99 ms |",
-              "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+              "", "| 页面 | 首次 ms | 单独一次 ms | 请求数 | 失败 | 请求/秒 | P50 ms | P90 ms | P99 ms |",
+              "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for row in r["portal"]["pages"]:
         if not row["requests"]:
-            lines.append(f"| {row['page']} | {row['alone_ms']:.0f} | 0 | 0 | — | — | — | — |")
+            lines.append(f"| {row['page']} | {row['first_ms']:.0f} | {row['alone_ms']:.0f} | 0 | 0 | — | — | — | — |")
             continue
-        lines.append(f"| {row['page']} | {row['alone_ms']:.0f} | {row['requests']} | {row['failures']} | {row['per_second']:.1f} | "
+        lines.append(f"| {row['page']} | {row['first_ms']:.0f} | {row['alone_ms']:.0f} | {row['requests']} | {row['failures']} | {row['per_second']:.1f} | "
                      f"{row['p50_ms']:.0f} | {row['p90_ms']:.0f} | {row['p99_ms']:.0f} |")
     return "\n".join(lines)
 
