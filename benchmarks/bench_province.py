@@ -29,7 +29,9 @@ In a temporary data folder (DATABASE_URL, if set, points at PostgreSQL; else SQL
    alone is timed (nothing kept yet), then the median of two more (kept for visitors,
    juesuan.web.portal.kept).
 
-The workers are ``juesuan worker`` (``app.worker_main`` after ``web.setup``) with one more job
+The workers run at the lower priority ``juesuan serve`` gives its local worker (on one machine
+with the site; they take all the CPU nobody else wants). They are ``juesuan worker``
+(``app.worker_main`` after ``web.setup``) with one more job
 kind registered by this script: summaries of a chunk of versions (juesuan's own ``summarise``
 does one version a job); publishing is juesuan's ``publish`` job. Prints one table; ``--json OUT``
 writes it as JSON. redis-server must be on PATH. Traffic goes to 127.0.0.1 only.
@@ -262,10 +264,14 @@ class Processes:
         self.folder = folder
         self.started: list[tuple[str, subprocess.Popen[bytes]]] = []
 
-    def start(self, name: str, command: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
+    def start(self, name: str, command: list[str], env: dict[str, str], *,
+              lowered: bool = False) -> subprocess.Popen[bytes]:
+        from juesuan.web.serve import lower_priority
+
         with open(self.folder / f"{name}.log", "wb") as log:
             process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                       env=env, cwd=self.folder, start_new_session=True)
+                                       env=env, cwd=self.folder, start_new_session=True,
+                                       preexec_fn=lower_priority if lowered else None)
         self.started.append((name, process))
         return process
 
@@ -559,7 +565,7 @@ def main(argv: list[str] | None = None) -> int:
         for w in range(args.workers):
             name = f"bench{w + 1}"
             workers.append(processes.start(name, [sys.executable, str(Path(__file__).resolve()), "--as-worker",
-                                                  f"{name}@province", str(data)], env))
+                                                  f"{name}@province", str(data)], env, lowered=True))
             processes.wait_for(name, lambda name=name: b" ready." in (folder / f"{name}.log").read_bytes(), 120, name)
 
         from juesuan.web.filings.models import FilingRecord
