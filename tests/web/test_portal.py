@@ -231,3 +231,16 @@ def test_the_public_never_sees_the_review(client: Any, examples: Any) -> None:
     assert "96余人次" in texts[SUIZHOU + "document.html"]
     for name in ("document-审核意见.html", "document.review", "review.html"):  # no such file on the portal
         assert client.get(SUIZHOU + name).status_code == 404, name
+
+
+def test_the_region_choice_lists_regions_with_disclosures_and_their_parents(client: Any, examples: Any) -> None:
+    import re
+
+    from juesuan.web.orgs.models import Region
+
+    empty = Region.objects.create(code="990000", name="无公开区")  # nothing published in or under it
+    Region.objects.create(code="990100", name="无公开县", parent=empty)
+    html = page(client, "/")
+    chosen = re.findall(r'<option value="(\d+)"', html.split('name="region"')[1].split("</select>")[0])
+    # 随州市 and 普陀区 have disclosures; 湖北省 and 上海市 have them under them; 990000 has none.
+    assert chosen == ["310000", "310107", "420000", "421300"]

@@ -97,11 +97,13 @@ def _listed() -> dict[str, Any]:
     key = f"juesuan:portal:listed:{kept.recent_stamp()}"
     listed: dict[str, Any] | None = cache.get(key)
     if listed is None:
+        own = FilingRecord.objects.filter(published__isnull=False).values("unit__department__region")
         listed = {
-            "regions": list(Region.objects.filter(
-                Q(departments__units__filings__published__isnull=False)
-                | Q(children__departments__units__filings__published__isnull=False))
-                .distinct().order_by("code").values("code", "name")),
+            # Regions with published disclosures of their own, and their parents. (One join chain
+            # from each side of an OR multiplied a prefecture's filings by its counties': 1.3 s
+            # at 20,000 filings.)
+            "regions": list(Region.objects.filter(Q(pk__in=own) | Q(children__pk__in=own))
+                            .distinct().order_by("code").values("code", "name")),
             "years": list(FilingRecord.objects.filter(published__isnull=False).values_list("year", flat=True)
                           .distinct().order_by("-year")),
             "index": _region_index(),
