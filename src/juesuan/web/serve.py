@@ -169,7 +169,10 @@ class LocalWorker:
                 continue
             ran = time.monotonic() - self.since
             delay = 0.0 if ran >= WORKER_STABLE else min(WORKER_BACKOFF_MAX, max(1.0, delay * 2))
-            self._say(f"后台任务工作进程意外退出（退出码 {code}，运行 {ran:.0f} 秒），"
+            # gunicorn's arbiter reaps every child of this process (waitpid(-1)), so a worker it
+            # reaped first reads as code 0 here, whatever ended it: no code is said then.
+            said = f"退出码 {code}，" if code else ""
+            self._say(f"后台任务工作进程意外退出（{said}运行 {ran:.0f} 秒），"
                       + (f"{delay:.0f} 秒后重新启动。" if delay else "立即重新启动。"))
             if self.stopping.wait(delay):
                 return
