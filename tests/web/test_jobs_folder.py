@@ -136,6 +136,34 @@ def test_a_killed_pool_process_task_is_put_back_and_tasks_follow_each_other(worl
         assert worker.poll() is None and messages(data) == []
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_job_killed_at_its_hard_limit_is_ended_at_once(world: Any, tmp_path: Path, monkeypatch: Any) -> None:
+    import dataclasses
+
+    from django.db import transaction
+
+    from juesuan.web.filings import services
+
+    data = tmp_path / "data"
+    folder_sender(data, monkeypatch)
+    # A hard limit of 1 s for this render (the soft one later, so the kill is the hard one's).
+    monkeypatch.setitem(tasks.HANDLERS, "render_version",
+                        dataclasses.replace(tasks.HANDLERS["render_version"], soft=60, hard=1))
+    version = slow_version(world)
+    with workers(tmp_path, data) as group:
+        worker = group.start(A)
+        with transaction.atomic():
+            job = services.render_later(version, "pdf")
+        first = started(group, job)
+        wait_for(lambda: Job.objects.get(pk=job.pk).state == Job.FAILED, 15, "the job to be ended", group.logs)
+        ended = Job.objects.get(pk=job.pk)
+        assert ended.error == tasks.timeout_message(1) and ended.attempts == 1
+        assert ended.finished is not None and first.started is not None
+        assert (ended.finished - first.started).total_seconds() < 10  # not the limit plus a minute
+        assert "Hard time limit (1" in group.logs[A].read_text(errors="replace")
+        assert worker.poll() is None and messages(data) == []  # the worker goes on; nothing queued again
+
+
 # --- in this process -----------------------------------------------------------------------------
 
 

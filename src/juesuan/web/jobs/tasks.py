@@ -17,7 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from celery.exceptions import SoftTimeLimitExceeded  # type: ignore[import-untyped]
+from celery.worker.request import Request  # type: ignore[import-untyped]
 from django.conf import settings
+from django.db import close_old_connections
 from django.db.models import F
 from django.utils import timezone
 from django.utils.module_loading import import_string
@@ -140,7 +142,34 @@ def remove_uploads(job: Job) -> None:
             (folder / name).unlink(missing_ok=True)
 
 
-@app.task(name="juesuan.jobs.run", bind=True, acks_late=True, reject_on_worker_lost=True, ignore_result=True)  # type: ignore[untyped-decorator]
+class JobRequest(Request):  # type: ignore[misc]
+    """A task as the worker's main process sees it. At the hard time limit the main process kills
+    the pool process running it and acknowledges the task: nothing in that process can say so,
+    so the job is ended here (else it stayed "running" until :func:`.api.expire_if_stale`, the
+    limit and another minute later)."""
+
+    def on_timeout(self, soft: bool, timeout: float) -> None:
+        super().on_timeout(soft, timeout)
+        if not soft:
+            killed_at_limit(self.args, timeout)
+
+
+def killed_at_limit(args: Any, timeout: float) -> None:
+    job_id = str(args[0]) if isinstance(args, list | tuple) and args else None
+    if job_id is None:
+        return
+    close_old_connections()  # the main process's connection may be long idle
+    try:
+        job = Job.objects.filter(pk=job_id, state=Job.RUNNING).first()
+        if job is not None:
+            logger.warning("job %s (%s) killed at its hard time limit of %s s", job.pk, job.kind, timeout)
+            _finish(job, Job.FAILED, error=timeout_message(int(timeout)))
+    except Exception:  # never let the worker's main process fail on it: the view ends it later
+        logger.warning("未能记录超时结束的后台任务 %s", job_id, exc_info=True)
+
+
+@app.task(name="juesuan.jobs.run", bind=True, acks_late=True, reject_on_worker_lost=True, ignore_result=True,
+          Request=JobRequest)  # type: ignore[untyped-decorator]
 def run_job(self: Any, job_id: str) -> None:
     """Run one job: skipped when it has already ended or another process of this machine is
     running it (a second message for it); started over when its worker died (a redelivered
