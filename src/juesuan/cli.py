@@ -180,13 +180,18 @@ def print_findings(loaded: LoadedFiling, findings: list[Finding], minimum: Sever
     if heading:
         out.print(f"[bold]{escape(filing.department.name)}[/] {filing.year} 年度决算  "
                   f"（{escape(loaded.file)}）", soft_wrap=True)
-    shown = [f for f in findings if f.severity.rank <= minimum.rank]
+    finding_lines([f for f in findings if f.severity.rank <= minimum.rank], findings)
+
+
+def finding_lines(shown: list[Finding], findings: list[Finding], verdicts: tuple[str, str] = ("未通过", "通过")) -> None:
+    """Each finding shown (severity, rule, place, message), then the counts of all of them under
+    the verdict for errors or for none."""
     for f in shown:
         out.print(f"[{STYLE[f.severity]}]{f.severity.label}[/] [bold]{escape(f.rule)}[/]  "
                   f"[dim]{escape(f.location.describe())}[/]", soft_wrap=True)
         out.print(f"    {escape(f.message)}", soft_wrap=True)
     counts = summary(findings)
-    verdict = "[bold red]未通过[/]" if counts["error"] else "[bold green]通过[/]"
+    verdict = f"[bold red]{verdicts[0]}[/]" if counts["error"] else f"[bold green]{verdicts[1]}[/]"
     out.print(f"{verdict}：错误 {counts['error']} 条，警告 {counts['warning']} 条，"
               f"提示 {counts['info']} 条")
 
@@ -785,13 +790,7 @@ def consolidate_command(
             Console(file=out.file, highlight=False, width=max(out.width, natural)).print(table)
     else:
         out.print("汇总范围内没有上下级单位，未抵消内部往来")
-    for f in findings:
-        out.print(f"[{STYLE[f.severity]}]{f.severity.label}[/] [bold]{escape(f.rule)}[/]  "
-                  f"[dim]{escape(f.location.describe())}[/]", soft_wrap=True)
-        out.print(f"    {escape(f.message)}", soft_wrap=True)
-    counts = summary(findings)
-    verdict = "[bold red]抵消两方不符[/]" if counts["error"] else "[bold green]抵消核对通过[/]"
-    out.print(f"{verdict}：错误 {counts['error']} 条，警告 {counts['warning']} 条，提示 {counts['info']} 条")
+    finding_lines(findings, findings, ("抵消两方不符", "抵消核对通过"))
     out.print(f"已写入 {escape(str(output))}（收入 {len(filing.income)} 行，支出 {len(filing.expenditure)} 行）；"
               f"可用 juesuan check 检查汇总结果", soft_wrap=True)
     raise typer.Exit(EXIT_FINDINGS if has_errors(findings) else EXIT_OK)
