@@ -14,6 +14,7 @@ import json
 import sys
 import traceback
 from collections.abc import Callable
+from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
@@ -32,7 +33,7 @@ from juesuan.filing.io import (
     format_problem,
     load_filing,
 )
-from juesuan.money import printable
+from juesuan.money import decimal_places, format_wan, printable
 from juesuan.rules.finding import Finding, Severity, has_errors
 
 if TYPE_CHECKING:
@@ -770,10 +771,10 @@ def consolidate_command(
     for e in result.eliminations:
         table.add_row(f"[bold]{escape(e.parent_name)}[/]（{escape(e.parent)}）"
                       + ("  [yellow]部分下级[/]" if e.partial else ""),
-                      f"{e.subsidy_paid:,.2f}", "", f"{e.remittance_received:,.2f}", "")
+                      exact(e.subsidy_paid), "", exact(e.remittance_received), "")
         for pair in e.pairs:
             table.add_row(f"  └ {escape(pair.child_name)}（{escape(pair.child)}）", "",
-                          f"{pair.subsidy_received:,.2f}", "", f"{pair.remittance_paid:,.2f}")
+                          exact(pair.subsidy_received), "", exact(pair.remittance_paid))
     data = yaml.safe_dump(filing_to_data(filing), allow_unicode=True, sort_keys=False)
     write(output, data.encode("utf-8"))
     out.print(f"[bold]{escape(filing.department.name)}[/] {filing.year} 年度{chosen_mode.label}："
@@ -794,6 +795,12 @@ def consolidate_command(
     out.print(f"已写入 {escape(str(output))}（收入 {len(filing.income)} 行，支出 {len(filing.expenditure)} 行）；"
               f"可用 juesuan check 检查汇总结果", soft_wrap=True)
     raise typer.Exit(EXIT_FINDINGS if has_errors(findings) else EXIT_OK)
+
+
+def exact(value: Decimal) -> str:
+    """An amount as summed, every decimal kept (at least two): the eliminations of 万元 filings
+    carry 元 as 0.0001 (format's own rounding would be half-even, and to two places)."""
+    return format_wan(value, max(2, decimal_places(value)), thousands=True)
 
 
 DEMO_PASSWORD = "juesuan-demo"

@@ -131,3 +131,18 @@ def test_long_unit_names_stay_whole_on_one_line_in_a_pipe(tmp_path: Path) -> Non
     subsidy = sum((r.superior_subsidy or Decimal(0) for r in filings[1].income), Decimal(0))
     assert f"└ {long}（{code}）" in line and f"{subsidy:,.2f}" in line  # the name and its figures
     assert "对附属单位补助支出" in result.output  # the headers are not folded either
+
+
+def test_eliminations_of_wan_filings_are_shown_with_every_decimal(tmp_path: Path) -> None:
+    from unit_filings import in_wan
+
+    filings, tree = generate.generate_department(8, units=3, depth=2, rows=30)
+    filings = [in_wan(f) for f in filings]  # 元 become 0.0001 万元: four decimals
+    paths, tree_file = written(tmp_path, filings, tree)
+    result = runner.invoke(app, ["consolidate", *paths, "-o", str(tmp_path / "out.yaml"), "--tree", str(tree_file)],
+                           env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    subsidy = sum((r.subsidy_affiliated or Decimal(0) for r in filings[0].expenditure), Decimal(0))
+    assert subsidy.as_tuple().exponent == -6  # 两位小数的元, in 万元
+    whole, _, decimals = f"{subsidy:.6f}".partition(".")
+    assert f"{int(whole):,}.{decimals}" in result.output  # not rounded to 0.01 万元
