@@ -55,21 +55,12 @@ from bench_web import Server, free_port, request
 PAGE = "/310107/2024/czj/czj/"
 VIEW = "/310107/02024/czj/czj/"
 
-BARE = """{user}daemon off; pid {d}/nginx.pid; error_log {d}/error.log; worker_processes 1;
-events {{ worker_connections 4096; }}
-http {{
-  include {mime}; access_log off; sendfile on; client_body_temp_path {d}; proxy_temp_path {d};
-  fastcgi_temp_path {d}; uwsgi_temp_path {d}; scgi_temp_path {d};
-  server {{
-    listen 127.0.0.1:{port};
-    location ~ "^/[^/.][^/]*/[0-9]{{4}}/[^/.][^/]*/[^/.][^/]*/$" {{
+# The reference: nginx sending the page from the folder, nothing else.
+BARE = """    location ~ "^/[^/.][^/]*/[0-9]{{4}}/[^/.][^/]*/[^/.][^/]*/$" {{
       root {root}; charset utf-8; gzip_static on;
       add_header Cache-Control no-cache always;
       try_files ${{uri}}index.html =404;
-    }}
-  }}
-}}
-"""
+    }}"""
 
 
 @dataclass
@@ -109,8 +100,7 @@ def start_bare(folder: Path, root: Path) -> deploy_nginx.Nginx:
     port = free_port()
     work = folder / "nginx-bare"
     work.mkdir()
-    mime = Path("/etc/nginx/mime.types")
-    text = BARE.format(user="user root;\n" if os.geteuid() == 0 else "", d=work, mime=mime, port=port, root=root)
+    text = deploy_nginx.server(BARE.format(root=root), port=port, work=work)
     nginx = deploy_nginx.Nginx(work, text, port)
     nginx.wait_ready(lambda: request(port, "GET", PAGE)[0] == 200)
     return nginx

@@ -30,8 +30,7 @@ http {{
   server {{
     listen 127.0.0.1:{port};
     client_max_body_size 25m;
-{files}
-{root}
+{locations}
   }}
 }}
 """
@@ -74,9 +73,15 @@ def config(*, published: Path, upstream_port: int, port: int, work: Path, proces
     published_path, upstream = str(published.resolve()), f"127.0.0.1:{upstream_port}"
     files = files.replace(DOC_ROOT, published_path).replace(DOC_UPSTREAM, upstream)
     root = root.replace(DOC_UPSTREAM, upstream)
+    return server(files + "\n" + root, port=port, work=work, processes=processes)
+
+
+def server(locations: str, *, port: int, work: Path, processes: int = 1) -> str:
+    """A whole nginx configuration: one server on loopback with these ``location`` blocks, its
+    files in ``work``."""
     mime = Path("/etc/nginx/mime.types")
     return MAIN.format(user="user root;\n" if os.geteuid() == 0 else "", work=work, processes=processes,
-                       mime=mime if mime.exists() else work / "mime.types", port=port, files=files, root=root)
+                       mime=mime if mime.exists() else work / "mime.types", port=port, locations=locations)
 
 
 class Nginx:

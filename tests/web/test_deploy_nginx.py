@@ -6,7 +6,6 @@ what is not published, hidden or internal is not served from the folder."""
 from __future__ import annotations
 
 import http.client
-import socket
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,6 +13,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+from tests.web.worker_processes import free_port
 
 from juesuan.web.portal import files
 
@@ -38,12 +38,6 @@ def get(port: int, path: str) -> tuple[int, dict[str, str], bytes]:
         return response.status, {k.title(): v for k, v in response.getheaders()}, response.read()
     finally:
         connection.close()
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def app(path: str) -> Any:
