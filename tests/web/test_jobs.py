@@ -217,3 +217,19 @@ def test_the_embedded_queue_keeps_every_folder_in_the_data_folder(tmp_path: Any)
     assert all(Path(v).is_dir() for v in folders.values())
     assert config.transport_options("redis://127.0.0.1:6379/0", tmp_path) == {
         "visibility_timeout": config.visibility_timeout()}
+
+
+def test_on_redis_a_running_job_waits_for_the_broker_to_hand_it_over(world: Any, handlers: None,
+                                                                     queued_only: None, monkeypatch: Any) -> None:
+    from juesuan.web.jobs import config
+
+    monkeypatch.setattr(api, "folder_queue", lambda: None)  # a Redis broker
+    monkeypatch.setattr(api, "visibility_timeout", lambda: 300)
+    assert api.stale_after(9) == 300 + api.STALE_MARGIN and config.visibility_timeout() >= 9
+    past_the_limit = timezone.now() - datetime.timedelta(seconds=9 + api.STALE_MARGIN + 1)
+    job = Job.objects.create(kind="steps", key="handed", state=Job.RUNNING, started=past_the_limit)
+    assert api.submit("steps", "handed", {"n": 1}).pk == job.pk  # still its worker's (or the next one's)
+    Job.objects.filter(pk=job.pk).update(started=timezone.now() - datetime.timedelta(seconds=300 + api.STALE_MARGIN + 1))
+    fresh = api.submit("steps", "handed", {"n": 1})
+    job.refresh_from_db()
+    assert job.state == Job.FAILED and fresh.pk != job.pk

@@ -9,17 +9,27 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from juesuan.web.jobs.celery import app
+from juesuan.web.jobs.celery import app, folder_queue
+from juesuan.web.jobs.config import visibility_timeout
 from juesuan.web.jobs.models import Job
 from juesuan.web.jobs.tasks import HANDLERS, remove_uploads, run_job
 
 logger = logging.getLogger(__name__)
 
-# A job still "running" this long after its hard limit lost its worker (killed at the hard
-# limit, or a machine gone): it is ended, so the same request can be made again.
+# A job still "running" this long after it surely lost its worker (a machine gone; a worker
+# that died on this machine is found sooner by jobs.recovery, a hard limit by tasks.JobRequest)
+# is ended, so the same request can be made again.
 STALE_MARGIN = 60
 QUEUE_DOWN = "任务队列暂时无法连接，未能开始处理。请稍后重试；如仍失败，请联系系统管理员。"
 INTERRUPTED = "处理中断：执行任务的进程超过 {seconds} 秒未完成或已退出，任务已停止。请重试。"
+
+
+def stale_after(hard: int) -> int:
+    """Seconds after its start a running job has lost its worker: its hard limit and a margin;
+    on Redis not before the broker gives a dead worker's task to another worker (the visibility
+    timeout), or a job about to be finished by another worker would be ended first."""
+    wait = hard + STALE_MARGIN
+    return wait if folder_queue() is not None else max(wait, visibility_timeout() + STALE_MARGIN)
 
 
 def expire_if_stale(job: Job) -> Job:
@@ -28,7 +38,7 @@ def expire_if_stale(job: Job) -> Job:
     handler = HANDLERS.get(job.kind)
     if job.state != Job.RUNNING or handler is None or job.started is None:
         return job
-    if timezone.now() - job.started < datetime.timedelta(seconds=handler.hard + STALE_MARGIN):
+    if timezone.now() - job.started < datetime.timedelta(seconds=stale_after(handler.hard)):
         return job
     ended = Job.objects.filter(pk=job.pk, state=Job.RUNNING, started=job.started).update(
         state=Job.FAILED, finished=timezone.now(), error=INTERRUPTED.format(seconds=handler.hard))
